@@ -1,0 +1,398 @@
+"""Japanese numbers, amounts, targets and changes as they are written in reports.
+
+Everything is parsed with :class:`decimal.Decimal`, so ``25.4億円`` is exactly
+2,540,000,000 (no float error, no truncation). Values come out in base units:
+yen (not 万円/億円), persons, cases, districts; a percentage stays a percent
+number (92.6). Missing markers (未算出, 未集計, －) give ``None``, never 0.
+
+Examples
+--------
+>>> parse_amount("25.4億円")
+Decimal('2540000000')
+>>> parse_amount("１ 万人")
+Decimal('10000')
+>>> parse_amount("▲159万円")
+Decimal('-1590000')
+>>> parse_quantity("約340万件")
+Quantity(value=Decimal('3400000'), unit='件', approx=True, missing=False)
+>>> parse_quantity("未算出").missing
+True
+>>> t = parse_target("80%台")
+>>> (t.kind, t.low, t.high, t.high_open)
+('range', Decimal('80'), Decimal('90'), True)
+>>> parse_target("1 万人以上").kind, parse_target("1 万人以上").low
+('at_least', Decimal('10000'))
+>>> parse_change("前年度から 159万円の減").amount
+Decimal('-1590000')
+>>> parse_change("4.7ポイント向上")
+Change(amount=Decimal('4.7'), unit='%', points=True)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .textnorm import nfkc
+
+MULTIPLIERS = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "億": Decimal(10) ** 8, "兆": Decimal(10) ** 12}
+MISSING_MARKERS = ("未算出", "未集計", "未確定", "未把握", "集計中", "算出中", "不明", "該当なし", "NA", "N/A")
+_DASHES = "-－―—‐ｰ‒–"
+# Units as written → base unit. Longer spellings first.
+UNIT_ALIASES = {
+    "ポイント": "%",
+    "pt": "%",
+    "%": "%",
+    "パーセント": "%",
+    "円": "円",
+    "人": "人",
+    "名": "人",
+    "件": "件",
+    "地区": "地区",
+    "か所": "か所",
+    "箇所": "か所",
+    "ヵ所": "か所",
+    "カ所": "か所",
+    "団体": "団体",
+    "指標": "指標",
+    "本": "本",
+    "回": "回",
+    "日": "日",
+    "時間": "時間",
+    "冊": "冊",
+    "校": "校",
+    "施設": "施設",
+    "世帯": "世帯",
+    "事業": "事業",
+    "項目": "項目",
+}
+_UNIT_RE = "|".join(sorted((re.escape(u) for u in UNIT_ALIASES), key=len, reverse=True))
+_NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
+# One number with optional multipliers: 25.4億, 1億2,000万, 2,265万, 9,718
+_AMOUNT_RE = re.compile(rf"(?:(?:{_NUM})\s*[千万億兆])+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
+_SIGN_MINUS = "▲△-"
+
+
+class NumberError(ValueError):
+    """Text that should hold a number but does not."""
+
+
+def _clean(text: str) -> str:
+    s = nfkc(text)
+    s = re.sub(r"[\s\u3000]+", "", s)
+    # a comma may be followed by a space in PDF text: 1, 000 → already squashed
+    return s
+
+
+def is_missing(text: str | None) -> bool:
+    """True for empty text and for the report's missing markers (未算出, －)."""
+    if text is None:
+        return True
+    s = _clean(str(text))
+    if s == "" or s.lower() in ("nan", "<na>", "none"):
+        return True
+    if all(c in _DASHES for c in s):
+        return True
+    return any(m in s for m in MISSING_MARKERS)
+
+
+def _to_decimal(digits: str, source: str) -> Decimal:
+    d = digits.replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", d):
+        raise NumberError(f"'{source}': '{digits}' is not a number")
+    # commas must group thousands: 1,000 / 12,345,678 (not 1,00)
+    int_part = digits.split(".")[0]
+    if "," in int_part and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", int_part):
+        raise NumberError(f"'{source}': '{digits}' has misplaced thousands separators")
+    try:
+        return Decimal(d)
+    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
+        raise NumberError(f"'{source}': '{digits}' is not a number") from exc
+
+
+def _amount_from_match(token: str, source: str) -> Decimal:
+    """Value of a token such as 25.4億, 1億2,000万 or 9,718."""
+    total = Decimal(0)
+    rest = token
+    last_mult = None
+    for m in re.finditer(rf"({_NUM})\s*([千万億兆])", token):
+        mult = MULTIPLIERS[m.group(2)]
+        if last_mult is not None and mult >= last_mult:
+            raise NumberError(f"'{source}': multipliers out of order in '{token}'")
+        last_mult = mult
+        total += _to_decimal(m.group(1), source) * mult
+        rest = rest.replace(m.group(0), "", 1)
+    rest = rest.strip()
+    if rest:
+        total += _to_decimal(rest, source)
+    return _normal(total)
+
+
+def _normal(d: Decimal) -> Decimal:
+    """Drop trailing zeros without scientific notation: 2540000000.0 → 2540000000."""
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))
+    return d.normalize()
+
+
+def _find_amount(s: str, source: str) -> tuple[Decimal, re.Match] | None:
+    m = _AMOUNT_RE.search(s)
+    if not m:
+        return None
+    value = _amount_from_match(m.group(0), source)
+    before = s[: m.start()]
+    if before.endswith(("▲", "△", "-", "マイナス")):
+        value = -value
+    elif before.endswith("+"):
+        pass
+    return value, m
+
+
+def parse_amount(text: str) -> Decimal:
+    """The first number in ``text``, with 千/万/億/兆 applied and ▲/△ as minus.
+
+    >>> parse_amount("17,966,912円")
+    Decimal('17966912')
+    >>> parse_amount("1億2,000万円")
+    Decimal('120000000')
+    >>> parse_amount("△3.2")
+    Decimal('-3.2')
+
+    Raises
+    ------
+    NumberError
+        If there is no number, or it is malformed (``1,00``).
+    """
+    s = _clean(text)
+    found = _find_amount(s, text)
+    if found is None:
+        raise NumberError(f"'{text}': no number found")
+    return found[0]
+
+
+def _unit_after(s: str, end: int) -> str | None:
+    m = re.match(rf"(?:{_UNIT_RE})", s[end:])
+    if m:
+        return UNIT_ALIASES[m.group(0)]
+    return None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal | None
+    unit: str | None
+    approx: bool
+    missing: bool
+
+
+def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
+    """A stated value: number in base units, its unit, whether 約 (approximate).
+
+    ``unit`` is the unit the caller expects; when the text names none, it is used.
+
+    >>> parse_quantity("延べ 980 人／年")
+    Quantity(value=Decimal('980'), unit='人', approx=False, missing=False)
+    >>> parse_quantity("94.3％")
+    Quantity(value=Decimal('94.3'), unit='%', approx=False, missing=False)
+    """
+    if is_missing(text):
+        return Quantity(None, unit, False, True)
+    s = _clean(text)
+    found = _find_amount(s, text)
+    if found is None:
+        raise NumberError(f"'{text}': no number found")
+    value, m = found
+    approx = "約" in s[: m.start()] or "およそ" in s[: m.start()]
+    got_unit = _unit_after(s, m.end()) or unit
+    return Quantity(value, got_unit, approx, False)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # at_least, greater_than, at_most, less_than, point, range, achieved, yes_no, none
+    low: Decimal | None
+    high: Decimal | None
+    high_open: bool  # range excludes its upper bound (80%台 is 80 ≤ x < 90)
+    unit: str | None
+    approx: bool
+
+    @property
+    def value(self) -> Decimal | None:
+        """The single number of the target, where there is one."""
+        if self.kind in ("at_least", "greater_than", "point"):
+            return self.low
+        if self.kind in ("at_most", "less_than"):
+            return self.high
+        return None
+
+
+TARGET_KINDS = (
+    "at_least",
+    "greater_than",
+    "at_most",
+    "less_than",
+    "point",
+    "range",
+    "achieved",
+    "yes_no",
+    "none",
+)
+_ACHIEVED_RE = re.compile(r"目標(?:値)?を?(?:を)?(?:全て|すべて)?達成(?:した|している|済)")
+
+
+def _decade(value: Decimal) -> Decimal:
+    """Width of 'N台': 80 → 10, 100 → 100, 1,500 → 100, 5 → 1, 2.5 → 0.1."""
+    sign, digits, exp = value.normalize().as_tuple()
+    if exp < 0:
+        return Decimal(1).scaleb(exp)
+    return Decimal(1).scaleb(exp)
+
+
+def parse_target(text: str | None, unit: str | None = None) -> Target:
+    """A target as written: 1 万人以上, 80%台, 35 億円, 目標を達成した, 協定締結.
+
+    >>> parse_target("目標値 1,000万円以上").low
+    Decimal('10000000')
+    >>> parse_target("10%未満").kind
+    'less_than'
+    >>> parse_target("目標を達成した").kind
+    'achieved'
+    >>> parse_target("包括協定の締結").kind
+    'yes_no'
+    >>> parse_target("").kind
+    'none'
+    """
+    if text is None or _clean(str(text)) in ("", "nan", "<NA>") or is_missing(text):
+        return Target("none", None, None, False, unit, False)
+    s = _clean(text)
+    found = _find_amount(s, text)
+    if found is None:
+        if _ACHIEVED_RE.search(s) or s in ("達成", "達成した"):
+            return Target("achieved", None, None, False, unit, False)
+        return Target("yes_no", None, None, False, unit, False)
+    value, m = found
+    approx = "約" in s[: m.start()]
+    after = s[m.end() :]
+    got_unit = _unit_after(s, m.end()) or unit
+    unit_len = 0
+    um = re.match(rf"(?:{_UNIT_RE})", after)
+    if um:
+        unit_len = len(um.group(0))
+    tail = after[unit_len:]
+    # A second number after ～ makes an explicit range: 80～90%
+    rng = re.match(rf"[～~〜から]+(.*)", tail) or re.match(rf"[～~〜]+(.*)", after)
+    if rng and _AMOUNT_RE.search(rng.group(1)):
+        high = parse_amount(rng.group(1))
+        hi_unit = _unit_after(rng.group(1), _AMOUNT_RE.search(rng.group(1)).end())
+        return Target("range", value, high, False, hi_unit or got_unit, approx)
+    if tail.startswith("台"):
+        return Target("range", value, value + _decade(value), True, got_unit, approx)
+    if tail.startswith("以上"):
+        return Target("at_least", value, None, False, got_unit, approx)
+    if tail.startswith(("超", "を超")):
+        return Target("greater_than", value, None, False, got_unit, approx)
+    if tail.startswith("以下"):
+        return Target("at_most", None, value, False, got_unit, approx)
+    if tail.startswith("未満"):
+        return Target("less_than", None, value, False, got_unit, approx)
+    return Target("point", value, None, False, got_unit, approx)
+
+
+@dataclass(frozen=True)
+class Change:
+    amount: Decimal
+    unit: str | None
+    points: bool
+
+
+_UP_WORDS = ("増加", "増", "向上", "上昇", "伸び", "プラス")
+_DOWN_WORDS = ("減少", "減", "低下", "下落", "マイナス")
+
+
+def parse_change(text: str, unit: str | None = None, direction: str = "higher") -> Change:
+    """A stated change from the previous value: 前年度から 159万円の減 → −1,590,000.
+
+    改善 (improved) and 悪化 (worsened) are read in the light of ``direction``:
+    for a lower-is-better indicator an improvement is a decrease.
+
+    >>> parse_change("802万円の増").amount
+    Decimal('8020000')
+    >>> parse_change("2.2ポイント改善", direction="lower").amount
+    Decimal('-2.2')
+
+    Raises
+    ------
+    NumberError
+        If the text has no number or no word saying which way it went.
+    """
+    s = _clean(text)
+    # drop the reference point (前年度から, 平成28年度末から) so its digits are not read
+    s = re.sub(r"^.*?から", "", s)
+    found = _find_amount(s, text)
+    if found is None:
+        raise NumberError(f"'{text}': no number in the stated change")
+    value, m = found
+    after = s[m.end() :]
+    um = re.match(rf"(?:{_UNIT_RE})", after)
+    got_unit = UNIT_ALIASES[um.group(0)] if um else unit
+    points = bool(um and um.group(0) in ("ポイント", "pt"))
+    words = after[len(um.group(0)) if um else 0 :]
+    sign = None
+    if value < 0:
+        sign = -1
+        value = -value
+    if any(w in words for w in _DOWN_WORDS):
+        sign = -1
+    elif any(w in words for w in _UP_WORDS):
+        sign = 1
+    elif "改善" in words:
+        sign = -1 if direction == "lower" else 1
+    elif "悪化" in words:
+        sign = 1 if direction == "lower" else -1
+    elif sign is None and s[: m.start()].endswith("+"):
+        sign = 1
+    if sign is None:
+        raise NumberError(f"'{text}': the stated change does not say increase or decrease (増/減)")
+    return Change(_normal(sign * value), got_unit, points)
+
+
+def looks_like_change(text: str | None) -> bool:
+    """True if the text states a change (…から…の減, …ポイント向上) rather than a value."""
+    if text is None:
+        return False
+    s = _clean(str(text))
+    if not _AMOUNT_RE.search(s):
+        return False
+    words = _UP_WORDS + _DOWN_WORDS + ("改善", "悪化")
+    tail = s[_AMOUNT_RE.search(s).end() :]
+    return any(w in tail for w in words) or s.startswith(("▲", "△", "+"))
+
+
+_NEG_RE = re.compile(r"(なかった|ていない|できず|至らず|及ばず|届かず|達せず|未達|未実施|未締結|不調)")
+_POS_RE = re.compile(r"(達成|到達|上回|締結した|実施した|策定した|完了)")
+
+
+def parse_result(text: str | None) -> bool | None:
+    """What the report says about reaching the target or doing the thing.
+
+    >>> parse_result("達成できなかった"), parse_result("目標を達成した"), parse_result("")
+    (False, True, None)
+    >>> parse_result("協定締結には至らなかった")
+    False
+    """
+    if text is None:
+        return None
+    s = _clean(str(text))
+    if s in ("", "nan", "<NA>"):
+        return None
+    if _NEG_RE.search(s):
+        return False
+    if _POS_RE.search(s):
+        return True
+    return None
+
+
+def to_float(value: Decimal | None) -> float | None:
+    """Decimal to float for tables; None stays None (missing is never 0)."""
+    return None if value is None else float(value)
