@@ -1,0 +1,149 @@
+"""Per-area status tables in CSV, as the city writes them.
+
+Headers are Japanese (分野, 項目数, 予定以上に進捗(S), 予定どおりに進捗(A),
+予定よりも遅れている(B)); the file may be UTF-8, UTF-8 with BOM or CP932, with
+LF or CRLF line ends, and may start with ``#`` comment lines. The area label
+is ``1 地域協働の推進`` (or ``Ⅰ 地域協働の推進``); a totals row is labelled
+計/合計 or left blank.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError
+from .rawio import read_text
+from .textnorm import collapse, squash
+
+_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}
+
+COLUMN_KEYS = {
+    "area": ("分野", "取組分野", "area"),
+    "items": ("項目数", "取組数", "items"),
+    "S": ("予定以上", "(S)"),
+    "A": ("予定どおり", "予定通り", "(A)"),
+    "B": ("遅れ", "(B)"),
+}
+
+
+@dataclass
+class AreaTable:
+    areas: pd.DataFrame  # area_no, area_name, items, S, A, B, line
+    totals: dict[str, int] | None
+    totals_line: int | None
+    path: Path
+
+
+def _column_for(header: str) -> str | None:
+    h = squash(header)
+    for key, words in COLUMN_KEYS.items():
+        if any(w.lower() in h.lower() for w in words):
+            return key
+    return None
+
+
+def _count(cell: str, path: Path, line: int, field: str) -> int:
+    s = squash(cell)
+    if not re.fullmatch(r"\d+", s):
+        raise InputError(
+            path, f"'{cell}' is not a whole number of items", line=line, field=field
+        )
+    return int(s)
+
+
+def parse_area_label(label: str) -> tuple[int, str] | None:
+    """``1 地域協働の推進`` or ``Ⅰ 地域協働の推進`` → (1, '地域協働の推進')."""
+    s = label.strip()
+    if s[:1] in _ROMAN:
+        return _ROMAN[s[0]], collapse(s[1:]).replace(" ", "") or ""
+    m = re.match(r"^(\d{1,2})[\s.．、:)）]*(.*)$", collapse(s))
+    if m:
+        return int(m.group(1)), m.group(2).replace(" ", "")
+    return None
+
+
+def read_area_table(path: str | Path) -> AreaTable:
+    """Read a per-area table; every fault names the file, line and field."""
+    path = Path(path)
+    text = read_text(path)
+    numbered = [(i + 1, line) for i, line in enumerate(text.split("\n"))]
+    content = [(n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")]
+    if not content:
+        raise InputError(path, "no table rows, only comments or blank lines")
+    rows = []
+    for n, line in content:
+        try:
+            parsed = next(csv.reader(io.StringIO(line)))
+        except csv.Error as exc:
+            raise InputError(path, f"not valid CSV: {exc}", line=n) from None
+        rows.append((n, parsed))
+    header_line, header = rows[0]
+    columns: dict[str, int] = {}
+    for idx, name in enumerate(header):
+        if not name.strip():
+            continue
+        key = _column_for(name)
+        if key is None:
+            raise InputError(
+                path,
+                f"unknown column '{name}'; expected 分野, 項目数, 予定以上に進捗(S), "
+                "予定どおりに進捗(A), 予定よりも遅れている(B)",
+                line=header_line,
+                field=name,
+            )
+        if key in columns:
+            raise InputError(path, f"two columns for {key}", line=header_line, field=name)
+        columns[key] = idx
+    missing = [k for k in COLUMN_KEYS if k not in columns]
+    if missing:
+        names = {"area": "分野", "items": "項目数", "S": "予定以上に進捗(S)", "A": "予定どおりに進捗(A)", "B": "予定よりも遅れている(B)"}
+        raise InputError(
+            path,
+            "missing column(s): " + ", ".join(names[k] for k in missing),
+            line=header_line,
+        )
+    areas = []
+    totals = None
+    totals_line = None
+    for n, row in rows[1:]:
+        if len(row) != len(header):
+            raise InputError(
+                path, f"{len(row)} fields where the header has {len(header)}", line=n
+            )
+        label = row[columns["area"]].strip()
+        counts = {
+            k: _count(row[columns[k]], path, n, header[columns[k]]) for k in ("items", "S", "A", "B")
+        }
+        if totals is not None:
+            raise InputError(path, "a row after the totals row", line=n)
+        if squash(label) in ("", "計", "合計", "総計"):
+            totals = {k: counts[k] for k in ("S", "A", "B")} | {"items": counts["items"]}
+            totals_line = n
+            continue
+        parsed = parse_area_label(label)
+        if parsed is None:
+            raise InputError(
+                path,
+                f"area label '{label}' does not start with its number (e.g. '1 地域協働の推進')",
+                line=n,
+                field=header[columns["area"]],
+            )
+        areas.append({"area_no": parsed[0], "area_name": parsed[1], **counts, "line": n})
+    if not areas:
+        raise InputError(path, "the table has no area rows", line=header_line)
+    for expected, area in enumerate(areas, start=1):
+        if area["area_no"] != expected:
+            raise InputError(
+                path,
+                f"area number {area['area_no']} where {expected} was expected: areas must run "
+                "1, 2, 3, … once each, in order (a row missing, repeated or out of order?)",
+                line=area["line"],
+                field=header[columns["area"]],
+            )
+    return AreaTable(pd.DataFrame(areas), totals, totals_line, path)

@@ -1,0 +1,247 @@
+"""Cleaning stage: one period's raw files → processed areas, items, indicators.
+
+What a period's raw folder may hold (see data/raw/README.md):
+
+- ``*.txt``: the published progress report, as text from its PDF (at most one);
+- ``*kpi*.csv``: the analysts' KPI sheet (needs the report);
+- any other ``*.csv``: a per-area status table (used when there is no report).
+
+Everything is read and checked before anything is written; each file is then
+written atomically, so a failure leaves the previous processed tables as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .area_table import read_area_table
+from .errors import InputError
+from .kpi_sheet import INDICATOR_COLUMNS, read_kpi_sheet
+from .periods import period_label, validate_period
+from .rawio import file_sha256
+from .report_parser import ParsedReport, parse_report
+from .tables import write_csv, write_json
+
+AREA_COLUMNS = ["area_no", "area_name", "items", "S", "A", "B", "item_from", "item_to", "source_line"]
+ITEM_COLUMNS = [
+    "item_no",
+    "item_name",
+    "area_no",
+    "status",
+    "status_basis",
+    "relisted_as",
+    "progress",
+    "causes",
+    "next_steps",
+    "source_line",
+]
+IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
+
+
+@dataclass
+class RawFiles:
+    report: Path | None = None
+    kpi_sheet: Path | None = None
+    area_tables: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class CleanResult:
+    period: str
+    areas: pd.DataFrame
+    items: pd.DataFrame
+    indicators: pd.DataFrame
+    meta: dict
+    written: list[Path] = field(default_factory=list)
+
+
+def find_raw_files(raw: Path) -> RawFiles:
+    """Sort a period's raw files by kind; refuse what the workbook cannot read."""
+    if not raw.is_dir():
+        raise InputError(raw, "no raw data folder for this period")
+    found = RawFiles()
+    for p in sorted(raw.iterdir()):
+        if p.name.startswith(".") or p.is_dir() or p.name.lower().startswith("readme"):
+            continue
+        suffix = p.suffix.lower()
+        if suffix in IGNORED_SUFFIXES:
+            continue
+        if suffix == ".txt":
+            if found.report is not None:
+                raise InputError(p, f"a second report text in the folder (first: {found.report.name})")
+            found.report = p
+        elif suffix == ".csv" and "kpi" in p.name.lower():
+            if found.kpi_sheet is not None:
+                raise InputError(p, f"a second KPI sheet in the folder (first: {found.kpi_sheet.name})")
+            found.kpi_sheet = p
+        elif suffix == ".csv":
+            found.area_tables.append(p)
+        else:
+            raise InputError(
+                p,
+                "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932)",
+            )
+    if found.report is None and not found.area_tables:
+        raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
+    if found.kpi_sheet is not None and found.report is None:
+        raise InputError(found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against")
+    if len(found.area_tables) > 1 and found.report is None:
+        raise InputError(found.area_tables[1], "more than one per-area table in the folder")
+    return found
+
+
+def _item_ranges(areas: pd.DataFrame) -> pd.DataFrame:
+    areas = areas.copy()
+    areas["item_to"] = areas["items"].cumsum()
+    areas["item_from"] = areas["item_to"] - areas["items"] + 1
+    return areas
+
+
+def build_items(areas: pd.DataFrame, report: ParsedReport | None) -> pd.DataFrame:
+    """One row per item number of the plan.
+
+    Listed items take the report's status and texts. An unlisted item is A only
+    where the counts settle it: its area's listed S and B items equal the table's
+    S and B counts, so all the others of that area are on schedule. Otherwise NA.
+    """
+    listed: dict[int, dict] = {}
+    if report is not None:
+        for item in report.items:
+            for no in item.numbers:
+                others = [n for n in item.numbers if n != no]
+                listed[no] = {
+                    "item_name": item.name,
+                    "status": item.status,
+                    "status_basis": "listed",
+                    "relisted_as": ",".join(map(str, others)) or None,
+                    "progress": item.progress or None,
+                    "causes": item.causes,
+                    "next_steps": item.next_steps,
+                    "source_line": item.line,
+                }
+    rows = []
+    for area in _item_ranges(areas).itertuples():
+        numbers = range(int(area.item_from), int(area.item_to) + 1)
+        n_s = sum(1 for n in numbers if listed.get(n, {}).get("status") == "S")
+        n_b = sum(1 for n in numbers if listed.get(n, {}).get("status") == "B")
+        settled = n_s == area.S and n_b == area.B
+        for n in numbers:
+            base = {"item_no": n, "area_no": int(area.area_no)}
+            if n in listed:
+                rows.append(base | listed[n])
+            else:
+                rows.append(
+                    base
+                    | {
+                        "item_name": None,
+                        "status": "A" if settled else None,
+                        "status_basis": "inferred from counts" if settled else None,
+                        "relisted_as": None,
+                        "progress": None,
+                        "causes": None,
+                        "next_steps": None,
+                        "source_line": None,
+                    }
+                )
+    df = pd.DataFrame(rows, columns=ITEM_COLUMNS)
+    df["source_line"] = df["source_line"].astype("Int64")
+    return df
+
+
+def _areas_from_report(report: ParsedReport) -> pd.DataFrame:
+    df = pd.DataFrame(
+        [
+            {
+                "area_no": a.area_no,
+                "area_name": a.area_name,
+                "items": a.items,
+                "S": a.S,
+                "A": a.A,
+                "B": a.B,
+                "source_line": a.line,
+            }
+            for a in report.areas
+        ]
+    )
+    return df
+
+
+def clean_period(period: str, data_dir: str | Path | None = None, *, write: bool = True) -> CleanResult:
+    """Read and check a period's raw files; write areas, items, indicators and meta.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line of the first fault; nothing is written then.
+    """
+    validate_period(period)
+    raw = paths.raw_dir(period, data_dir)
+    files = find_raw_files(raw)
+    meta: dict = {"period": period, "label": period_label(period), "sources": {}}
+    report = None
+    if files.report is not None:
+        report = parse_report(files.report)
+        if report.period_id is not None and report.period_id != period:
+            raise InputError(
+                files.report,
+                f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
+                f"but lies in the folder of {period} ({period_label(period)})",
+                line=1,
+            )
+        areas = _areas_from_report(report)
+        meta["sources"]["report"] = {"file": files.report.name, "sha256": file_sha256(files.report)}
+        meta["summary"] = {
+            "total": report.summary.total,
+            "relisted": report.summary.relisted,
+            "S": report.summary.counts["S"],
+            "A": report.summary.counts["A"],
+            "B": report.summary.counts["B"],
+            "line": report.summary.line,
+            "text": report.summary.text,
+        }
+        meta["totals"] = report.totals | {"line": report.totals_line}
+        meta["headings"] = {
+            s: {"count": h.count, "relisted": h.relisted, "line": h.line, "text": h.text}
+            for s, h in report.headings.items()
+        }
+        meta["listed"] = {
+            s: sorted(n for it in report.items if it.status == s for n in it.numbers) for s in ("S", "B")
+        }
+        meta["status_basis"] = sorted({it.status_basis for it in report.items})
+        meta["item_texts"] = {
+            str(n): {"progress": it.progress, "causes": it.causes, "next_steps": it.next_steps}
+            for it in report.items
+            for n in it.numbers[:1]
+        }
+    else:
+        table = read_area_table(files.area_tables[0])
+        areas = table.areas.rename(columns={"line": "source_line"})
+        meta["sources"]["area_table"] = {
+            "file": files.area_tables[0].name,
+            "sha256": file_sha256(files.area_tables[0]),
+        }
+        if table.totals is not None:
+            meta["totals"] = table.totals | {"line": table.totals_line}
+    areas = _item_ranges(areas)[AREA_COLUMNS]
+    items = build_items(areas, report)
+    if files.kpi_sheet is not None:
+        indicators = read_kpi_sheet(files.kpi_sheet, report)
+        meta["sources"]["kpi_sheet"] = {"file": files.kpi_sheet.name, "sha256": file_sha256(files.kpi_sheet)}
+    else:
+        indicators = pd.DataFrame(columns=INDICATOR_COLUMNS)
+    meta["has_items"] = report is not None
+    meta["has_indicators"] = files.kpi_sheet is not None
+    result = CleanResult(period, areas, items, indicators, meta)
+    if write:
+        out = paths.processed_dir(period, data_dir)
+        result.written = [
+            write_csv(areas, out / "areas.csv"),
+            write_csv(items, out / "items.csv"),
+            write_csv(indicators, out / "indicators.csv"),
+            write_json(meta, out / "meta.json"),
+        ]
+    return result
