@@ -36,9 +36,15 @@ from decimal import Decimal, InvalidOperation
 
 from .textnorm import nfkc
 
-MULTIPLIERS = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "億": Decimal(10) ** 8, "兆": Decimal(10) ** 12}
+MULTIPLIERS = {
+    "百": Decimal(10) ** 2,
+    "千": Decimal(10) ** 3,
+    "万": Decimal(10) ** 4,
+    "億": Decimal(10) ** 8,
+    "兆": Decimal(10) ** 12,
+}
 MISSING_MARKERS = ("未算出", "未集計", "未確定", "未把握", "集計中", "算出中", "不明", "該当なし", "NA", "N/A")
-_DASHES = "-－―—‐ｰ‒–"
+_DASHES = "-－―—‐ｰー‒–"  # NFKC turns ｰ into ー
 # Units as written → base unit. Longer spellings first.
 UNIT_ALIASES = {
     "ポイント": "%",
@@ -69,8 +75,10 @@ UNIT_ALIASES = {
 }
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNIT_ALIASES), key=len, reverse=True))
 _NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
-# One number with optional multipliers: 25.4億, 1億2,000万, 2,265万, 9,718
-_AMOUNT_RE = re.compile(rf"(?:(?:{_NUM})\s*[千万億兆])+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
+# A multiplier: 万/億/兆, or 百/千 alone or before one of them (1千万, 5百万).
+_MULT = r"(?:[百千]\s*[万億兆]?|[万億兆])"
+# One number with optional multipliers: 25.4億, 1億2,000万, 2億5千万, 2,265万, 9,718
+_AMOUNT_RE = re.compile(rf"(?:(?:{_NUM})\s*{_MULT})+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
 _SIGN_MINUS = "▲△-"
 
 
@@ -112,18 +120,20 @@ def _to_decimal(digits: str, source: str) -> Decimal:
 
 
 def _amount_from_match(token: str, source: str) -> Decimal:
-    """Value of a token such as 25.4億, 1億2,000万 or 9,718."""
+    """Value of a token such as 25.4億, 1億2,000万, 1千万 or 9,718."""
     total = Decimal(0)
-    rest = token
     last_mult = None
-    for m in re.finditer(rf"({_NUM})\s*([千万億兆])", token):
-        mult = MULTIPLIERS[m.group(2)]
+    end = 0
+    for m in re.finditer(rf"({_NUM})\s*({_MULT})", token):
+        mult = Decimal(1)
+        for c in m.group(2):
+            mult *= MULTIPLIERS.get(c, 1)
         if last_mult is not None and mult >= last_mult:
             raise NumberError(f"'{source}': multipliers out of order in '{token}'")
         last_mult = mult
         total += _to_decimal(m.group(1), source) * mult
-        rest = rest.replace(m.group(0), "", 1)
-    rest = rest.strip()
+        end = m.end()
+    rest = token[end:].strip()
     if rest:
         total += _to_decimal(rest, source)
     return _normal(total)
@@ -370,7 +380,7 @@ def looks_like_change(text: str | None) -> bool:
 
 
 _NEG_RE = re.compile(r"(なかった|ていない|できず|至らず|及ばず|届かず|達せず|未達|未実施|未締結|不調)")
-_POS_RE = re.compile(r"(達成|到達|上回|締結した|実施した|策定した|完了)")
+_POS_RE = re.compile(r"(達成|到達|達した|上回|締結した|実施した|策定した|完了)")
 
 
 def parse_result(text: str | None) -> bool | None:

@@ -201,7 +201,11 @@ def parse_period(text: str) -> str:
             raise PeriodError(f"'{original}': month {month} does not exist")
         end = _month_end(year, month) if MIN_YEAR <= year <= MAX_YEAR else None
         if end is None or end < era.start or (era.end is not None and date(year, month, 1) > era.end):
-            raise PeriodError(f"'{original}': {era.name}{n}年{month}月 is outside the {era.name} era")
+            raise PeriodError(
+                f"'{original}': {era.name}{'元' if n == 1 else n}年{month}月 is outside the "
+                f"{era.name} era ({era.start.isoformat()} to "
+                f"{era.end.isoformat() if era.end else 'now'})"
+            )
         return validate_period(f"{year:04d}-{month:02d}")
 
     m = re.fullmatch(r"(\d{4})年度末?", s)
@@ -224,9 +228,10 @@ def sort_periods(period_ids) -> list[str]:
 def find_label_in_text(text: str) -> str | None:
     """The first period label (…年度末 or …年…月末) in ``text``, as an id, or None.
 
-    Spaces inside the label are allowed, as PDF text has them (平成 29年度末).
+    Spaces and line breaks inside the label are allowed, as PDF text has them
+    (平成 29年度末, a label wrapped over two lines).
     """
-    s = re.sub(r"[ \t\u3000]+", "", unicodedata.normalize("NFKC", text))
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     m = re.search(r"(平成|令和)(元|\d{1,2})年(?:度末|\d{1,2}月末)", s)
     if not m:
         return None

@@ -11,6 +11,9 @@ from pathlib import Path
 from .errors import InputError
 
 ENCODINGS = ("utf-8", "cp932")  # CP932, not shift_jis: Windows-made files use its extensions
+_BOM = b"\xef\xbb\xbf"
+# Single bytes Python's cp932 codec accepts but which are never text (0x80, 0xA0, 0xFD-0xFF).
+_CP932_NON_TEXT = {"\x80": 0x80, "\uf8f0": 0xA0, "\uf8f1": 0xFD, "\uf8f2": 0xFE, "\uf8f3": 0xFF}
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -24,7 +27,7 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     empty file, a binary file, or bytes that are neither encoding, naming the
     line of the first bad byte.
     """
-    if not data.strip():
+    if not data.strip() or (data.startswith(_BOM) and not data[3:].strip()):
         raise InputError(path, "the file is empty")
     if b"\x00" in data:
         raise InputError(
@@ -47,15 +50,32 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf_exc:
-        try:
-            text = data.decode("cp932")
-        except UnicodeDecodeError:
+        if any(ord(c) >= 0x800 for c in data[: utf_exc.start].decode("utf-8")):
+            # Japanese text before the bad byte was UTF-8: a damaged UTF-8 file,
+            # which CP932 would turn into mojibake without complaint.
             raise InputError(
                 path,
-                f"byte 0x{data[utf_exc.start]:02x} at offset {utf_exc.start} is neither "
-                "UTF-8 nor CP932 (Shift_JIS); re-save the file in UTF-8",
+                f"byte 0x{data[utf_exc.start]:02x} at offset {utf_exc.start} is not UTF-8, "
+                "although the text before it is; the file is damaged, re-save it in UTF-8",
                 line=_line_of_offset(data, utf_exc.start),
             ) from None
+        try:
+            text = data.decode("cp932")
+        except UnicodeDecodeError as cp_exc:
+            raise InputError(
+                path,
+                f"byte 0x{data[cp_exc.start]:02x} at offset {cp_exc.start} is neither "
+                "UTF-8 nor CP932 (Shift_JIS); re-save the file in UTF-8",
+                line=_line_of_offset(data, cp_exc.start),
+            ) from None
+        for i, c in enumerate(text):
+            if c in _CP932_NON_TEXT:
+                raise InputError(
+                    path,
+                    f"byte 0x{_CP932_NON_TEXT[c]:02x} is neither UTF-8 nor CP932 text; "
+                    "re-save the file in UTF-8",
+                    line=text.count("\n", 0, i) + 1,
+                ) from None
         return text, "cp932"
 
 

@@ -73,3 +73,14 @@ def join_lines(lines: list[str]) -> str:
     """
     parts = [collapse(line) for line in lines]
     return "".join(p for p in parts if p)
+
+
+def tidy_jp(text: str) -> str:
+    """Display form of PDF text: width-fixed, and the spaces PDF extraction puts
+    next to Japanese characters removed (``平成 29年度`` → ``平成29年度``).
+
+    >>> tidy_jp("1 万人以上"), tidy_jp("SNS の 活用")
+    ('1万人以上', 'SNSの活用')
+    """
+    s = collapse(text)
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", s)

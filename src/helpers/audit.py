@@ -1,0 +1,375 @@
+"""Recompute the report's own arithmetic; record every check.
+
+A failed check never stops a run: the report shows it, flagged. Checks:
+
+- each area's S + A + B equals its item count;
+- each column of the area table adds up to the 計 row, and the items to the
+  summary's 全N項目;
+- the summary sentence agrees with the 計 row;
+- the listed S and B items agree with the S and B counts, overall and per area
+  (a re-listed item counted under each number, as the report counts it);
+- list headings agree with the rows listed (件数, うち再掲);
+- sums, rates and changes stated in the text agree with their parts:
+  amounts that add up to a stated 合計, 「N指標のうちM本」 and 「全N件中…M件」
+  against a stated rate, a stated change against the two values, words such as
+  微減 / 伸び / 改善 against the direction of the change, and 達成した /
+  届かなかった against the computed met.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from .jpnum import NumberError, parse_amount
+from .textnorm import squash
+
+AUDIT_COLUMNS = ["check", "scope", "expected", "actual", "ok", "detail"]
+_STATUS_JA = {"S": "予定以上に進捗", "A": "予定どおりに進捗", "B": "予定よりも遅れている"}
+
+
+def _row(check, scope, expected, actual, detail, ok=None) -> dict:
+    if ok is None:
+        ok = expected == actual
+    return {
+        "check": check,
+        "scope": scope,
+        "expected": str(expected),
+        "actual": str(actual),
+        "ok": bool(ok),
+        "detail": detail,
+    }
+
+
+def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Checks of the per-area table, the summary sentence and the item lists."""
+    out = []
+    for a in areas.itertuples():
+        out.append(
+            _row(
+                "area_row_sum",
+                f"area {a.area_no}",
+                int(a.items),
+                int(a.S + a.A + a.B),
+                f"分野{a.area_no}「{a.area_name}」: S+A+B（{a.S}+{a.A}+{a.B}）が項目数{a.items}と一致するか",
+            )
+        )
+    totals = meta.get("totals")
+    if totals:
+        for s in ("S", "A", "B"):
+            out.append(
+                _row(
+                    "column_total",
+                    f"column {s}",
+                    int(totals[s]),
+                    int(areas[s].sum()),
+                    f"{_STATUS_JA[s]}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
+                )
+            )
+        if "items" in totals:
+            out.append(
+                _row(
+                    "column_total",
+                    "column items",
+                    int(totals["items"]),
+                    int(areas["items"].sum()),
+                    "各分野の項目数の合計が計の行と一致するか",
+                )
+            )
+        out.append(
+            _row(
+                "total_row_sum",
+                "totals",
+                int(areas["items"].sum()),
+                int(totals["S"] + totals["A"] + totals["B"]),
+                "計の行のS+A+Bが項目数の合計と一致するか",
+            )
+        )
+    summary = meta.get("summary")
+    if summary:
+        out.append(
+            _row(
+                "summary_total",
+                "summary",
+                int(summary["total"]),
+                int(areas["items"].sum()),
+                f"本文の「全{summary['total']}項目」が表の項目数の合計と一致するか",
+            )
+        )
+        if totals:
+            for s in ("S", "A", "B"):
+                out.append(
+                    _row(
+                        "summary_vs_table",
+                        f"status {s}",
+                        int(summary[s]),
+                        int(totals[s]),
+                        f"本文の「{summary[s]}項目が{_STATUS_JA[s]}」が表の計と一致するか",
+                    )
+                )
+    listed = meta.get("listed")
+    if listed and totals:
+        for s in ("S", "B"):
+            out.append(
+                _row(
+                    "listed_vs_total",
+                    f"status {s}",
+                    int(totals[s]),
+                    len(listed[s]),
+                    f"一覧に掲載された{_STATUS_JA[s]}の取組（No. {', '.join(map(str, listed[s])) or 'なし'}）の数が表の計と一致するか（再掲はそれぞれの番号で数える）",
+                )
+            )
+        spans = [(int(a.area_no), int(a.item_from), int(a.item_to)) for a in areas.itertuples()]
+        for a in areas.itertuples():
+            for s in ("S", "B"):
+                n = sum(1 for no in listed[s] if a.item_from <= no <= a.item_to)
+                out.append(
+                    _row(
+                        "listed_vs_area",
+                        f"area {a.area_no} {s}",
+                        int(getattr(a, s)),
+                        n,
+                        f"分野{a.area_no}（No.{a.item_from}～{a.item_to}）の一覧掲載数（{s}）が表の値と一致するか",
+                    )
+                )
+        del spans
+    headings = meta.get("headings") or {}
+    if listed:
+        for s, h in headings.items():
+            if h.get("count") is not None:
+                out.append(
+                    _row(
+                        "heading_count",
+                        f"list {s}",
+                        int(h["count"]),
+                        len(listed[s]),
+                        f"一覧の見出し「{h['text']}」の項目数と掲載行数が一致するか",
+                    )
+                )
+            if h.get("relisted") is not None:
+                relisted = int(
+                    items[items["status"] == s]["relisted_as"].notna().sum() // 2
+                ) if "relisted_as" in items else 0
+                out.append(
+                    _row(
+                        "heading_relisted",
+                        f"list {s}",
+                        int(h["relisted"]),
+                        relisted,
+                        "見出しの「うち再掲」の数が、一覧で複数の番号を持つ取組の数と一致するか",
+                    )
+                )
+        if summary and summary.get("relisted") is not None:
+            listed_pairs = int(items["relisted_as"].notna().sum() // 2)
+            out.append(
+                _row(
+                    "summary_relisted",
+                    "summary",
+                    f"≤ {summary['relisted']}",
+                    listed_pairs,
+                    f"一覧で見つかった再掲（{listed_pairs}件）が本文の「再掲{summary['relisted']}項目」を超えないか",
+                    ok=listed_pairs <= int(summary["relisted"]),
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------- text arithmetic
+
+_YEN = r"(\d[\d,]*(?:\.\d+)?(?:[千万億兆]\d[\d,]*(?:\.\d+)?)*[千万億兆]?)円"
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d:,}"
+
+
+def check_sums(item_no: int, text: str) -> list[dict]:
+    """Amounts that add up to a stated 合計 (…円、…円、合計…円)."""
+    out = []
+    s = squash(text)
+    for sentence in re.split(r"(?<=。)", s):
+        for m in re.finditer(rf"合計{_YEN}", sentence):
+            before = sentence[: m.start()]
+            # only the clause list right before 合計: after the last 対し/目標 phrase
+            cut = max(before.rfind("に対し"), before.rfind("目標"))
+            if cut >= 0:
+                after_cut = before[cut:]
+                k = after_cut.find("、")
+                before = after_cut[k + 1 :] if k >= 0 else ""
+            parts = []
+            for pm in re.finditer(_YEN, before):
+                tail = before[pm.end() : pm.end() + 2]
+                if tail.startswith(("以上", "以下", "未満")):
+                    continue
+                try:
+                    parts.append(parse_amount(pm.group(0)))
+                except NumberError:
+                    continue
+            if len(parts) < 2:
+                continue
+            total = parse_amount(m.group(0))
+            out.append(
+                _row(
+                    "text_sum",
+                    f"item {item_no}",
+                    _fmt(total),
+                    _fmt(sum(parts)),
+                    "本文の合計額が内訳の和と一致するか: "
+                    + " + ".join(_fmt(p) for p in parts)
+                    + f" = {_fmt(sum(parts))}円（記載 {_fmt(total)}円）",
+                )
+            )
+    return out
+
+
+def _round_like(value: Decimal, stated: str) -> Decimal:
+    places = len(stated.split(".")[1]) if "." in stated else 0
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def check_rates(item_no: int, texts: list[str]) -> list[dict]:
+    """「62.6%（107指標のうち67本）」 and 「全106件中…6件」 against the stated rate."""
+    out = []
+    joined = squash("\n".join(t for t in texts if t))
+    for m in re.finditer(r"(\d+(?:\.\d+)?)%[（(](\d[\d,]*)[^\d（）()]{0,6}?のうち(\d[\d,]*)", joined):
+        rate, n, k = m.group(1), Decimal(m.group(2).replace(",", "")), Decimal(m.group(3).replace(",", ""))
+        if n == 0:
+            continue
+        computed = _round_like(k / n * 100, rate)
+        out.append(
+            _row(
+                "text_rate",
+                f"item {item_no}",
+                rate,
+                str(computed),
+                f"記載の割合{rate}%が {k}/{n}×100 = {computed}% と一致するか",
+            )
+        )
+    rates = re.findall(r"達成率(?:は|が)?(\d+(?:\.\d+)?)%", joined)
+    for m in re.finditer(r"全(\d[\d,]*)件中、([^。]*?)が(\d[\d,]*)件", joined):
+        n, k = Decimal(m.group(1).replace(",", "")), Decimal(m.group(3).replace(",", ""))
+        if n == 0 or not rates:
+            continue
+        shortfall = bool(re.search(r"未達成|未実施|未了|除", m.group(2)))
+        share = (n - k) / n * 100 if shortfall else k / n * 100
+        rate = rates[0]
+        computed = _round_like(share, rate)
+        formula = f"({n}−{k})/{n}×100" if shortfall else f"{k}/{n}×100"
+        out.append(
+            _row(
+                "text_rate",
+                f"item {item_no}",
+                rate,
+                str(computed),
+                f"記載の達成率{rate}%が {formula} = {computed}% と一致するか"
+                + ("（未達成・未実施の件数を除いた割合）" if shortfall else ""),
+            )
+        )
+    return out
+
+
+_UP = ("微増", "増加", "伸び", "上昇", "向上", "増")
+_DOWN = ("微減", "減少", "低下", "下落", "減")
+
+
+def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
+    """Words of change next to a KPI's numbers (微減, 伸び, 改善) against its computed change."""
+    out = []
+    for r in metrics.itertuples():
+        if pd.isna(r.change_abs) or r.prev_derived:
+            continue
+        texts = item_texts.get(str(r.item_no)) or {}
+        progress = squash(texts.get("progress") or "")
+        needles = [squash(t) for t in (r.prev_text, r.value_text) if isinstance(t, str) and t]
+        for clause in re.split(r"[、。]", progress):
+            if not any(n and n in clause for n in needles):
+                continue
+            if "改善" in clause or "悪化" in clause:
+                said = "improved" if "改善" in clause else "worsened"
+                got = r.trend
+            elif any(w in clause for w in _UP + _DOWN):
+                up = next((w for w in _UP if w in clause), None)
+                down = next((w for w in _DOWN if w in clause), None)
+                if up and down:
+                    continue
+                said = "increase" if up else "decrease"
+                got = "increase" if r.change_abs > 0 else ("decrease" if r.change_abs < 0 else "none")
+            else:
+                continue
+            out.append(
+                _row(
+                    "text_change_word",
+                    f"KPI {r.kpi_id}",
+                    said,
+                    got,
+                    f"「{r.indicator}」の本文の表現（{clause[:40]}）が前年度からの変化の向きと一致するか",
+                )
+            )
+            break
+    return out
+
+
+def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
+    """Every statement of an item's change in points (4.7ポイント向上) agrees with value − prev."""
+    out = []
+    for r in metrics.itertuples():
+        if r.unit != "%" or pd.isna(r.change_pt):
+            continue
+        texts = item_texts.get(str(r.item_no)) or {}
+        joined = squash("\n".join(t for t in texts.values() if t))
+        for m in re.finditer(r"(\d+(?:\.\d+)?)ポイント(向上|上昇|増加|改善|低下|減少|悪化)", joined):
+            amount = Decimal(m.group(1))
+            sign = -1 if m.group(2) in ("低下", "減少") else 1
+            if m.group(2) in ("改善", "悪化"):
+                sign = (1 if m.group(2) == "改善" else -1) * (-1 if r.direction == "lower" else 1)
+            stated = sign * amount
+            computed = _round_like(Decimal(str(r.change_pt)), m.group(1))
+            out.append(
+                _row(
+                    "text_change",
+                    f"KPI {r.kpi_id}",
+                    str(stated),
+                    str(computed),
+                    f"本文の「{m.group(0)}」が {r.prev_value:g}% → {r.value:g}% の差（{computed}ポイント）と一致するか",
+                )
+            )
+    return out
+
+
+def check_stated_results(metrics: pd.DataFrame) -> list[dict]:
+    """What the report says (達成した / 届かなかった) against the computed met."""
+    out = []
+    for r in metrics.itertuples():
+        if pd.isna(r.stated_met) or pd.isna(r.met) or r.target_kind in ("achieved",):
+            continue
+        out.append(
+            _row(
+                "stated_result",
+                f"KPI {r.kpi_id}",
+                "達成" if r.stated_met else "未達成",
+                "達成" if r.met else "未達成",
+                f"「{r.indicator}」: 報告書の記述（{r.result_text}）が数値から判定した目標達成と一致するか",
+            )
+        )
+    return out
+
+
+def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
+    item_texts = meta.get("item_texts") or {}
+    out = []
+    for no, texts in sorted(item_texts.items(), key=lambda kv: int(kv[0])):
+        out += check_sums(int(no), texts.get("progress") or "")
+        out += check_rates(int(no), [texts.get("progress"), texts.get("causes"), texts.get("next_steps")])
+    if len(metrics):
+        out += check_stated_changes(metrics, item_texts)
+        out += check_change_words(metrics, item_texts)
+        out += check_stated_results(metrics)
+    return out
+
+
+def run_audit(areas: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame, meta: dict) -> pd.DataFrame:
+    """All checks of a period, one row each: check, scope, expected, actual, ok, detail."""
+    rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

@@ -1,0 +1,98 @@
+"""Comparison with earlier periods: status counts overall, per area, per item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import InputError, PeriodError
+from .periods import period_label, validate_period
+
+
+def available_periods(data_dir: str | Path | None = None) -> list[str]:
+    """Periods that have a raw data folder, in time order."""
+    raw = paths.data_dir(data_dir) / "raw"
+    out = []
+    if raw.is_dir():
+        for p in raw.iterdir():
+            if not p.is_dir():
+                continue
+            try:
+                out.append(validate_period(p.name))
+            except PeriodError:
+                continue
+    return sorted(out)
+
+
+def latest_period(data_dir: str | Path | None = None) -> str | None:
+    periods = available_periods(data_dir)
+    return periods[-1] if periods else None
+
+
+def previous_period(period: str, data_dir: str | Path | None = None) -> str | None:
+    earlier = [p for p in available_periods(data_dir) if p < period]
+    return earlier[-1] if earlier else None
+
+
+def load_history(period: str, data_dir: str | Path | None = None) -> tuple[dict, list[str]]:
+    """Cleaned tables of ``period`` and every earlier period, read from raw data.
+
+    Earlier periods are cleaned in memory (nothing written). A period whose raw
+    data cannot be read is left out, with a note saying why.
+    """
+    from .clean import clean_period  # a late import: clean imports this module's peers
+
+    results: dict = {}
+    notes: list[str] = []
+    for p in available_periods(data_dir):
+        if p > period:
+            continue
+        try:
+            results[p] = clean_period(p, data_dir, write=False)
+        except InputError as exc:
+            if p == period:
+                raise
+            notes.append(f"{period_label(p)}（{p}）は読み込めないため比較から除きました: {exc}")
+    return results, notes
+
+
+def status_counts(history: dict) -> pd.DataFrame:
+    """S / A / B counts of each period (from the area table's columns)."""
+    rows = []
+    for p, r in sorted(history.items()):
+        a = r.areas
+        rows.append(
+            {
+                "period": p,
+                "label": period_label(p),
+                "items": int(a["items"].sum()),
+                "S": int(a["S"].sum()),
+                "A": int(a["A"].sum()),
+                "B": int(a["B"].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["period", "label", "items", "S", "A", "B"])
+
+
+def compare_areas(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per-area S/A/B now and before, with the change in each."""
+    cols = ["area_no", "area_name", "items", "S", "A", "B"]
+    merged = current[cols].merge(
+        previous[["area_no", "items", "S", "A", "B"]], on="area_no", how="outer", suffixes=("", "_prev")
+    )
+    for s in ("S", "A", "B"):
+        merged[f"{s}_change"] = merged[s] - merged[f"{s}_prev"]
+    return merged.sort_values("area_no").reset_index(drop=True)
+
+
+def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Items whose status is known in both periods, and whether it changed."""
+    cols = ["item_no", "item_name", "area_no", "status", "status_basis"]
+    merged = current[cols].merge(
+        previous[["item_no", "status", "status_basis"]], on="item_no", how="inner", suffixes=("", "_prev")
+    )
+    merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
+    merged["changed"] = merged["status"] != merged["status_prev"]
+    return merged.reset_index(drop=True)

@@ -1,0 +1,147 @@
+"""Export the executed report notebook to one self-contained, safe HTML file.
+
+nbconvert's default templates load require.js and MathJax from a CDN; this
+module uses nbconvert's exporter with its ``basic`` template (the body only,
+code cells excluded), sanitises that body with nh3 (an allow-list: no script,
+no event handlers, images only as inline ``data:image/png``, links only within
+the page), adds a table of contents from its headings, and wraps it in the
+workbook's own page template, which loads nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import nbformat
+import nh3
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from nbconvert import HTMLExporter
+
+from . import __version__
+from .paths import TEMPLATES_DIR
+from .tables import atomic_write_bytes
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th",
+    "td", "blockquote", "figure", "figcaption", "img", "div", "span", "strong", "em", "a", "br",
+    "code", "pre", "nav", "section",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "img": {"src", "alt", "width", "height"},
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+REPORT_TAG = "report"  # cells whose output goes into the report; others are left out
+
+_exporter: HTMLExporter | None = None
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        return value if value.startswith("data:image/png;base64,") else None
+    if tag == "a" and attr == "href":
+        return value if value.startswith("#") else None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """Keep only the allow-listed tags and attributes; drop scripts with their content."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"data"},
+        attribute_filter=_attribute_filter,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def figure_html(png_path: str | Path, caption: str) -> Markup:
+    """A figure with the PNG inlined as a data URI (no file beside the report needed)."""
+    data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+    return Markup(
+        f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _get_exporter() -> HTMLExporter:
+    global _exporter
+    if _exporter is None:
+        exp = HTMLExporter(template_name="basic")
+        exp.exclude_input = True
+        exp.exclude_input_prompt = True
+        exp.exclude_output_prompt = True
+        exp.exclude_markdown = True
+        exp.exclude_raw = True
+        exp.exclude_unknown = True
+        _exporter = exp
+    return _exporter
+
+
+def report_cells_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy keeping the outputs of cells tagged ``report``, minus stderr text."""
+    nb = nbformat.from_dict(nb)
+    kept = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or REPORT_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        cell.outputs = [
+            o for o in cell.get("outputs", [])
+            if o.get("output_type") in ("display_data", "execute_result")
+        ]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def build_toc(body: str) -> Markup:
+    """A nested list of links to the body's h2 and h3 headings."""
+    items: list[tuple[int, str, str]] = []
+    for m in re.finditer(r'<h([23]) id="([^"]+)">(.*?)</h\1>', body, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", m.group(3))
+        items.append((int(m.group(1)), m.group(2), text))
+    out = ["<ul>"]
+    open_sub = False
+    for level, anchor, text in items:
+        if level == 2:
+            if open_sub:
+                out.append("</ul></li>")
+                open_sub = False
+            elif len(out) > 1:
+                out.append("</li>")
+            out.append(f'<li><a href="#{anchor}">{text}</a>')
+        else:
+            if not open_sub:
+                out.append("<ul>")
+                open_sub = True
+            out.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    if open_sub:
+        out.append("</ul></li>")
+    elif len(out) > 1:
+        out.append("</li>")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
+    """HTML of the whole report page from an executed report notebook."""
+    body, _ = _get_exporter().from_notebook_node(report_cells_only(nb))
+    body = sanitize(body)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]))
+    page = env.get_template("report.html.j2").render(
+        title=title, toc=build_toc(body), body=Markup(body), footer=footer, version=__version__
+    )
+    return page
+
+
+def export_report(executed_notebook: str | Path, out_html: str | Path, title: str, footer: str = "") -> Path:
+    nb = nbformat.read(str(executed_notebook), as_version=4)
+    html = render_report(nb, title, footer)
+    return atomic_write_bytes(out_html, html.encode("utf-8"))

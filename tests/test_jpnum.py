@@ -1,0 +1,520 @@
+"""Japanese numbers, amounts, targets and changes (helpers.jpnum).
+
+Values are compared as exact Decimals: ``Decimal('2540000000')``, never a float.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from helpers.jpnum import (
+    Change,
+    NumberError,
+    Quantity,
+    Target,
+    is_missing,
+    looks_like_change,
+    parse_amount,
+    parse_change,
+    parse_quantity,
+    parse_result,
+    parse_target,
+    to_float,
+)
+
+
+def exact(value, expected):
+    """Decimal equality that also refuses floats sneaking in."""
+    assert isinstance(value, D), f"{value!r} is not a Decimal"
+    assert value == D(expected), f"{value!r} != {expected}"
+
+
+# --------------------------------------------------------------------------
+# parse_amount
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # plain and comma-grouped
+        ("9,718人", "9718"),
+        ("17,966,912円", "17966912"),
+        ("12,345,678", "12345678"),
+        ("1,234.5", "1234.5"),
+        ("0", "0"),
+        (".5", "0.5"),
+        # full width digits, point, comma, percent
+        ("１２３", "123"),
+        ("９４．８％", "94.8"),
+        ("９，７１８人", "9718"),
+        ("１００％", "100"),
+        # split by spaces (PDF text)
+        ("1 万人", "10000"),
+        ("１ 万人", "10000"),
+        ("9, 718人", "9718"),
+        ("28.6 億円", "2860000000"),
+        ("25.4 億 円", "2540000000"),
+        ("1 ０ ０", "100"),
+        # multipliers
+        ("3千", "3000"),
+        ("100万", "1000000"),
+        ("2,265万円", "22650000"),
+        ("43,771万円", "437710000"),
+        ("35億円", "3500000000"),
+        ("0.5億", "50000000"),
+        ("3.14159億", "314159000"),
+        ("1兆2億", "1000200000000"),
+        ("17,966千円", "17966000"),
+        # compound
+        ("1億2,000万円", "120000000"),
+        ("1億2000万円", "120000000"),
+        ("1万5000", "15000"),
+        ("1万5千人", "15000"),
+        ("2億5千万円", "250000000"),
+        ("1千万円", "10000000"),
+        ("1 千 万円", "10000000"),
+        ("5百万円", "5000000"),
+        ("1,234百万円", "1234000000"),
+        ("2億3,456万7,890円", "234567890"),
+        # signs
+        ("▲159万円", "-1590000"),
+        ("△3.2", "-3.2"),
+        ("▲ 1,234", "-1234"),
+        ("-3.2", "-3.2"),
+        ("－3.2", "-3.2"),  # full-width hyphen-minus
+        ("−3.2", "-3.2"),  # U+2212 MINUS SIGN
+        ("マイナス3", "-3"),
+        ("+5", "5"),
+        ("＋5", "5"),
+        # the first number of a phrase
+        ("約340万件", "3400000"),
+        ("12.5ポイント", "12.5"),
+    ],
+)
+def test_parse_amount(text, expected):
+    exact(parse_amount(text), expected)
+
+
+def test_25_4_oku_is_exact():
+    value = parse_amount("25.4億円")
+    assert value == D(2540000000)
+    assert value == D("2540000000")
+    assert str(value) == "2540000000"  # no exponent, no trailing .0
+    assert value.as_tuple().exponent == 0
+    # the float route would not be exact in general; the Decimal one is
+    assert parse_amount("0.1億") + parse_amount("0.2億") == parse_amount("0.3億") == D(30000000)
+
+
+def test_amounts_have_no_exponent_or_trailing_zeros():
+    assert str(parse_amount("1,000")) == "1000"
+    assert str(parse_amount("1.000")) == "1"
+    assert str(parse_amount("94.80%")) == "94.8"
+    assert str(parse_amount("100万")) == "1000000"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,00", "misplaced thousands separators"),
+        ("1,0000", "misplaced thousands separators"),
+        ("12,34", "misplaced thousands separators"),
+        ("123,4567", "misplaced thousands separators"),
+        ("1,5", "misplaced thousands separators"),
+        ("1,00人の減", "misplaced thousands separators"),
+        ("", "no number found"),
+        ("abc", "no number found"),
+        ("億円", "no number found"),
+        ("万", "no number found"),
+        ("1万1億", "multipliers out of order"),
+        ("1万2万", "multipliers out of order"),
+    ],
+)
+def test_parse_amount_refuses(text, message):
+    with pytest.raises(NumberError) as info:
+        parse_amount(text)
+    assert message in str(info.value)
+    assert f"'{text}'" in str(info.value)  # names the text
+
+
+def test_number_error_is_value_error():
+    with pytest.raises(ValueError):
+        parse_amount("abc")
+
+
+# --------------------------------------------------------------------------
+# missing markers
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "  ",
+        "\u3000",
+        "未算出",
+        "未集計",
+        "－",
+        "-",
+        "―",
+        "—",
+        "ｰ",
+        "ー",
+        "－ －",
+        "nan",
+        "<NA>",
+        "不明",
+        "集計中",
+    ],
+)
+def test_missing_is_none_never_zero(text):
+    assert is_missing(text) is True
+    q = parse_quantity(text, "円")
+    assert q.missing is True
+    assert q.value is None
+    assert q.value != 0
+    assert q.unit == "円"  # the caller's unit is kept
+    assert q.approx is False
+    assert to_float(q.value) is None
+
+
+@pytest.mark.parametrize("text", ["0", "0人", "9,718人", "▲3", "-3.2"])
+def test_not_missing(text):
+    assert is_missing(text) is False
+    assert parse_quantity(text).missing is False
+
+
+def test_zero_is_a_value_not_missing():
+    q = parse_quantity("0件")
+    assert q == Quantity(D(0), "件", False, False)
+
+
+# --------------------------------------------------------------------------
+# parse_quantity
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "approx"),
+    [
+        ("9,718人", "9718", "人", False),
+        ("1 万人", "10000", "人", False),
+        ("約340万件", "3400000", "件", True),
+        ("約 300 万件", "3000000", "件", True),
+        ("およそ 300 万件", "3000000", "件", True),
+        ("94.3％", "94.3", "%", False),
+        ("９４．３％", "94.3", "%", False),
+        ("62.6%（107 指標のうち 67", "62.6", "%", False),
+        ("12.5ポイント", "12.5", "%", False),
+        ("延べ 980 人／年", "980", "人", False),
+        ("28.6 億円", "2860000000", "円", False),
+        ("6,870万円", "68700000", "円", False),
+        ("▲159万円", "-1590000", "円", False),
+        ("3地区", "3", "地区", False),
+        ("2か所", "2", "か所", False),
+        ("2箇所", "2", "か所", False),
+        ("88指標", "88", "指標", False),
+        ("5名", "5", "人", False),
+        ("約1千万円", "10000000", "円", True),
+    ],
+)
+def test_parse_quantity(text, value, unit, approx):
+    q = parse_quantity(text)
+    exact(q.value, value)
+    assert q.unit == unit
+    assert q.approx is approx
+    assert q.missing is False
+
+
+def test_parse_quantity_uses_callers_unit_when_text_has_none():
+    assert parse_quantity("171", "件") == Quantity(D(171), "件", False, False)
+    # a unit in the text wins over the caller's
+    assert parse_quantity("94.3%", "件").unit == "%"
+
+
+def test_parse_quantity_refuses_text_without_number():
+    with pytest.raises(NumberError, match="no number"):
+        parse_quantity("協定締結には至らなかった")
+
+
+# --------------------------------------------------------------------------
+# parse_target
+# --------------------------------------------------------------------------
+
+
+def test_range_80_percent_dai():
+    t = parse_target("80%台")
+    assert t == Target("range", D(80), D(90), True, "%", False)
+    assert t.high_open is True
+    assert t.value is None  # a range has no single number
+
+
+def test_range_full_width_dai():
+    assert parse_target("８０％台") == Target("range", D(80), D(90), True, "%", False)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "unit"),
+    [
+        ("1,500人台", "1500", "1600", "人"),
+        ("100人台", "100", "200", "人"),
+        ("5件台", "5", "6", "件"),
+        ("2.5%台", "2.5", "2.6", "%"),
+        ("90%台", "90", "100", "%"),
+    ],
+)
+def test_dai_ranges_are_half_open(text, low, high, unit):
+    t = parse_target(text)
+    assert t.kind == "range"
+    exact(t.low, low)
+    exact(t.high, high)
+    assert t.high_open is True
+    assert t.unit == unit
+
+
+@pytest.mark.parametrize(
+    "text", ["80～90%", "80〜90％", "80~90%", "80%～90%", "８０～９０％", "80から90%"]
+)
+def test_explicit_range_is_inclusive(text):
+    t = parse_target(text)
+    assert t == Target("range", D(80), D(90), False, "%", False)
+
+
+def test_explicit_range_with_multipliers():
+    t = parse_target("1万人～1万2千人")
+    assert (t.kind, t.low, t.high, t.high_open, t.unit) == (
+        "range",
+        D(10000),
+        D(12000),
+        False,
+        "人",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "low", "high", "unit"),
+    [
+        ("1 万人以上", "at_least", "10000", None, "人"),
+        ("目標値 1,000万円以上", "at_least", "10000000", None, "円"),
+        ("1,000万円以上", "at_least", "10000000", None, "円"),
+        ("10%未満", "less_than", None, "10", "%"),
+        ("10%以下", "at_most", None, "10", "%"),
+        ("経常収支比率 90%以下", "at_most", None, "90", "%"),
+        ("5件超", "greater_than", "5", None, "件"),
+        ("5件を超える", "greater_than", "5", None, "件"),
+        ("35 億円", "point", "3500000000", None, "円"),
+        ("370万件", "point", "3700000", None, "件"),
+        ("目標値 95%", "point", "95", None, "%"),
+        ("100%達成", "point", "100", None, "%"),
+        ("目標実施数 16", "point", "16", None, None),
+        ("1,000 人／年", "point", "1000", None, "人"),
+        ("44,200 万円", "point", "442000000", None, "円"),
+    ],
+)
+def test_numeric_targets(text, kind, low, high, unit):
+    t = parse_target(text)
+    assert t.kind == kind
+    assert t.low == (None if low is None else D(low))
+    assert t.high == (None if high is None else D(high))
+    assert t.high_open is False
+    assert t.unit == unit
+    assert t.approx is False
+
+
+def test_target_value_property():
+    assert parse_target("1 万人以上").value == D(10000)
+    assert parse_target("10%以下").value == D(10)
+    assert parse_target("10%未満").value == D(10)
+    assert parse_target("5件超").value == D(5)
+    assert parse_target("35億円").value == D(3500000000)
+    assert parse_target("目標を達成した").value is None
+
+
+def test_approx_target():
+    t = parse_target("約35億円")
+    assert t.approx is True and t.kind == "point" and t.low == D(3500000000)
+
+
+def test_target_uses_callers_unit():
+    assert parse_target("16", "件").unit == "件"
+
+
+@pytest.mark.parametrize(
+    "text", ["目標を達成した", "目標値を達成した", "目標を全て達成している", "達成", "達成した"]
+)
+def test_target_achieved(text):
+    assert parse_target(text) == Target("achieved", None, None, False, None, False)
+
+
+@pytest.mark.parametrize("text", ["包括協定の締結", "協定締結", "計画の策定"])
+def test_target_yes_no(text):
+    t = parse_target(text)
+    assert t.kind == "yes_no"
+    assert t.low is None and t.high is None
+
+
+@pytest.mark.parametrize("text", ["", None, "  ", "－", "未算出", "nan"])
+def test_target_none(text):
+    t = parse_target(text, "円")
+    assert t.kind == "none"
+    assert t.low is None and t.high is None
+    assert t.unit == "円"
+
+
+# --------------------------------------------------------------------------
+# parse_change
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "unit", "points"),
+    [
+        ("前年度から 159万円の減", "-1590000", "円", False),
+        ("前年度から159万円の減少", "-1590000", "円", False),
+        ("前年度から 802万円の増", "8020000", "円", False),
+        ("802万円の増", "8020000", "円", False),
+        ("4.7ポイント向上", "4.7", "%", True),
+        ("平成 28年度末から 4.7ポ イント向上", "4.7", "%", True),  # PDF split
+        ("平成28年度末の9,855人から137人減少", "-137", "人", False),  # reference digits ignored
+        ("3件減", "-3", "件", False),
+        ("2.2%低下", "-2.2", "%", False),
+        ("1.5ポイント上昇", "1.5", "%", True),
+        ("▲2.2ポイント", "-2.2", "%", True),
+        ("△3件", "-3", "件", False),
+        ("+3件", "3", "件", False),
+        ("マイナス 5件", "-5", "件", False),
+        ("前年度から 1億2,000万円の増加", "120000000", "円", False),
+    ],
+)
+def test_parse_change(text, amount, unit, points):
+    c = parse_change(text)
+    exact(c.amount, amount)
+    assert c.unit == unit
+    assert c.points is points
+
+
+def test_change_example_from_design():
+    assert parse_change("前年度から 159万円の減") == Change(D(-1590000), "円", False)
+    assert parse_change("4.7ポイント向上") == Change(D("4.7"), "%", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "amount"),
+    [
+        ("2.2ポイント改善", "lower", "-2.2"),  # lower is better: improvement is a decrease
+        ("2.2ポイント改善", "higher", "2.2"),
+        ("2.2ポイント悪化", "lower", "2.2"),
+        ("2.2ポイント悪化", "higher", "-2.2"),
+        # explicit 増/減 do not depend on direction
+        ("3件減", "lower", "-3"),
+        ("3件増", "lower", "3"),
+    ],
+)
+def test_change_direction(text, direction, amount):
+    c = parse_change(text, direction=direction)
+    exact(c.amount, amount)
+
+
+def test_change_uses_callers_unit_when_text_has_none():
+    assert parse_change("3の増", "件").unit == "件"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("3件", "does not say increase or decrease"),
+        ("159万円", "does not say increase or decrease"),
+        ("前年度から3件", "does not say increase or decrease"),
+        ("前年度から", "no number"),
+        ("ゼロ", "no number"),
+        ("", "no number"),
+    ],
+)
+def test_change_refuses(text, message):
+    with pytest.raises(NumberError) as info:
+        parse_change(text)
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("前年度から 159万円の減", True),
+        ("4.7ポイント向上", True),
+        ("2.2ポイント改善", True),
+        ("▲3", True),
+        ("+3", True),
+        ("9,718人", False),
+        ("94.8%", False),
+        ("abc", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_looks_like_change(text, expected):
+    assert looks_like_change(text) is expected
+
+
+# --------------------------------------------------------------------------
+# parse_result
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "達成した",
+        "目標を達成した",
+        "目標値に達した",
+        "上回った",
+        "締結した",
+        "実施した",
+        "完了した",
+    ],
+)
+def test_result_true(text):
+    assert parse_result(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "達成できなかった",
+        "届かなかった",
+        "目標値に届かなかった",
+        "及ばなかった",
+        "達していない",
+        "達しなかった",
+        "至らなかった",
+        "協定締結には至らなかった",
+        "目標を達成できず",
+        "達成には至らず",
+        "目標に届かず",
+        "達成できていない",
+        "未達成",
+        "未達",
+        "達成できな かった",  # split by PDF text
+    ],
+)
+def test_result_false(text):
+    assert parse_result(text) is False
+
+
+@pytest.mark.parametrize("text", [None, "", "  ", "nan", "検討中"])
+def test_result_unknown(text):
+    assert parse_result(text) is None
+
+
+# --------------------------------------------------------------------------
+# to_float
+# --------------------------------------------------------------------------
+
+
+def test_to_float():
+    assert to_float(None) is None
+    assert to_float(D("92.6")) == 92.6
+    assert isinstance(to_float(D(0)), float) and to_float(D(0)) == 0.0
