@@ -132,7 +132,7 @@ def chart_achievement(metrics: pd.DataFrame):
 def _pct(x) -> str:
     from .narrative import format_decimal
 
-    return format_decimal(float(x), 1)
+    return format_decimal(float(x), 1, trim=False)
 
 
 def chart_prev_current(metrics: pd.DataFrame, period_label: str):

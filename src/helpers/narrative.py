@@ -41,10 +41,10 @@ def _missing(x) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
-def format_decimal(x: float, places: int = 1, *, comma: bool = True) -> str:
-    """Round half up (as people do, not to even) and drop a trailing .0."""
+def format_decimal(x: float, places: int = 1, *, comma: bool = True, trim: bool = True) -> str:
+    """Round half up (as people do, not to even); ``trim`` drops a trailing .0."""
     d = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if d == d.to_integral_value():
+    if trim and d == d.to_integral_value():
         d = d.quantize(Decimal(1))
     s = f"{d:,}" if comma else str(d)
     return "0" if s in ("-0", "-0.0") else s
@@ -65,7 +65,7 @@ def format_value(v, unit: str | None, approx: bool = False, *, short: bool = Fal
         return "（値なし）"
     unit = unit if isinstance(unit, str) else ""
     if unit == "%":
-        text = format_decimal(v, 1) + "%"
+        text = format_decimal(v, 1, trim=False) + "%"
     elif short and abs(v) >= 1e8:
         text = format_decimal(v / 1e8, 1) + "億" + unit
     elif short and abs(v) >= 1e4:
@@ -78,7 +78,7 @@ def format_value(v, unit: str | None, approx: bool = False, *, short: bool = Fal
 def format_amount_change(v: float, unit: str | None, approx: bool = False) -> str:
     """The size of a change (no sign): 137人, 2.2ポイント, 3.2億円."""
     if unit == "%":
-        return ("約" if approx else "") + format_decimal(abs(v), 1) + "ポイント"
+        return ("約" if approx else "") + format_decimal(abs(v), 1, trim=False) + "ポイント"
     return format_value(abs(v), unit, approx)
 
 
@@ -147,7 +147,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
                 size = format_amount_change(change, unit, either_approx)
                 pct = r.get("change_pct")
                 if not _missing(pct):
-                    size += f"（{format_decimal(abs(float(pct)), 1)}%）"
+                    size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
             prev_label = "前年度末" + (
                 f"（{format_value(prev, unit, prev_approx)}、報告書の記載する増減から算出）"
                 if r.get("prev_derived") is True or str(r.get("prev_derived")) == "True"
@@ -165,7 +165,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     met = r.get("met")
     gap = r.get("gap")
     if kind in ("at_least", "greater_than", "at_most", "less_than", "point") and not _missing(ach):
-        parts.append(f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1)}%で、")
+        parts.append(f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1, trim=False)}%で、")
         if met is True or str(met) == "True":
             parts.append("目標を達成しています。")
         else:

@@ -63,7 +63,7 @@ def table(headers: list[str], rows: list[list], *, caption: str | None = None, n
 
 
 def _share(n: int, total: int) -> str:
-    return "—" if not total else format_decimal(n / total * 100, 1) + "%"
+    return "—" if not total else format_decimal(n / total * 100, 1, trim=False) + "%"
 
 
 # ------------------------------------------------------------------- sections
@@ -101,7 +101,7 @@ def summary_section(areas: pd.DataFrame, metrics: pd.DataFrame, counts: pd.DataF
             sign = "+" if d > 0 else ("±" if d == 0 else "−")
             psign = "+" if pts > 0 else ("±" if round(pts, 1) == 0 else "−")
             return (f"{k}は{int(prev[k])}項目から{now}項目（{sign}{abs(d)}項目、構成比"
-                    f"{psign}{format_decimal(abs(pts), 1)}ポイント）")
+                    f"{psign}{format_decimal(abs(pts), 1, trim=False)}ポイント）")
 
         lines.append(para(f"前回（{prev['label']}）と比べると、" + "、".join(delta(k) for k in "SAB") + "となりました。"))
     if len(metrics):
@@ -209,7 +209,7 @@ def kpi_section(items: pd.DataFrame, metrics: pd.DataFrame, period_label: str, f
             if not _na(r["prev_value"]) else "—",
             _fmt_change(r),
             target_label(r) or "—",
-            format_decimal(float(r["achievement_pct"]), 1) + "%" if not _na(r["achievement_pct"]) else "—",
+            format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%" if not _na(r["achievement_pct"]) else "—",
             "達成" if r["met"] is True else ("未達成" if r["met"] is False else "判定不能"),
             TREND_JA.get(r["trend"], "—") if not _na(r["trend"]) else "—",
         ])
@@ -227,10 +227,10 @@ def _fmt_change(r: dict) -> str:
     sign = "+" if c > 0 else ("±" if c == 0 else "−")
     approx = bool(r.get("approx")) or bool(r.get("prev_approx"))
     if r.get("unit") == "%":
-        return f"{sign}{'約' if approx else ''}{format_decimal(abs(c), 1)}ポイント"
+        return f"{sign}{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
     text = f"{sign}{format_value(abs(c), r.get('unit'), approx)}"
     if not _na(r.get("change_pct")):
-        text += f"（{sign}{format_decimal(abs(float(r['change_pct'])), 1)}%）"
+        text += f"（{sign}{format_decimal(abs(float(r['change_pct'])), 1, trim=False)}%）"
     return text
 
 

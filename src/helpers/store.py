@@ -25,8 +25,20 @@ def _bool(v):
     return bool(v)
 
 
+def _ids(v):
+    """relisted_as read back as 41.0 → '41' (it is a list of item numbers)."""
+    if pd.isna(v):
+        return pd.NA
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
+        if col == "relisted_as":
+            df[col] = pd.array([_ids(v) for v in df[col]], dtype="string")
+            continue
         if col in BOOL_COLUMNS:
             df[col] = pd.array([_bool(v) for v in df[col]], dtype="boolean")
         elif col in FLOAT_COLUMNS:

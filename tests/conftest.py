@@ -1,0 +1,34 @@
+"""Shared fixtures: the real raw data, and one end-to-end run of it in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+
+REAL_RAW = paths.PROJ_ROOT / "data" / "raw"
+REPORT_FILE = REAL_RAW / "2018-03" / "progress_report_H29_end.txt"
+KPI_FILE = REAL_RAW / "2018-03" / "kpi_sheet.csv"
+AREAS_FILE = REAL_RAW / "2017-09" / "progress_areas_H29_9.csv"
+
+
+def copy_raw(dest: Path) -> Path:
+    """A data folder (raw/ only) holding a copy of the project's real raw data."""
+    shutil.copytree(REAL_RAW, dest / "raw", ignore=shutil.ignore_patterns("README*"))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def e2e_run(tmp_path_factory):
+    """Run 2018-03 end to end once (papermill, three notebooks, HTML export) in a temp folder."""
+    from helpers.pipeline import run_period
+
+    root = tmp_path_factory.mktemp("e2e")
+    data = copy_raw(root / "data")
+    out = root / "outputs"
+    logs: list[str] = []
+    result = run_period("2018-03", data, out, force=True, log=logs.append)
+    return {"data": data, "out": out, "period_dir": out / "2018-03", "result": result, "log": logs}
