@@ -23,7 +23,7 @@ def format_number(value) -> str:
             return ""
         if value.is_integer() and abs(value) < 1e16:
             return str(int(value))
-        return repr(round(value, 10))
+        return repr(float(round(float(value), 10)))
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)

@@ -1,0 +1,187 @@
+"""End to end through papermill: the real data of 2018-03 gives the real numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from filelock import FileLock
+
+from helpers import paths
+from helpers.errors import InputError, LockedError, StageError
+from helpers.pipeline import run_period
+from helpers.tables import read_csv
+
+pytestmark = pytest.mark.e2e
+
+
+def metrics_of(run) -> pd.DataFrame:
+    return read_csv(run["data"] / "processed" / "2018-03" / "metrics.csv").set_index("kpi_id")
+
+
+def test_products_exist(e2e_run):
+    d = e2e_run["period_dir"]
+    assert (d / "report.html").stat().st_size > 10_000
+    for name in ("status_by_area", "kpi_achievement", "kpi_prev_current", "status_across_periods"):
+        assert (d / "figures" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (d / "figures" / f"{name}.svg").read_bytes()[:500]
+    for name in ("metrics", "audit", "areas"):
+        assert (d / "tables" / f"{name}.csv").read_bytes()[:3] == b"\xef\xbb\xbf"  # BOM for Excel
+    xl = pd.ExcelFile(d / "tables" / "tables.xlsx")
+    assert {"成果指標", "検算", "分野別"} <= set(xl.sheet_names)
+    for nb in ("01_clean", "02_analyze", "03_report"):
+        assert (d / "notebooks" / f"{nb}.ipynb").exists()
+
+
+def test_executed_notebooks_print_no_warning_or_error(e2e_run):
+    for path in (e2e_run["period_dir"] / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(str(path), as_version=4)
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", f"{path.name}: {out}"
+                if out["output_type"] == "stream":
+                    assert out["name"] != "stderr", f"{path.name}: {out['text']}"
+
+
+def test_area_table_equals_the_report(e2e_run):
+    areas = read_csv(e2e_run["data"] / "processed" / "2018-03" / "areas.csv")
+    assert areas["items"].tolist() == [7, 3, 6, 14, 13]
+    assert areas["S"].tolist() == [1, 0, 0, 1, 1]
+    assert areas["A"].tolist() == [4, 1, 4, 9, 12]
+    assert areas["B"].tolist() == [2, 2, 2, 4, 0]
+
+
+def test_ten_delayed_items(e2e_run):
+    items = read_csv(e2e_run["data"] / "processed" / "2018-03" / "items.csv")
+    assert items[items["status"] == "B"]["item_no"].tolist() == [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
+    assert items[items["status"] == "S"]["item_no"].tolist() == [7, 28, 41]
+    assert len(items) == 43
+
+
+def test_real_kpi_numbers(e2e_run):
+    m = metrics_of(e2e_run)
+    assert len(m) == 18
+    r = m.loc["1-1"]
+    assert (r.value, r.prev_value, r.target_kind, r.target_low) == (9718, 9855, "at_least", 10000)
+    assert r.change_abs == -137 and round(r.change_pct, 4) == -1.3902 and r.achievement_pct == 97.18
+    assert not r.met and r.trend == "worsened"
+    r = m.loc["20-1"]  # 経常収支比率: lower is better, change in points, range 80%台
+    assert (r.value, r.prev_value, r.change_pt, r.direction) == (92.6, 94.8, -2.2, "lower")
+    assert pd.isna(r.change_pct) and r.trend == "improved" and not r.met and r.gap == 2.6
+    assert (r.target_low, r.target_high) == (80, 90)
+    r = m.loc["20-2"]  # 財政調整基金 25.4億円 → 28.6億円
+    assert (r.value, r.prev_value, r.change_abs) == (2_860_000_000, 2_540_000_000, 320_000_000)
+    r = m.loc["30-2"]  # 前年度から159万円の減: previous derived
+    assert (r.value, r.prev_value, r.prev_derived) == (22_650_000, 24_240_000, True)
+    r = m.loc["8-1"]
+    assert r.approx and (r.value, r.prev_value) == (3_400_000, 3_000_000)
+    r = m.loc["22-3"]  # 未算出: missing, never 0, never met
+    assert pd.isna(r.value) and pd.isna(r.met)
+    r = m.loc["12-1"]
+    assert r.prev_value == 57.9 and r.change_pt == 4.7 and r.prev_derived
+
+
+def test_audit_all_agree_on_the_real_report(e2e_run):
+    audit = read_csv(e2e_run["data"] / "processed" / "2018-03" / "audit.csv")
+    assert len(audit) >= 40
+    assert audit["ok"].all(), audit[~audit["ok"]]
+    assert "text_sum" in set(audit["check"]) and "text_rate" in set(audit["check"])
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_report_text_has_the_real_sentences(e2e_run):
+    html = (e2e_run["period_dir"] / "report.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert "市民活動支援センター来場者数は9,718人で、前年度末（9,855人）から137人（1.4%）減少しました。" in text
+    assert "目標（1万人以上）に対する達成率は97.2%" in text
+    assert "経常収支比率は92.6%で、前年度末（94.8%）から2.2ポイント低下しました" in text
+    assert "約340万件" in text
+    assert "全43項目（再掲2項目を含む）のうち" in text
+    assert "予定よりも遅れている（B）が10項目（23.3%）" in text
+    assert "Sは0項目から3項目" in text and "Bは4項目から10項目" in text
+    assert "未算出" in text
+    assert "目次" in text and "方法と定義" in text
+
+
+def test_report_is_self_contained_and_clean(e2e_run):
+    html = (e2e_run["period_dir"] / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(http" not in html
+    for bad in ("Traceback", "Warning", "warning", "Error", "DeprecationWarning", "In [", "Out["):
+        assert bad not in _text(html), bad
+    assert html.count("<img") >= 4 and 'src="data:image/png;base64,' in html
+
+
+def test_rerun_with_nothing_changed_is_skipped(e2e_run):
+    logs: list[str] = []
+    result = run_period("2018-03", e2e_run["data"], e2e_run["out"], log=logs.append)
+    assert result.skipped and "up to date" in logs[0]
+    assert result.seconds < 5  # the skip itself; the benchmark measures it properly
+
+
+def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    shutil.copytree(e2e_run["out"], out)
+    before = (out / "2018-03" / "report.html").read_bytes()
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
+    nb = nbformat.read(str(nb_dir / "02_analyze.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"))
+    nbformat.write(nb, str(nb_dir / "02_analyze.ipynb"))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nb_dir)
+    with pytest.raises(StageError, match="02_analyze"):
+        run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
+    assert (out / "2018-03" / "report.html").read_bytes() == before
+    failed = nbformat.read(str(out / "2018-03" / "failed" / "02_analyze.ipynb"), as_version=4)
+    errors = [o for c in failed.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert errors and errors[0]["evalue"] == "deliberate failure"
+
+
+def test_second_run_of_the_same_period_is_refused_while_locked(e2e_run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    with FileLock(str(out / ".2018-03.lock")):
+        with pytest.raises(LockedError, match="in progress"):
+            run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
+
+
+def test_unknown_period_lists_the_ones_that_exist(e2e_run):
+    with pytest.raises(InputError, match="2017-09, 2018-03"):
+        run_period("2099-03", e2e_run["data"], e2e_run["out"])
+
+
+def test_cli_exits_2_for_a_period_without_data(e2e_run):
+    exe = Path(sys.executable).parent / "reform-workbook"
+    proc = subprocess.run(
+        [str(exe), "--period", "2016-03", "--data-dir", str(e2e_run["data"]), "--output-dir", str(e2e_run["out"])],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "2017-09, 2018-03" in proc.stderr
+
+
+def test_forced_rerun_gives_byte_identical_processed_tables(e2e_run):
+    processed = e2e_run["data"] / "processed" / "2018-03"
+    before = {p.name: p.read_bytes() for p in processed.glob("*.csv")}
+    run_period("2018-03", e2e_run["data"], e2e_run["out"], force=True, log=lambda m: None)
+    after = {p.name: p.read_bytes() for p in processed.glob("*.csv")}
+    assert before == after and len(before) >= 8
+
+
+def test_mid_year_period_runs_with_its_area_table_only(e2e_run):
+    run_period("2017-09", e2e_run["data"], e2e_run["out"], force=True, log=lambda m: None)
+    html = (e2e_run["out"] / "2017-09" / "report.html").read_text(encoding="utf-8")
+    assert "平成29年9月末" in html and "予定どおりに進捗（A）が39項目" in _text(html)
+    meta = json.loads((e2e_run["data"] / "processed" / "2017-09" / "meta.json").read_text())
+    assert meta["has_indicators"] is False
