@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .fonts import use_japanese_font  # noqa: E402
-from .narrative import format_value  # noqa: E402
+from .narrative import format_value, target_label  # noqa: E402
 from .tables import atomic_write_bytes  # noqa: E402
 
 STATUS_STYLE = {
@@ -106,7 +106,7 @@ def chart_achievement(metrics: pd.DataFrame):
         return None
     df = df.iloc[::-1]
     labels = [
-        f"{r.marker or ''}{r.indicator}（No.{r.item_no}）" + ("〔低いほど良い〕" if r.direction == "lower" else "")
+        f"{_marker(r.marker)}{r.indicator}（No.{r.item_no}）" + ("〔低いほど良い〕" if r.direction == "lower" else "")
         for r in df.itertuples()
     ]
     labels = [lab if len(lab) <= 34 else lab[:33] + "…" for lab in labels]
@@ -127,6 +127,11 @@ def chart_achievement(metrics: pd.DataFrame):
               bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _marker(m) -> str:
+    """①②③ of a sub-indicator, or nothing (NA read back from CSV is a float NaN)."""
+    return m if isinstance(m, str) else ""
 
 
 def _pct(x) -> str:
@@ -155,21 +160,23 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
             bar.set_hatch(h)
         for bar, v, approx in zip(bars, vals, [r.prev_approx, r.approx], strict=True):
             ax.text(bar.get_x() + bar.get_width() / 2, v, format_value(v, r.unit, bool(approx)),
-                    ha="center", va="bottom", fontsize=9)
+                    ha="center", va="bottom", fontsize=9,
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
         tv = r.target_value if not pd.isna(r.target_value) else None
         if tv is None and r.target_kind == "range":
             tv = r.target_high
         if tv is not None and not pd.isna(tv):
             ax.axhline(float(tv), color="black", linestyle="--", linewidth=1)
-            ax.text(1.45, float(tv), f"目標 {r.target_text}", fontsize=8, va="bottom", ha="right")
         top = max(vals + ([float(tv)] if tv is not None and not pd.isna(tv) else []))
-        ax.set_ylim(0, top * 1.25)
-        title = f"{r.marker or ''}{r.indicator}"
-        ax.set_title(title if len(title) <= 22 else title[:21] + "…", fontsize=10)
+        ax.set_ylim(0, top * 1.3)
+        title = f"{_marker(r.marker)}{r.indicator}"
+        title = title if len(title) <= 22 else title[:21] + "…"
+        target = target_label(r._asdict())
+        ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
         ax.tick_params(axis="y", labelsize=8)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p, u=r.unit: format_value(v, u, False, short=True)))
         if r.prev_derived:
-            ax.text(0, 0, "（増減から算出）", fontsize=7, ha="center", va="bottom", transform=ax.get_xaxis_transform())
+            ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle("前年度末と今期の比較（成果指標）", fontsize=12)

@@ -92,7 +92,7 @@ def tidy(text) -> str:
 def target_label(r: dict) -> str:
     """The target as the report states it, without a leading 目標/目標値 (1万人以上, 80%台)."""
     text = tidy(r.get("target_text"))
-    stripped = re.sub(r"^(目標(値|とする|実施数)?(は|である)?)", "", text)
+    stripped = re.sub(r"^(目標(値|とする|実施数)?(は|である)?)(?=[\d約.])", "", text)
     unit = r.get("unit") if not _missing(r.get("unit")) else ""
     if stripped and re.fullmatch(r"[\d,.]+", stripped) and unit:
         stripped += unit
