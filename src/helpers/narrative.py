@@ -109,7 +109,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     if r.get("marker") and not _missing(r.get("marker")):
         name = f"{r['marker']}{name}"
     unit = r.get("unit") if not _missing(r.get("unit")) else ""
-    approx = bool(r.get("approx")) and not _missing(r.get("approx"))
+    approx = not _missing(r.get("approx")) and bool(r.get("approx"))
     value = r.get("value")
     kind = r.get("target_kind") or "none"
     target_text = target_label(r)
@@ -134,7 +134,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     prev = r.get("prev_value")
     change = r.get("change_abs")
     if not _missing(prev) and not _missing(change):
-        prev_approx = bool(r.get("prev_approx")) and not _missing(r.get("prev_approx"))
+        prev_approx = not _missing(r.get("prev_approx")) and bool(r.get("prev_approx"))
         either_approx = approx or prev_approx
         if change == 0:
             parts.append(f"、前年度末（{format_value(prev, unit, prev_approx)}）から変わっていません。")
@@ -169,7 +169,11 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
         if met is True or str(met) == "True":
             parts.append("目標を達成しています。")
         else:
-            parts.append(f"目標まで{format_amount_change(float(gap), unit)}不足しています。")
+            size = format_amount_change(float(gap), unit)
+            if r.get("direction") == "lower":  # a value above a lower-is-better target
+                parts.append(f"目標を{size}上回っており、達成していません。")
+            else:
+                parts.append(f"目標まで{size}不足しています。")
     elif kind == "range" and not _missing(met):
         if met is True or str(met) == "True":
             parts.append(f"目標（{target_text}）の範囲内にあり、目標を達成しています。")

@@ -292,10 +292,10 @@ def parse_area_table(lines: list[str], path: Path) -> tuple[list[AreaRow], dict[
     expected = list(range(1, len(areas) + 1))
     got = [a.area_no for a in areas]
     if got != expected:
-        bad = next(a for a, e in zip(areas, expected, strict=False) if a.area_no != e)
+        bad, want = next((a, e) for a, e in zip(areas, expected, strict=True) if a.area_no != e)
         raise InputError(
             path,
-            f"area numbers must run Ⅰ, Ⅱ, … in order; found {bad.area_no} where {expected[got.index(bad.area_no)] if bad.area_no in got else '?'} was expected",
+            f"area numbers must run Ⅰ, Ⅱ, … in order; found {bad.area_no} where {want} was expected",
             line=bad.line,
         )
     return areas, totals, totals_line
@@ -640,12 +640,26 @@ def parse_report_text(text: str, path: str | Path = "<report>") -> ParsedReport:
     path = Path(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     lines, line_numbers = undouble_lines(text.split("\n"))
+
+    def file_line(n: int) -> int:
+        """Line ``n`` of the (undoubled) lines as a line number of the file."""
+        return line_numbers[n - 1] if 1 <= n <= len(line_numbers) else n
+
     try:
-        return _parse_lines(lines, path)
+        report = _parse_lines(lines, path)
     except InputError as exc:
         if exc.line is not None and exc.path == path and 1 <= exc.line <= len(line_numbers):
-            raise InputError(path, exc.detail, line=line_numbers[exc.line - 1], field=exc.field) from None
+            detail = re.sub(r"(?<=on line )\d+", lambda m: str(file_line(int(m.group(0)))), exc.detail)
+            raise InputError(path, detail, line=file_line(exc.line), field=exc.field) from None
         raise
+    # Every line number of the result refers to the file, not to the undoubled lines.
+    report.summary.line = file_line(report.summary.line)
+    report.totals_line = file_line(report.totals_line)
+    for obj in [*report.areas, *report.headings.values()]:
+        obj.line = file_line(obj.line)
+    for item in report.items:
+        item.line, item.end_line = file_line(item.line), file_line(item.end_line)
+    return report
 
 
 def _parse_lines(lines: list[str], path: Path) -> ParsedReport:
