@@ -24,17 +24,6 @@ import re
 from .textnorm import tidy_jp
 
 TREND_JA = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
-KIND_JA = {
-    "at_least": "以上",
-    "greater_than": "超",
-    "at_most": "以下",
-    "less_than": "未満",
-    "point": "目標値",
-    "range": "範囲",
-    "achieved": "達成（数値なし）",
-    "yes_no": "実施の有無",
-    "none": "目標なし",
-}
 
 
 def _missing(x) -> bool:

@@ -16,17 +16,6 @@ from .metrics import summarise_met
 from .narrative import TREND_JA, format_decimal, format_value, kpi_sentence, target_label, tidy
 
 STATUS_JA = {"S": "予定以上に進捗", "A": "予定どおりに進捗", "B": "予定よりも遅れている"}
-KIND_JA = {
-    "at_least": "以上",
-    "greater_than": "超",
-    "at_most": "以下",
-    "less_than": "未満",
-    "point": "目標値（到達）",
-    "range": "範囲（例: 80%台）",
-    "achieved": "達成（数値なし）",
-    "yes_no": "実施の有無",
-    "none": "目標なし",
-}
 
 
 def _na(x) -> bool:
