@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in available:
             print(f"{p}\t{period_label(p)}")
         return EXIT_OK
-    if args.all and args.period:
+    if args.all and args.period is not None:
         _err("give either --period or --all, not both")
         return EXIT_INPUT
     try:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             periods = available
             if not periods:
                 raise InputError(paths.data_dir(args.data_dir) / "raw", "no period folders (YYYY-MM) with raw data")
-        elif args.period:
+        elif args.period is not None:
             periods = [args.period]
         else:
             if not available:

@@ -148,6 +148,14 @@ def parse_summary(lines: list[str], path: Path) -> Summary:
             raise InputError(
                 path, "the summary sentence gives no counts (N 項目が「…」)", line=i + 1
             )
+        stated = len(re.findall(r"項目が「", m.group(3)))
+        if stated != len(counts):
+            raise InputError(
+                path,
+                "a count in the summary sentence is not written in digits "
+                f"({stated} statuses named, {len(counts)} with a number): '{m.group(3)[:60]}'",
+                line=i + 1,
+            )
         for status in STATUS_LABELS:
             counts.setdefault(status, 0)
         relisted = int(m.group(2)) if m.group(2) else None
@@ -577,6 +585,16 @@ def parse_item_lists(
                 end_line=r["end"],
                 status_basis=basis,
             )
+        )
+    if items and items[-1].status == "B" and items[-1].causes is not None and not items[-1].next_steps:
+        # a delayed row gives 【要因】 then 【今後の対応】; the last row stopping in
+        # between means the file was cut off
+        last = items[-1]
+        raise InputError(
+            path,
+            f"the last delayed item (No. {last.numbers[0]}) has 【要因】 but no 【今後の対応】: "
+            "the file looks truncated",
+            line=last.end_line,
         )
     for status, heading in headings.items():
         found = sum(len(it.numbers) for it in items if it.status == status)

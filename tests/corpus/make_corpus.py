@@ -1,0 +1,281 @@
+"""Regenerate the bad-input corpus from the project's real raw data.
+
+    .venv/bin/python tests/corpus/make_corpus.py
+
+Each file is a copy of one real raw file with exactly one fault put in (or, for
+empty / garbage / wrong-format files, a file that is nothing but the fault).
+tests/test_bad_inputs.py swaps each one into a copy of the real period folder
+and checks that the run is refused with exit status 2 and a precise message.
+See README.md in this folder for the list. The files are committed, so the
+tests do not depend on this script; rerun it only to change the corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RAW = HERE.parents[1] / "data" / "raw"
+REPORT = RAW / "2018-03" / "progress_report_H29_end.txt"
+KPI = RAW / "2018-03" / "kpi_sheet.csv"
+AREAS = RAW / "2017-09" / "progress_areas_H29_9.csv"
+BOM = b"\xef\xbb\xbf"
+
+
+def _report_lines() -> list[str]:
+    return REPORT.read_text(encoding="utf-8").split("\n")
+
+
+def _report(lines: list[str]) -> bytes:
+    return "\n".join(lines).encode("utf-8")
+
+
+def _replace_line(lines: list[str], lineno: int, old: str, new: str) -> list[str]:
+    out = list(lines)
+    assert old in out[lineno - 1], (lineno, old, out[lineno - 1])
+    out[lineno - 1] = out[lineno - 1].replace(old, new, 1)
+    return out
+
+
+def _kpi_rows() -> list[list[str]]:
+    text = KPI.read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _kpi(rows: list[list[str]], delimiter: str = ",") -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n", delimiter=delimiter).writerows(rows)
+    return BOM + buf.getvalue().encode("utf-8")
+
+
+def _areas_lines() -> list[str]:
+    return AREAS.read_text(encoding="utf-8").split("\n")
+
+
+def _areas(lines: list[str]) -> bytes:
+    return "\n".join(lines).encode("utf-8")
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _garbage(seed: int, n: int = 2048) -> bytes:
+    return random.Random(seed).randbytes(n)
+
+
+OTHER_LAYOUT = """\
+# 第３次行財政再構築プランの進捗状況（平成29年度末）
+
+平成29年度末のスケジュールの進捗状況については、全43項目（再掲2項目）の取組のうち、3項目が「予定以上に進捗」、30項目が「予定どおりに進捗」、10項目が「予定よりも遅れている」となりました。
+
+【表１】各プログラムの進捗状況（平成29年度末）
+
+| 分野 | 予定以上に進捗（S） | 予定どおりに進捗（A） | 予定よりも遅れている（B） |
+|---|---|---|---|
+| 1 地域協働の推進（7項目） | 1 | 4 | 2 |
+| 2 情報の共有と双方向のコミュニケーション（3項目） | 0 | 1 | 2 |
+| 3 PDCAサイクルの構築（6項目） | 0 | 4 | 2 |
+| 4 財政基盤の強化（14項目） | 1 | 9 | 4 |
+| 5 執行体制の再構築（13項目） | 1 | 12 | 0 |
+| 計 | 3 | 30 | 10 |
+"""
+
+WEB_PAGE_LAYOUT = """\
+第3次行財政再構築プランの進捗状況（平成29年度末）
+更新日：2018年6月1日
+
+第3次行財政再構築プランの各プログラムの進捗状況をお知らせします。
+進捗状況の内訳
+予定以上に進捗　3項目
+予定どおりに進捗　30項目
+予定よりも遅れている　10項目
+詳しくは、添付ファイルをご覧ください。
+"""
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"xref\n0 3\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Size 3 >>\nstartxref\n0\n%%EOF\n"
+)
+
+
+def build() -> dict[str, bytes]:
+    """File name → bytes of every corpus file."""
+    rl = _report_lines()
+    report_bytes = REPORT.read_bytes()
+    files: dict[str, bytes] = {}
+
+    # ---- the report text (2018-03), swapped in for progress_report_H29_end.txt
+    files["report_truncated_after_title.txt"] = _report(rl[:16])
+    files["report_truncated_in_summary.txt"] = _report(rl[:24])
+    files["report_truncated_in_area_table.txt"] = _report(rl[:66])
+    files["report_truncated_before_item_lists.txt"] = _report(rl[:78])
+    files["report_truncated_in_item_list.txt"] = _report(rl[:362])  # after row 10, before row 11
+    files["report_truncated_mid_row.txt"] = _report(rl[:342])  # row 10 without its 【要因】
+    files["report_truncated_in_last_row.txt"] = _report(rl[:650])  # row 30 without 【今後の対応】
+    # cut one byte into a three-byte character (約) on line 298
+    offset = (
+        len("\n".join(rl[:297]).encode("utf-8")) + 1 + len(rl[297].split("約")[0].encode("utf-8"))
+    )
+    assert report_bytes[offset : offset + 3] == "約".encode()
+    files["report_truncated_mid_character.txt"] = report_bytes[: offset + 1]
+    files["report_other_layout_markdown.txt"] = OTHER_LAYOUT.encode("utf-8")
+    files["report_other_layout_web_page.txt"] = WEB_PAGE_LAYOUT.encode("utf-8")
+    files["report_area_row_missing.txt"] = _report(rl[:62] + rl[67:])  # drops Ⅲ (lines 63-67)
+    files["report_area_row_repeated.txt"] = _report(rl[:62] + rl[57:62] + rl[62:])  # Ⅱ twice
+    files["report_area_rows_swapped.txt"] = _report(
+        rl[:57] + rl[62:67] + rl[57:62] + rl[67:]
+    )  # Ⅲ before Ⅱ
+    files["report_area_count_not_numeric.txt"] = _report(
+        _replace_line(rl, 56, "１ ４ ２", "１ 四 ２")
+    )
+    files["report_area_item_count_not_numeric.txt"] = _report(
+        _replace_line(rl, 55, "（７項目）", "（七項目）")
+    )
+    files["report_summary_count_not_numeric.txt"] = _report(
+        _replace_line(rl, 25, "3 項目が「予定以上に進捗」", "三 項目が「予定以上に進捗」")
+    )
+    files["report_area_count_missing.txt"] = _report(_replace_line(rl, 56, "１ ４ ２", "１ ４"))
+    files["report_unknown_status_label.txt"] = _report(
+        _replace_line(rl, 25, "「予定どおりに進捗」", "「概ね順調」")
+    )
+    files["report_area_header_unknown_status.txt"] = _report(
+        _replace_line(
+            _replace_line(_replace_line(rl, 35, "予定以上に", "概ね"), 37, "進捗", "順調"),
+            39,
+            "（Ｓ）",
+            "（Ｃ）",
+        )
+    )
+    files["report_list_heading_unknown_status.txt"] = _report(
+        _replace_line(rl, 83, "予定よりも遅れている取組一覧", "要検討の取組一覧")
+    )
+    files["report_duplicate_item_number.txt"] = _report(
+        _replace_line(rl, 326, "10 なるほど", "8 なるほど")
+    )
+    files["report_of_another_period.txt"] = _report(
+        _replace_line(rl, 3, "平成 29年度末", "平成 28年度末")
+    )
+    files["report_empty.txt"] = b""
+    files["report_blank_lines_only.txt"] = b"\n\n   \r\n\t\n"
+    files["report_binary_garbage.txt"] = _garbage(1)
+    files["report_control_characters.txt"] = (
+        bytes(range(1, 9)) * 64 + b"\n" + bytes(range(14, 32)) * 32
+    )
+    # a stray 0xFF at the start of line 97's text
+    line97 = len("\n".join(rl[:96]).encode("utf-8")) + 1
+    files["report_undecodable_byte.txt"] = report_bytes[:line97] + b"\xff" + report_bytes[line97:]
+    files["report_utf16.txt"] = report_bytes.decode("utf-8").encode("utf-16")
+    cp = report_bytes.decode("utf-8").encode("cp932")
+    at = cp.index("（７項目）".encode("cp932"))  # on line 55
+    files["report_cp932_stray_byte.txt"] = cp[:at] + b"\xff" + cp[at:]
+    files["report_saved_as_pdf.pdf"] = MINIMAL_PDF
+    files["report_second_copy.txt"] = report_bytes  # added beside the real report
+
+    # ---- the KPI sheet (2018-03), swapped in for kpi_sheet.csv
+    kr = _kpi_rows()
+    header = kr[0]
+    ui = header.index("unit")
+    files["kpi_missing_column_unit.csv"] = _kpi([r[:ui] + r[ui + 1 :] for r in kr])
+    misspelt = [list(r) for r in kr]
+    misspelt[0][header.index("target_text")] = "taget_text"
+    files["kpi_misspelt_column.csv"] = _kpi(misspelt)
+    rows = [list(r) for r in kr]
+    assert rows[1][header.index("value_text")] == "9,718人"
+    rows[1][header.index("value_text")] = "9,781人"
+    files["kpi_value_not_in_report.csv"] = _kpi(rows)
+    rows = [list(r) for r in kr]
+    assert rows[11][header.index("target_text")] == "80%台"
+    rows[11][header.index("target_text")] = "90%台"
+    files["kpi_target_not_in_report.csv"] = _kpi(rows)
+    rows = [list(r) for r in kr]
+    assert rows[6][0] == "3"
+    rows[6][0] = "2"
+    files["kpi_item_not_in_lists.csv"] = _kpi(rows)
+    rows = [list(r) for r in kr]
+    assert rows[7][0] == "8"
+    rows[7][0] = "No.8"
+    files["kpi_item_no_not_a_number.csv"] = _kpi(rows)
+    files["kpi_duplicate_row.csv"] = _kpi(kr[:2] + [kr[1]] + kr[2:])
+    rows = [list(r) for r in kr]
+    rows[4] = rows[4] + [""]
+    files["kpi_extra_field.csv"] = _kpi(rows)
+    rows = [list(r) for r in kr]
+    rows[1][header.index("unit")] = "件"
+    files["kpi_unit_mismatch.csv"] = _kpi(rows)
+    rows = [list(r) for r in kr]
+    assert rows[11][header.index("direction")] == "lower"
+    rows[11][header.index("direction")] = "down"
+    files["kpi_bad_direction.csv"] = _kpi(rows)
+    files["kpi_empty.csv"] = b""
+    files["kpi_utf16.csv"] = KPI.read_bytes().decode("utf-8-sig").encode("utf-16")
+    files["kpi_saved_as_xlsx.csv"] = _xlsx(kr)
+    files["kpi_saved_as_excel.xlsx"] = _xlsx(kr)
+    kb = KPI.read_bytes()
+    at = kb.index("市民活動支援センター来場者数".encode())  # line 2
+    files["kpi_mixed_encoding.csv"] = (
+        kb[:at]
+        + "市民活動支援センター来場者数".encode("cp932")
+        + kb[at + len("市民活動支援センター来場者数".encode()) :]
+    )
+    files["kpi_unclosed_quote.csv"] = kb.replace('"9,718人"'.encode(), '"9,718人'.encode(), 1)
+    files["kpi_semicolon_separated.csv"] = _kpi(kr, delimiter=";")
+    files["kpi_second_sheet.csv"] = kb  # added beside the real sheet
+
+    # ---- the per-area table (2017-09), swapped in for progress_areas_H29_9.csv
+    al = _areas_lines()
+    assert al[4].startswith("分野") and al[10].startswith(",43")
+    files["areas_row_missing.csv"] = _areas(al[:7] + al[8:])  # drops area 3 (line 8)
+    files["areas_row_repeated.csv"] = _areas(al[:7] + [al[6]] + al[7:])  # area 2 twice
+    files["areas_rows_swapped.csv"] = _areas(al[:6] + [al[7], al[6]] + al[8:])  # 3 before 2
+    files["areas_row_after_totals.csv"] = _areas(al[:11] + ["6 その他,1,0,1,0"] + al[11:])
+    files["areas_count_not_numeric.csv"] = _areas(
+        al[:8] + [al[8].replace(",14,", ",十四,")] + al[9:]
+    )
+    files["areas_count_blank.csv"] = _areas(
+        al[:5] + [al[5].replace(",7,0,7,0", ",7,0,,0")] + al[6:]
+    )
+    header_cells = al[4].split(",")
+    files["areas_missing_column_B.csv"] = _areas(
+        al[:4] + [",".join(line.split(",")[:4]) for line in al[4:11]] + al[11:]
+    )
+    files["areas_misspelt_column.csv"] = _areas(
+        al[:4] + [al[4].replace("項目数", "項目の数")] + al[5:]
+    )
+    files["areas_unknown_status_column.csv"] = _areas(
+        al[:4] + [al[4].replace(header_cells[4], "概ね順調(C)")] + al[5:]
+    )
+    files["areas_label_without_number.csv"] = _areas(
+        al[:5] + [al[5].replace("1 地域", "地域")] + al[6:]
+    )
+    files["areas_missing_field.csv"] = _areas(al[:7] + [al[7].rsplit(",", 1)[0]] + al[8:])
+    files["areas_empty.csv"] = b""
+    files["areas_comments_only.csv"] = _areas(al[:4] + [""])
+    files["areas_binary_garbage.csv"] = _garbage(2)
+    files["areas_utf16.csv"] = AREAS.read_bytes().decode("utf-8").encode("utf-16")
+    files["areas_saved_as_xlsx.csv"] = _xlsx([line.split(",") for line in al[4:11]])
+    files["areas_second_table.csv"] = AREAS.read_bytes()  # added beside the real table
+    return files
+
+
+def main() -> None:
+    for name, data in build().items():
+        (HERE / name).write_bytes(data)
+        print(f"{name}\t{len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main()
