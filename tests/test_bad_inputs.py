@@ -370,12 +370,8 @@ def test_kpi_sheet_without_its_report_is_refused(with_area_table, tmp_path, caps
     status = _run_cli("2018-03", data, out)
     err = capsys.readouterr().err
     assert status == 2, err
-    if with_area_table:
-        assert "kpi_sheet.csv" in err and "needs the report text" in err, err
-    else:
-        # Alone, the folder is refused as holding no report and no per-area table
-        # (find_raw_files checks that first; the KPI-specific message is not reached).
-        assert str(Path("raw") / "2018-03") in err and "neither a report text" in err, err
+    # alone or beside an area table, the message names the sheet and what it lacks
+    assert "kpi_sheet.csv" in err and "needs the report text" in err, err
     assert _tree(data / "raw") == raw_before
 
 

@@ -274,13 +274,20 @@ _UP = ("微増", "増加", "伸び", "上昇", "向上", "増")
 _DOWN = ("微減", "減少", "低下", "下落", "減")
 
 
+def _texts_of(item_texts: dict, item_no) -> dict:
+    """The texts of an item; a re-listed number (41) finds those of its first (7)."""
+    key = str(item_no)
+    key = item_texts.get("__aliases__", {}).get(key, key)
+    return item_texts.get(key) or {}
+
+
 def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
     """Words of change next to a KPI's numbers (微減, 伸び, 改善) against its computed change."""
     out = []
     for r in metrics.itertuples():
         if pd.isna(r.change_abs) or r.prev_derived:
             continue
-        texts = item_texts.get(str(r.item_no)) or {}
+        texts = _texts_of(item_texts, r.item_no)
         progress = squash(texts.get("progress") or "")
         needles = [squash(t) for t in (r.prev_text, r.value_text) if isinstance(t, str) and t]
         for clause in re.split(r"[、。]", progress):
@@ -317,7 +324,7 @@ def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
     for r in metrics.itertuples():
         if r.unit != "%" or pd.isna(r.change_pt):
             continue
-        texts = item_texts.get(str(r.item_no)) or {}
+        texts = _texts_of(item_texts, r.item_no)
         joined = squash("\n".join(t for t in texts.values() if t))
         for m in re.finditer(r"(\d+(?:\.\d+)?)ポイント(向上|上昇|増加|改善|低下|減少|悪化)", joined):
             amount = Decimal(m.group(1))
@@ -357,11 +364,12 @@ def check_stated_results(metrics: pd.DataFrame) -> list[dict]:
 
 
 def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
-    item_texts = meta.get("item_texts") or {}
+    item_texts = dict(meta.get("item_texts") or {})
     out = []
     for no, texts in sorted(item_texts.items(), key=lambda kv: int(kv[0])):
         out += check_sums(int(no), texts.get("progress") or "")
         out += check_rates(int(no), [texts.get("progress"), texts.get("causes"), texts.get("next_steps")])
+    item_texts["__aliases__"] = meta.get("item_aliases") or {}
     if len(metrics):
         out += check_stated_changes(metrics, item_texts)
         out += check_change_words(metrics, item_texts)

@@ -85,10 +85,10 @@ def find_raw_files(raw: Path) -> RawFiles:
                 p,
                 "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932)",
             )
-    if found.report is None and not found.area_tables:
-        raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
     if found.kpi_sheet is not None and found.report is None:
         raise InputError(found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against")
+    if found.report is None and not found.area_tables:
+        raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
     if len(found.area_tables) > 1 and found.report is None:
         raise InputError(found.area_tables[1], "more than one per-area table in the folder")
     return found
@@ -212,6 +212,8 @@ def clean_period(period: str, data_dir: str | Path | None = None, *, write: bool
             s: sorted(n for it in report.items if it.status == s for n in it.numbers) for s in ("S", "B")
         }
         meta["status_basis"] = sorted({it.status_basis for it in report.items})
+        # a re-listed item's texts are kept once, under its first number
+        meta["item_aliases"] = {str(n): str(it.numbers[0]) for it in report.items for n in it.numbers[1:]}
         meta["item_texts"] = {
             str(n): {"progress": it.progress, "causes": it.causes, "next_steps": it.next_steps}
             for it in report.items

@@ -84,6 +84,9 @@ def validate_period(period_id: str) -> str:
             f"period '{period_id}': year {year} is outside {MIN_YEAR}-{MAX_YEAR} "
             "(labels are given in the 平成 and 令和 eras)"
         )
+    if (year, month) == (1989, 3):
+        # the end of FY1988 is 昭和63年度末: before the eras the workbook labels
+        raise PeriodError(f"period '{period_id}' is the end of 昭和63年度, before the 平成 era")
     return period_id
 
 
@@ -179,10 +182,10 @@ def parse_period(text: str) -> str:
     s = re.sub(r"\s+", "", s)
     if ID_RE.match(s):
         return validate_period(s)
-    s = s.upper() if re.match(r"^[hHrR]\d", s) else s
+    s = s.upper() if re.match(r"^[hHrR](\d|元)", s) else s
 
     m = re.fullmatch(r"(平成|令和|H|R)(元|\d{1,2})年?度?末?", s)
-    if m and (s.endswith("度") or s.endswith("度末") or re.fullmatch(r"[HR]\d{1,2}", s)):
+    if m and (s.endswith("度") or s.endswith("度末") or re.fullmatch(r"[HR](\d{1,2}|元)", s)):
         n = 1 if m.group(2) == "元" else int(m.group(2))
         era, fy = _era_to_year(m.group(1), n, original=original)
         if era.end is not None and fy > era.end.year:
