@@ -167,9 +167,13 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
         if met is True or str(met) == "True":
             parts.append(f"目標（{target_text}）の範囲内にあり、目標を達成しています。")
         else:
-            parts.append(
-                f"目標（{target_text}）の範囲外で、範囲の境界まで{format_amount_change(float(gap), unit)}の差があります。"
-            )
+            if float(gap) == 0:
+                # on an open upper bound (90.0 for 80%台): outside, at no distance
+                parts.append(f"目標（{target_text}）の範囲の上限ちょうどで、範囲外です。")
+            else:
+                parts.append(
+                    f"目標（{target_text}）の範囲外で、範囲の境界まで{format_amount_change(float(gap), unit)}の差があります。"
+                )
     elif kind == "achieved":
         parts.append("報告書では目標を達成したとされています（目標値の記載なし）。")
     elif kind == "none":

@@ -138,7 +138,12 @@ def run_period(
 
 
 def _execute(pid: str, data: Path, out_root: Path, final: Path, fp: str, log, t0: float) -> RunResult:
+    import logging
+
     import papermill as pm
+
+    # papermill logs at INFO/WARNING on its own; progress is reported by `log`
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     from papermill.exceptions import PapermillExecutionError
 
     from .render import export_report
@@ -165,6 +170,8 @@ def _execute(pid: str, data: Path, out_root: Path, final: Path, fp: str, log, t0
                     progress_bar=False,
                     log_output=False,
                     request_save_on_cell_execute=False,
+                    # the kernel's own start-up notices (e.g. about TCP transport) are not ours to show
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
             except PapermillExecutionError as exc:
                 failed = final / "failed"
