@@ -185,3 +185,19 @@ def test_mid_year_period_runs_with_its_area_table_only(e2e_run):
     assert "平成29年9月末" in html and "予定どおりに進捗（A）が39項目" in _text(html)
     meta = json.loads((e2e_run["data"] / "processed" / "2017-09" / "meta.json").read_text())
     assert meta["has_indicators"] is False
+
+
+def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
+    """Two CLI processes start together: one runs, the other is refused (exit 3) or finds it done."""
+    exe = Path(sys.executable).parent / "reform-workbook"
+    out = tmp_path / "out"
+    args = [str(exe), "--period", "2018-03", "--data-dir", str(e2e_run["data"]), "--output-dir", str(out)]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 3]), results
+    if codes == [0, 3]:
+        assert "in progress" in next(err for code, err in results if code == 3)
+    html = (out / "2018-03" / "report.html").read_text(encoding="utf-8")
+    assert html.rstrip().endswith("</html>") and "9,718人" in html
+    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
