@@ -25,7 +25,14 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
 def test_design_card_packages_are_dependencies():
     py = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text())["project"]
     names = {_name(r) for r in py["dependencies"]}
-    for pkg in ("jupyterlab", "pandas", "matplotlib", "papermill", "nbconvert", "japanize-matplotlib"):
+    for pkg in (
+        "jupyterlab",
+        "pandas",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "japanize-matplotlib",
+    ):
         assert pkg in names
 
 

@@ -2,8 +2,8 @@
 
 import json
 
-import pytest
 import nbformat
+import pytest
 from papermill import inspect_notebook
 
 from helpers import paths

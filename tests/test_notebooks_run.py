@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from conftest import copy_raw
 from nbclient import NotebookClient
 
 from helpers import paths
 from helpers.tables import read_csv
-
-from conftest import copy_raw
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +25,15 @@ def test_notebooks_run_in_order_with_their_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("REFORM_OUTPUT_DIR", str(out))
     for name in ("01_clean", "02_analyze", "03_report"):
         nb = nbformat.read(str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"), as_version=4)
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
-        streams = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream"]
+        NotebookClient(
+            nb,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}},
+        ).execute()
+        streams = [
+            o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "stream"
+        ]
         assert not [o for o in streams if o["name"] == "stderr"], name
         assert "period: 2018-03" in "".join(o["text"] for o in streams), name  # the latest period
     metrics = read_csv(data / "processed" / "2018-03" / "metrics.csv")

@@ -60,7 +60,18 @@ def test_area_table_equals_the_report(e2e_run):
 
 def test_ten_delayed_items(e2e_run):
     items = read_csv(e2e_run["data"] / "processed" / "2018-03" / "items.csv")
-    assert items[items["status"] == "B"]["item_no"].tolist() == [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
+    assert items[items["status"] == "B"]["item_no"].tolist() == [
+        1,
+        3,
+        8,
+        10,
+        11,
+        12,
+        20,
+        22,
+        25,
+        30,
+    ]
     assert items[items["status"] == "S"]["item_no"].tolist() == [7, 28, 41]
     assert len(items) == 43
 
@@ -102,7 +113,10 @@ def _text(html: str) -> str:
 def test_report_text_has_the_real_sentences(e2e_run):
     html = (e2e_run["period_dir"] / "report.html").read_text(encoding="utf-8")
     text = _text(html)
-    assert "市民活動支援センター来場者数は9,718人で、前年度末（9,855人）から137人（1.4%）減少しました。" in text
+    assert (
+        "市民活動支援センター来場者数は9,718人で、前年度末（9,855人）から137人（1.4%）減少しました。"
+        in text
+    )
     assert "目標（1万人以上）に対する達成率は97.2%" in text
     assert "経常収支比率は92.6%で、前年度末（94.8%）から2.2ポイント低下しました" in text
     assert "約340万件" in text
@@ -164,8 +178,17 @@ def test_unknown_period_lists_the_ones_that_exist(e2e_run):
 def test_cli_exits_2_for_a_period_without_data(e2e_run):
     exe = Path(sys.executable).parent / "reform-workbook"
     proc = subprocess.run(
-        [str(exe), "--period", "2016-03", "--data-dir", str(e2e_run["data"]), "--output-dir", str(e2e_run["out"])],
-        capture_output=True, text=True,
+        [
+            str(exe),
+            "--period",
+            "2016-03",
+            "--data-dir",
+            str(e2e_run["data"]),
+            "--output-dir",
+            str(e2e_run["out"]),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "2017-09, 2018-03" in proc.stderr
@@ -191,8 +214,19 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
     """Two CLI processes start together: one runs, the other is refused (exit 3) or finds it done."""
     exe = Path(sys.executable).parent / "reform-workbook"
     out = tmp_path / "out"
-    args = [str(exe), "--period", "2018-03", "--data-dir", str(e2e_run["data"]), "--output-dir", str(out)]
-    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    args = [
+        str(exe),
+        "--period",
+        "2018-03",
+        "--data-dir",
+        str(e2e_run["data"]),
+        "--output-dir",
+        str(out),
+    ]
+    procs = [
+        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 3]), results

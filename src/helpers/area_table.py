@@ -51,9 +51,7 @@ def _column_for(header: str) -> str | None:
 def _count(cell: str, path: Path, line: int, field: str) -> int:
     s = squash(cell)
     if not re.fullmatch(r"\d+", s):
-        raise InputError(
-            path, f"'{cell}' is not a whole number of items", line=line, field=field
-        )
+        raise InputError(path, f"'{cell}' is not a whole number of items", line=line, field=field)
     return int(s)
 
 
@@ -73,7 +71,9 @@ def read_area_table(path: str | Path) -> AreaTable:
     path = Path(path)
     text = read_text(path)
     numbered = [(i + 1, line) for i, line in enumerate(text.split("\n"))]
-    content = [(n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")]
+    content = [
+        (n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not content:
         raise InputError(path, "no table rows, only comments or blank lines")
     rows = []
@@ -102,7 +102,13 @@ def read_area_table(path: str | Path) -> AreaTable:
         columns[key] = idx
     missing = [k for k in COLUMN_KEYS if k not in columns]
     if missing:
-        names = {"area": "分野", "items": "項目数", "S": "予定以上に進捗(S)", "A": "予定どおりに進捗(A)", "B": "予定よりも遅れている(B)"}
+        names = {
+            "area": "分野",
+            "items": "項目数",
+            "S": "予定以上に進捗(S)",
+            "A": "予定どおりに進捗(A)",
+            "B": "予定よりも遅れている(B)",
+        }
         raise InputError(
             path,
             "missing column(s): " + ", ".join(names[k] for k in missing),
@@ -113,12 +119,11 @@ def read_area_table(path: str | Path) -> AreaTable:
     totals_line = None
     for n, row in rows[1:]:
         if len(row) != len(header):
-            raise InputError(
-                path, f"{len(row)} fields where the header has {len(header)}", line=n
-            )
+            raise InputError(path, f"{len(row)} fields where the header has {len(header)}", line=n)
         label = row[columns["area"]].strip()
         counts = {
-            k: _count(row[columns[k]], path, n, header[columns[k]]) for k in ("items", "S", "A", "B")
+            k: _count(row[columns[k]], path, n, header[columns[k]])
+            for k in ("items", "S", "A", "B")
         }
         if totals is not None:
             raise InputError(path, "a row after the totals row", line=n)

@@ -149,9 +149,11 @@ def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[d
                     )
                 )
             if h.get("relisted") is not None:
-                relisted = int(
-                    items[items["status"] == s]["relisted_as"].notna().sum() // 2
-                ) if "relisted_as" in items else 0
+                relisted = (
+                    int(items[items["status"] == s]["relisted_as"].notna().sum() // 2)
+                    if "relisted_as" in items
+                    else 0
+                )
                 out.append(
                     _row(
                         "heading_relisted",
@@ -233,8 +235,14 @@ def check_rates(item_no: int, texts: list[str]) -> list[dict]:
     """「62.6%（107指標のうち67本）」 and 「全106件中…6件」 against the stated rate."""
     out = []
     joined = squash("\n".join(t for t in texts if t))
-    for m in re.finditer(r"(\d+(?:\.\d+)?)%[（(](\d[\d,]*)[^\d（）()]{0,6}?のうち(\d[\d,]*)", joined):
-        rate, n, k = m.group(1), Decimal(m.group(2).replace(",", "")), Decimal(m.group(3).replace(",", ""))
+    for m in re.finditer(
+        r"(\d+(?:\.\d+)?)%[（(](\d[\d,]*)[^\d（）()]{0,6}?のうち(\d[\d,]*)", joined
+    ):
+        rate, n, k = (
+            m.group(1),
+            Decimal(m.group(2).replace(",", "")),
+            Decimal(m.group(3).replace(",", "")),
+        )
         if n == 0:
             continue
         computed = _round_like(k / n * 100, rate)
@@ -302,7 +310,9 @@ def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
                 if up and down:
                     continue
                 said = "increase" if up else "decrease"
-                got = "increase" if r.change_abs > 0 else ("decrease" if r.change_abs < 0 else "none")
+                got = (
+                    "increase" if r.change_abs > 0 else ("decrease" if r.change_abs < 0 else "none")
+                )
             else:
                 continue
             out.append(
@@ -326,7 +336,9 @@ def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
             continue
         texts = _texts_of(item_texts, r.item_no)
         joined = squash("\n".join(t for t in texts.values() if t))
-        for m in re.finditer(r"(\d+(?:\.\d+)?)ポイント(向上|上昇|増加|改善|低下|減少|悪化)", joined):
+        for m in re.finditer(
+            r"(\d+(?:\.\d+)?)ポイント(向上|上昇|増加|改善|低下|減少|悪化)", joined
+        ):
             amount = Decimal(m.group(1))
             sign = -1 if m.group(2) in ("低下", "減少") else 1
             if m.group(2) in ("改善", "悪化"):
@@ -368,7 +380,9 @@ def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
     out = []
     for no, texts in sorted(item_texts.items(), key=lambda kv: int(kv[0])):
         out += check_sums(int(no), texts.get("progress") or "")
-        out += check_rates(int(no), [texts.get("progress"), texts.get("causes"), texts.get("next_steps")])
+        out += check_rates(
+            int(no), [texts.get("progress"), texts.get("causes"), texts.get("next_steps")]
+        )
     item_texts["__aliases__"] = meta.get("item_aliases") or {}
     if len(metrics):
         out += check_stated_changes(metrics, item_texts)
@@ -377,7 +391,9 @@ def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
     return out
 
 
-def run_audit(areas: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame, meta: dict) -> pd.DataFrame:
+def run_audit(
+    areas: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame, meta: dict
+) -> pd.DataFrame:
     """All checks of a period, one row each: check, scope, expected, actual, ok, detail."""
     rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

@@ -23,7 +23,12 @@ from .tables import atomic_write_bytes  # noqa: E402
 STATUS_STYLE = {
     "S": {"label": "予定以上に進捗（S）", "color": "#1f5fa8", "hatch": "", "text": "white"},
     "A": {"label": "予定どおりに進捗（A）", "color": "#c9d6e3", "hatch": "..", "text": "black"},
-    "B": {"label": "予定よりも遅れている（B）", "color": "#e07b00", "hatch": "///", "text": "black"},
+    "B": {
+        "label": "予定よりも遅れている（B）",
+        "color": "#e07b00",
+        "hatch": "///",
+        "text": "black",
+    },
 }
 MET_STYLE = {
     True: {"label": "目標達成", "color": "#1f5fa8", "hatch": ""},
@@ -55,7 +60,13 @@ def _stacked(ax, labels: list[str], data: pd.DataFrame, horizontal: bool) -> Non
     for s in ("S", "A", "B"):
         st = STATUS_STYLE[s]
         vals = [int(v) for v in data[s]]
-        kw = dict(color=st["color"], hatch=st["hatch"], edgecolor="#333333", linewidth=0.6, label=st["label"])
+        kw = dict(
+            color=st["color"],
+            hatch=st["hatch"],
+            edgecolor="#333333",
+            linewidth=0.6,
+            label=st["label"],
+        )
         if horizontal:
             bars = ax.barh(labels, vals, left=left, **kw)
         else:
@@ -64,9 +75,18 @@ def _stacked(ax, labels: list[str], data: pd.DataFrame, horizontal: bool) -> Non
             if v:
                 x = bar.get_x() + bar.get_width() / 2
                 y = bar.get_y() + bar.get_height() / 2
-                ax.text(x, y, str(v), ha="center", va="center", fontsize=10, color=st["text"],
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)
-                        if st["text"] == "black" else None)
+                ax.text(
+                    x,
+                    y,
+                    str(v),
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color=st["text"],
+                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)
+                    if st["text"] == "black"
+                    else None,
+                )
         left = [a + b for a, b in zip(left, vals, strict=True)]
 
 
@@ -106,15 +126,25 @@ def chart_achievement(metrics: pd.DataFrame):
         return None
     df = df.iloc[::-1]
     labels = [
-        f"{_marker(r.marker)}{r.indicator}（No.{r.item_no}）" + ("〔低いほど良い〕" if r.direction == "lower" else "")
+        f"{_marker(r.marker)}{r.indicator}（No.{r.item_no}）"
+        + ("〔低いほど良い〕" if r.direction == "lower" else "")
         for r in df.itertuples()
     ]
     labels = [lab if len(lab) <= 34 else lab[:33] + "…" for lab in labels]
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.8))
     for i, r in enumerate(df.itertuples()):
         st = MET_STYLE[bool(r.met)]
-        ax.barh(i, float(r.achievement_pct), color=st["color"], hatch=st["hatch"], edgecolor="#333333", linewidth=0.6)
-        ax.text(float(r.achievement_pct) + 2, i, f"{_pct(r.achievement_pct)}%", va="center", fontsize=9)
+        ax.barh(
+            i,
+            float(r.achievement_pct),
+            color=st["color"],
+            hatch=st["hatch"],
+            edgecolor="#333333",
+            linewidth=0.6,
+        )
+        ax.text(
+            float(r.achievement_pct) + 2, i, f"{_pct(r.achievement_pct)}%", va="center", fontsize=9
+        )
     ax.set_yticks(range(len(df)), labels)
     ax.axvline(100, color="black", linestyle="--", linewidth=1)
     ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
@@ -122,9 +152,20 @@ def chart_achievement(metrics: pd.DataFrame):
     ax.set_xlim(0, top)
     ax.set_xlabel("達成率（%）")
     ax.set_title("成果指標の目標達成率")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=MET_STYLE[k]["color"], hatch=MET_STYLE[k]["hatch"], ec="#333333") for k in (True, False)]
-    ax.legend(handles, [MET_STYLE[k]["label"] for k in (True, False)], loc="upper center",
-              bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
+    handles = [
+        plt.Rectangle(
+            (0, 0), 1, 1, color=MET_STYLE[k]["color"], hatch=MET_STYLE[k]["hatch"], ec="#333333"
+        )
+        for k in (True, False)
+    ]
+    ax.legend(
+        handles,
+        [MET_STYLE[k]["label"] for k in (True, False)],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
+        frameon=False,
+    )
     fig.tight_layout()
     return fig
 
@@ -155,13 +196,21 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
         better = r.trend == "improved"
         colors = ["#9aa5b1", "#1f5fa8" if better else "#e07b00"]
         hatches = ["..", "" if better else "///"]
-        bars = ax.bar(["前年度末", period_label], vals, color=colors, edgecolor="#333333", linewidth=0.6)
+        bars = ax.bar(
+            ["前年度末", period_label], vals, color=colors, edgecolor="#333333", linewidth=0.6
+        )
         for bar, h in zip(bars, hatches, strict=True):
             bar.set_hatch(h)
         for bar, v, approx in zip(bars, vals, [r.prev_approx, r.approx], strict=True):
-            ax.text(bar.get_x() + bar.get_width() / 2, v, format_value(v, r.unit, bool(approx)),
-                    ha="center", va="bottom", fontsize=9,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                v,
+                format_value(v, r.unit, bool(approx)),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
+            )
         tv = r.target_value if not pd.isna(r.target_value) else None
         if tv is None and r.target_kind == "range":
             tv = r.target_high
@@ -174,7 +223,11 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
         target = target_label(r._asdict())
         ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
         ax.tick_params(axis="y", labelsize=8)
-        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _p, u=r.unit: format_value(v, u, False, short=True)))
+        ax.yaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(
+                lambda v, _p, u=r.unit: format_value(v, u, False, short=True)
+            )
+        )
         if r.prev_derived:
             ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
     for ax in list(axes.flat)[n:]:
@@ -184,7 +237,9 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     return fig
 
 
-def make_all_charts(areas, metrics, counts, period_label: str, figures_dir) -> dict[str, list[Path]]:
+def make_all_charts(
+    areas, metrics, counts, period_label: str, figures_dir
+) -> dict[str, list[Path]]:
     """All charts of a period; a chart with nothing to show is left out."""
     out = {}
     for name, fig in (

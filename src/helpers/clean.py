@@ -26,7 +26,17 @@ from .rawio import file_sha256
 from .report_parser import ParsedReport, parse_report
 from .tables import write_csv, write_json
 
-AREA_COLUMNS = ["area_no", "area_name", "items", "S", "A", "B", "item_from", "item_to", "source_line"]
+AREA_COLUMNS = [
+    "area_no",
+    "area_name",
+    "items",
+    "S",
+    "A",
+    "B",
+    "item_from",
+    "item_to",
+    "source_line",
+]
 ITEM_COLUMNS = [
     "item_no",
     "item_name",
@@ -72,11 +82,15 @@ def find_raw_files(raw: Path) -> RawFiles:
             continue
         if suffix == ".txt":
             if found.report is not None:
-                raise InputError(p, f"a second report text in the folder (first: {found.report.name})")
+                raise InputError(
+                    p, f"a second report text in the folder (first: {found.report.name})"
+                )
             found.report = p
         elif suffix == ".csv" and "kpi" in p.name.lower():
             if found.kpi_sheet is not None:
-                raise InputError(p, f"a second KPI sheet in the folder (first: {found.kpi_sheet.name})")
+                raise InputError(
+                    p, f"a second KPI sheet in the folder (first: {found.kpi_sheet.name})"
+                )
             found.kpi_sheet = p
         elif suffix == ".csv":
             found.area_tables.append(p)
@@ -86,7 +100,9 @@ def find_raw_files(raw: Path) -> RawFiles:
                 "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932)",
             )
     if found.kpi_sheet is not None and found.report is None:
-        raise InputError(found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against")
+        raise InputError(
+            found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against"
+        )
     if found.report is None and not found.area_tables:
         raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
     if len(found.area_tables) > 1 and found.report is None:
@@ -170,7 +186,9 @@ def _areas_from_report(report: ParsedReport) -> pd.DataFrame:
     return df
 
 
-def clean_period(period: str, data_dir: str | Path | None = None, *, write: bool = True) -> CleanResult:
+def clean_period(
+    period: str, data_dir: str | Path | None = None, *, write: bool = True
+) -> CleanResult:
     """Read and check a period's raw files; write areas, items, indicators and meta.
 
     Raises
@@ -209,11 +227,14 @@ def clean_period(period: str, data_dir: str | Path | None = None, *, write: bool
             for s, h in report.headings.items()
         }
         meta["listed"] = {
-            s: sorted(n for it in report.items if it.status == s for n in it.numbers) for s in ("S", "B")
+            s: sorted(n for it in report.items if it.status == s for n in it.numbers)
+            for s in ("S", "B")
         }
         meta["status_basis"] = sorted({it.status_basis for it in report.items})
         # a re-listed item's texts are kept once, under its first number
-        meta["item_aliases"] = {str(n): str(it.numbers[0]) for it in report.items for n in it.numbers[1:]}
+        meta["item_aliases"] = {
+            str(n): str(it.numbers[0]) for it in report.items for n in it.numbers[1:]
+        }
         meta["item_texts"] = {
             str(n): {"progress": it.progress, "causes": it.causes, "next_steps": it.next_steps}
             for it in report.items
@@ -232,7 +253,10 @@ def clean_period(period: str, data_dir: str | Path | None = None, *, write: bool
     items = build_items(areas, report)
     if files.kpi_sheet is not None:
         indicators = read_kpi_sheet(files.kpi_sheet, report)
-        meta["sources"]["kpi_sheet"] = {"file": files.kpi_sheet.name, "sha256": file_sha256(files.kpi_sheet)}
+        meta["sources"]["kpi_sheet"] = {
+            "file": files.kpi_sheet.name,
+            "sha256": file_sha256(files.kpi_sheet),
+        }
     else:
         indicators = pd.DataFrame(columns=INDICATOR_COLUMNS)
     meta["has_items"] = report is not None

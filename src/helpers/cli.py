@@ -21,13 +21,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the reform-plan progress workbook for a half-year period "
         "(clean → analyze → report).",
     )
-    p.add_argument("--period", help="period id YYYY-MM or a label such as 平成29年度末 (default: the latest with raw data)")
-    p.add_argument("--all", action="store_true", help="run every period that has raw data, oldest first")
-    p.add_argument("--data-dir", help="folder holding raw/ and processed/ (default: the project's data/)")
-    p.add_argument("--output-dir", help="folder for <period>/report.html etc. (default: the project's outputs/)")
-    p.add_argument("--force", action="store_true", help="rerun even if nothing changed since the last run")
-    p.add_argument("--jobs", type=int, default=1, help="with --all: periods run at once (default 1)")
-    p.add_argument("--list", action="store_true", help="list the periods that have raw data and exit")
+    p.add_argument(
+        "--period",
+        help="period id YYYY-MM or a label such as 平成29年度末 (default: the latest with raw data)",
+    )
+    p.add_argument(
+        "--all", action="store_true", help="run every period that has raw data, oldest first"
+    )
+    p.add_argument(
+        "--data-dir", help="folder holding raw/ and processed/ (default: the project's data/)"
+    )
+    p.add_argument(
+        "--output-dir",
+        help="folder for <period>/report.html etc. (default: the project's outputs/)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rerun even if nothing changed since the last run"
+    )
+    p.add_argument(
+        "--jobs", type=int, default=1, help="with --all: periods run at once (default 1)"
+    )
+    p.add_argument(
+        "--list", action="store_true", help="list the periods that have raw data and exit"
+    )
     return p
 
 
@@ -54,12 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.all:
             periods = available
             if not periods:
-                raise InputError(paths.data_dir(args.data_dir) / "raw", "no period folders (YYYY-MM) with raw data")
+                raise InputError(
+                    paths.data_dir(args.data_dir) / "raw",
+                    "no period folders (YYYY-MM) with raw data",
+                )
         elif args.period is not None:
             periods = [args.period]
         else:
             if not available:
-                raise InputError(paths.data_dir(args.data_dir) / "raw", "no period folders (YYYY-MM) with raw data")
+                raise InputError(
+                    paths.data_dir(args.data_dir) / "raw",
+                    "no period folders (YYYY-MM) with raw data",
+                )
             periods = [available[-1]]
         from .pipeline import check_period
 
@@ -102,7 +124,9 @@ def _run_parallel(periods: list[str], args) -> int:
 
     worst = EXIT_OK
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for period, code, msg in pool.map(_run_one, [(p, args.data_dir, args.output_dir, args.force) for p in periods]):
+        for period, code, msg in pool.map(
+            _run_one, [(p, args.data_dir, args.output_dir, args.force) for p in periods]
+        ):
             if code:
                 _err(f"{period}: {msg}")
                 worst = max(worst, code)

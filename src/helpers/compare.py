@@ -80,7 +80,10 @@ def compare_areas(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     """Per-area S/A/B now and before, with the change in each."""
     cols = ["area_no", "area_name", "items", "S", "A", "B"]
     merged = current[cols].merge(
-        previous[["area_no", "items", "S", "A", "B"]], on="area_no", how="outer", suffixes=("", "_prev")
+        previous[["area_no", "items", "S", "A", "B"]],
+        on="area_no",
+        how="outer",
+        suffixes=("", "_prev"),
     )
     for s in ("S", "A", "B"):
         merged[f"{s}_change"] = merged[s] - merged[f"{s}_prev"]
@@ -91,7 +94,10 @@ def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     """Items whose status is known in both periods, and whether it changed."""
     cols = ["item_no", "item_name", "area_no", "status", "status_basis"]
     merged = current[cols].merge(
-        previous[["item_no", "status", "status_basis"]], on="item_no", how="inner", suffixes=("", "_prev")
+        previous[["item_no", "status", "status_basis"]],
+        on="item_no",
+        how="inner",
+        suffixes=("", "_prev"),
     )
     merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
     merged["changed"] = merged["status"] != merged["status_prev"]

@@ -10,8 +10,12 @@ import pandas as pd
 from .tables import atomic_write_bytes, frame_for_csv, write_csv
 
 
-def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, workbook_name: str = "tables.xlsx",
-                 sheet_names: dict[str, str] | None = None) -> list[Path]:
+def write_tables(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    workbook_name: str = "tables.xlsx",
+    sheet_names: dict[str, str] | None = None,
+) -> list[Path]:
     """``<name>.csv`` (UTF-8 with BOM) for each table and one workbook with a sheet per table."""
     out_dir = Path(out_dir)
     written = [write_csv(df, out_dir / f"{name}.csv", bom=True) for name, df in tables.items()]
@@ -27,7 +31,14 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: str | Path, workbook_
             ws = xl.sheets[sheet]
             ws.freeze_panes = "A2"
             for i, col in enumerate(plain.columns, start=1):
-                width = min(60, max(8, len(str(col)) + 2, *(len(str(v)) for v in frame_for_csv(plain)[col].head(200))))
+                width = min(
+                    60,
+                    max(
+                        8,
+                        len(str(col)) + 2,
+                        *(len(str(v)) for v in frame_for_csv(plain)[col].head(200)),
+                    ),
+                )
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
     written.append(atomic_write_bytes(out_dir / workbook_name, buf.getvalue()))
     return written

@@ -17,11 +17,22 @@ _ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 def raw_periods(data: Path) -> list[str]:
     raw = data / "raw"
-    return sorted(p.name for p in raw.iterdir() if p.is_dir() and _ID.match(p.name)) if raw.is_dir() else []
+    return (
+        sorted(p.name for p in raw.iterdir() if p.is_dir() and _ID.match(p.name))
+        if raw.is_dir()
+        else []
+    )
 
 
 def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:
-    files = sorted({f for pat in patterns for f in root.rglob(pat) if f.is_file() and "__pycache__" not in f.parts})
+    files = sorted(
+        {
+            f
+            for pat in patterns
+            for f in root.rglob(pat)
+            if f.is_file() and "__pycache__" not in f.parts
+        }
+    )
     for f in files:
         h.update(str(f.relative_to(root)).encode())
         h.update(b"\0")

@@ -30,6 +30,5 @@ def use_japanese_font() -> str:
         matplotlib.rcParams["axes.unicode_minus"] = False
         return module
     raise ImportError(
-        "neither japanize-matplotlib nor matplotlib-fontja can be imported; "
-        "run `make install`"
+        "neither japanize-matplotlib nor matplotlib-fontja can be imported; run `make install`"
     ) from last_error

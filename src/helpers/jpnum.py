@@ -43,7 +43,18 @@ MULTIPLIERS = {
     "億": Decimal(10) ** 8,
     "兆": Decimal(10) ** 12,
 }
-MISSING_MARKERS = ("未算出", "未集計", "未確定", "未把握", "集計中", "算出中", "不明", "該当なし", "NA", "N/A")
+MISSING_MARKERS = (
+    "未算出",
+    "未集計",
+    "未確定",
+    "未把握",
+    "集計中",
+    "算出中",
+    "不明",
+    "該当なし",
+    "NA",
+    "N/A",
+)
 _DASHES = "-－―—‐ｰー‒–"  # NFKC turns ｰ into ー
 # Units as written → base unit. Longer spellings first.
 UNIT_ALIASES = {
@@ -291,7 +302,7 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
         unit_len = len(um.group(0))
     tail = after[unit_len:]
     # A second number after ～ makes an explicit range: 80～90%
-    rng = re.match(rf"[～~〜から]+(.*)", tail) or re.match(rf"[～~〜]+(.*)", after)
+    rng = re.match(r"[～~〜から]+(.*)", tail) or re.match(r"[～~〜]+(.*)", after)
     if rng and _AMOUNT_RE.search(rng.group(1)):
         high = parse_amount(rng.group(1))
         hi_unit = _unit_after(rng.group(1), _AMOUNT_RE.search(rng.group(1)).end())
@@ -379,7 +390,9 @@ def looks_like_change(text: str | None) -> bool:
     return any(w in tail for w in words) or s.startswith(("▲", "△", "+"))
 
 
-_NEG_RE = re.compile(r"(なかった|ていない|できず|至らず|及ばず|届かず|達せず|未達|未実施|未締結|不調)")
+_NEG_RE = re.compile(
+    r"(なかった|ていない|できず|至らず|及ばず|届かず|達せず|未達|未実施|未締結|不調)"
+)
 _POS_RE = re.compile(r"(達成|到達|達した|上回|締結した|実施した|策定した|完了)")
 
 

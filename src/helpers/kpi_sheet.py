@@ -144,7 +144,8 @@ def _check_columns(header: list[str], path: Path, line: int) -> None:
                 path,
                 f"unknown column '{name}'"
                 + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                + "; columns are " + ", ".join(known),
+                + "; columns are "
+                + ", ".join(known),
                 line=line,
                 field=name,
             )
@@ -186,8 +187,12 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
     counters: dict[int, int] = {}
     for line, row in rows:
         if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields where the header has {len(header)}", line=line)
-        rec = {k: (row[header.index(k)].strip() if k in header else "") for k in REQUIRED + OPTIONAL}
+            raise InputError(
+                path, f"{len(row)} fields where the header has {len(header)}", line=line
+            )
+        rec = {
+            k: (row[header.index(k)].strip() if k in header else "") for k in REQUIRED + OPTIONAL
+        }
 
         def fail(field: str, message: str) -> InputError:
             return InputError(path, message, line=line, field=field)  # noqa: B023
@@ -206,7 +211,9 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
             raise fail("indicator", "the indicator name is empty")
         key = (item_no, squash(rec["marker"]) + squash(rec["indicator"]))
         if key in seen:
-            raise fail("indicator", f"KPI '{rec['indicator']}' of item {item_no} repeats line {seen[key]}")
+            raise fail(
+                "indicator", f"KPI '{rec['indicator']}' of item {item_no} repeats line {seen[key]}"
+            )
         seen[key] = line
 
         # Every stated text must be in the report's text of this item.
@@ -239,7 +246,9 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
                 if re.search(r"\d", squash(rec["value_text"])):
                     q = parse_quantity(rec["value_text"], unit)
                     if unit and q.unit and q.unit != unit:
-                        raise fail("value_text", f"unit '{q.unit}' of the value differs from unit '{unit}'")
+                        raise fail(
+                            "value_text", f"unit '{q.unit}' of the value differs from unit '{unit}'"
+                        )
                     value, approx = q.value, q.approx
                 else:
                     value_flag = parse_result(rec["value_text"])
@@ -260,7 +269,10 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
                 if looks_like_change(rec["prev_text"]):
                     ch = parse_change(rec["prev_text"], unit, direction)
                     if unit and ch.unit and ch.unit != unit:
-                        raise fail("prev_text", f"unit '{ch.unit}' of the change differs from unit '{unit}'")
+                        raise fail(
+                            "prev_text",
+                            f"unit '{ch.unit}' of the change differs from unit '{unit}'",
+                        )
                     change_stated = ch.amount
                     if value is not None:
                         prev_value = value - ch.amount
@@ -269,7 +281,10 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
                 else:
                     q = parse_quantity(rec["prev_text"], unit)
                     if unit and q.unit and q.unit != unit:
-                        raise fail("prev_text", f"unit '{q.unit}' of the previous value differs from unit '{unit}'")
+                        raise fail(
+                            "prev_text",
+                            f"unit '{q.unit}' of the previous value differs from unit '{unit}'",
+                        )
                     prev_value, prev_approx = q.value, q.approx
         except NumberError as exc:
             raise fail("prev_text", str(exc)) from None
@@ -278,8 +293,15 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
             target = parse_target(rec["target_text"], unit)
         except NumberError as exc:
             raise fail("target_text", str(exc)) from None
-        if unit and target.unit and target.unit != unit and target.kind not in ("achieved", "yes_no"):
-            raise fail("target_text", f"unit '{target.unit}' of the target differs from unit '{unit}'")
+        if (
+            unit
+            and target.unit
+            and target.unit != unit
+            and target.kind not in ("achieved", "yes_no")
+        ):
+            raise fail(
+                "target_text", f"unit '{target.unit}' of the target differs from unit '{unit}'"
+            )
         if not direction_text and target.kind in ("at_most", "less_than"):
             # 以下/未満 targets say themselves that lower is better
             direction, direction_basis = "lower", "inferred from target (以下/未満)"
@@ -320,9 +342,9 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
                 "target_value": to_float(target.value),
                 "target_text": rec["target_text"] or None,
                 "result_text": rec["result_text"] or None,
-                "stated_met": parse_result(rec["result_text"]) if rec["result_text"] else (
-                    True if target.kind == "achieved" else None
-                ),
+                "stated_met": parse_result(rec["result_text"])
+                if rec["result_text"]
+                else (True if target.kind == "achieved" else None),
                 "direction": direction,
                 "direction_basis": direction_basis,
                 "source_quote": quote,
@@ -331,7 +353,14 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(out, columns=INDICATOR_COLUMNS)
-    for col in ("value", "prev_value", "change_stated", "target_low", "target_high", "target_value"):
+    for col in (
+        "value",
+        "prev_value",
+        "change_stated",
+        "target_low",
+        "target_high",
+        "target_value",
+    ):
         df[col] = df[col].astype("Float64")
     for col in ("value_flag", "stated_met"):
         df[col] = df[col].astype("boolean")

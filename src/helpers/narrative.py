@@ -15,11 +15,10 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
-
-import re
 
 from .textnorm import tidy_jp
 
@@ -109,7 +108,9 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
         said = tidy(r.get("value_text"))
         if _missing(done):
             return f"{name}は、報告書に実施の有無の記載がありません（欠損）。"
-        return f"{name}は「{said}」とされ、目標（{target_text}）は" + ("達成しました。" if done else "達成していません。")
+        return f"{name}は「{said}」とされ、目標（{target_text}）は" + (
+            "達成しました。" if done else "達成していません。"
+        )
 
     if _missing(value):
         said = tidy(r.get("value_text"))
@@ -126,7 +127,9 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
         prev_approx = not _missing(r.get("prev_approx")) and bool(r.get("prev_approx"))
         either_approx = approx or prev_approx
         if change == 0:
-            parts.append(f"、前年度末（{format_value(prev, unit, prev_approx)}）から変わっていません。")
+            parts.append(
+                f"、前年度末（{format_value(prev, unit, prev_approx)}）から変わっていません。"
+            )
         else:
             if unit == "%":
                 verb = "上昇" if change > 0 else "低下"
@@ -154,7 +157,9 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     met = r.get("met")
     gap = r.get("gap")
     if kind in ("at_least", "greater_than", "at_most", "less_than", "point") and not _missing(ach):
-        parts.append(f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1, trim=False)}%で、")
+        parts.append(
+            f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1, trim=False)}%で、"
+        )
         if met is True or str(met) == "True":
             parts.append("目標を達成しています。")
         else:

@@ -203,7 +203,11 @@ def parse_period(text: str) -> str:
         if not 1 <= month <= 12:
             raise PeriodError(f"'{original}': month {month} does not exist")
         end = _month_end(year, month) if MIN_YEAR <= year <= MAX_YEAR else None
-        if end is None or end < era.start or (era.end is not None and date(year, month, 1) > era.end):
+        if (
+            end is None
+            or end < era.start
+            or (era.end is not None and date(year, month, 1) > era.end)
+        ):
             raise PeriodError(
                 f"'{original}': {era.name}{'元' if n == 1 else n}年{month}月 is outside the "
                 f"{era.name} era ({era.start.isoformat()} to "

@@ -126,7 +126,9 @@ def run_period(
     try:
         fp = run_fingerprint(pid, data, out_root)
         if not force and is_up_to_date(pid, data, out_root):
-            log(f"{pid}（{period_label(pid)}）: up to date, nothing changed since the last run; skipped (use --force to rerun)")
+            log(
+                f"{pid}（{period_label(pid)}）: up to date, nothing changed since the last run; skipped (use --force to rerun)"
+            )
             return RunResult(pid, True, final, time.perf_counter() - t0)
         # Fail fast on bad input, with the file and line, before any kernel starts.
         from .clean import clean_period
@@ -137,7 +139,9 @@ def run_period(
         lock.release()
 
 
-def _execute(pid: str, data: Path, out_root: Path, final: Path, fp: str, log, t0: float) -> RunResult:
+def _execute(
+    pid: str, data: Path, out_root: Path, final: Path, fp: str, log, t0: float
+) -> RunResult:
     import logging
 
     import papermill as pm
@@ -180,7 +184,9 @@ def _execute(pid: str, data: Path, out_root: Path, final: Path, fp: str, log, t0
                 if out_nb.exists():
                     shutil.copyfile(out_nb, kept)
                 if exc.ename == "InputError":
-                    raise InputError(None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})") from None
+                    raise InputError(
+                        None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})"
+                    ) from None
                 raise StageError(
                     f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
                     f"the executed notebook is kept at {kept}; the previous report is unchanged"

@@ -128,7 +128,10 @@ def parse_summary(lines: list[str], path: Path) -> Summary:
         if not re.search(r"全\d+項目", squash(line)):
             continue
         text = squash("".join(lines[i : i + 8]))
-        m = re.search(r"全(\d+)項目(?:[(（]再掲(\d+)項目[)）])?の取組のうち、?(.*?)(?:となりました|となった|です)", text)
+        m = re.search(
+            r"全(\d+)項目(?:[(（]再掲(\d+)項目[)）])?の取組のうち、?(.*?)(?:となりました|となった|です)",
+            text,
+        )
         if not m:
             continue
         counts: dict[str, int] = {}
@@ -142,7 +145,9 @@ def parse_summary(lines: list[str], path: Path) -> Summary:
                     line=i + 1,
                 )
             if status in counts:
-                raise InputError(path, f"status 「{label}」 appears twice in the summary", line=i + 1)
+                raise InputError(
+                    path, f"status 「{label}」 appears twice in the summary", line=i + 1
+                )
             counts[status] = int(num)
         if not counts:
             raise InputError(
@@ -241,7 +246,15 @@ def parse_area_table(lines: list[str], path: Path) -> tuple[list[AreaRow], dict[
             )
         counts = dict(zip(order, nums, strict=True))
         areas.append(
-            AreaRow(cur["no"], cur["name"], cur["items"], counts["S"], counts["A"], counts["B"], cur["line"])
+            AreaRow(
+                cur["no"],
+                cur["name"],
+                cur["items"],
+                counts["S"],
+                counts["A"],
+                counts["B"],
+                cur["line"],
+            )
         )
 
     j = first_area
@@ -340,9 +353,9 @@ def _header_end(lines: list[str], i: int) -> int:
 
 
 def _is_page_number(line: str) -> bool:
-    return bool(re.fullmatch(r"[-－‐―]?\s*\d{1,3}\s*[-－‐―]?|\d{1,3}\s*/\s*\d{1,3}", collapse(line))) and (
-        "-" in nfkc(line) or "/" in line or "－" in line
-    )
+    return bool(
+        re.fullmatch(r"[-－‐―]?\s*\d{1,3}\s*[-－‐―]?|\d{1,3}\s*/\s*\d{1,3}", collapse(line))
+    ) and ("-" in nfkc(line) or "/" in line or "－" in line)
 
 
 # A number followed by these is a quantity in running text, not a row's No.
@@ -586,7 +599,12 @@ def parse_item_lists(
                 status_basis=basis,
             )
         )
-    if items and items[-1].status == "B" and items[-1].causes is not None and not items[-1].next_steps:
+    if (
+        items
+        and items[-1].status == "B"
+        and items[-1].causes is not None
+        and not items[-1].next_steps
+    ):
         # a delayed row gives 【要因】 then 【今後の対応】; the last row stopping in
         # between means the file was cut off
         last = items[-1]
@@ -667,7 +685,9 @@ def parse_report_text(text: str, path: str | Path = "<report>") -> ParsedReport:
         report = _parse_lines(lines, path)
     except InputError as exc:
         if exc.line is not None and exc.path == path and 1 <= exc.line <= len(line_numbers):
-            detail = re.sub(r"(?<=on line )\d+", lambda m: str(file_line(int(m.group(0)))), exc.detail)
+            detail = re.sub(
+                r"(?<=on line )\d+", lambda m: str(file_line(int(m.group(0)))), exc.detail
+            )
             raise InputError(path, detail, line=file_line(exc.line), field=exc.field) from None
         raise
     # Every line number of the result refers to the file, not to the undoubled lines.

@@ -9,10 +9,29 @@ import pandas as pd
 from . import paths
 from .tables import read_csv, read_json, write_csv
 
-BOOL_COLUMNS = {"approx", "value_flag", "prev_derived", "prev_approx", "target_high_open", "stated_met", "met", "ok", "changed"}
+BOOL_COLUMNS = {
+    "approx",
+    "value_flag",
+    "prev_derived",
+    "prev_approx",
+    "target_high_open",
+    "stated_met",
+    "met",
+    "ok",
+    "changed",
+}
 FLOAT_COLUMNS = {
-    "value", "prev_value", "change_stated", "target_low", "target_high", "target_value",
-    "change_abs", "change_pct", "change_pt", "achievement_pct", "gap",
+    "value",
+    "prev_value",
+    "change_stated",
+    "target_low",
+    "target_high",
+    "target_value",
+    "change_abs",
+    "change_pct",
+    "change_pt",
+    "achievement_pct",
+    "gap",
 }
 INT_COLUMNS = {"source_line", "sheet_line"}
 
@@ -52,7 +71,9 @@ def load_table(period: str, name: str, data_dir: str | Path | None = None) -> pd
     """A processed table (areas, items, indicators, metrics, audit, …) of a period."""
     path = paths.processed_dir(period, data_dir) / f"{name}.csv"
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run the earlier notebooks of {period} first")
+        raise FileNotFoundError(
+            f"{path} does not exist: run the earlier notebooks of {period} first"
+        )
     return typed(read_csv(path))
 
 
@@ -60,5 +81,7 @@ def load_meta(period: str, data_dir: str | Path | None = None) -> dict:
     return read_json(paths.processed_dir(period, data_dir) / "meta.json")
 
 
-def save_table(df: pd.DataFrame, period: str, name: str, data_dir: str | Path | None = None) -> Path:
+def save_table(
+    df: pd.DataFrame, period: str, name: str, data_dir: str | Path | None = None
+) -> Path:
     return write_csv(df, paths.processed_dir(period, data_dir) / f"{name}.csv")
