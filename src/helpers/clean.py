@@ -22,8 +22,8 @@ from .area_table import read_area_table
 from .errors import InputError
 from .kpi_sheet import INDICATOR_COLUMNS, read_kpi_sheet
 from .periods import period_label, validate_period
-from .rawio import file_sha256
-from .report_parser import ParsedReport, parse_report
+from .rawio import file_sha256, read_text
+from .report_parser import ParsedReport, find_plan_name, parse_report
 from .tables import write_csv, write_json
 
 AREA_COLUMNS = [
@@ -211,6 +211,7 @@ def clean_period(
                 line=1,
             )
         areas = _areas_from_report(report)
+        meta["plan_name"] = find_plan_name(read_text(files.report))
         meta["sources"]["report"] = {"file": files.report.name, "sha256": file_sha256(files.report)}
         meta["summary"] = {
             "total": report.summary.total,
@@ -242,6 +243,7 @@ def clean_period(
         }
     else:
         table = read_area_table(files.area_tables[0])
+        meta["plan_name"] = find_plan_name(read_text(files.area_tables[0]))
         areas = table.areas.rename(columns={"line": "source_line"})
         meta["sources"]["area_table"] = {
             "file": files.area_tables[0].name,

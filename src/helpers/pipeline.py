@@ -79,6 +79,17 @@ def is_up_to_date(period: str, data_dir=None, output_dir=None) -> bool:
     )
 
 
+def _plan_name(pid: str, data: Path) -> str:
+    """The plan's name as its source documents give it (meta.json of the period)."""
+    import json
+
+    try:
+        meta = json.loads((paths.processed_dir(pid, data) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    return meta.get("plan_name") or "行財政改革プラン"
+
+
 def _swap_in(staged: Path, final: Path) -> None:
     """Replace ``final`` by ``staged`` with two renames; remove the old folder."""
     old = None
@@ -195,10 +206,11 @@ def _execute(
             log(f"      done in {timings[name]:.1f} s")
         log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
         s0 = time.perf_counter()
+        plan = _plan_name(pid, data)
         export_report(
             nb_dir / "03_report.ipynb",
             staged / "report.html",
-            title=f"行財政再構築プランの進捗状況（{period_label(pid)}）",
+            title=f"{plan}の進捗状況（{period_label(pid)}）",
             footer=f"reform-workbook により {period_label(pid)}（{pid}）の生データから自動生成。",
         )
         timings["export"] = time.perf_counter() - s0

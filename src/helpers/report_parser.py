@@ -104,6 +104,7 @@ class ParsedReport:
     totals_line: int
     headings: dict[str, ListHeading]
     items: list[ListedItem] = field(default_factory=list)
+    plan_name: str | None = None
 
     @property
     def total_items(self) -> int:
@@ -669,6 +670,20 @@ def undouble_lines(lines: list[str]) -> tuple[list[str], list[int]]:
         out.append(line)
         out_no.append(no)
     return out, out_no
+
+
+def find_plan_name(text: str) -> str | None:
+    """The plan's name from a title such as 第３次行財政再構築プランの進捗状況（…）.
+
+    >>> find_plan_name(" 第３次行財政再構築プランの進捗状況 \\n（平成 29年度末）について")
+    '第3次行財政再構築プラン'
+    """
+    for line in text.split("\n")[:15]:
+        s = squash(line).lstrip("#").strip()
+        m = re.match(r"^(.{2,60}?)(?:の)?進捗状況", s)
+        if m and not m.group(1).startswith(("【", "各")):
+            return m.group(1).rstrip("の")
+    return None
 
 
 def parse_report_text(text: str, path: str | Path = "<report>") -> ParsedReport:
