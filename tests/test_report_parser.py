@@ -590,3 +590,20 @@ def test_missing_file(tmp_path):
     with pytest.raises(InputError) as info:
         parse_report(tmp_path / "nope.txt")
     assert "not found" in info.value.detail
+
+
+def test_areas_numbered_with_digits_parse_like_roman_numerals():
+    """Another city's table may number its areas １, ２, … instead of Ⅰ, Ⅱ, …."""
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    for roman, digit in zip("ⅠⅡⅢⅣⅤ", "１２３４５", strict=True):
+        text = text.replace(roman + " ", digit + " ", 1)
+    report = parse_report_text(text, "digits.txt")
+    assert [(a.area_no, a.items, a.S, a.A, a.B) for a in report.areas] == [
+        (1, 7, 1, 4, 2),
+        (2, 3, 0, 1, 2),
+        (3, 6, 0, 4, 2),
+        (4, 14, 1, 9, 4),
+        (5, 13, 1, 12, 0),
+    ]
+    assert report.areas[2].area_name == "PDCAサイクルの構築"
+    assert report.totals == {"S": 3, "A": 30, "B": 10}

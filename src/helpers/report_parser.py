@@ -204,6 +204,21 @@ def _column_order(header_text: str, path: Path, line: int) -> list[str]:
     return sorted(pos, key=pos.get)
 
 
+_AREA_NO_RE = re.compile(r"^(?:[(（]\s*)?(\d{1,2})\s*(?:[)）.．、]\s*|\s+)(?=\D)")
+
+
+def _area_start(line: str) -> tuple[int, str] | None:
+    """(area number, rest of the line) where a line starts an area row: Ⅰ …, 1 …, （1）…."""
+    stripped = line.strip()
+    if stripped[:1] in _ROMAN:
+        return _ROMAN[stripped[0]], stripped[1:]
+    text = collapse(stripped)
+    m = _AREA_NO_RE.match(text)
+    if m and not re.fullmatch(r"[\d\s]+", text):
+        return int(m.group(1)), text[m.end() :]
+    return None
+
+
 def parse_area_table(lines: list[str], path: Path) -> tuple[list[AreaRow], dict[str, int], int]:
     """Rows of the per-area table and its 計 row.
 
@@ -212,9 +227,8 @@ def parse_area_table(lines: list[str], path: Path) -> tuple[list[AreaRow], dict[
     start = _area_block_start(lines, path)
     # the header runs until the first area row (a roman numeral at line start)
     first_area = None
-    for j in range(start, min(len(lines), start + 60)):
-        stripped = lines[j].strip()
-        if stripped[:1] in _ROMAN:
+    for j in range(start + 1, min(len(lines), start + 60)):
+        if _area_start(lines[j]):
             first_area = j
             break
     if first_area is None:
@@ -261,14 +275,17 @@ def parse_area_table(lines: list[str], path: Path) -> tuple[list[AreaRow], dict[
     j = first_area
     while j < len(lines):
         raw = lines[j]
-        stripped = raw.strip()
         text = collapse(raw)
-        if stripped[:1] in _ROMAN:
+        area_start = _area_start(raw)
+        roman = raw.strip()[:1] in _ROMAN
+        # a numbered line starts an area only once the previous area is complete,
+        # so that a faulty counts line ("1 x 2") is reported as such
+        if area_start and (roman or current is None or len(current["nums"]) >= 3):
             if current:
                 finish(current)
-            no = _ROMAN[stripped[0]]
+            no, rest = area_start
             current = {"no": no, "name": "", "items": None, "nums": [], "line": j + 1}
-            text = collapse(stripped[1:])
+            text = collapse(rest)
         if current is None:
             j += 1
             continue
