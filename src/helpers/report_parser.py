@@ -586,7 +586,12 @@ def parse_item_lists(
     seen: dict[int, int] = {}
     for r in rows:
         parsed = _parse_row(r["numbers"], r["body"], r["first_rest"])
-        if interleaved:
+        empty = [st for st, h in headings.items() if h.count == 0]
+        if interleaved and len(empty) == 1:
+            # one list says it has no items: every row belongs to the other
+            status = "B" if empty[0] == "S" else "S"
+            basis = "heading (the other list is empty)"
+        elif interleaved:
             status = "B" if parsed["has_causes"] else "S"
             basis = "content (【要因】)"
         else:
