@@ -157,8 +157,16 @@ def _normal(d: Decimal) -> Decimal:
     return d.normalize()
 
 
+def _is_date_part(s: str, m: re.Match) -> bool:
+    """A number that is part of a date or era year (平成28年度末, 3月), not a quantity."""
+    after = s[m.end() : m.end() + 1]
+    before = s[max(0, m.start() - 2) : m.start()]
+    return after in ("年", "月") or before.endswith(("平成", "令和", "昭和"))
+
+
 def _find_amount(s: str, source: str) -> tuple[Decimal, re.Match] | None:
-    m = _AMOUNT_RE.search(s)
+    """The first quantity in ``s`` (dates such as 平成28年度末 are passed over)."""
+    m = next((x for x in _AMOUNT_RE.finditer(s) if not _is_date_part(s, x)), None)
     if not m:
         return None
     value = _amount_from_match(m.group(0), source)
@@ -179,6 +187,8 @@ def parse_amount(text: str) -> Decimal:
     Decimal('120000000')
     >>> parse_amount("△3.2")
     Decimal('-3.2')
+    >>> parse_amount("平成 28年度末の 9,855人")
+    Decimal('9855')
 
     Raises
     ------
