@@ -13,16 +13,23 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
-from nbconvert import HTMLExporter
 
 from . import __version__
 from .paths import TEMPLATES_DIR
 from .tables import atomic_write_bytes
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+# nbformat and nbconvert are imported where they are used: importing them costs
+# 1.5-2 s (jsonschema's format checkers), which the report notebook's kernel
+# would pay only to call figure_html (see docs/benchmarks.md).
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th",
@@ -74,6 +81,8 @@ def figure_html(png_path: str | Path, caption: str) -> Markup:
 def _get_exporter() -> HTMLExporter:
     global _exporter
     if _exporter is None:
+        from nbconvert import HTMLExporter
+
         exp = HTMLExporter(template_name="basic")
         exp.exclude_input = True
         exp.exclude_input_prompt = True
@@ -87,6 +96,8 @@ def _get_exporter() -> HTMLExporter:
 
 def report_cells_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy keeping the outputs of cells tagged ``report``, minus stderr text."""
+    import nbformat
+
     nb = nbformat.from_dict(nb)
     kept = []
     for cell in nb.cells:
@@ -142,6 +153,8 @@ def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> st
 
 
 def export_report(executed_notebook: str | Path, out_html: str | Path, title: str, footer: str = "") -> Path:
+    import nbformat
+
     nb = nbformat.read(str(executed_notebook), as_version=4)
     html = render_report(nb, title, footer)
     return atomic_write_bytes(out_html, html.encode("utf-8"))
