@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -90,6 +91,17 @@ def _plan_name(pid: str, data: Path) -> str:
     return meta.get("plan_name") or "行財政改革プラン"
 
 
+def _shutdown(km) -> None:
+    """Shut down the shared kernel, if it was started."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # pragma: no cover - a kernel that is already gone
+        pass
+
+
 def _swap_in(staged: Path, final: Path) -> None:
     """Replace ``final`` by ``staged`` with two renames; remove the old folder."""
     old = None
@@ -155,7 +167,11 @@ def _execute(
 ) -> RunResult:
     import logging
 
+    # jsonschema (via nbformat) builds an RFC 3987 grammar when it is imported
+    # (about 0.9 s) for "iri" formats that notebook validation never checks.
+    sys.modules.setdefault("rfc3987_syntax", None)
     import papermill as pm
+    from jupyter_client.manager import AsyncKernelManager
 
     # papermill logs at INFO/WARNING on its own; progress is reported by `log`
     logging.getLogger("papermill").setLevel(logging.ERROR)
@@ -170,38 +186,53 @@ def _execute(
     params = {"period": pid, "data_dir": str(data), "output_dir": str(staging_root)}
     kernel = _kernel_name()
     timings: dict[str, float] = {}
+    # One kernel serves the three notebooks in turn (each notebook also runs on
+    # its own in a fresh kernel: tests/test_notebooks_run.py); papermill starts
+    # it for the first notebook and leaves it running because we own it.
+    km = AsyncKernelManager(kernel_name=kernel)
     try:
         for i, (name, title) in enumerate(STAGES, start=1):
             log(f"[{i}/{len(STAGES) + 1}] {name}: {title} …")
             s0 = time.perf_counter()
             out_nb = nb_dir / f"{name}.ipynb"
-            try:
-                pm.execute_notebook(
-                    str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"),
-                    str(out_nb),
-                    parameters=params,
-                    kernel_name=kernel,
-                    cwd=str(paths.NOTEBOOKS_DIR),
-                    progress_bar=False,
-                    log_output=False,
-                    request_save_on_cell_execute=False,
-                    # the kernel's own start-up notices (e.g. about TCP transport) are not ours to show
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-            except PapermillExecutionError as exc:
-                failed = final / "failed"
-                failed.mkdir(parents=True, exist_ok=True)
-                kept = failed / f"{name}.ipynb"
-                if out_nb.exists():
-                    shutil.copyfile(out_nb, kept)
-                if exc.ename == "InputError":
-                    raise InputError(
-                        None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})"
+            for attempt in (1, 2):
+                try:
+                    pm.execute_notebook(
+                        str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"),
+                        str(out_nb),
+                        parameters=params,
+                        kernel_name=kernel,
+                        km=km,
+                        cwd=str(paths.NOTEBOOKS_DIR),
+                        progress_bar=False,
+                        log_output=False,
+                        request_save_on_cell_execute=False,
+                        # the kernel's start-up notices (e.g. about TCP transport) are not ours to show
+                        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                    )
+                    break
+                except PapermillExecutionError as exc:
+                    failed = final / "failed"
+                    failed.mkdir(parents=True, exist_ok=True)
+                    kept = failed / f"{name}.ipynb"
+                    if out_nb.exists():
+                        shutil.copyfile(out_nb, kept)
+                    if exc.ename == "InputError":
+                        raise InputError(
+                            None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})"
+                        ) from None
+                    raise StageError(
+                        f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
+                        f"the executed notebook is kept at {kept}; the previous report is unchanged"
                     ) from None
-                raise StageError(
-                    f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
-                    f"the executed notebook is kept at {kept}; the previous report is unchanged"
-                ) from None
+                except RuntimeError as exc:
+                    # "Kernel died before replying to kernel_info": two kernels started
+                    # at once (--jobs 2) can race for a port; start a fresh one once.
+                    if attempt == 2 or "Kernel died" not in str(exc):
+                        raise StageError(f"notebook {name}: the kernel failed: {exc}") from None
+                    _shutdown(km)
+                    km = AsyncKernelManager(kernel_name=kernel)
+                    log("      the kernel died at start; starting a new one")
             timings[name] = time.perf_counter() - s0
             log(f"      done in {timings[name]:.1f} s")
         log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
@@ -217,6 +248,7 @@ def _execute(
         (staged / FINGERPRINT_FILE).write_text(fp + "\n")
         _swap_in(staged, final)
     finally:
+        _shutdown(km)
         shutil.rmtree(staging_root, ignore_errors=True)
     total = time.perf_counter() - t0
     log(f"{pid}（{period_label(pid)}）: report written to {final / 'report.html'} in {total:.1f} s")
