@@ -1267,7 +1267,7 @@ def markdown(R: dict, args, env: dict, started: str, elapsed: float, untouched) 
                 else f"not measured at 1M (largest here {big:,})"
             )
             if what in ("metrics_rowwise", "clean"):
-                v += " (reference implementation, kept to check the fast one against; not what the workbook uses)"
+                v += " (the row-by-row reference the fast path is checked against; KPI sheets of tens of rows use it)"
             w(f"| {SCALE_WHAT[what]}: {big:,} rows ≤ 10 s | **{fmt_s(s.median)}** | {v} |")
     w("")
 
