@@ -613,7 +613,10 @@ def test_an_empty_list_of_items_ahead_puts_every_row_behind(tmp_path):
     """A period with no item ahead: 【参考１】…（0項目） has no rows, all rows are delayed."""
     text = REPORT_FILE.read_text(encoding="utf-8")
     text = text.replace("（3項目（うち再掲 1項目））", "（0項目）")
-    text = text.replace("【参考２】予定よりも遅れている取組一覧（10項目）", "【参考２】予定よりも遅れている取組一覧（13項目）")
+    text = text.replace(
+        "【参考２】予定よりも遅れている取組一覧（10項目）",
+        "【参考２】予定よりも遅れている取組一覧（13項目）",
+    )
     report = parse_report_text(text, "no_s.txt")
     assert {it.status for it in report.items} == {"B"}
     assert sum(len(it.numbers) for it in report.items) == 13

@@ -30,7 +30,16 @@ import math
 import numpy as np
 import pandas as pd
 
-METRIC_COLUMNS = ["change_abs", "change_pct", "change_pt", "achievement_pct", "gap", "met", "trend", "achievement_formula"]
+METRIC_COLUMNS = [
+    "change_abs",
+    "change_pct",
+    "change_pt",
+    "achievement_pct",
+    "gap",
+    "met",
+    "trend",
+    "achievement_formula",
+]
 NUMERIC_KINDS = ("at_least", "greater_than", "at_most", "less_than", "point")
 
 

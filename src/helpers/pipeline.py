@@ -75,6 +75,7 @@ def is_up_to_date(period: str, data_dir=None, output_dir=None) -> bool:
     fp_file = final / FINGERPRINT_FILE
     return (
         (final / "report.html").exists()
+        and (paths.processed_dir(period, data) / "metrics.csv").exists()
         and fp_file.exists()
         and fp_file.read_text().strip() == run_fingerprint(period, data, out_root)
     )
@@ -85,7 +86,9 @@ def _plan_name(pid: str, data: Path) -> str:
     import json
 
     try:
-        meta = json.loads((paths.processed_dir(pid, data) / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads(
+            (paths.processed_dir(pid, data) / "meta.json").read_text(encoding="utf-8")
+        )
     except (OSError, ValueError):
         meta = {}
     return meta.get("plan_name") or "行財政改革プラン"

@@ -32,9 +32,35 @@ if TYPE_CHECKING:
 # would pay only to call figure_html (see docs/benchmarks.md).
 
 ALLOWED_TAGS = {
-    "h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "caption", "thead", "tbody", "tr", "th",
-    "td", "blockquote", "figure", "figcaption", "img", "div", "span", "strong", "em", "a", "br",
-    "code", "pre", "nav", "section",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "div",
+    "span",
+    "strong",
+    "em",
+    "a",
+    "br",
+    "code",
+    "pre",
+    "nav",
+    "section",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class"},
@@ -104,7 +130,8 @@ def report_cells_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type != "code" or REPORT_TAG not in cell.get("metadata", {}).get("tags", []):
             continue
         cell.outputs = [
-            o for o in cell.get("outputs", [])
+            o
+            for o in cell.get("outputs", [])
             if o.get("output_type") in ("display_data", "execute_result")
         ]
         kept.append(cell)
@@ -145,14 +172,18 @@ def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> st
     """HTML of the whole report page from an executed report notebook."""
     body, _ = _get_exporter().from_notebook_node(report_cells_only(nb))
     body = sanitize(body)
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"])
+    )
     page = env.get_template("report.html.j2").render(
         title=title, toc=build_toc(body), body=Markup(body), footer=footer, version=__version__
     )
     return page
 
 
-def export_report(executed_notebook: str | Path, out_html: str | Path, title: str, footer: str = "") -> Path:
+def export_report(
+    executed_notebook: str | Path, out_html: str | Path, title: str, footer: str = ""
+) -> Path:
     import nbformat
 
     nb = nbformat.read(str(executed_notebook), as_version=4)
