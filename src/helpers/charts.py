@@ -143,12 +143,17 @@ def chart_achievement(metrics: pd.DataFrame):
             linewidth=0.6,
         )
         ax.text(
-            float(r.achievement_pct) + 2, i, f"{_pct(r.achievement_pct)}%", va="center", fontsize=9
+            float(r.achievement_pct) + 2,
+            i,
+            f"{_pct(r.achievement_pct)}%",
+            va="center",
+            fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
         )
     ax.set_yticks(range(len(df)), labels)
     ax.axvline(100, color="black", linestyle="--", linewidth=1)
     ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
-    top = max(110.0, float(df["achievement_pct"].max()) * 1.12)
+    top = max(120.0, float(df["achievement_pct"].max()) * 1.2)
     ax.set_xlim(0, top)
     ax.set_xlabel("達成率（%）")
     ax.set_title("成果指標の目標達成率")
