@@ -671,6 +671,7 @@ def synthetic_indicators(n: int, seed: int = 0):
     import numpy as np
     import pandas as pd
 
+    from helpers.jpnum import TARGET_KINDS
     from helpers.kpi_sheet import INDICATOR_COLUMNS
 
     rng = np.random.default_rng(seed)
@@ -693,19 +694,7 @@ def synthetic_indicators(n: int, seed: int = 0):
     prev_missing = rng.random(n) < 0.25
     prev[rng.random(n) < 0.01] = 0.0  # a previous value of 0 (no change_pct)
 
-    kinds = np.array(
-        [
-            "at_least",
-            "greater_than",
-            "at_most",
-            "less_than",
-            "point",
-            "range",
-            "achieved",
-            "yes_no",
-            "none",
-        ]
-    )
+    kinds = np.array(TARGET_KINDS)
     kind = kinds[rng.choice(9, n, p=[0.3, 0.05, 0.1, 0.05, 0.2, 0.1, 0.07, 0.05, 0.08])]
     kind = np.where((kind == "range") & ~is_pct, "at_least", kind)
     # targets are round numbers as plans set them (1 万人以上, 370万件, 35 億円): two significant digits
