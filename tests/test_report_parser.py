@@ -620,3 +620,25 @@ def test_an_empty_list_of_items_ahead_puts_every_row_behind(tmp_path):
     report = parse_report_text(text, "no_s.txt")
     assert {it.status for it in report.items} == {"B"}
     assert sum(len(it.numbers) for it in report.items) == 13
+
+
+@pytest.mark.parametrize("numbers", ["7・41", "7 (41)", "7\n41（再掲）"])
+def test_re_listed_numbers_in_other_spellings(numbers):
+    """The No. cell of a re-listed item may read 7・41, 7 (41) or 41（再掲） on its own line."""
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    start = text.index("\n7 \n")
+    end = text.index("観光まちづくり", start)
+    text = text[:start] + "\n" + numbers.replace("\n", " \n\n") + " \n\n" + text[end:]
+    report = parse_report_text(text, "relisted.txt")
+    row = next(it for it in report.items if 7 in it.numbers)
+    assert row.numbers == [7, 41] and row.name == "観光まちづくりの推進" and row.status == "S"
+
+
+def test_an_empty_list_may_say_so():
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    text = text.replace("（3項目（うち再掲 1項目））", "（0項目）").replace(
+        "【参考２】予定よりも遅れている取組一覧（10項目）",
+        "該当なし\n\n【参考２】予定よりも遅れている取組一覧（13項目）",
+    )
+    report = parse_report_text(text, "empty_s.txt")
+    assert {it.status for it in report.items} == {"B"}

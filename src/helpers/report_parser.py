@@ -382,18 +382,30 @@ _NOT_ROW_AFTER = re.compile(
 )
 
 
-def _row_start(line: str, total_items: int) -> tuple[int, str] | None:
+_ROW_NUMBERS_RE = re.compile(
+    r"^[(（]?(\d{1,3}(?:\s*[・,、/／]\s*\d{1,3}|\s*[(（]\s*\d{1,3}\s*[)）])*)[)）]?"
+    r"(?:\s*[(（]\s*再掲\s*[)）])?(?:\s+(.*))?$"
+)
+
+
+def _row_numbers(line: str, total_items: int) -> tuple[list[int], str] | None:
+    """The item number(s) opening a row (``7``, ``7・41``, ``41（再掲）``) and the rest of the line."""
     text = collapse(line)
-    m = re.match(r"^(\d{1,3})(?:\s+(.*))?$", text)
+    m = _ROW_NUMBERS_RE.match(text)
     if not m:
         return None
     rest = m.group(2) or ""
     if rest and _NOT_ROW_AFTER.match(rest):
         return None
-    no = int(m.group(1))
-    if not 1 <= no <= total_items:
+    numbers = [int(n) for n in re.findall(r"\d{1,3}", m.group(1))]
+    if not all(1 <= no <= total_items for no in numbers):
         return None
-    return no, rest
+    return numbers, rest
+
+
+def _row_start(line: str, total_items: int) -> tuple[int, str] | None:
+    found = _row_numbers(line, total_items)
+    return (found[0][0], found[1]) if found else None
 
 
 def _tidy(text: str) -> str:
@@ -543,21 +555,26 @@ def parse_item_lists(
                 current["body"].append((i + 1, ""))
             i += 1
             continue
-        if (
-            current is not None
-            and not current["started_name"]
-            and re.fullmatch(r"\d{1,3}", stripped)
-            and _row_start(line, total_items)
+        if current is None and squash(line) in (
+            "該当なし",
+            "なし",
+            "該当項目なし",
+            "該当する取組なし",
         ):
+            # an empty list says so in place of rows
+            i += 1
+            continue
+        more = _row_numbers(line, total_items)
+        if current is not None and not current["started_name"] and more and not more[1]:
             # a second number of a re-listed item (7 / 41) before its name
-            current["numbers"].append(int(stripped))
+            current["numbers"].extend(more[0])
             boundary = False
             i += 1
             continue
-        start = _row_start(line, total_items) if boundary else None
+        start = _row_numbers(line, total_items) if boundary else None
         if start:
             current = {
-                "numbers": [start[0]],
+                "numbers": list(start[0]),
                 "first_rest": start[1],
                 "body": [],
                 "line": i + 1,
