@@ -286,3 +286,34 @@ def test_area_table_only_period():
     assert set(out["check"]) == {"area_row_sum", "column_total", "total_row_sum"}
     assert one(out, "column_total", "column B")["actual"] == "4"
     assert one(out, "column_total", "column items")["expected"] == "43"
+
+
+def test_area_table_beside_the_report_is_compared(tmp_path):
+    """A per-area CSV given with the report is checked against the report's table."""
+    import shutil
+
+    from conftest import AREAS_FILE, copy_raw
+
+    data = copy_raw(tmp_path / "data")
+    shutil.copyfile(
+        AREAS_FILE, data / "raw" / "2018-03" / "areas_from_web.csv"
+    )  # the 2017-09 counts
+    r = clean_period("2018-03", data, write=False)
+    audit = run_audit(r.areas, r.items, compute_metrics(r.indicators), r.meta)
+    rows = audit[audit["check"] == "area_table_vs_report"]
+    assert len(rows) == 20
+    failed = set(rows[~rows["ok"]]["scope"])
+    # 2017-09 differs from 2018-03 in area 1 S/A/B, area 2 A/B, area 3 A/B, area 4 S/A, area 5 S/A
+    assert failed == {
+        "area 1 S",
+        "area 1 A",
+        "area 1 B",
+        "area 2 A",
+        "area 2 B",
+        "area 3 A",
+        "area 3 B",
+        "area 4 S",
+        "area 4 A",
+        "area 5 S",
+        "area 5 A",
+    }

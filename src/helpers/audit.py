@@ -135,6 +135,21 @@ def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[d
                     )
                 )
         del spans
+    for other in meta.get("area_tables") or []:
+        # a per-area table given beside the report must say the same
+        by_no = {int(r["area_no"]): r for r in other["areas"]}
+        for a in areas.itertuples():
+            row = by_no.get(int(a.area_no))
+            for col in ("items", "S", "A", "B"):
+                out.append(
+                    _row(
+                        "area_table_vs_report",
+                        f"area {a.area_no} {col}",
+                        int(getattr(a, col)),
+                        None if row is None else int(row[col]),
+                        f"{other['file']} の分野{a.area_no}の{col}が報告書の表と一致するか",
+                    )
+                )
     headings = meta.get("headings") or {}
     if listed:
         for s, h in headings.items():

@@ -212,6 +212,21 @@ def clean_period(
             )
         areas = _areas_from_report(report)
         meta["plan_name"] = find_plan_name(read_text(files.report))
+        for extra in files.area_tables:
+            # a per-area table beside the report is read and compared by the audit
+            table = read_area_table(extra)
+            meta.setdefault("area_tables", []).append(
+                {
+                    "file": extra.name,
+                    "areas": table.areas[["area_no", "area_name", "items", "S", "A", "B"]].to_dict(
+                        "records"
+                    ),
+                }
+            )
+            meta["sources"][f"area_table:{extra.name}"] = {
+                "file": extra.name,
+                "sha256": file_sha256(extra),
+            }
         meta["sources"]["report"] = {"file": files.report.name, "sha256": file_sha256(files.report)}
         meta["summary"] = {
             "total": report.summary.total,

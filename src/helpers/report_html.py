@@ -469,7 +469,7 @@ def sources_section(meta: dict) -> Markup:
         "area_table": "分野別進捗状況の表（CSV）",
     }
     rows = [
-        [kinds.get(k, k), v["file"], v["sha256"][:16] + "…"]
+        [kinds.get(k.split(":")[0], k), v["file"], v["sha256"][:16] + "…"]
         for k, v in sorted(meta.get("sources", {}).items())
     ]
     return Markup(
