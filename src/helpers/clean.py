@@ -4,7 +4,8 @@ What a period's raw folder may hold (see data/raw/README.md):
 
 - ``*.txt``: the published progress report, as text from its PDF (at most one);
 - ``*kpi*.csv``: the analysts' KPI sheet (needs the report);
-- any other ``*.csv``: a per-area status table (used when there is no report).
+- any other ``*.csv``: a per-area status table (the areas when there is no report;
+  beside a report it is compared with the report's table by the audit).
 
 Everything is read and checked before anything is written; each file is then
 written atomically, so a failure leaves the previous processed tables as they were.
