@@ -19,9 +19,9 @@ import pandas as pd
 
 from .errors import InputError
 from .rawio import read_text
-from .textnorm import collapse, squash
+from .textnorm import ROMAN_NUMERALS, collapse, squash
 
-_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}
+_ROMAN = ROMAN_NUMERALS
 
 COLUMN_KEYS = {
     "area": ("分野", "取組分野", "area"),

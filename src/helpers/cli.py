@@ -13,6 +13,16 @@ import sys
 from .errors import InputError, LockedError, PeriodError, StageError
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+HANDLED = (InputError, PeriodError, LockedError, StageError)
+
+
+def exit_status(exc: Exception) -> int:
+    """The exit status for one of the workbook's errors."""
+    if isinstance(exc, (InputError, PeriodError)):
+        return EXIT_INPUT
+    if isinstance(exc, LockedError):
+        return EXIT_LOCKED
+    return EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,15 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
         for p in periods:
             run_period(p, args.data_dir, args.output_dir, force=args.force)
-    except (InputError, PeriodError) as exc:
+    except HANDLED as exc:
         _err(str(exc))
-        return EXIT_INPUT
-    except LockedError as exc:
-        _err(str(exc))
-        return EXIT_LOCKED
-    except StageError as exc:
-        _err(str(exc))
-        return EXIT_FAILED
+        return exit_status(exc)
     return EXIT_OK
 
 
@@ -111,12 +115,8 @@ def _run_one(args_tuple) -> tuple[str, int, str]:
     try:
         run_period(period, data_dir, output_dir, force=force, log=lambda m: print(m, flush=True))
         return period, EXIT_OK, ""
-    except (InputError, PeriodError) as exc:
-        return period, EXIT_INPUT, str(exc)
-    except LockedError as exc:
-        return period, EXIT_LOCKED, str(exc)
-    except StageError as exc:
-        return period, EXIT_FAILED, str(exc)
+    except HANDLED as exc:
+        return period, exit_status(exc), str(exc)
 
 
 def _run_parallel(periods: list[str], args) -> int:

@@ -7,23 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .errors import InputError, PeriodError
-from .periods import period_label, validate_period
+from .errors import InputError
+from .fingerprint import raw_periods
+from .periods import period_label
 
 
 def available_periods(data_dir: str | Path | None = None) -> list[str]:
     """Periods that have a raw data folder, in time order."""
-    raw = paths.data_dir(data_dir) / "raw"
-    out = []
-    if raw.is_dir():
-        for p in raw.iterdir():
-            if not p.is_dir():
-                continue
-            try:
-                out.append(validate_period(p.name))
-            except PeriodError:
-                continue
-    return sorted(out)
+    return raw_periods(paths.data_dir(data_dir))
 
 
 def latest_period(data_dir: str | Path | None = None) -> str | None:
@@ -102,3 +93,16 @@ def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
     merged["changed"] = merged["status"] != merged["status_prev"]
     return merged.reset_index(drop=True)
+
+
+def compare_with_previous(
+    period: str, history: dict, areas: pd.DataFrame, items: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-area and per-item comparison with the latest earlier period in ``history``.
+
+    Without an earlier period both tables are empty (with their columns).
+    """
+    earlier = [p for p in sorted(history) if p < period]
+    prev_areas = history[earlier[-1]].areas if earlier else areas.iloc[0:0]
+    prev_items = history[earlier[-1]].items if earlier else items.iloc[0:0]
+    return compare_areas(areas, prev_areas), compare_items(items, prev_items)

@@ -9,19 +9,28 @@ import hashlib
 import re
 from pathlib import Path
 
+from .errors import PeriodError
 from .paths import NOTEBOOKS_DIR, PROJ_ROOT
+from .periods import validate_period
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def raw_periods(data: Path) -> list[str]:
+    """Periods (valid ``YYYY-MM`` folder names) with a raw data folder under ``data``, in order."""
     raw = data / "raw"
-    return (
-        sorted(p.name for p in raw.iterdir() if p.is_dir() and _ID.match(p.name))
-        if raw.is_dir()
-        else []
-    )
+    if not raw.is_dir():
+        return []
+    out = []
+    for p in raw.iterdir():
+        if not (p.is_dir() and _ID.match(p.name)):
+            continue
+        try:
+            out.append(validate_period(p.name))
+        except PeriodError:
+            continue
+    return sorted(out)
 
 
 def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:

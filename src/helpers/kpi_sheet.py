@@ -77,6 +77,14 @@ DIRECTION_WORDS = {
     "低いほど良い": "lower",
 }
 
+NUMBER_COLUMNS = (
+    "value",
+    "prev_value",
+    "change_stated",
+    "target_low",
+    "target_high",
+    "target_value",
+)
 INDICATOR_COLUMNS = [
     "kpi_id",
     "item_no",
@@ -220,7 +228,8 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
         item_text = item.text
         for field in TEXT_FIELDS:
             value = rec[field]
-            if value and not is_missing(value) or (value and field == "value_text"):
+            # a missing marker is checked too where it stands for the value (未算出)
+            if value and (field == "value_text" or not is_missing(value)):
                 if squash(value) not in item_text:
                     raise fail(
                         field,
@@ -353,14 +362,7 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(out, columns=INDICATOR_COLUMNS)
-    for col in (
-        "value",
-        "prev_value",
-        "change_stated",
-        "target_low",
-        "target_high",
-        "target_value",
-    ):
+    for col in NUMBER_COLUMNS:
         df[col] = df[col].astype("Float64")
     for col in ("value_flag", "stated_met"):
         df[col] = df[col].astype("boolean")

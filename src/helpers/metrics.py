@@ -30,6 +30,7 @@ import math
 import numpy as np
 import pandas as pd
 
+METRIC_NUMBER_COLUMNS = ("change_abs", "change_pct", "change_pt", "achievement_pct", "gap")
 METRIC_COLUMNS = [
     "change_abs",
     "change_pct",
@@ -136,7 +137,7 @@ def kpi_metrics(row: dict) -> dict:
 
 def _typed_metrics(indicators: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([indicators, metrics], axis=1)
-    for col in ("change_abs", "change_pct", "change_pt", "achievement_pct", "gap"):
+    for col in METRIC_NUMBER_COLUMNS:
         out[col] = out[col].astype("Float64")
     out["met"] = out["met"].astype("boolean")
     return out

@@ -25,7 +25,8 @@ from .textnorm import tidy_jp
 TREND_JA = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
 
 
-def _missing(x) -> bool:
+def is_na(x) -> bool:
+    """Missing: None, NA or NaN (as read back from a CSV)."""
     return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
@@ -49,7 +50,7 @@ def _scaled(v: float, unit: str, short: bool) -> str:
 
 def format_value(v, unit: str | None, approx: bool = False, *, short: bool = False) -> str:
     """A value with its unit as a Japanese reader expects it (万/億 for large round amounts)."""
-    if _missing(v):
+    if is_na(v):
         return "（値なし）"
     unit = unit if isinstance(unit, str) else ""
     if unit == "%":
@@ -72,7 +73,7 @@ def format_amount_change(v: float, unit: str | None, approx: bool = False) -> st
 
 def tidy(text) -> str:
     """Text from the data for display: width-fixed, whitespace collapsed."""
-    if _missing(text):
+    if is_na(text):
         return ""
     return tidy_jp(str(text))
 
@@ -81,7 +82,7 @@ def target_label(r: dict) -> str:
     """The target as the report states it, without a leading 目標/目標値 (1万人以上, 80%台)."""
     text = tidy(r.get("target_text"))
     stripped = re.sub(r"^(目標(値|とする|実施数)?(は|である)?)(?=[\d約.])", "", text)
-    unit = r.get("unit") if not _missing(r.get("unit")) else ""
+    unit = r.get("unit") if not is_na(r.get("unit")) else ""
     if stripped and re.fullmatch(r"[\d,.]+", stripped) and unit:
         stripped += unit
     return stripped or text
@@ -94,10 +95,10 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     目標（1万人以上）に対する達成率は97.2%です。
     """
     name = tidy(r.get("indicator"))
-    if r.get("marker") and not _missing(r.get("marker")):
+    if r.get("marker") and not is_na(r.get("marker")):
         name = f"{r['marker']}{name}"
-    unit = r.get("unit") if not _missing(r.get("unit")) else ""
-    approx = not _missing(r.get("approx")) and bool(r.get("approx"))
+    unit = r.get("unit") if not is_na(r.get("unit")) else ""
+    approx = not is_na(r.get("approx")) and bool(r.get("approx"))
     value = r.get("value")
     kind = r.get("target_kind") or "none"
     target_text = target_label(r)
@@ -106,13 +107,13 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     if kind == "yes_no":
         done = r.get("value_flag")
         said = tidy(r.get("value_text"))
-        if _missing(done):
+        if is_na(done):
             return f"{name}は、報告書に実施の有無の記載がありません（欠損）。"
         return f"{name}は「{said}」とされ、目標（{target_text}）は" + (
             "達成しました。" if done else "達成していません。"
         )
 
-    if _missing(value):
+    if is_na(value):
         said = tidy(r.get("value_text"))
         if kind == "achieved":
             return f"{name}は、数値の記載はありませんが、報告書では目標を達成したとされています。"
@@ -123,8 +124,8 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     parts.append(f"{name}は{format_value(value, unit, approx)}で")
     prev = r.get("prev_value")
     change = r.get("change_abs")
-    if not _missing(prev) and not _missing(change):
-        prev_approx = not _missing(r.get("prev_approx")) and bool(r.get("prev_approx"))
+    if not is_na(prev) and not is_na(change):
+        prev_approx = not is_na(r.get("prev_approx")) and bool(r.get("prev_approx"))
         either_approx = approx or prev_approx
         if change == 0:
             parts.append(
@@ -138,7 +139,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
                 verb = "増加" if change > 0 else "減少"
                 size = format_amount_change(change, unit, either_approx)
                 pct = r.get("change_pct")
-                if not _missing(pct):
+                if not is_na(pct):
                     size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
             prev_label = "前年度末" + (
                 f"（{format_value(prev, unit, prev_approx)}、報告書の記載する増減から算出）"
@@ -156,7 +157,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     ach = r.get("achievement_pct")
     met = r.get("met")
     gap = r.get("gap")
-    if kind in ("at_least", "greater_than", "at_most", "less_than", "point") and not _missing(ach):
+    if kind in ("at_least", "greater_than", "at_most", "less_than", "point") and not is_na(ach):
         parts.append(
             f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1, trim=False)}%で、"
         )
@@ -168,7 +169,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
                 parts.append(f"目標を{size}上回っており、達成していません。")
             else:
                 parts.append(f"目標まで{size}不足しています。")
-    elif kind == "range" and not _missing(met):
+    elif kind == "range" and not is_na(met):
         if met is True or str(met) == "True":
             parts.append(f"目標（{target_text}）の範囲内にあり、目標を達成しています。")
         else:

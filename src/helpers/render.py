@@ -104,6 +104,12 @@ def figure_html(png_path: str | Path, caption: str) -> Markup:
     )
 
 
+def figure_if_drawn(figures_dir: str | Path, name: str, caption: str) -> Markup:
+    """:func:`figure_html` of ``<name>.png`` if that chart was drawn, else nothing."""
+    path = Path(figures_dir) / f"{name}.png"
+    return figure_html(path, caption) if path.exists() else Markup("")
+
+
 def _get_exporter() -> HTMLExporter:
     global _exporter
     if _exporter is None:

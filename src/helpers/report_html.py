@@ -7,19 +7,21 @@ whole page once more (see :mod:`helpers.render`).
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from markupsafe import Markup, escape
 
 from .metrics import summarise_met
-from .narrative import TREND_JA, format_decimal, format_value, kpi_sentence, target_label, tidy
+from .narrative import (
+    TREND_JA,
+    format_decimal,
+    format_value,
+    is_na,
+    kpi_sentence,
+    target_label,
+    tidy,
+)
 
 STATUS_JA = {"S": "予定以上に進捗", "A": "予定どおりに進捗", "B": "予定よりも遅れている"}
-
-
-def _na(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
 
 
 def heading(level: int, text: str, anchor: str) -> Markup:
@@ -51,7 +53,7 @@ def table(
         cls = f' class="{escape(row_classes[i])}"' if row_classes and row_classes[i] else ""
         cells = []
         for j, v in enumerate(row):
-            text = "" if _na(v) else str(v)
+            text = "" if is_na(v) else str(v)
             klass = ' class="num"' if j in num_cols else ""
             cells.append(f"<td{klass}>{escape(text)}</td>")
         out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
@@ -207,7 +209,7 @@ def comparison_section(
     if area_cmp is not None and len(area_cmp):
 
         def ch(v) -> str:
-            if _na(v):
+            if is_na(v):
                 return "—"
             v = int(v)
             return f"+{v}" if v > 0 else (f"−{abs(v)}" if v < 0 else "±0")
@@ -263,7 +265,7 @@ def comparison_section(
 
 
 def _int(v) -> str:
-    return "—" if _na(v) else str(int(v))
+    return "—" if is_na(v) else str(int(v))
 
 
 def kpi_section(
@@ -281,7 +283,7 @@ def kpi_section(
     for item_no, group in metrics.groupby("item_no", sort=False):
         item = items[items["item_no"] == item_no].iloc[0]
         status = item["status"]
-        relisted = f"（No.{item['relisted_as']}に再掲）" if not _na(item["relisted_as"]) else ""
+        relisted = f"（No.{item['relisted_as']}に再掲）" if not is_na(item["relisted_as"]) else ""
         out.append(
             heading(
                 3,
@@ -299,22 +301,22 @@ def kpi_section(
             [
                 r["kpi_id"],
                 (r["marker"] or "") + tidy(r["indicator"])
-                if not _na(r["marker"])
+                if not is_na(r["marker"])
                 else tidy(r["indicator"]),
                 format_value(r["value"], r["unit"], bool(r["approx"]))
-                if not _na(r["value"])
+                if not is_na(r["value"])
                 else (tidy(r["value_text"]) or "—"),
                 format_value(r["prev_value"], r["unit"], bool(r["prev_approx"]))
                 + ("＊" if r["prev_derived"] else "")
-                if not _na(r["prev_value"])
+                if not is_na(r["prev_value"])
                 else "—",
                 _fmt_change(r),
                 target_label(r) or "—",
                 format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%"
-                if not _na(r["achievement_pct"])
+                if not is_na(r["achievement_pct"])
                 else "—",
                 "達成" if r["met"] is True else ("未達成" if r["met"] is False else "判定不能"),
-                TREND_JA.get(r["trend"], "—") if not _na(r["trend"]) else "—",
+                TREND_JA.get(r["trend"], "—") if not is_na(r["trend"]) else "—",
             ]
         )
     out.append(
@@ -331,7 +333,7 @@ def kpi_section(
 
 
 def _fmt_change(r: dict) -> str:
-    if _na(r.get("change_abs")):
+    if is_na(r.get("change_abs")):
         return "—"
     c = float(r["change_abs"])
     sign = "+" if c > 0 else ("±" if c == 0 else "−")
@@ -339,7 +341,7 @@ def _fmt_change(r: dict) -> str:
     if r.get("unit") == "%":
         return f"{sign}{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
     text = f"{sign}{format_value(abs(c), r.get('unit'), approx)}"
-    if not _na(r.get("change_pct")):
+    if not is_na(r.get("change_pct")):
         text += f"（{sign}{format_decimal(abs(float(r['change_pct'])), 1, trim=False)}%）"
     return text
 
@@ -366,7 +368,7 @@ def narratives_section(items: pd.DataFrame) -> Markup:
             continue
         seen.add(r.item_name)
         nos = f"No.{r.item_no}" + (
-            f"（No.{r.relisted_as}に再掲）" if not _na(r.relisted_as) else ""
+            f"（No.{r.relisted_as}に再掲）" if not is_na(r.relisted_as) else ""
         )
         out.append(heading(3, f"{nos} {tidy(r.item_name)}", f"ahead-{r.item_no}"))
         out.append(_quote_block("進捗状況", r.progress))
@@ -375,7 +377,7 @@ def narratives_section(items: pd.DataFrame) -> Markup:
 
 
 def _quote_block(label: str, text) -> Markup:
-    if _na(text) or not str(text).strip():
+    if is_na(text) or not str(text).strip():
         return Markup(f'<p class="label">{escape(label)}</p><p class="note">（記載なし）</p>')
     paras = "".join(f"<p>{escape(line)}</p>" for line in str(text).split("\n") if line.strip())
     return Markup(

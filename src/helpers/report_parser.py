@@ -25,15 +25,14 @@ from pathlib import Path
 from .errors import InputError
 from .periods import find_label_in_text
 from .rawio import read_text
-from .textnorm import collapse, nfkc, squash
+from .textnorm import ROMAN_NUMERALS, collapse, nfkc, squash, tidy_jp
 
 STATUS_LABELS = {
     "S": "予定以上に進捗",
     "A": "予定どおりに進捗",
     "B": "予定よりも遅れている",
 }
-_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}  # Ⅰ..Ⅻ
-_ROMAN.update({chr(0x2170 + i): i + 1 for i in range(12)})  # ⅰ..ⅻ
+_ROMAN = ROMAN_NUMERALS
 _BULLETS = tuple("・①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳※【(（●○■□◆◇-") + ("ア ", "イ ")
 _MARKER_RE = re.compile(r"【([^】]{1,12})】")
 NAME_MAX = 9  # a name cell wraps at about seven full-width characters
@@ -408,13 +407,6 @@ def _row_start(line: str, total_items: int) -> tuple[int, str] | None:
     return (found[0][0], found[1]) if found else None
 
 
-def _tidy(text: str) -> str:
-    """Display form: full-width digits/letters to ASCII, spaces next to Japanese removed."""
-    s = collapse(text)
-    s = re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", s)
-    return s
-
-
 def _join_cell(lines: list[str]) -> str:
     """Join a wrapped cell; bullets (・ ① ※) and markers start a new line."""
     out: list[str] = []
@@ -427,7 +419,7 @@ def _join_cell(lines: list[str]) -> str:
         else:
             sep = " " if re.match(r"[A-Za-z0-9]", t) and re.search(r"[A-Za-z0-9]$", out[-1]) else ""
             out[-1] = out[-1] + sep + t
-    return "\n".join(_tidy(o) for o in out)
+    return "\n".join(tidy_jp(o) for o in out)
 
 
 def _split_future(lines: list[str]) -> tuple[str | None, str | None, str]:
@@ -499,7 +491,7 @@ def _parse_row(numbers: list[int], body: list[tuple[int, str]], first_rest: str)
     elif other:
         next_steps = (other + "\n" + (next_steps or "")).strip()
     return {
-        "name": _tidy("".join(p.replace(" ", "") for p in name_parts)),
+        "name": tidy_jp("".join(p.replace(" ", "") for p in name_parts)),
         "progress": _join_cell(progress),
         "causes": causes,
         "next_steps": next_steps,

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .kpi_sheet import NUMBER_COLUMNS
+from .metrics import METRIC_NUMBER_COLUMNS
 from .tables import read_csv, read_json, write_csv
 
 BOOL_COLUMNS = {
@@ -20,19 +22,7 @@ BOOL_COLUMNS = {
     "ok",
     "changed",
 }
-FLOAT_COLUMNS = {
-    "value",
-    "prev_value",
-    "change_stated",
-    "target_low",
-    "target_high",
-    "target_value",
-    "change_abs",
-    "change_pct",
-    "change_pt",
-    "achievement_pct",
-    "gap",
-}
+FLOAT_COLUMNS = set(NUMBER_COLUMNS) | set(METRIC_NUMBER_COLUMNS)
 INT_COLUMNS = {"source_line", "sheet_line"}
 
 

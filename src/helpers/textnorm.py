@@ -32,6 +32,12 @@ _EXTRA = str.maketrans(
 )
 
 
+# Ⅰ..Ⅻ and ⅰ..ⅻ: the numbering of areas in the city's tables
+ROMAN_NUMERALS = {chr(0x2160 + i): i + 1 for i in range(12)} | {
+    chr(0x2170 + i): i + 1 for i in range(12)
+}
+
+
 def nfkc(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), with dashes unified."""
     return unicodedata.normalize("NFKC", text.translate(_EXTRA)).translate(_EXTRA)
