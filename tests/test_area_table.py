@@ -367,3 +367,19 @@ def test_missing_file(tmp_path):
     p = tmp_path / "none.csv"
     with pytest.raises(InputError, match="not found"):
         read_area_table(p)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "分野,項目数,予定以上に進捗(S),予定どおりに進捗(A),予定よりも遅れている(B)",
+        "分野,項目数,予定以上に進捗,予定通りに進捗,予定よりも遅れている",  # labels without codes
+        "取組分野,取組数,（Ｓ）,（Ａ）,（Ｂ）",  # codes only, full width
+        "分野,項目数,(s),(a),(b)",  # codes in lower case
+    ],
+)
+def test_status_columns_by_vocabulary_label_or_code(tmp_path, header):
+    path = tmp_path / "areas.csv"
+    path.write_text(f"{header}\n1 地域協働の推進,7,1,4,2\n", encoding="utf-8")
+    df = read_area_table(path).areas
+    assert df.loc[0, ["items", "S", "A", "B"]].tolist() == [7, 1, 4, 2]

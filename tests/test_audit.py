@@ -59,7 +59,7 @@ def test_columns(audit):
     assert list(audit.columns) == AUDIT_COLUMNS
     for col in ("check", "expected", "actual", "ok", "detail"):
         assert col in audit.columns
-    assert audit["ok"].dtype == bool
+    assert str(audit["ok"].dtype) == "boolean"
 
 
 def test_all_real_checks_pass(audit):

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from conftest import copy_raw
 
-from helpers.clean import AREA_COLUMNS, ITEM_COLUMNS, clean_period, find_raw_files
+from helpers.clean import clean_period, find_raw_files
 from helpers.errors import InputError
-from helpers.kpi_sheet import INDICATOR_COLUMNS
+from helpers.schema import AREA_COLUMNS, INDICATOR_COLUMNS, ITEM_COLUMNS
 from helpers.tables import read_csv
 
 WRITTEN = ["areas.csv", "indicators.csv", "items.csv", "meta.json"]

@@ -1,15 +1,18 @@
-"""KPI metrics (helpers.metrics): change, achievement, gap, met and trend."""
+"""KPI metrics (helpers.metrics): change, achievement, gap, met and trend.
+
+Every rule is tested through :func:`compute_metrics`, the function the workbook
+runs, one indicator row at a time (:func:`metrics_of`) or on whole frames.
+"""
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 import pytest
 from conftest import REAL_RAW
 
 from helpers.clean import clean_period
-from helpers.metrics import METRIC_COLUMNS, compute_metrics, kpi_metrics, summarise_met
+from helpers.metrics import METRIC_COLUMNS, compute_metrics, summarise_met
+from helpers.schema import is_missing
 
 
 def row(**kw) -> dict:
@@ -27,8 +30,15 @@ def row(**kw) -> dict:
     return base | kw
 
 
-def na(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+def metrics_of(r: dict) -> dict:
+    """The metric columns compute_metrics gives a one-row frame, None where missing."""
+    m = compute_metrics(pd.DataFrame([r]))
+    assert len(m) == 1
+    rec = m[METRIC_COLUMNS].to_dict("records")[0]
+    return {k: None if is_missing(v) else v for k, v in rec.items()}
+
+
+na = is_missing
 
 
 # --------------------------------------------------------------------------
@@ -50,7 +60,7 @@ def na(x) -> bool:
     ],
 )
 def test_higher_is_better_kinds(kind, value, target, met):
-    m = kpi_metrics(row(value=value, target_kind=kind, target_low=target))
+    m = metrics_of(row(value=value, target_kind=kind, target_low=target))
     assert m["met"] is met
     assert m["gap"] == target - value
     assert m["achievement_pct"] == pytest.approx(value / target * 100)
@@ -69,7 +79,7 @@ def test_higher_is_better_kinds(kind, value, target, met):
     ],
 )
 def test_at_most_and_less_than(kind, value, target, met):
-    m = kpi_metrics(
+    m = metrics_of(
         row(value=value, target_kind=kind, target_high=target, direction="lower", unit="%")
     )
     assert m["met"] is met
@@ -79,25 +89,25 @@ def test_at_most_and_less_than(kind, value, target, met):
 
 
 def test_at_most_uses_the_high_bound_not_the_low():
-    m = kpi_metrics(
+    m = metrics_of(
         row(value=4, target_kind="at_most", target_low=None, target_high=5, direction="lower")
     )
     assert m["met"] is True and m["gap"] == -1
 
 
 def test_point_lower_is_better():
-    m = kpi_metrics(row(value=90, target_kind="point", target_low=85, direction="lower", unit="%"))
+    m = metrics_of(row(value=90, target_kind="point", target_low=85, direction="lower", unit="%"))
     assert m["met"] is False
     assert m["gap"] == 5
     assert m["achievement_pct"] == pytest.approx(85 / 90 * 100)
-    m = kpi_metrics(row(value=80, target_kind="point", target_low=85, direction="lower", unit="%"))
+    m = metrics_of(row(value=80, target_kind="point", target_low=85, direction="lower", unit="%"))
     assert m["met"] is True
     assert m["gap"] == -5
     assert m["achievement_pct"] == pytest.approx(106.25)
 
 
 def test_point_higher_is_better():
-    m = kpi_metrics(row(value=980, target_kind="point", target_low=1000, unit="人"))
+    m = metrics_of(row(value=980, target_kind="point", target_low=1000, unit="人"))
     assert (m["met"], m["gap"], m["achievement_pct"]) == (False, 20, 98.0)
 
 
@@ -116,7 +126,7 @@ def test_point_higher_is_better():
     ],
 )
 def test_range(value, high_open, met, gap):
-    m = kpi_metrics(
+    m = metrics_of(
         row(value=value, unit="%", target_kind="range", target_low=80, target_high=90,
             target_high_open=high_open, direction="lower")
     )  # fmt: skip
@@ -127,22 +137,22 @@ def test_range(value, high_open, met, gap):
 
 
 def test_range_gap_has_no_float_noise():
-    m = kpi_metrics(row(value=92.6, unit="%", target_kind="range", target_low=80, target_high=90,
+    m = metrics_of(row(value=92.6, unit="%", target_kind="range", target_low=80, target_high=90,
                         target_high_open=True))  # fmt: skip
     assert m["gap"] == 2.6
 
 
 def test_range_high_open_given_as_text():
-    m = kpi_metrics(row(value=90.0, unit="%", target_kind="range", target_low=80, target_high=90,
+    m = metrics_of(row(value=90.0, unit="%", target_kind="range", target_low=80, target_high=90,
                         target_high_open="True"))  # fmt: skip
     assert m["met"] is False
-    m = kpi_metrics(row(value=90.0, unit="%", target_kind="range", target_low=80, target_high=90,
+    m = metrics_of(row(value=90.0, unit="%", target_kind="range", target_low=80, target_high=90,
                         target_high_open="False"))  # fmt: skip
     assert m["met"] is True
 
 
 def test_achieved_without_number():
-    m = kpi_metrics(row(target_kind="achieved"))
+    m = metrics_of(row(target_kind="achieved"))
     assert m["met"] is True
     assert m["achievement_pct"] is None and m["gap"] is None
     assert "目標を達成した" in m["achievement_formula"]
@@ -153,23 +163,23 @@ def test_achieved_without_number():
                  ("True", True), ("False", False)]
 )  # fmt: skip
 def test_yes_no(flag, met):
-    m = kpi_metrics(row(unit=None, target_kind="yes_no", value_flag=flag))
+    m = metrics_of(row(unit=None, target_kind="yes_no", value_flag=flag))
     assert m["met"] is met
     assert m["achievement_pct"] is None and m["gap"] is None
     assert m["achievement_formula"] == "yes/no: met iff done"
 
 
 def test_no_target():
-    m = kpi_metrics(row(value=5, prev_value=4, target_kind="none"))
+    m = metrics_of(row(value=5, prev_value=4, target_kind="none"))
     assert m["met"] is None and m["achievement_pct"] is None and m["gap"] is None
     assert m["achievement_formula"] is None
     assert m["change_abs"] == 1 and m["trend"] == "improved"
 
 
 def test_unknown_or_missing_kind_is_no_target():
-    assert kpi_metrics(row(value=5, target_kind=None))["met"] is None
-    assert kpi_metrics(row(value=5, target_kind=float("nan")))["met"] is None
-    assert kpi_metrics({}) == dict.fromkeys(METRIC_COLUMNS)
+    assert metrics_of(row(value=5, target_kind=None))["met"] is None
+    assert metrics_of(row(value=5, target_kind=float("nan")))["met"] is None
+    assert metrics_of({}) == dict.fromkeys(METRIC_COLUMNS)
 
 
 # --------------------------------------------------------------------------
@@ -178,7 +188,7 @@ def test_unknown_or_missing_kind_is_no_target():
 
 
 def test_percentage_change_is_in_points():
-    m = kpi_metrics(row(value=92.6, prev_value=94.8, unit="%", direction="lower"))
+    m = metrics_of(row(value=92.6, prev_value=94.8, unit="%", direction="lower"))
     assert m["change_pt"] == -2.2  # exactly, after rounding away float noise
     assert m["change_abs"] == -2.2
     assert m["change_pct"] is None
@@ -186,14 +196,14 @@ def test_percentage_change_is_in_points():
 
 
 def test_percentage_rise_higher_is_better():
-    m = kpi_metrics(row(value=62.6, prev_value=57.9, unit="%"))
+    m = metrics_of(row(value=62.6, prev_value=57.9, unit="%"))
     assert m["change_pt"] == 4.7
     assert m["change_pct"] is None
     assert m["trend"] == "improved"
 
 
 def test_count_change_pct():
-    m = kpi_metrics(row(value=9718, prev_value=9855, unit="人"))
+    m = metrics_of(row(value=9718, prev_value=9855, unit="人"))
     assert m["change_abs"] == -137
     assert m["change_pct"] == pytest.approx(-1.3901573, abs=1e-6)
     assert m["change_pt"] is None
@@ -201,7 +211,7 @@ def test_count_change_pct():
 
 
 def test_change_pct_of_an_increase():
-    m = kpi_metrics(row(value=3_400_000, prev_value=3_000_000))
+    m = metrics_of(row(value=3_400_000, prev_value=3_000_000))
     assert m["change_abs"] == 400_000
     assert m["change_pct"] == pytest.approx(13.333333333)
     assert m["trend"] == "improved"
@@ -219,11 +229,11 @@ def test_change_pct_of_an_increase():
     ],
 )
 def test_trend_by_direction(value, prev, direction, trend):
-    assert kpi_metrics(row(value=value, prev_value=prev, direction=direction))["trend"] == trend
+    assert metrics_of(row(value=value, prev_value=prev, direction=direction))["trend"] == trend
 
 
 def test_trend_missing_without_previous_value():
-    m = kpi_metrics(row(value=10, prev_value=None))
+    m = metrics_of(row(value=10, prev_value=None))
     assert m["trend"] is None and m["change_abs"] is None and m["change_pct"] is None
 
 
@@ -235,7 +245,7 @@ def test_trend_missing_without_previous_value():
 @pytest.mark.parametrize("missing", [None, pd.NA, float("nan")])
 @pytest.mark.parametrize("kind", ["at_least", "greater_than", "point", "at_most", "less_than"])
 def test_missing_value_is_never_met_and_never_zero(missing, kind):
-    m = kpi_metrics(
+    m = metrics_of(
         row(value=missing, prev_value=100, target_kind=kind, target_low=50, target_high=50)
     )
     assert m["met"] is None
@@ -245,38 +255,38 @@ def test_missing_value_is_never_met_and_never_zero(missing, kind):
 
 
 def test_missing_value_in_range_is_not_met():
-    m = kpi_metrics(row(value=pd.NA, unit="%", target_kind="range", target_low=80, target_high=90))
+    m = metrics_of(row(value=pd.NA, unit="%", target_kind="range", target_low=80, target_high=90))
     assert m["met"] is None and m["gap"] is None
 
 
 def test_missing_target_number():
-    m = kpi_metrics(row(value=10, target_kind="at_least", target_low=None))
+    m = metrics_of(row(value=10, target_kind="at_least", target_low=None))
     assert m["met"] is None and m["achievement_pct"] is None
 
 
 def test_zero_previous_value_no_crash():
-    m = kpi_metrics(row(value=5, prev_value=0))
+    m = metrics_of(row(value=5, prev_value=0))
     assert m["change_abs"] == 5
     assert m["change_pct"] is None
     assert m["trend"] == "improved"
 
 
 def test_zero_target_no_crash():
-    m = kpi_metrics(row(value=3, target_kind="at_least", target_low=0))
+    m = metrics_of(row(value=3, target_kind="at_least", target_low=0))
     assert m["met"] is True
     assert m["achievement_pct"] is None
     assert m["gap"] == -3
 
 
 def test_zero_value_lower_is_better_no_crash():
-    m = kpi_metrics(row(value=0, target_kind="at_most", target_high=5, direction="lower"))
+    m = metrics_of(row(value=0, target_kind="at_most", target_high=5, direction="lower"))
     assert m["met"] is True
     assert m["achievement_pct"] is None
     assert m["gap"] == -5
 
 
 def test_zero_value_higher_is_better():
-    m = kpi_metrics(row(value=0, target_kind="point", target_low=4, unit="地区"))
+    m = metrics_of(row(value=0, target_kind="point", target_low=4, unit="地区"))
     assert m["achievement_pct"] == 0 and m["met"] is False and m["gap"] == 4
 
 

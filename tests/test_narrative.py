@@ -7,7 +7,7 @@ import pytest
 from conftest import REAL_RAW
 
 from helpers.clean import clean_period
-from helpers.metrics import compute_metrics, kpi_metrics
+from helpers.metrics import compute_metrics
 from helpers.narrative import (
     format_amount_change,
     format_decimal,
@@ -222,7 +222,8 @@ def test_no_sentence_leaks_raw_values(sentences):
 
 
 def sentence(**r) -> str:
-    return kpi_sentence(r | kpi_metrics(r))
+    """The sentence of one indicator row, with the metrics compute_metrics gives it."""
+    return kpi_sentence(compute_metrics(pd.DataFrame([r])).to_dict("records")[0])
 
 
 def test_unchanged_and_inside_range():
@@ -278,4 +279,16 @@ def test_na_flags_do_not_crash():
                  target_kind="none")  # fmt: skip
     assert (
         s == "件数は5件で、前年度末（4件）から1件（25.0%）増加しました。目標値の記載はありません。"
+    )
+
+
+def test_sentence_is_composed_not_repaired():
+    # a name holding で twice in a row is printed as written (no after-the-fact repair)
+    s = sentence(indicator="まちでできる講座の数", value=5.0, unit="件", target_kind="none")
+    assert s == "まちでできる講座の数は5件です。目標値の記載はありません。"
+    s = sentence(indicator="まちでできる講座の数", value=5.0, prev_value=4.0, unit="件",
+                 target_kind="none")  # fmt: skip
+    assert s == (
+        "まちでできる講座の数は5件で、前年度末（4件）から1件（25.0%）増加しました。"
+        "目標値の記載はありません。"
     )

@@ -20,16 +20,22 @@ import pandas as pd
 from .errors import InputError
 from .rawio import read_text
 from .textnorm import ROMAN_NUMERALS, collapse, squash
+from .vocab import STANDARD, STATUS_CODES, STATUS_LABELS
 
 _ROMAN = ROMAN_NUMERALS
 
+#: words that identify the columns other than the statuses (whose labels come from helpers.vocab)
 COLUMN_KEYS = {
     "area": ("分野", "取組分野", "area"),
     "items": ("項目数", "取組数", "items"),
-    "S": ("予定以上", "(S)"),
-    "A": ("予定どおり", "予定通り", "(A)"),
-    "B": ("遅れ", "(B)"),
 }
+#: the columns a table must have, in the order the city prints them
+REQUIRED_COLUMNS = (*COLUMN_KEYS, *STATUS_CODES)
+#: each column's header as the city writes it, for messages
+HEADER_NAMES = {"area": "分野", "items": "項目数"} | {
+    code: f"{STATUS_LABELS[code]}({code})" for code in STATUS_CODES
+}
+TOTAL_LABELS = ("", "計", "合計", "総計")
 
 
 @dataclass
@@ -41,11 +47,15 @@ class AreaTable:
 
 
 def _column_for(header: str) -> str | None:
+    """The column a header names: area, items, or a status code (by its label or by (S))."""
     h = squash(header)
     for key, words in COLUMN_KEYS.items():
         if any(w.lower() in h.lower() for w in words):
             return key
-    return None
+    code = STANDARD.code_of(h)
+    if code is not None:
+        return code
+    return next((c for c in STATUS_CODES if f"({c})" in h.upper()), None)
 
 
 def _count(cell: str, path: Path, line: int, field: str) -> int:
@@ -66,24 +76,24 @@ def parse_area_label(label: str) -> tuple[int, str] | None:
     return None
 
 
-def read_area_table(path: str | Path) -> AreaTable:
-    """Read a per-area table; every fault names the file, line and field."""
-    path = Path(path)
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The table's rows as (line number, cells), without comment and blank lines."""
     text = read_text(path)
-    numbered = [(i + 1, line) for i, line in enumerate(text.split("\n"))]
-    content = [
-        (n, line) for n, line in numbered if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not content:
-        raise InputError(path, "no table rows, only comments or blank lines")
     rows = []
-    for n, line in content:
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
         try:
-            parsed = next(csv.reader(io.StringIO(line)))
+            rows.append((n, next(csv.reader(io.StringIO(line)))))
         except csv.Error as exc:
             raise InputError(path, f"not valid CSV: {exc}", line=n) from None
-        rows.append((n, parsed))
-    header_line, header = rows[0]
+    if not rows:
+        raise InputError(path, "no table rows, only comments or blank lines")
+    return rows
+
+
+def _header_columns(path: Path, header_line: int, header: list[str]) -> dict[str, int]:
+    """Each required column's index in the header; unknown, repeated or missing ones refused."""
     columns: dict[str, int] = {}
     for idx, name in enumerate(header):
         if not name.strip():
@@ -92,28 +102,42 @@ def read_area_table(path: str | Path) -> AreaTable:
         if key is None:
             raise InputError(
                 path,
-                f"unknown column '{name}'; expected 分野, 項目数, 予定以上に進捗(S), "
-                "予定どおりに進捗(A), 予定よりも遅れている(B)",
+                f"unknown column '{name}'; expected " + ", ".join(HEADER_NAMES.values()),
                 line=header_line,
                 field=name,
             )
         if key in columns:
             raise InputError(path, f"two columns for {key}", line=header_line, field=name)
         columns[key] = idx
-    missing = [k for k in COLUMN_KEYS if k not in columns]
+    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
-        names = {
-            "area": "分野",
-            "items": "項目数",
-            "S": "予定以上に進捗(S)",
-            "A": "予定どおりに進捗(A)",
-            "B": "予定よりも遅れている(B)",
-        }
         raise InputError(
             path,
-            "missing column(s): " + ", ".join(names[k] for k in missing),
+            "missing column(s): " + ", ".join(HEADER_NAMES[k] for k in missing),
             line=header_line,
         )
+    return columns
+
+
+def _check_area_order(path: Path, areas: list[dict], field: str) -> None:
+    for expected, area in enumerate(areas, start=1):
+        if area["area_no"] != expected:
+            raise InputError(
+                path,
+                f"area number {area['area_no']} where {expected} was expected: areas must run "
+                "1, 2, 3, … once each, in order (a row missing, repeated or out of order?)",
+                line=area["line"],
+                field=field,
+            )
+
+
+def read_area_table(path: str | Path) -> AreaTable:
+    """Read a per-area table; every fault names the file, line and field."""
+    path = Path(path)
+    rows = _read_rows(path)
+    header_line, header = rows[0]
+    columns = _header_columns(path, header_line, header)
+    area_field = header[columns["area"]]
     areas = []
     totals = None
     totals_line = None
@@ -123,12 +147,12 @@ def read_area_table(path: str | Path) -> AreaTable:
         label = row[columns["area"]].strip()
         counts = {
             k: _count(row[columns[k]], path, n, header[columns[k]])
-            for k in ("items", "S", "A", "B")
+            for k in ("items", *STATUS_CODES)
         }
         if totals is not None:
             raise InputError(path, "a row after the totals row", line=n)
-        if squash(label) in ("", "計", "合計", "総計"):
-            totals = {k: counts[k] for k in ("S", "A", "B")} | {"items": counts["items"]}
+        if squash(label) in TOTAL_LABELS:
+            totals = {k: counts[k] for k in STATUS_CODES} | {"items": counts["items"]}
             totals_line = n
             continue
         parsed = parse_area_label(label)
@@ -137,18 +161,10 @@ def read_area_table(path: str | Path) -> AreaTable:
                 path,
                 f"area label '{label}' does not start with its number (e.g. '1 地域協働の推進')",
                 line=n,
-                field=header[columns["area"]],
+                field=area_field,
             )
         areas.append({"area_no": parsed[0], "area_name": parsed[1], **counts, "line": n})
     if not areas:
         raise InputError(path, "the table has no area rows", line=header_line)
-    for expected, area in enumerate(areas, start=1):
-        if area["area_no"] != expected:
-            raise InputError(
-                path,
-                f"area number {area['area_no']} where {expected} was expected: areas must run "
-                "1, 2, 3, … once each, in order (a row missing, repeated or out of order?)",
-                line=area["line"],
-                field=header[columns["area"]],
-            )
+    _check_area_order(path, areas, area_field)
     return AreaTable(pd.DataFrame(areas), totals, totals_line, path)

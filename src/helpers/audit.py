@@ -23,11 +23,13 @@ from decimal import Decimal
 
 import pandas as pd
 
+from . import schema
 from .jpnum import NumberError, parse_amount
+from .schema import AUDIT_COLUMNS, is_missing
 from .textnorm import squash
+from .vocab import STATUS_CODES, STATUS_LABELS
 
-AUDIT_COLUMNS = ["check", "scope", "expected", "actual", "ok", "detail"]
-_STATUS_JA = {"S": "予定以上に進捗", "A": "予定どおりに進捗", "B": "予定よりも遅れている"}
+__all__ = ["AUDIT_COLUMNS", "KPI_CHECKS", "TABLE_CHECKS", "audit_tables", "run_audit"]
 
 
 def _row(check, scope, expected, actual, detail, ok=None) -> dict:
@@ -43,154 +45,223 @@ def _row(check, scope, expected, actual, detail, ok=None) -> dict:
     }
 
 
-def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
-    """Checks of the per-area table, the summary sentence and the item lists."""
-    out = []
-    for a in areas.itertuples():
-        out.append(
-            _row(
-                "area_row_sum",
-                f"area {a.area_no}",
-                int(a.items),
-                int(a.S + a.A + a.B),
-                f"分野{a.area_no}「{a.area_name}」: S+A+B（{a.S}+{a.A}+{a.B}）が項目数{a.items}と一致するか",
-            )
+def _listed(meta: dict) -> dict[str, list[int]]:
+    """The item numbers listed per status, in the order of the status codes (S before B)."""
+    listed = meta.get("listed") or {}
+    return {code: listed[code] for code in STATUS_CODES if code in listed}
+
+
+# ------------------------------------------------------- the table and the lists
+# Each check takes (areas, items, meta) and returns its rows; TABLE_CHECKS runs
+# them in the order the audit table lists them.
+
+
+def check_area_rows(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each area's S + A + B equals its item count."""
+    return [
+        _row(
+            "area_row_sum",
+            f"area {a['area_no']}",
+            int(a["items"]),
+            sum(int(a[c]) for c in STATUS_CODES),
+            f"分野{a['area_no']}「{a['area_name']}」: {'+'.join(STATUS_CODES)}"
+            f"（{'+'.join(str(a[c]) for c in STATUS_CODES)}）が項目数{a['items']}と一致するか",
         )
+        for a in areas.to_dict("records")
+    ]
+
+
+def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each column of the area table adds up to the 計 row; the 計 row's S + A + B to the items."""
     totals = meta.get("totals")
-    if totals:
-        for s in ("S", "A", "B"):
-            out.append(
-                _row(
-                    "column_total",
-                    f"column {s}",
-                    int(totals[s]),
-                    int(areas[s].sum()),
-                    f"{_STATUS_JA[s]}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
-                )
-            )
-        if "items" in totals:
-            out.append(
-                _row(
-                    "column_total",
-                    "column items",
-                    int(totals["items"]),
-                    int(areas["items"].sum()),
-                    "各分野の項目数の合計が計の行と一致するか",
-                )
-            )
+    if not totals:
+        return []
+    out = [
+        _row(
+            "column_total",
+            f"column {s}",
+            int(totals[s]),
+            int(areas[s].sum()),
+            f"{STATUS_LABELS[s]}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
+        )
+        for s in STATUS_CODES
+    ]
+    if "items" in totals:
         out.append(
             _row(
-                "total_row_sum",
-                "totals",
+                "column_total",
+                "column items",
+                int(totals["items"]),
                 int(areas["items"].sum()),
-                int(totals["S"] + totals["A"] + totals["B"]),
-                "計の行のS+A+Bが項目数の合計と一致するか",
+                "各分野の項目数の合計が計の行と一致するか",
             )
         )
-    summary = meta.get("summary")
-    if summary:
+    out.append(
+        _row(
+            "total_row_sum",
+            "totals",
+            int(areas["items"].sum()),
+            sum(int(totals[c]) for c in STATUS_CODES),
+            f"計の行の{'+'.join(STATUS_CODES)}が項目数の合計と一致するか",
+        )
+    )
+    return out
+
+
+def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The summary sentence's 全N項目 against the table, its counts against the 計 row."""
+    summary, totals = meta.get("summary"), meta.get("totals")
+    if not summary:
+        return []
+    out = [
+        _row(
+            "summary_total",
+            "summary",
+            int(summary["total"]),
+            int(areas["items"].sum()),
+            f"本文の「全{summary['total']}項目」が表の項目数の合計と一致するか",
+        )
+    ]
+    for s in STATUS_CODES if totals else ():
         out.append(
             _row(
-                "summary_total",
-                "summary",
-                int(summary["total"]),
-                int(areas["items"].sum()),
-                f"本文の「全{summary['total']}項目」が表の項目数の合計と一致するか",
+                "summary_vs_table",
+                f"status {s}",
+                int(summary[s]),
+                int(totals[s]),
+                f"本文の「{summary[s]}項目が{STATUS_LABELS[s]}」が表の計と一致するか",
             )
         )
-        if totals:
-            for s in ("S", "A", "B"):
-                out.append(
-                    _row(
-                        "summary_vs_table",
-                        f"status {s}",
-                        int(summary[s]),
-                        int(totals[s]),
-                        f"本文の「{summary[s]}項目が{_STATUS_JA[s]}」が表の計と一致するか",
-                    )
-                )
-    listed = meta.get("listed")
-    if listed and totals:
-        for s in ("S", "B"):
-            out.append(
-                _row(
-                    "listed_vs_total",
-                    f"status {s}",
-                    int(totals[s]),
-                    len(listed[s]),
-                    f"一覧に掲載された{_STATUS_JA[s]}の取組（No. {', '.join(map(str, listed[s])) or 'なし'}）の数が表の計と一致するか（再掲はそれぞれの番号で数える）",
-                )
-            )
-        spans = [(int(a.area_no), int(a.item_from), int(a.item_to)) for a in areas.itertuples()]
-        for a in areas.itertuples():
-            for s in ("S", "B"):
-                n = sum(1 for no in listed[s] if a.item_from <= no <= a.item_to)
-                out.append(
-                    _row(
-                        "listed_vs_area",
-                        f"area {a.area_no} {s}",
-                        int(getattr(a, s)),
-                        n,
-                        f"分野{a.area_no}（No.{a.item_from}～{a.item_to}）の一覧掲載数（{s}）が表の値と一致するか",
-                    )
-                )
-        del spans
+    return out
+
+
+def check_listed_vs_total(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The items listed as S and as B against the 計 row (a re-listed item under each number)."""
+    totals = meta.get("totals")
+    if not totals:
+        return []
+    return [
+        _row(
+            "listed_vs_total",
+            f"status {s}",
+            int(totals[s]),
+            len(numbers),
+            f"一覧に掲載された{STATUS_LABELS[s]}の取組（No. {', '.join(map(str, numbers)) or 'なし'}）"
+            "の数が表の計と一致するか（再掲はそれぞれの番号で数える）",
+        )
+        for s, numbers in _listed(meta).items()
+    ]
+
+
+def check_listed_vs_area(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The items listed as S and as B within each area's numbers against the area's counts."""
+    if not meta.get("totals"):
+        return []
+    return [
+        _row(
+            "listed_vs_area",
+            f"area {a['area_no']} {s}",
+            int(a[s]),
+            sum(1 for no in numbers if a["item_from"] <= no <= a["item_to"]),
+            f"分野{a['area_no']}（No.{a['item_from']}～{a['item_to']}）の一覧掲載数（{s}）が表の値と一致するか",
+        )
+        for a in areas.to_dict("records")
+        for s, numbers in _listed(meta).items()
+    ]
+
+
+def check_area_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """A per-area table given beside the report says the same as the report's table."""
+    out = []
     for other in meta.get("area_tables") or []:
-        # a per-area table given beside the report must say the same
         by_no = {int(r["area_no"]): r for r in other["areas"]}
-        for a in areas.itertuples():
-            row = by_no.get(int(a.area_no))
-            for col in ("items", "S", "A", "B"):
+        for a in areas.to_dict("records"):
+            row = by_no.get(int(a["area_no"]))
+            for col in ("items", *STATUS_CODES):
                 out.append(
                     _row(
                         "area_table_vs_report",
-                        f"area {a.area_no} {col}",
-                        int(getattr(a, col)),
+                        f"area {a['area_no']} {col}",
+                        int(a[col]),
                         None if row is None else int(row[col]),
-                        f"{other['file']} の分野{a.area_no}の{col}が報告書の表と一致するか",
+                        f"{other['file']} の分野{a['area_no']}の{col}が報告書の表と一致するか",
                     )
                 )
-    headings = meta.get("headings") or {}
-    if listed:
-        for s, h in headings.items():
-            if h.get("count") is not None:
-                out.append(
-                    _row(
-                        "heading_count",
-                        f"list {s}",
-                        int(h["count"]),
-                        len(listed[s]),
-                        f"一覧の見出し「{h['text']}」の項目数と掲載行数が一致するか",
-                    )
-                )
-            if h.get("relisted") is not None:
-                relisted = (
-                    int(items[items["status"] == s]["relisted_as"].notna().sum() // 2)
-                    if "relisted_as" in items
-                    else 0
-                )
-                out.append(
-                    _row(
-                        "heading_relisted",
-                        f"list {s}",
-                        int(h["relisted"]),
-                        relisted,
-                        "見出しの「うち再掲」の数が、一覧で複数の番号を持つ取組の数と一致するか",
-                    )
-                )
-        if summary and summary.get("relisted") is not None:
-            listed_pairs = int(items["relisted_as"].notna().sum() // 2)
+    return out
+
+
+def _relisted_pairs(items: pd.DataFrame, status: str | None = None) -> int:
+    """Re-listed items (one item under two numbers) among the items of ``status`` (or all)."""
+    if "relisted_as" not in items:
+        return 0
+    rows = items if status is None else items[items["status"] == status]
+    return int(rows["relisted_as"].notna().sum() // 2)
+
+
+def check_headings(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each list heading's 件数 and うち再掲 against the rows listed under it."""
+    listed = meta.get("listed")
+    if not listed:
+        return []
+    out = []
+    for s, h in (meta.get("headings") or {}).items():
+        if h.get("count") is not None:
             out.append(
                 _row(
-                    "summary_relisted",
-                    "summary",
-                    f"≤ {summary['relisted']}",
-                    listed_pairs,
-                    f"一覧で見つかった再掲（{listed_pairs}件）が本文の「再掲{summary['relisted']}項目」を超えないか",
-                    ok=listed_pairs <= int(summary["relisted"]),
+                    "heading_count",
+                    f"list {s}",
+                    int(h["count"]),
+                    len(listed[s]),
+                    f"一覧の見出し「{h['text']}」の項目数と掲載行数が一致するか",
+                )
+            )
+        if h.get("relisted") is not None:
+            out.append(
+                _row(
+                    "heading_relisted",
+                    f"list {s}",
+                    int(h["relisted"]),
+                    _relisted_pairs(items, s),
+                    "見出しの「うち再掲」の数が、一覧で複数の番号を持つ取組の数と一致するか",
                 )
             )
     return out
+
+
+def check_summary_relisted(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The re-listed items found in the lists are no more than the summary's 再掲M項目."""
+    summary = meta.get("summary")
+    if not meta.get("listed") or not summary or summary.get("relisted") is None:
+        return []
+    pairs = int(items["relisted_as"].notna().sum() // 2)
+    return [
+        _row(
+            "summary_relisted",
+            "summary",
+            f"≤ {summary['relisted']}",
+            pairs,
+            f"一覧で見つかった再掲（{pairs}件）が本文の「再掲{summary['relisted']}項目」を超えないか",
+            ok=pairs <= int(summary["relisted"]),
+        )
+    ]
+
+
+#: the checks of the per-area table, the summary sentence and the item lists, in audit order
+TABLE_CHECKS = (
+    check_area_rows,
+    check_column_totals,
+    check_summary,
+    check_listed_vs_total,
+    check_listed_vs_area,
+    check_area_tables,
+    check_headings,
+    check_summary_relisted,
+)
+
+
+def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Checks of the per-area table, the summary sentence and the item lists."""
+    return [row for check in TABLE_CHECKS for row in check(areas, items, meta)]
 
 
 # ------------------------------------------------------------- text arithmetic
@@ -308,7 +379,7 @@ def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
     """Words of change next to a KPI's numbers (微減, 伸び, 改善) against its computed change."""
     out = []
     for r in metrics.itertuples():
-        if pd.isna(r.change_abs) or r.prev_derived:
+        if is_missing(r.change_abs) or r.prev_derived:
             continue
         texts = _texts_of(item_texts, r.item_no)
         progress = squash(texts.get("progress") or "")
@@ -347,7 +418,7 @@ def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
     """Every statement of an item's change in points (4.7ポイント向上) agrees with value − prev."""
     out = []
     for r in metrics.itertuples():
-        if r.unit != "%" or pd.isna(r.change_pt):
+        if r.unit != "%" or is_missing(r.change_pt):
             continue
         texts = _texts_of(item_texts, r.item_no)
         joined = squash("\n".join(t for t in texts.values() if t))
@@ -372,11 +443,14 @@ def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
     return out
 
 
-def check_stated_results(metrics: pd.DataFrame) -> list[dict]:
-    """What the report says (達成した / 届かなかった) against the computed met."""
+def check_stated_results(metrics: pd.DataFrame, item_texts: dict | None = None) -> list[dict]:
+    """What the report says (達成した / 届かなかった) against the computed met.
+
+    ``item_texts`` is not read: the KPI sheet holds what the report says of the target.
+    """
     out = []
     for r in metrics.itertuples():
-        if pd.isna(r.stated_met) or pd.isna(r.met) or r.target_kind in ("achieved",):
+        if is_missing(r.stated_met) or is_missing(r.met) or r.target_kind in ("achieved",):
             continue
         out.append(
             _row(
@@ -390,7 +464,12 @@ def check_stated_results(metrics: pd.DataFrame) -> list[dict]:
     return out
 
 
+#: the checks of each KPI against its item's texts, in audit order
+KPI_CHECKS = (check_stated_changes, check_change_words, check_stated_results)
+
+
 def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
+    """Sums and rates stated in each item's texts, then each KPI against its item's texts."""
     item_texts = dict(meta.get("item_texts") or {})
     out = []
     for no, texts in sorted(item_texts.items(), key=lambda kv: int(kv[0])):
@@ -400,9 +479,8 @@ def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
         )
     item_texts["__aliases__"] = meta.get("item_aliases") or {}
     if len(metrics):
-        out += check_stated_changes(metrics, item_texts)
-        out += check_change_words(metrics, item_texts)
-        out += check_stated_results(metrics)
+        for check in KPI_CHECKS:
+            out += check(metrics, item_texts)
     return out
 
 
@@ -411,4 +489,4 @@ def run_audit(
 ) -> pd.DataFrame:
     """All checks of a period, one row each: check, scope, expected, actual, ok, detail."""
     rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
-    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    return schema.frame(rows, "audit")

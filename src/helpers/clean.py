@@ -18,38 +18,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .area_table import read_area_table
+from . import paths, schema
+from .area_table import AreaTable, read_area_table
 from .errors import InputError
-from .kpi_sheet import INDICATOR_COLUMNS, read_kpi_sheet
+from .kpi_sheet import read_kpi_sheet
 from .periods import period_label, validate_period
 from .rawio import file_sha256, read_text
 from .report_parser import ParsedReport, find_plan_name, parse_report
 from .tables import write_csv, write_json
+from .vocab import STATUS_CODES
 
-AREA_COLUMNS = [
-    "area_no",
-    "area_name",
-    "items",
-    "S",
-    "A",
-    "B",
-    "item_from",
-    "item_to",
-    "source_line",
-]
-ITEM_COLUMNS = [
-    "item_no",
-    "item_name",
-    "area_no",
-    "status",
-    "status_basis",
-    "relisted_as",
-    "progress",
-    "causes",
-    "next_steps",
-    "source_line",
-]
+#: the statuses whose items the report lists one by one (A items are only counted)
+LISTED_STATUSES = ("S", "B")
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
 
@@ -118,6 +98,25 @@ def _item_ranges(areas: pd.DataFrame) -> pd.DataFrame:
     return areas
 
 
+def _listed_items(report: ParsedReport | None) -> dict[int, dict]:
+    """The items the report lists, by number (a re-listed item under each of its numbers)."""
+    listed: dict[int, dict] = {}
+    for item in report.items if report is not None else []:
+        for no in item.numbers:
+            others = [n for n in item.numbers if n != no]
+            listed[no] = {
+                "item_name": item.name,
+                "status": item.status,
+                "status_basis": "listed",
+                "relisted_as": ",".join(map(str, others)) or None,
+                "progress": item.progress or None,
+                "causes": item.causes,
+                "next_steps": item.next_steps,
+                "source_line": item.line,
+            }
+    return listed
+
+
 def build_items(areas: pd.DataFrame, report: ParsedReport | None) -> pd.DataFrame:
     """One row per item number of the plan.
 
@@ -125,66 +124,118 @@ def build_items(areas: pd.DataFrame, report: ParsedReport | None) -> pd.DataFram
     where the counts settle it: its area's listed S and B items equal the table's
     S and B counts, so all the others of that area are on schedule. Otherwise NA.
     """
-    listed: dict[int, dict] = {}
-    if report is not None:
-        for item in report.items:
-            for no in item.numbers:
-                others = [n for n in item.numbers if n != no]
-                listed[no] = {
-                    "item_name": item.name,
-                    "status": item.status,
-                    "status_basis": "listed",
-                    "relisted_as": ",".join(map(str, others)) or None,
-                    "progress": item.progress or None,
-                    "causes": item.causes,
-                    "next_steps": item.next_steps,
-                    "source_line": item.line,
-                }
+    listed = _listed_items(report)
     rows = []
-    for area in _item_ranges(areas).itertuples():
-        numbers = range(int(area.item_from), int(area.item_to) + 1)
-        n_s = sum(1 for n in numbers if listed.get(n, {}).get("status") == "S")
-        n_b = sum(1 for n in numbers if listed.get(n, {}).get("status") == "B")
-        settled = n_s == area.S and n_b == area.B
+    for area in _item_ranges(areas).to_dict("records"):
+        numbers = range(int(area["item_from"]), int(area["item_to"]) + 1)
+        settled = all(
+            sum(1 for n in numbers if listed.get(n, {}).get("status") == code) == area[code]
+            for code in LISTED_STATUSES
+        )
         for n in numbers:
-            base = {"item_no": n, "area_no": int(area.area_no)}
+            base = {"item_no": n, "area_no": int(area["area_no"])}
             if n in listed:
                 rows.append(base | listed[n])
+            elif settled:
+                rows.append(base | {"status": "A", "status_basis": "inferred from counts"})
             else:
-                rows.append(
-                    base
-                    | {
-                        "item_name": None,
-                        "status": "A" if settled else None,
-                        "status_basis": "inferred from counts" if settled else None,
-                        "relisted_as": None,
-                        "progress": None,
-                        "causes": None,
-                        "next_steps": None,
-                        "source_line": None,
-                    }
-                )
-    df = pd.DataFrame(rows, columns=ITEM_COLUMNS)
-    df["source_line"] = df["source_line"].astype("Int64")
-    return df
+                rows.append(base)
+    return schema.frame(rows, "items")
 
 
 def _areas_from_report(report: ParsedReport) -> pd.DataFrame:
-    df = pd.DataFrame(
+    return pd.DataFrame(
         [
-            {
-                "area_no": a.area_no,
-                "area_name": a.area_name,
-                "items": a.items,
-                "S": a.S,
-                "A": a.A,
-                "B": a.B,
-                "source_line": a.line,
-            }
+            {"area_no": a.area_no, "area_name": a.area_name, "items": a.items}
+            | {code: getattr(a, code) for code in STATUS_CODES}
+            | {"source_line": a.line}
             for a in report.areas
         ]
     )
-    return df
+
+
+def _source(path: Path) -> dict:
+    return {"file": path.name, "sha256": file_sha256(path)}
+
+
+def _read_report(path: Path, period: str) -> ParsedReport:
+    """The report of ``period``; refused when it is as of another period."""
+    report = parse_report(path)
+    if report.period_id is not None and report.period_id != period:
+        raise InputError(
+            path,
+            f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
+            f"but lies in the folder of {period} ({period_label(period)})",
+            line=1,
+        )
+    return report
+
+
+def _area_table_meta(table: AreaTable) -> dict:
+    """A per-area table given beside the report, kept for the audit to compare."""
+    cols = ["area_no", "area_name", "items", *STATUS_CODES]
+    return {"file": table.path.name, "areas": table.areas[cols].to_dict("records")}
+
+
+def _report_meta(report: ParsedReport) -> dict:
+    """What the audit and the report need of the report's text: counts, headings, lists, texts."""
+    items = report.items
+    return {
+        "summary": {"total": report.summary.total, "relisted": report.summary.relisted}
+        | {code: report.summary.counts[code] for code in STATUS_CODES}
+        | {"line": report.summary.line, "text": report.summary.text},
+        "totals": report.totals | {"line": report.totals_line},
+        "headings": {
+            s: {"count": h.count, "relisted": h.relisted, "line": h.line, "text": h.text}
+            for s, h in report.headings.items()
+        },
+        "listed": {
+            s: sorted(n for it in items if it.status == s for n in it.numbers)
+            for s in LISTED_STATUSES
+        },
+        "status_basis": sorted({it.status_basis for it in items}),
+        # a re-listed item's texts are kept once, under its first number
+        "item_aliases": {str(n): str(it.numbers[0]) for it in items for n in it.numbers[1:]},
+        "item_texts": {
+            str(it.numbers[0]): {
+                "progress": it.progress,
+                "causes": it.causes,
+                "next_steps": it.next_steps,
+            }
+            for it in items
+        },
+    }
+
+
+def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict) -> pd.DataFrame:
+    """The areas of the report's table; per-area tables beside it go into meta for the audit."""
+    meta["plan_name"] = find_plan_name(read_text(files.report))
+    for extra in files.area_tables:
+        meta.setdefault("area_tables", []).append(_area_table_meta(read_area_table(extra)))
+        meta["sources"][f"area_table:{extra.name}"] = _source(extra)
+    meta["sources"]["report"] = _source(files.report)
+    meta.update(_report_meta(report))
+    return _areas_from_report(report)
+
+
+def _areas_of_table(path: Path, meta: dict) -> pd.DataFrame:
+    """The areas of a per-area table, the period's only source."""
+    table = read_area_table(path)
+    meta["plan_name"] = find_plan_name(read_text(path))
+    meta["sources"]["area_table"] = _source(path)
+    if table.totals is not None:
+        meta["totals"] = table.totals | {"line": table.totals_line}
+    return table.areas.rename(columns={"line": "source_line"})
+
+
+def _write(result: CleanResult, data_dir: str | Path | None) -> list[Path]:
+    out = paths.processed_dir(result.period, data_dir)
+    return [
+        write_csv(result.areas, out / "areas.csv"),
+        write_csv(result.items, out / "items.csv"),
+        write_csv(result.indicators, out / "indicators.csv"),
+        write_json(result.meta, out / "meta.json"),
+    ]
 
 
 def clean_period(
@@ -192,100 +243,32 @@ def clean_period(
 ) -> CleanResult:
     """Read and check a period's raw files; write areas, items, indicators and meta.
 
+    The tables have the columns and dtypes of :mod:`helpers.schema`.
+
     Raises
     ------
     InputError
         Naming the file and line of the first fault; nothing is written then.
     """
     validate_period(period)
-    raw = paths.raw_dir(period, data_dir)
-    files = find_raw_files(raw)
+    files = find_raw_files(paths.raw_dir(period, data_dir))
     meta: dict = {"period": period, "label": period_label(period), "sources": {}}
     report = None
     if files.report is not None:
-        report = parse_report(files.report)
-        if report.period_id is not None and report.period_id != period:
-            raise InputError(
-                files.report,
-                f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
-                f"but lies in the folder of {period} ({period_label(period)})",
-                line=1,
-            )
-        areas = _areas_from_report(report)
-        meta["plan_name"] = find_plan_name(read_text(files.report))
-        for extra in files.area_tables:
-            # a per-area table beside the report is read and compared by the audit
-            table = read_area_table(extra)
-            meta.setdefault("area_tables", []).append(
-                {
-                    "file": extra.name,
-                    "areas": table.areas[["area_no", "area_name", "items", "S", "A", "B"]].to_dict(
-                        "records"
-                    ),
-                }
-            )
-            meta["sources"][f"area_table:{extra.name}"] = {
-                "file": extra.name,
-                "sha256": file_sha256(extra),
-            }
-        meta["sources"]["report"] = {"file": files.report.name, "sha256": file_sha256(files.report)}
-        meta["summary"] = {
-            "total": report.summary.total,
-            "relisted": report.summary.relisted,
-            "S": report.summary.counts["S"],
-            "A": report.summary.counts["A"],
-            "B": report.summary.counts["B"],
-            "line": report.summary.line,
-            "text": report.summary.text,
-        }
-        meta["totals"] = report.totals | {"line": report.totals_line}
-        meta["headings"] = {
-            s: {"count": h.count, "relisted": h.relisted, "line": h.line, "text": h.text}
-            for s, h in report.headings.items()
-        }
-        meta["listed"] = {
-            s: sorted(n for it in report.items if it.status == s for n in it.numbers)
-            for s in ("S", "B")
-        }
-        meta["status_basis"] = sorted({it.status_basis for it in report.items})
-        # a re-listed item's texts are kept once, under its first number
-        meta["item_aliases"] = {
-            str(n): str(it.numbers[0]) for it in report.items for n in it.numbers[1:]
-        }
-        meta["item_texts"] = {
-            str(n): {"progress": it.progress, "causes": it.causes, "next_steps": it.next_steps}
-            for it in report.items
-            for n in it.numbers[:1]
-        }
+        report = _read_report(files.report, period)
+        areas = _areas_of_report(files, report, meta)
     else:
-        table = read_area_table(files.area_tables[0])
-        meta["plan_name"] = find_plan_name(read_text(files.area_tables[0]))
-        areas = table.areas.rename(columns={"line": "source_line"})
-        meta["sources"]["area_table"] = {
-            "file": files.area_tables[0].name,
-            "sha256": file_sha256(files.area_tables[0]),
-        }
-        if table.totals is not None:
-            meta["totals"] = table.totals | {"line": table.totals_line}
-    areas = _item_ranges(areas)[AREA_COLUMNS]
+        areas = _areas_of_table(files.area_tables[0], meta)
+    areas = schema.conform(_item_ranges(areas), "areas")
     items = build_items(areas, report)
     if files.kpi_sheet is not None:
-        indicators = read_kpi_sheet(files.kpi_sheet, report)
-        meta["sources"]["kpi_sheet"] = {
-            "file": files.kpi_sheet.name,
-            "sha256": file_sha256(files.kpi_sheet),
-        }
+        indicators = schema.conform(read_kpi_sheet(files.kpi_sheet, report), "indicators")
+        meta["sources"]["kpi_sheet"] = _source(files.kpi_sheet)
     else:
-        indicators = pd.DataFrame(columns=INDICATOR_COLUMNS)
+        indicators = schema.frame([], "indicators")
     meta["has_items"] = report is not None
     meta["has_indicators"] = files.kpi_sheet is not None
     result = CleanResult(period, areas, items, indicators, meta)
     if write:
-        out = paths.processed_dir(period, data_dir)
-        result.written = [
-            write_csv(areas, out / "areas.csv"),
-            write_csv(items, out / "items.csv"),
-            write_csv(indicators, out / "indicators.csv"),
-            write_json(meta, out / "meta.json"),
-        ]
+        result.written = _write(result, data_dir)
     return result

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, schema
 from .errors import InputError
 from .fingerprint import raw_periods
 from .periods import period_label
+from .vocab import STATUS_CODES
 
 
 def available_periods(data_dir: str | Path | None = None) -> list[str]:
@@ -51,34 +52,26 @@ def load_history(period: str, data_dir: str | Path | None = None) -> tuple[dict,
 
 def status_counts(history: dict) -> pd.DataFrame:
     """S / A / B counts of each period (from the area table's columns)."""
-    rows = []
-    for p, r in sorted(history.items()):
-        a = r.areas
-        rows.append(
-            {
-                "period": p,
-                "label": period_label(p),
-                "items": int(a["items"].sum()),
-                "S": int(a["S"].sum()),
-                "A": int(a["A"].sum()),
-                "B": int(a["B"].sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=["period", "label", "items", "S", "A", "B"])
+    rows = [
+        {"period": p, "label": period_label(p)}
+        | {col: int(r.areas[col].sum()) for col in ("items", *STATUS_CODES)}
+        for p, r in sorted(history.items())
+    ]
+    return schema.frame(rows, "status_counts")
 
 
 def compare_areas(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Per-area S/A/B now and before, with the change in each."""
-    cols = ["area_no", "area_name", "items", "S", "A", "B"]
-    merged = current[cols].merge(
-        previous[["area_no", "items", "S", "A", "B"]],
+    """Per-area S/A/B now and before, with the change in each (NA for an area in one period only)."""
+    counts = ["items", *STATUS_CODES]
+    merged = current[["area_no", "area_name", *counts]].merge(
+        previous[["area_no", *counts]],
         on="area_no",
         how="outer",
         suffixes=("", "_prev"),
     )
-    for s in ("S", "A", "B"):
+    for s in STATUS_CODES:
         merged[f"{s}_change"] = merged[s] - merged[f"{s}_prev"]
-    return merged.sort_values("area_no").reset_index(drop=True)
+    return schema.conform(merged.sort_values("area_no").reset_index(drop=True), "area_comparison")
 
 
 def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +85,7 @@ def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     )
     merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
     merged["changed"] = merged["status"] != merged["status_prev"]
-    return merged.reset_index(drop=True)
+    return schema.conform(merged.reset_index(drop=True), "item_comparison")
 
 
 def compare_with_previous(

@@ -25,172 +25,54 @@ Definitions (the report's method section prints the same):
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-METRIC_NUMBER_COLUMNS = ("change_abs", "change_pct", "change_pt", "achievement_pct", "gap")
-METRIC_COLUMNS = [
-    "change_abs",
-    "change_pct",
-    "change_pt",
-    "achievement_pct",
-    "gap",
-    "met",
-    "trend",
-    "achievement_formula",
-]
+from .schema import METRIC_COLUMNS, METRIC_NUMBER_COLUMNS, METRICS_ADDED, is_missing
+
+__all__ = ["METRIC_COLUMNS", "METRIC_NUMBER_COLUMNS", "compute_metrics", "summarise_met"]
+
 NUMERIC_KINDS = ("at_least", "greater_than", "at_most", "less_than", "point")
+TARGET_KINDS = (*NUMERIC_KINDS, "range", "achieved", "yes_no")
+
+FORMULA_HIGHER = "value / target × 100"
+FORMULA_LOWER = "target / value × 100 (lower is better)"
+FORMULA_RANGE = "range: met iff inside; gap = distance to nearest bound"
+FORMULA_ACHIEVED = "stated as achieved (目標を達成した)"
+FORMULA_YES_NO = "yes/no: met iff done"
 
 
-def _num(x) -> float | None:
-    if x is None or x is pd.NA:
-        return None
+# ------------------------------------------------------------------ the inputs
+
+
+def _num(x) -> float:
+    """``x`` as a float; NaN where it is missing or not a number."""
+    if is_missing(x):
+        return np.nan
     try:
-        f = float(x)
+        return float(x)
     except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
+        return np.nan
 
 
 def _flag(x) -> bool | None:
-    if x is None or x is pd.NA:
-        return None
-    if isinstance(x, float) and math.isnan(x):
+    """``x`` as True / False; None where it is missing ("True"/"False" as read from text)."""
+    if is_missing(x):
         return None
     if isinstance(x, str):
         return {"True": True, "False": False}.get(x)
     return bool(x)
 
 
-def _r(x: float | None) -> float | None:
-    """Round away float noise (92.6 − 94.8 = −2.1999999999999886 → −2.2)."""
-    return None if x is None else round(x, 9)
-
-
-def kpi_metrics(row: dict) -> dict:
-    """Metrics of one indicator row (a dict with the indicators.csv columns)."""
-    value = _num(row.get("value"))
-    prev = _num(row.get("prev_value"))
-    unit = row.get("unit")
-    is_pct = unit == "%"
-    lower = row.get("direction") == "lower"
-    kind = row.get("target_kind") or "none"
-    low, high = _num(row.get("target_low")), _num(row.get("target_high"))
-    high_open = bool(_flag(row.get("target_high_open")))
-    out: dict = dict.fromkeys(METRIC_COLUMNS)
-
-    if value is not None and prev is not None:
-        change = _r(value - prev)
-        out["change_abs"] = change
-        if is_pct:
-            out["change_pt"] = change
-        elif prev != 0:
-            out["change_pct"] = _r(change / prev * 100)
-        if change == 0:
-            out["trend"] = "unchanged"
-        else:
-            out["trend"] = "improved" if (change > 0) != lower else "worsened"
-
-    target = low if kind in ("at_least", "greater_than", "point") else high
-    if kind in NUMERIC_KINDS and value is not None and target is not None:
-        if kind == "at_least":
-            met = value >= target
-        elif kind == "greater_than":
-            met = value > target
-        elif kind == "at_most":
-            met = value <= target
-        elif kind == "less_than":
-            met = value < target
-        else:
-            met = value <= target if lower else value >= target
-        out["met"] = met
-        if lower:
-            out["gap"] = _r(value - target)
-            if value != 0:
-                out["achievement_pct"] = _r(target / value * 100)
-            out["achievement_formula"] = "target / value × 100 (lower is better)"
-        else:
-            out["gap"] = _r(target - value)
-            if target != 0:
-                out["achievement_pct"] = _r(value / target * 100)
-            out["achievement_formula"] = "value / target × 100"
-    elif kind == "range" and value is not None and low is not None and high is not None:
-        inside_high = value < high if high_open else value <= high
-        out["met"] = low <= value and inside_high
-        if out["met"]:
-            out["gap"] = 0.0
-        elif value < low:
-            out["gap"] = _r(low - value)
-        else:
-            out["gap"] = _r(value - high)
-        out["achievement_formula"] = "range: met iff inside; gap = distance to nearest bound"
-    elif kind == "achieved":
-        out["met"] = True
-        out["achievement_formula"] = "stated as achieved (目標を達成した)"
-    elif kind == "yes_no":
-        out["met"] = _flag(row.get("value_flag"))
-        out["achievement_formula"] = "yes/no: met iff done"
-    return out
-
-
-def _typed_metrics(indicators: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
-    out = pd.concat([indicators, metrics], axis=1)
-    for col in METRIC_NUMBER_COLUMNS:
-        out[col] = out[col].astype("Float64")
-    out["met"] = out["met"].astype("boolean")
-    return out
-
-
-def compute_metrics_rowwise(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The reference: :func:`kpi_metrics` row by row (slow; :func:`compute_metrics` equals it)."""
-    rows = [kpi_metrics(r) for r in indicators.to_dict("records")]
-    metrics = pd.DataFrame(rows, columns=METRIC_COLUMNS, index=indicators.index)
-    return _typed_metrics(indicators, metrics)
-
-
-# --------------------------------------------------------------------------
-# Vectorised: the same rules as kpi_metrics, on whole columns. Results are
-# identical to compute_metrics_rowwise, bit for bit and dtype for dtype
-# (bench/run_bench.py compares the two on the real data and a 10k-row table).
-# --------------------------------------------------------------------------
-
-
-def _round9(x: np.ndarray) -> np.ndarray:
-    """``round(v, 9)`` of each element, bit for bit as Python's round.
-
-    rint(x·1e9)/1e9 is exact (the nearest double to k/10⁹, as Python's round
-    gives) whenever rint picks the right k. It may not where x·1e9 lies within
-    float error of a half-integer, or is too large for its fraction to be
-    known; those few elements (and only non-integral ones: round leaves an
-    integral float as it is) go through Python's round itself.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        y = x * 1e9
-        out = np.rint(y) / 1e9
-        frac = y - np.floor(y)
-        doubtful = ~(np.abs(y) < 2.0**52) | (np.abs(frac - 0.5) <= 4 * np.spacing(np.abs(y)))
-        integral = x == np.floor(x)
-    out[integral] = x[integral]
-    idx = np.flatnonzero(doubtful & ~integral & ~np.isnan(x))
-    if idx.size:
-        out[idx] = [round(v, 9) for v in x[idx].tolist()]
-    return out
-
-
-def _column(df: pd.DataFrame, name: str) -> pd.Series | None:
-    return df[name] if name in df.columns else None
-
-
 def _num_array(s: pd.Series | None, n: int) -> np.ndarray:
-    """:func:`_num` of each element as float64, NaN for None."""
+    """:func:`_num` of each element as float64, NaN for missing."""
     if s is None:
         return np.full(n, np.nan)
     if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_numeric_dtype(s.dtype):
         return s.to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.array([np.nan if (v := _num(x)) is None else v for x in s.tolist()], dtype=np.float64)
+    return np.array([_num(x) for x in s.tolist()], dtype=np.float64)
 
 
 def _flag_arrays(s: pd.Series | None, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -215,108 +97,192 @@ def _eq_array(s: pd.Series | None, value: str, n: int) -> np.ndarray:
     return s.eq(value).fillna(False).to_numpy(dtype=bool)
 
 
+@dataclass
+class _Inputs:
+    """The columns the rules read, as numpy arrays (NaN / False where missing)."""
+
+    value: np.ndarray
+    prev: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    is_pct: np.ndarray
+    lower: np.ndarray
+    kind: dict[str, np.ndarray]
+    high_open: np.ndarray
+    value_flag: np.ndarray
+    value_flag_missing: np.ndarray
+
+    @property
+    def has_value(self) -> np.ndarray:
+        return ~np.isnan(self.value)
+
+
+def _read_inputs(indicators: pd.DataFrame) -> _Inputs:
+    n = len(indicators)
+
+    def col(name: str) -> pd.Series | None:
+        return indicators[name] if name in indicators.columns else None
+
+    kinds = col("target_kind")
+    high_open, _ = _flag_arrays(col("target_high_open"), n)
+    value_flag, value_flag_missing = _flag_arrays(col("value_flag"), n)
+    return _Inputs(
+        value=_num_array(col("value"), n),
+        prev=_num_array(col("prev_value"), n),
+        low=_num_array(col("target_low"), n),
+        high=_num_array(col("target_high"), n),
+        is_pct=_eq_array(col("unit"), "%", n),
+        lower=_eq_array(col("direction"), "lower", n),
+        kind={k: _eq_array(kinds, k, n) for k in TARGET_KINDS},
+        high_open=high_open,
+        value_flag=value_flag,
+        value_flag_missing=value_flag_missing,
+    )
+
+
+# ----------------------------------------------------------------- the outputs
+
+
+def _round9(x: np.ndarray) -> np.ndarray:
+    """``round(v, 9)`` of each element, bit for bit as Python's round.
+
+    Rounds away float noise (92.6 − 94.8 = −2.1999999999999886 → −2.2).
+    rint(x·1e9)/1e9 is exact (the nearest double to k/10⁹, as Python's round
+    gives) whenever rint picks the right k. It may not where x·1e9 lies within
+    float error of a half-integer, or is too large for its fraction to be
+    known; those few elements (and only non-integral ones: round leaves an
+    integral float as it is) go through Python's round itself.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 1e9
+        out = np.rint(y) / 1e9
+        frac = y - np.floor(y)
+        doubtful = ~(np.abs(y) < 2.0**52) | (np.abs(frac - 0.5) <= 4 * np.spacing(np.abs(y)))
+        integral = x == np.floor(x)
+    out[integral] = x[integral]
+    idx = np.flatnonzero(doubtful & ~integral & ~np.isnan(x))
+    if idx.size:
+        out[idx] = [round(v, 9) for v in x[idx].tolist()]
+    return out
+
+
+@dataclass
+class _Metrics:
+    """The metric columns being filled in; ``met`` counts only where ``met_known``."""
+
+    n: int
+    change_abs: np.ndarray = field(init=False)
+    change_pct: np.ndarray = field(init=False)
+    change_pt: np.ndarray = field(init=False)
+    achievement_pct: np.ndarray = field(init=False)
+    gap: np.ndarray = field(init=False)
+    met: np.ndarray = field(init=False)
+    met_known: np.ndarray = field(init=False)
+    trend: np.ndarray = field(init=False)
+    formula: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        for name in METRIC_NUMBER_COLUMNS:
+            setattr(self, name, np.full(self.n, np.nan))
+        self.met = np.zeros(self.n, bool)
+        self.met_known = np.zeros(self.n, bool)
+        self.trend = np.full(self.n, None, dtype=object)
+        self.formula = np.full(self.n, None, dtype=object)
+
+    def judge(self, rows: np.ndarray, met: np.ndarray, known: np.ndarray | bool = True) -> None:
+        self.met[rows], self.met_known[rows] = met[rows], known
+
+    def frame(self, index: pd.Index) -> pd.DataFrame:
+        met = np.full(self.n, None, dtype=object)
+        met[self.met_known] = self.met[self.met_known]
+        columns = {name: getattr(self, name) for name in METRIC_NUMBER_COLUMNS}
+        columns |= {"met": met, "trend": self.trend, "achievement_formula": self.formula}
+        df = pd.DataFrame(columns, columns=METRIC_COLUMNS, index=index)
+        return df.astype(METRICS_ADDED)
+
+
+# ------------------------------------------------------------------- the rules
+
+
+def _apply_changes(c: _Inputs, m: _Metrics) -> None:
+    """change_abs, change_pt for percentages, change_pct for the rest, trend by direction."""
+    both = c.has_value & ~np.isnan(c.prev)
+    m.change_abs[both] = _round9(c.value[both] - c.prev[both])
+    pt = both & c.is_pct
+    m.change_pt[pt] = m.change_abs[pt]
+    pc = both & ~c.is_pct & (c.prev != 0)
+    m.change_pct[pc] = _round9(m.change_abs[pc] / c.prev[pc] * 100)
+    ch, lw = m.change_abs[both], c.lower[both]
+    better = np.where((ch > 0) != lw, "improved", "worsened")
+    m.trend[both] = np.where(ch == 0, "unchanged", better)
+
+
+def _apply_numeric_targets(c: _Inputs, m: _Metrics) -> np.ndarray:
+    """A number to reach: met by kind, gap and achievement by direction. Returns the rows judged."""
+    k = c.kind
+    target = np.where(k["at_least"] | k["greater_than"] | k["point"], c.low, c.high)
+    numeric = np.logical_or.reduce([k[name] for name in NUMERIC_KINDS])
+    numeric &= c.has_value & ~np.isnan(target)
+    v = c.value
+    met = np.select(
+        [k["at_least"], k["greater_than"], k["at_most"], k["less_than"]],
+        [v >= target, v > target, v <= target, v < target],
+        default=np.where(c.lower, v <= target, v >= target),  # point
+    )
+    m.judge(numeric, met)
+    nl, nh = numeric & c.lower, numeric & ~c.lower
+    m.gap[nl] = _round9(v[nl] - target[nl])
+    m.gap[nh] = _round9(target[nh] - v[nh])
+    al, ah = nl & (v != 0), nh & (target != 0)
+    m.achievement_pct[al] = _round9(target[al] / v[al] * 100)
+    m.achievement_pct[ah] = _round9(v[ah] / target[ah] * 100)
+    m.formula[nl] = FORMULA_LOWER
+    m.formula[nh] = FORMULA_HIGHER
+    return numeric
+
+
+def _apply_range_targets(c: _Inputs, m: _Metrics, open_rows: np.ndarray) -> np.ndarray:
+    """A range (80%台): met iff inside; gap 0 inside, else the distance to the nearest bound."""
+    v, low, high = c.value, c.low, c.high
+    rng = open_rows & c.kind["range"] & c.has_value & ~np.isnan(low) & ~np.isnan(high)
+    inside = (low <= v) & np.where(c.high_open, v < high, v <= high)
+    m.judge(rng, inside)
+    m.gap[rng & inside] = 0.0
+    below = rng & ~inside & (v < low)
+    above = rng & ~inside & ~(v < low)
+    m.gap[below] = _round9(low[below] - v[below])
+    m.gap[above] = _round9(v[above] - high[above])
+    m.formula[rng] = FORMULA_RANGE
+    return rng
+
+
+def _apply_worded_targets(c: _Inputs, m: _Metrics, open_rows: np.ndarray) -> None:
+    """Targets without a number: 目標を達成した is met; a yes/no target is met iff done."""
+    ach = open_rows & c.kind["achieved"]
+    m.judge(ach, np.ones(m.n, bool))
+    m.formula[ach] = FORMULA_ACHIEVED
+    yn = open_rows & ~ach & c.kind["yes_no"]
+    m.judge(yn, c.value_flag, ~c.value_flag_missing[yn])
+    m.formula[yn] = FORMULA_YES_NO
+
+
 def compute_metrics(indicators: pd.DataFrame) -> pd.DataFrame:
     """Indicators plus change_abs, change_pct, change_pt, achievement_pct, gap, met, trend.
 
-    The rules of :func:`kpi_metrics`, applied to whole columns at once.
+    The rules of the module's docstring, on whole columns at once. Columns the
+    rules read may be absent (they count as missing) and may hold text as read
+    from a CSV ("True", "92.6"); the added columns have the dtypes of
+    :data:`helpers.schema.METRICS`.
     """
-    n = len(indicators)
-    if n == 0:
-        return compute_metrics_rowwise(indicators)
-
-    def col(name: str) -> pd.Series | None:
-        return _column(indicators, name)
-
-    value = _num_array(col("value"), n)
-    prev = _num_array(col("prev_value"), n)
-    low = _num_array(col("target_low"), n)
-    high = _num_array(col("target_high"), n)
-    is_pct = _eq_array(col("unit"), "%", n)
-    lower = _eq_array(col("direction"), "lower", n)
-    kinds = col("target_kind")
-    kind = {k: _eq_array(kinds, k, n) for k in (*NUMERIC_KINDS, "range", "achieved", "yes_no")}
-    high_open, _ = _flag_arrays(col("target_high_open"), n)
-    value_flag, value_flag_missing = _flag_arrays(col("value_flag"), n)
-    has_value = ~np.isnan(value)
-
-    nan = np.full(n, np.nan)
-    change_abs, change_pct, change_pt = nan.copy(), nan.copy(), nan.copy()
-    achievement_pct, gap = nan.copy(), nan.copy()
-    met = np.zeros(n, bool)
-    met_known = np.zeros(n, bool)
-    trend = np.full(n, None, dtype=object)
-    formula = np.full(n, None, dtype=object)
-
+    c = _read_inputs(indicators)
+    m = _Metrics(len(indicators))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # change from the previous value
-        both = has_value & ~np.isnan(prev)
-        change = _round9(value[both] - prev[both])
-        change_abs[both] = change
-        pt = both & is_pct
-        change_pt[pt] = change_abs[pt]
-        pc = both & ~is_pct & (prev != 0)
-        change_pct[pc] = _round9(change_abs[pc] / prev[pc] * 100)
-        ch, lw = change_abs[both], lower[both]
-        better = np.where((ch > 0) != lw, "improved", "worsened")
-        trend[both] = np.where(ch == 0, "unchanged", better)
-
-        # a numeric target
-        target = np.where(kind["at_least"] | kind["greater_than"] | kind["point"], low, high)
-        numeric = np.zeros(n, bool)
-        for k in NUMERIC_KINDS:
-            numeric |= kind[k]
-        numeric &= has_value & ~np.isnan(target)
-        m = np.select(
-            [kind["at_least"], kind["greater_than"], kind["at_most"], kind["less_than"]],
-            [value >= target, value > target, value <= target, value < target],
-            default=np.where(lower, value <= target, value >= target),
-        )
-        met[numeric], met_known[numeric] = m[numeric], True
-        nl, nh = numeric & lower, numeric & ~lower
-        gap[nl] = _round9(value[nl] - target[nl])
-        gap[nh] = _round9(target[nh] - value[nh])
-        al, ah = nl & (value != 0), nh & (target != 0)
-        achievement_pct[al] = _round9(target[al] / value[al] * 100)
-        achievement_pct[ah] = _round9(value[ah] / target[ah] * 100)
-        formula[nl] = "target / value × 100 (lower is better)"
-        formula[nh] = "value / target × 100"
-
-        # a range
-        rng = ~numeric & kind["range"] & has_value & ~np.isnan(low) & ~np.isnan(high)
-        inside = (low <= value) & np.where(high_open, value < high, value <= high)
-        met[rng], met_known[rng] = inside[rng], True
-        gap[rng & inside] = 0.0
-        below = rng & ~inside & (value < low)
-        above = rng & ~inside & ~(value < low)
-        gap[below] = _round9(low[below] - value[below])
-        gap[above] = _round9(value[above] - high[above])
-        formula[rng] = "range: met iff inside; gap = distance to nearest bound"
-
-    # targets without a number
-    ach = ~numeric & ~rng & kind["achieved"]
-    met[ach], met_known[ach] = True, True
-    formula[ach] = "stated as achieved (目標を達成した)"
-    yn = ~numeric & ~rng & ~ach & kind["yes_no"]
-    met[yn], met_known[yn] = value_flag[yn], ~value_flag_missing[yn]
-    formula[yn] = "yes/no: met iff done"
-
-    met_col = np.full(n, None, dtype=object)
-    met_col[met_known] = met[met_known]
-    metrics = pd.DataFrame(
-        {
-            "change_abs": change_abs,
-            "change_pct": change_pct,
-            "change_pt": change_pt,
-            "achievement_pct": achievement_pct,
-            "gap": gap,
-            "met": met_col,
-            "trend": trend,
-            "achievement_formula": formula,
-        },
-        columns=METRIC_COLUMNS,
-        index=indicators.index,
-    )
-    return _typed_metrics(indicators, metrics)
+        _apply_changes(c, m)
+        numeric = _apply_numeric_targets(c, m)
+        ranged = _apply_range_targets(c, m, ~numeric)
+    _apply_worded_targets(c, m, ~numeric & ~ranged)
+    return pd.concat([indicators, m.frame(indicators.index)], axis=1)
 
 
 def summarise_met(metrics: pd.DataFrame) -> dict:

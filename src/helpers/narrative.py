@@ -14,20 +14,17 @@
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
-
+from .metrics import NUMERIC_KINDS
+from .schema import is_missing
 from .textnorm import tidy_jp
 
 TREND_JA = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
 
-
-def is_na(x) -> bool:
-    """Missing: None, NA or NaN (as read back from a CSV)."""
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+#: the one missing-value test, under the name report_html imports (helpers.schema.is_missing)
+is_na = is_missing
 
 
 def format_decimal(x: float, places: int = 1, *, comma: bool = True, trim: bool = True) -> str:
@@ -50,7 +47,7 @@ def _scaled(v: float, unit: str, short: bool) -> str:
 
 def format_value(v, unit: str | None, approx: bool = False, *, short: bool = False) -> str:
     """A value with its unit as a Japanese reader expects it (万/億 for large round amounts)."""
-    if is_na(v):
+    if is_missing(v):
         return "（値なし）"
     unit = unit if isinstance(unit, str) else ""
     if unit == "%":
@@ -73,7 +70,7 @@ def format_amount_change(v: float, unit: str | None, approx: bool = False) -> st
 
 def tidy(text) -> str:
     """Text from the data for display: width-fixed, whitespace collapsed."""
-    if is_na(text):
+    if is_missing(text):
         return ""
     return tidy_jp(str(text))
 
@@ -82,10 +79,107 @@ def target_label(r: dict) -> str:
     """The target as the report states it, without a leading 目標/目標値 (1万人以上, 80%台)."""
     text = tidy(r.get("target_text"))
     stripped = re.sub(r"^(目標(値|とする|実施数)?(は|である)?)(?=[\d約.])", "", text)
-    unit = r.get("unit") if not is_na(r.get("unit")) else ""
+    unit = _text(r, "unit")
     if stripped and re.fullmatch(r"[\d,.]+", stripped) and unit:
         stripped += unit
     return stripped or text
+
+
+def _is_true(flag) -> bool:
+    """A flag as read from a table: True (Python, numpy or the text "True"); NA is not true."""
+    return not is_missing(flag) and str(flag) == "True"
+
+
+def _text(r: dict, key: str) -> str:
+    """A text field of the row, "" where missing."""
+    v = r.get(key)
+    return "" if is_missing(v) else v
+
+
+def _kpi_name(r: dict) -> str:
+    """The KPI's name as printed, with its ①②③ marker."""
+    return _text(r, "marker") + tidy(r.get("indicator"))
+
+
+def _yes_no_sentence(r: dict, name: str, target_text: str) -> str:
+    done = r.get("value_flag")
+    if is_missing(done):
+        return f"{name}は、報告書に実施の有無の記載がありません（欠損）。"
+    result = "達成しました" if _is_true(done) else "達成していません"
+    return f"{name}は「{tidy(r.get('value_text'))}」とされ、目標（{target_text}）は{result}。"
+
+
+def _no_value_sentence(r: dict, name: str, kind: str) -> str:
+    said = tidy(r.get("value_text"))
+    if kind == "achieved":
+        return f"{name}は、数値の記載はありませんが、報告書では目標を達成したとされています。"
+    if said:
+        return f"{name}は「{said}」のため、値はありません（欠損として扱い、0とはしません）。"
+    return f"{name}は、報告書に値の記載がありません（欠損）。"
+
+
+def _change_clause(r: dict, unit: str, approx: bool) -> str | None:
+    """From the previous value to this one: ``前年度末（9,855人）から137人（1.4%）減少しました``.
+
+    None where the previous value or the change is missing.
+    """
+    prev, change = r.get("prev_value"), r.get("change_abs")
+    if is_missing(prev) or is_missing(change):
+        return None
+    prev_approx = _is_true(r.get("prev_approx"))
+    prev_text = format_value(prev, unit, prev_approx)
+    if change == 0:
+        return f"前年度末（{prev_text}）から変わっていません"
+    if _is_true(r.get("prev_derived")):
+        prev_text += "、報告書の記載する増減から算出"
+    size = format_amount_change(change, unit, approx or prev_approx)
+    if unit == "%":
+        verb = "上昇" if change > 0 else "低下"
+    else:
+        verb = "増加" if change > 0 else "減少"
+        pct = r.get("change_pct")
+        if not is_missing(pct):
+            size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
+    clause = f"前年度末（{prev_text}）から{size}{verb}しました"
+    trend = r.get("trend")
+    if r.get("direction") == "lower" and trend in TREND_JA:
+        clause += f"（低いほど良い指標のため{TREND_JA[trend]}です）"
+    return clause
+
+
+def _numeric_target_sentence(r: dict, unit: str, target_text: str) -> str:
+    ach = format_decimal(float(r["achievement_pct"]), 1, trim=False)
+    head = f"目標（{target_text}）に対する達成率は{ach}%で、"
+    if _is_true(r.get("met")):
+        return head + "目標を達成しています。"
+    size = format_amount_change(float(r.get("gap")), unit)
+    if r.get("direction") == "lower":  # a value above a lower-is-better target
+        return head + f"目標を{size}上回っており、達成していません。"
+    return head + f"目標まで{size}不足しています。"
+
+
+def _range_target_sentence(r: dict, unit: str, target_text: str) -> str:
+    if _is_true(r.get("met")):
+        return f"目標（{target_text}）の範囲内にあり、目標を達成しています。"
+    gap = float(r.get("gap"))
+    if gap == 0:
+        # on an open upper bound (90.0 for 80%台): outside, at no distance
+        return f"目標（{target_text}）の範囲の上限ちょうどで、範囲外です。"
+    size = format_amount_change(gap, unit)
+    return f"目標（{target_text}）の範囲外で、範囲の境界まで{size}の差があります。"
+
+
+def _target_sentence(r: dict, kind: str, unit: str, target_text: str) -> str:
+    """What the value means for the target; "" where that cannot be said."""
+    if kind in NUMERIC_KINDS and not is_missing(r.get("achievement_pct")):
+        return _numeric_target_sentence(r, unit, target_text)
+    if kind == "range" and not is_missing(r.get("met")):
+        return _range_target_sentence(r, unit, target_text)
+    if kind == "achieved":
+        return "報告書では目標を達成したとされています（目標値の記載なし）。"
+    if kind == "none":
+        return "目標値の記載はありません。"
+    return ""
 
 
 def kpi_sentence(r: dict, period_label: str = "今期") -> str:
@@ -93,96 +187,19 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
 
     市民活動支援センター来場者数は9,718人で、前年度末（9,855人）から137人（1.4%）減少しました。
     目標（1万人以上）に対する達成率は97.2%です。
+
+    ``r`` is a row of the metrics table (a dict by column name).
     """
-    name = tidy(r.get("indicator"))
-    if r.get("marker") and not is_na(r.get("marker")):
-        name = f"{r['marker']}{name}"
-    unit = r.get("unit") if not is_na(r.get("unit")) else ""
-    approx = not is_na(r.get("approx")) and bool(r.get("approx"))
-    value = r.get("value")
+    name = _kpi_name(r)
+    unit = _text(r, "unit")
     kind = r.get("target_kind") or "none"
     target_text = target_label(r)
-    parts: list[str] = []
-
     if kind == "yes_no":
-        done = r.get("value_flag")
-        said = tidy(r.get("value_text"))
-        if is_na(done):
-            return f"{name}は、報告書に実施の有無の記載がありません（欠損）。"
-        return f"{name}は「{said}」とされ、目標（{target_text}）は" + (
-            "達成しました。" if done else "達成していません。"
-        )
-
-    if is_na(value):
-        said = tidy(r.get("value_text"))
-        if kind == "achieved":
-            return f"{name}は、数値の記載はありませんが、報告書では目標を達成したとされています。"
-        if said:
-            return f"{name}は「{said}」のため、値はありません（欠損として扱い、0とはしません）。"
-        return f"{name}は、報告書に値の記載がありません（欠損）。"
-
-    parts.append(f"{name}は{format_value(value, unit, approx)}で")
-    prev = r.get("prev_value")
-    change = r.get("change_abs")
-    if not is_na(prev) and not is_na(change):
-        prev_approx = not is_na(r.get("prev_approx")) and bool(r.get("prev_approx"))
-        either_approx = approx or prev_approx
-        if change == 0:
-            parts.append(
-                f"、前年度末（{format_value(prev, unit, prev_approx)}）から変わっていません。"
-            )
-        else:
-            if unit == "%":
-                verb = "上昇" if change > 0 else "低下"
-                size = format_amount_change(change, unit, either_approx)
-            else:
-                verb = "増加" if change > 0 else "減少"
-                size = format_amount_change(change, unit, either_approx)
-                pct = r.get("change_pct")
-                if not is_na(pct):
-                    size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
-            prev_label = "前年度末" + (
-                f"（{format_value(prev, unit, prev_approx)}、報告書の記載する増減から算出）"
-                if r.get("prev_derived") is True or str(r.get("prev_derived")) == "True"
-                else f"（{format_value(prev, unit, prev_approx)}）"
-            )
-            parts.append(f"、{prev_label}から{size}{verb}しました")
-            trend = r.get("trend")
-            if r.get("direction") == "lower" and trend in TREND_JA:
-                parts.append(f"（低いほど良い指標のため{TREND_JA[trend]}です）")
-            parts.append("。")
-    else:
-        parts.append("す。")
-
-    ach = r.get("achievement_pct")
-    met = r.get("met")
-    gap = r.get("gap")
-    if kind in ("at_least", "greater_than", "at_most", "less_than", "point") and not is_na(ach):
-        parts.append(
-            f"目標（{target_text}）に対する達成率は{format_decimal(float(ach), 1, trim=False)}%で、"
-        )
-        if met is True or str(met) == "True":
-            parts.append("目標を達成しています。")
-        else:
-            size = format_amount_change(float(gap), unit)
-            if r.get("direction") == "lower":  # a value above a lower-is-better target
-                parts.append(f"目標を{size}上回っており、達成していません。")
-            else:
-                parts.append(f"目標まで{size}不足しています。")
-    elif kind == "range" and not is_na(met):
-        if met is True or str(met) == "True":
-            parts.append(f"目標（{target_text}）の範囲内にあり、目標を達成しています。")
-        else:
-            if float(gap) == 0:
-                # on an open upper bound (90.0 for 80%台): outside, at no distance
-                parts.append(f"目標（{target_text}）の範囲の上限ちょうどで、範囲外です。")
-            else:
-                parts.append(
-                    f"目標（{target_text}）の範囲外で、範囲の境界まで{format_amount_change(float(gap), unit)}の差があります。"
-                )
-    elif kind == "achieved":
-        parts.append("報告書では目標を達成したとされています（目標値の記載なし）。")
-    elif kind == "none":
-        parts.append("目標値の記載はありません。")
-    text = "".join(parts)
-    return text.replace("ですす。", "です。").replace("でで", "で")
+        return _yes_no_sentence(r, name, target_text)
+    if is_missing(r.get("value")):
+        return _no_value_sentence(r, name, kind)
+    approx = _is_true(r.get("approx"))
+    value = f"{name}は{format_value(r.get('value'), unit, approx)}"
+    change = _change_clause(r, unit, approx)
+    first = f"{value}で、{change}。" if change else f"{value}です。"
+    return first + _target_sentence(r, kind, unit, target_text)

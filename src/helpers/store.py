@@ -1,4 +1,7 @@
-"""Reading and writing a period's processed tables with their proper dtypes."""
+"""Reading and writing a period's processed tables with their proper dtypes.
+
+The columns and dtypes of each table are those of :mod:`helpers.schema`.
+"""
 
 from __future__ import annotations
 
@@ -6,55 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .kpi_sheet import NUMBER_COLUMNS
-from .metrics import METRIC_NUMBER_COLUMNS
-from .tables import read_csv, read_json, write_csv
-
-BOOL_COLUMNS = {
-    "approx",
-    "value_flag",
-    "prev_derived",
-    "prev_approx",
-    "target_high_open",
-    "stated_met",
-    "met",
-    "ok",
-    "changed",
-}
-FLOAT_COLUMNS = set(NUMBER_COLUMNS) | set(METRIC_NUMBER_COLUMNS)
-INT_COLUMNS = {"source_line", "sheet_line"}
-
-
-def _bool(v):
-    if pd.isna(v):
-        return pd.NA
-    if isinstance(v, str):
-        return {"True": True, "False": False, "true": True, "false": False}.get(v, pd.NA)
-    return bool(v)
-
-
-def _ids(v):
-    """relisted_as read back as 41.0 → '41' (it is a list of item numbers)."""
-    if pd.isna(v):
-        return pd.NA
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-def typed(df: pd.DataFrame) -> pd.DataFrame:
-    for col in df.columns:
-        if col == "relisted_as":
-            df[col] = pd.array([_ids(v) for v in df[col]], dtype="string")
-            continue
-        if col in BOOL_COLUMNS:
-            df[col] = pd.array([_bool(v) for v in df[col]], dtype="boolean")
-        elif col in FLOAT_COLUMNS:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
-        elif col in INT_COLUMNS:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-    return df
+from . import paths, schema
+from .tables import read_json, write_csv
 
 
 def load_table(period: str, name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
@@ -64,7 +20,7 @@ def load_table(period: str, name: str, data_dir: str | Path | None = None) -> pd
         raise FileNotFoundError(
             f"{path} does not exist: run the earlier notebooks of {period} first"
         )
-    return typed(read_csv(path))
+    return schema.read_table(path, name)
 
 
 def load_meta(period: str, data_dir: str | Path | None = None) -> dict:
@@ -74,4 +30,6 @@ def load_meta(period: str, data_dir: str | Path | None = None) -> dict:
 def save_table(
     df: pd.DataFrame, period: str, name: str, data_dir: str | Path | None = None
 ) -> Path:
-    return write_csv(df, paths.processed_dir(period, data_dir) / f"{name}.csv")
+    return write_csv(
+        schema.conform(df, name), paths.processed_dir(period, data_dir) / f"{name}.csv"
+    )
