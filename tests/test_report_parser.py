@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import REPORT_FILE, copy_raw
 
+from helpers import report_parser
 from helpers.audit import run_audit
 from helpers.clean import clean_period
 from helpers.errors import InputError
@@ -21,9 +22,9 @@ from helpers.report_parser import (
     ParsedReport,
     parse_report,
     parse_report_text,
-    status_of_label,
     undouble_lines,
 )
+from helpers.vocab import STANDARD
 
 B_ITEMS = [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
 S_ITEMS = [[7, 41], [28]]
@@ -313,12 +314,15 @@ def test_row_text_is_squashed_for_wording_checks(report):
     assert "前年度から159万円の減" in items[30].text
 
 
-def test_status_labels():
-    assert status_of_label("予定以上に進捗") == "S"
-    assert status_of_label("予定 どおりに 進捗") == "A"
-    assert status_of_label("予定通りに進捗") == "A"
-    assert status_of_label("予定よりも遅れている") == "B"
-    assert status_of_label("順調") is None
+def test_status_labels_come_from_the_vocabulary():
+    code_of = STANDARD.code_of
+    assert code_of("予定以上に進捗") == "S"
+    assert code_of("予定 どおりに 進捗") == "A"
+    assert code_of("予定通りに進捗") == "A"
+    assert code_of("予定よりも遅れている") == "B"
+    assert code_of("順調") is None
+    assert not hasattr(report_parser, "STATUS_LABELS")
+    assert not hasattr(report_parser, "status_of_label")
 
 
 def test_undouble_lines_keeps_single_spacing():
