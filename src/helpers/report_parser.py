@@ -947,6 +947,16 @@ def undouble_lines(lines: list[str]) -> tuple[list[str], list[int]]:
     return out, out_no
 
 
+def _undouble_repeatedly(lines: list[str]) -> tuple[list[str], list[int]]:
+    """:func:`undouble_lines` until nothing changes (text double-spaced twice over)."""
+    numbers = list(range(1, len(lines) + 1))
+    while True:
+        out, kept = undouble_lines(lines)
+        if len(out) == len(lines):
+            return lines, numbers
+        lines, numbers = out, [numbers[k - 1] for k in kept]
+
+
 def find_plan_name(text: str) -> str | None:
     """The plan's name from a title such as 第３次行財政再構築プランの進捗状況（…）.
 
@@ -993,7 +1003,7 @@ def parse_report_text(
     """Parse the report's text; see the module docstring for what it holds."""
     path = Path(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    lines, line_numbers = undouble_lines(text.split("\n"))
+    lines, line_numbers = _undouble_repeatedly(text.split("\n"))
     try:
         report = _parse_lines(lines, path, vocab)
     except InputError as exc:
