@@ -23,6 +23,7 @@ from helpers.report_parser import (
     STRONG,
     WEAK,
     ParsedReport,
+    Summary,
     _row_opening,
     parse_report,
     parse_report_text,
@@ -678,7 +679,7 @@ def test_without_blank_lines_item_28_is_a_row_of_its_own(tmp_path, raw_text, rep
 def test_summary_sentence_broken_at_another_place(tmp_path, raw_text, report):
     text = raw_text.replace("全 43項目（再掲 2項目）", "全\n\n43項目（再掲\n\n2項目）")
     other = parse_report(write(tmp_path, text))
-    assert other.summary == report.summary.__class__(
+    assert other.summary == Summary(
         43, 2, {"S": 3, "A": 30, "B": 10}, other.summary.line, report.summary.text
     )
     assert text.split("\n")[other.summary.line - 1].endswith("全")
@@ -730,7 +731,7 @@ def test_a_name_wrapped_at_the_width_of_its_text_is_refused(tmp_path, raw_text):
     [
         ("28 財産の有効活用", WEAK, ([28], "財産の有効活用")),
         ("16 に対し、観光ポータルサイトの作", WEAK, None),  # a quantity in a sentence
-        ("3 次社協発展強化計画", WEAK, None),
+        ("12 施設の適正配置", WEAK, ([12], "施設の適正配置")),
         ("7）", STRONG, None),  # closes a bracket of the line before
         ("（7） 観光", STRONG, ([7], "観光")),
         ("44 財産", WEAK, None),  # beyond the 43 items of the table

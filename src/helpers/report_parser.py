@@ -484,11 +484,9 @@ _NOT_ROW_AFTER = re.compile(
     r"^(?:[,.%\d]|年|か?月|日[間目]|万|億|千|円|件|か所|箇所|ポイント|地区|本|回|人(?:[、。／/）)]|$|で|の|を|に|が|は|と))"
 )
 # Where a row may begin only because the line before ended a cell (。 or a
-# closing bracket), the text after the number must also look like a name:
-# not a particle, counter or punctuation continuing a sentence.
-_NOT_NAME_START = re.compile(
-    r"^(?:[にをがはでとへもやかのつ、。，．,.）)」・～~%％]|次|名|歳|号|条|番|割|倍|点|位|社|校|団体|施設)"
-)
+# closing bracket), the text after the number must not continue a sentence:
+# no particle or punctuation (16 に対し、…).
+_NOT_NAME_START = re.compile(r"^[にをがはでとへもやかのつ、。，．,.）)」・～~%％]")
 _ROW_NUMBERS_RE = re.compile(
     r"^[(（]?(\d{1,3}(?:\s*[・,、/／]\s*\d{1,3}|\s*[(（]\s*\d{1,3}\s*[)）])*)[)）]?"
     r"(?:\s*[(（]\s*再掲\s*[)）])?(?:\s+(.*))?$"
@@ -577,8 +575,9 @@ def _take_text_line(scan: _Scan, i: int, line: str) -> None:
     start = _row_opening(line, scan.total_items, scan.boundary)
     if start:
         numbers, rest = start
-        scan.current = _Row(list(numbers), rest, len(collapse(line)), i + 1, scan.position)
-        scan.current.end = i + 1
+        scan.current = _Row(
+            list(numbers), rest, len(collapse(line)), i + 1, scan.position, end=i + 1
+        )
         scan.current.started_name = bool(rest)
         scan.rows.append(scan.current)
     elif current is not None:
