@@ -10,20 +10,26 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import extraction_variants as ev
 import pytest
 from conftest import REPORT_FILE, copy_raw
 
+from helpers import report_parser
 from helpers.audit import run_audit
 from helpers.clean import clean_period
 from helpers.errors import InputError
 from helpers.metrics import compute_metrics
 from helpers.report_parser import (
+    STRONG,
+    WEAK,
     ParsedReport,
+    Summary,
+    _row_opening,
     parse_report,
     parse_report_text,
-    status_of_label,
     undouble_lines,
 )
+from helpers.vocab import STANDARD, Vocabulary
 
 B_ITEMS = [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
 S_ITEMS = [[7, 41], [28]]
@@ -313,12 +319,15 @@ def test_row_text_is_squashed_for_wording_checks(report):
     assert "前年度から159万円の減" in items[30].text
 
 
-def test_status_labels():
-    assert status_of_label("予定以上に進捗") == "S"
-    assert status_of_label("予定 どおりに 進捗") == "A"
-    assert status_of_label("予定通りに進捗") == "A"
-    assert status_of_label("予定よりも遅れている") == "B"
-    assert status_of_label("順調") is None
+def test_status_labels_come_from_the_vocabulary():
+    code_of = STANDARD.code_of
+    assert code_of("予定以上に進捗") == "S"
+    assert code_of("予定 どおりに 進捗") == "A"
+    assert code_of("予定通りに進捗") == "A"
+    assert code_of("予定よりも遅れている") == "B"
+    assert code_of("順調") is None
+    assert not hasattr(report_parser, "STATUS_LABELS")
+    assert not hasattr(report_parser, "status_of_label")
 
 
 def test_undouble_lines_keeps_single_spacing():
@@ -642,3 +651,111 @@ def test_an_empty_list_may_say_so():
     )
     report = parse_report_text(text, "empty_s.txt")
     assert {it.status for it in report.items} == {"B"}
+
+
+# --------------------------------------------------------------------------
+# structure, not layout: rows, headings and sentences found by their content
+# --------------------------------------------------------------------------
+
+
+def no_blank(raw_text: str) -> str:
+    return "\n".join(line for line in raw_text.split("\n") if line.strip())
+
+
+def test_without_blank_lines_item_28_is_a_row_of_its_own(tmp_path, raw_text, report):
+    """pdftotext or a PDF viewer's copy has no blank lines: rows start after a cell's end."""
+    text = no_blank(raw_text)
+    other = parse_report(write(tmp_path, text))
+    assert content(other) == content(report)
+    assert [it.numbers for it in other.items if it.status == "S"] == S_ITEMS
+    item = by_no(other)[28]
+    assert item.progress.endswith("合計29,509,646円の財源確保を行った。")
+    assert item.next_steps.startswith("業務の優先順位を踏まえつつ")
+    lines = text.split("\n")
+    assert lines[item.line - 1].startswith("28 財産の有効活用")
+    assert lines[item.line - 2].strip() == "③特産品開発の支援（アクションプラン 44）"
+
+
+def test_summary_sentence_broken_at_another_place(tmp_path, raw_text, report):
+    text = raw_text.replace("全 43項目（再掲 2項目）", "全\n\n43項目（再掲\n\n2項目）")
+    other = parse_report(write(tmp_path, text))
+    assert other.summary == Summary(
+        43, 2, {"S": 3, "A": 30, "B": 10}, other.summary.line, report.summary.text
+    )
+    assert text.split("\n")[other.summary.line - 1].endswith("全")
+
+
+def test_list_heading_wrapped_over_two_lines(tmp_path, raw_text, report):
+    text = raw_text.replace(
+        "取組一覧（3項目（うち再掲 1項目））", "取組一\n\n覧（3項目（うち再掲 1項目））"
+    )
+    other = parse_report(write(tmp_path, text))
+    heading = other.headings["S"]
+    assert (heading.count, heading.relisted, heading.text) == (3, 1, report.headings["S"].text)
+    assert "【参考１】" in text.split("\n")[heading.line - 1]
+    assert content(other) == content(report)
+
+
+def test_quadruple_line_spacing_is_undone(tmp_path, raw_text, report):
+    text = "\n\n".join(raw_text.split("\n"))
+    other = parse_report(write(tmp_path, text))
+    assert content(other) == content(report)
+    lines = text.split("\n")
+    assert lines[by_no(other)[30].line - 1].startswith("30 外郭団体の経")
+
+
+def test_a_progress_split_the_sentences_do_not_settle_is_refused(tmp_path, raw_text):
+    """No blank line and no marker: 今後の取組 begins at the first sentence not in the
+    past tense; where the past tense comes back after it, the parser refuses."""
+    text = no_blank(raw_text).replace(
+        "を密にしていくことで計画的な売却を進めてい\nく。", "く。売払いを行った。"
+    )
+    err = fails(tmp_path, text)
+    assert "cannot tell where its progress" in err.detail and "No. 28" in err.detail
+    assert text.split("\n")[err.line - 1].startswith("業務の優先順位を踏まえつつ")
+
+
+def test_a_name_wrapped_at_the_width_of_its_text_is_refused(tmp_path, raw_text):
+    """Every column wrapped at one narrow width (15): after a full name line, a long
+    line without 、 or 。 may go on with the name or begin the progress text."""
+    text = ev.compose(ev.single_spaced, ev.rewrap(15), ev.no_blank_lines)(raw_text)
+    err = fails(tmp_path, text)
+    assert "cannot tell whether" in err.detail and "No. 28" in err.detail
+    lines = text.split("\n")
+    assert lines[err.line - 2].startswith("28 財産の有効活用の促進")
+    assert lines[err.line - 1].startswith("公有財産の売払い等")
+
+
+@pytest.mark.parametrize(
+    "line,boundary,expected",
+    [
+        ("28 財産の有効活用", WEAK, ([28], "財産の有効活用")),
+        ("16 に対し、観光ポータルサイトの作", WEAK, None),  # a quantity in a sentence
+        ("12 施設の適正配置", WEAK, ([12], "施設の適正配置")),
+        ("7）", STRONG, None),  # closes a bracket of the line before
+        ("（7） 観光", STRONG, ([7], "観光")),
+        ("44 財産", WEAK, None),  # beyond the 43 items of the table
+        ("28 財産の有効活用", None, None),  # inside a cell's text
+    ],
+)
+def test_which_lines_open_a_row(line, boundary, expected):
+    assert _row_opening(line, 43, boundary) == expected
+
+
+def test_another_plans_status_wording_through_the_vocab_argument(raw_text):
+    """Older plans say 予定より前倒しで進行 for S: a Vocabulary of their own reads them."""
+    text = raw_text.replace("予定以上に進捗", "予定より前倒しで進行")
+    with pytest.raises(InputError, match="unknown status 「予定より前倒しで進行」"):
+        parse_report_text(text, "older.txt")
+    older = Vocabulary(
+        labels={
+            "S": ("予定より前倒しで進行",),
+            "A": ("予定どおりに進捗",),
+            "B": ("予定よりも遅れている",),
+        },
+        keywords={"S": ("前倒し",), "A": ("どおり",), "B": ("遅れ",)},
+    )
+    parsed = parse_report_text(text, "older.txt", vocab=older)
+    assert parsed.summary.counts == {"S": 3, "A": 30, "B": 10}
+    assert parsed.headings["S"].count == 3
+    assert [it.numbers for it in parsed.items if it.status == "S"] == S_ITEMS
