@@ -281,11 +281,16 @@ def clean_period(
     meta["has_indicators"] = files.kpi_sheet is not None
     result = CleanResult(period, areas, items, indicators, meta)
     if write:
-        out = paths.processed_dir(period, data_dir)
-        result.written = [
-            write_csv(areas, out / "areas.csv"),
-            write_csv(items, out / "items.csv"),
-            write_csv(indicators, out / "indicators.csv"),
-            write_json(meta, out / "meta.json"),
-        ]
+        write_cleaned(result, paths.processed_dir(period, data_dir))
     return result
+
+
+def write_cleaned(result: CleanResult, out: Path) -> list[Path]:
+    """Write a cleaning's areas, items, indicators and meta into the folder ``out``."""
+    result.written = [
+        write_csv(result.areas, out / "areas.csv"),
+        write_csv(result.items, out / "items.csv"),
+        write_csv(result.indicators, out / "indicators.csv"),
+        write_json(result.meta, out / "meta.json"),
+    ]
+    return result.written
