@@ -227,7 +227,7 @@ def recover(final: Path, log: Callable[[str], None] = print) -> None:
         os.replace(asides.pop(), final)
         log(f"{final}: restored the folder a stopped run had set aside")
     for stale in parent.glob(f".{final.name}.staging-*"):
-        if _marked(stale) or _marked(stale / final.name):
+        if _marked(stale):
             shutil.rmtree(stale, ignore_errors=True)
     for stale in asides:
         shutil.rmtree(stale, ignore_errors=True)
@@ -333,6 +333,7 @@ def _staging(f: Folders):
     try:
         with _user_fixable(DATA_OPTION):
             paths.mark(st.processed)
+        paths.mark(st.output)  # marked too: it stays behind, empty, once its period is swapped in
         paths.mark(st.period)
         (st.period / "notebooks").mkdir()
         yield st
