@@ -8,8 +8,18 @@ PERIOD ?=
 DATA_DIR ?=
 OUTPUT_DIR ?=
 FORCE ?=
+JOBS ?=
 
-RUN_ARGS := $(if $(PERIOD),--period "$(PERIOD)") $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(OUTPUT_DIR),--output-dir "$(OUTPUT_DIR)") $(if $(FORCE),--force)
+# The run's parameters reach the recipe's shell as environment variables, taken
+# literally ($(value …): make does not expand a $ in them), and are quoted there,
+# so a path with spaces, quotes, backticks or $ is just a path.
+override PERIOD := $(value PERIOD)
+override DATA_DIR := $(value DATA_DIR)
+override OUTPUT_DIR := $(value OUTPUT_DIR)
+override FORCE := $(value FORCE)
+override JOBS := $(value JOBS)
+export PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS
+FOLDER_ARGS := $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $${FORCE:+--force}
 
 .DEFAULT_GOAL := help
 .PHONY: help install report all test test-fast lab lint format bench clean-outputs
@@ -27,10 +37,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create the virtual environment (.venv) if needed
 
 report: $(STAMP) ## run a period end to end (PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1); default: the latest period
-	$(BIN)/reform-workbook $(RUN_ARGS)
+	$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
-all: $(STAMP) ## run every period that has raw data
-	$(BIN)/reform-workbook --all $(if $(DATA_DIR),--data-dir "$(DATA_DIR)") $(if $(OUTPUT_DIR),--output-dir "$(OUTPUT_DIR)") $(if $(FORCE),--force)
+all: $(STAMP) ## run every period that has raw data (JOBS=2: two at once)
+	$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
 	$(BIN)/python -m pytest
@@ -52,5 +62,10 @@ format: $(STAMP) ## ruff format and fix imports
 bench: $(STAMP) ## benchmark a period run and the helpers (results in docs/benchmarks.md)
 	$(BIN)/python bench/run_bench.py
 
-clean-outputs: ## remove generated processed data and outputs (raw data is never touched)
-	rm -rf data/processed/*/ outputs/*/
+clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker)
+	@for d in data/processed/*/ data/processed/.*.staging-*/ data/processed/.*.old-*/ outputs/*/ outputs/.*.old-*/ outputs/.*.staging-*/*/; do \
+		if [ -f "$$d.reform-workbook" ] || [ -f "$$d.fingerprint" ]; then \
+			case "$$d" in outputs/.*.staging-*) d="$${d%/*/}/";; esac; \
+			echo "rm -rf $$d"; rm -rf -- "$$d"; \
+		fi; \
+	done

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -16,7 +18,7 @@ from filelock import FileLock
 
 from helpers import paths
 from helpers.errors import InputError, LockedError, StageError
-from helpers.pipeline import run_period
+from helpers.pipeline import is_up_to_date, recover, run_period
 from helpers.tables import read_csv
 
 pytestmark = pytest.mark.e2e
@@ -235,3 +237,214 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
     html = (out / "2018-03" / "report.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>") and "9,718人" in html
     assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+
+
+# --- a run stopped at any instant: kill -9 at every stage, SIGTERM ------------------
+
+# Runs the command line in a child process that kills itself (SIGKILL, as `kill -9`)
+# at a chosen point: after notebook 01, or before the k-th rename of the swap
+# (0: processed aside, 1: processed in, 2: outputs aside, 3: outputs in), or
+# after the last rename ("rename-4"). A notebook folder may replace the project's.
+CRASH_RUNNER = r"""
+import os, signal, sys
+from pathlib import Path
+from helpers import cli, paths, pipeline
+
+point, nb_dir, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+if nb_dir:
+    paths.NOTEBOOKS_DIR = Path(nb_dir)
+
+def die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if point == "after-01":
+    run_notebook = pipeline._run_notebook
+    def stop_after_01(pm, name, *args):
+        run_notebook(pm, name, *args)
+        if name == "01_clean":
+            die()
+    pipeline._run_notebook = stop_after_01
+elif point.startswith("rename-"):
+    k, done = int(point.split("-")[1]), [0]
+    rename = pipeline._rename
+    def stop_at_k(src, dst):
+        if done[0] == k:
+            die()
+        rename(src, dst)
+        done[0] += 1
+        if done[0] == k == 4:
+            die()
+    pipeline._rename = stop_at_k
+sys.exit(cli.main(argv))
+"""
+CLEANED = ("areas", "items", "indicators", "meta")
+ANALYSED = ("metrics", "audit", "status_counts", "area_comparison", "item_comparison")
+OLD_MARK = "<!-- the report of an earlier run -->\n"
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def earlier(e2e_run, tmp_path):
+    """A copy of a finished run, marked as earlier: its report and tables are recognisable."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(e2e_run["data"], data)
+    shutil.copytree(e2e_run["out"], out, ignore=shutil.ignore_patterns(".*.lock"))
+    for lock in (data / "processed").glob(".*.lock"):
+        lock.unlink()
+    report = out / "2018-03" / "report.html"
+    report.write_text(report.read_text(encoding="utf-8") + OLD_MARK, encoding="utf-8")
+    processed = data / "processed" / "2018-03"
+    (processed / "earlier_run.csv").write_text("x\n1\n", encoding="utf-8")
+    for folder in (processed, out / "2018-03"):
+        (folder / ".fingerprint").write_text("an earlier run\n", encoding="utf-8")
+    return {
+        "data": data,
+        "out": out,
+        "raw": _hashes(data / "raw"),
+        "processed": _hashes(processed),
+        "outputs": _hashes(out / "2018-03"),
+    }
+
+
+def _crash(earlier, point: str, nb_dir: Path | None = None) -> subprocess.CompletedProcess:
+    args = ["--period", "2018-03", "--data-dir", str(earlier["data"])]
+    args += ["--output-dir", str(earlier["out"]), "--force"]
+    return subprocess.run(
+        [sys.executable, "-c", CRASH_RUNNER, point, str(nb_dir or ""), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def _report_state(out: Path) -> str:
+    html = (out / "2018-03" / "report.html").read_text(encoding="utf-8")
+    if html.endswith(OLD_MARK):
+        return "old"
+    assert html.rstrip().endswith("</html>") and "9,718人" in html
+    return "new"
+
+
+def _processed_state(earlier) -> str:
+    """'old' (as before, by hash) or 'new' (complete, from a whole run); never a mix."""
+    processed = earlier["data"] / "processed" / "2018-03"
+    if _hashes(processed) == earlier["processed"]:
+        return "old"
+    names = {p.name for p in processed.iterdir()}
+    assert {f"{n}.csv" for n in ANALYSED} | {"areas.csv", "meta.json"} <= names, names
+    assert "earlier_run.csv" not in names and ".precleaned" not in names, names
+    assert (processed / ".fingerprint").read_text(encoding="utf-8").strip() != "an earlier run"
+    return "new"
+
+
+def _leftovers(earlier) -> list[str]:
+    roots = (earlier["out"], earlier["data"] / "processed")
+    return [
+        p.name for r in roots for p in r.iterdir() if ".staging-" in p.name or ".old-" in p.name
+    ]
+
+
+@pytest.mark.parametrize(
+    "point, expect",
+    [
+        ("after-01", ("old", "old")),
+        ("rename-0", ("old", "old")),  # everything staged, nothing renamed yet
+        ("rename-1", (None, "old")),  # processed set aside, the new one not yet in
+        ("rename-2", ("new", "old")),  # processed swapped, outputs not yet
+        ("rename-3", ("new", None)),  # outputs set aside, the new ones not yet in
+        ("rename-4", ("new", "new")),  # both swapped, asides not yet removed
+    ],
+)
+def test_a_run_killed_at_any_stage_leaves_old_or_new(earlier, point, expect):
+    proc = _crash(earlier, point)
+    assert proc.returncode == -9, proc.stderr
+    assert _hashes(earlier["data"] / "raw") == earlier["raw"]
+    processed_now, report_now = expect
+    # the instant of the kill: a complete old or new folder, except between the two
+    # renames of a pair, where the old one is only under its aside name
+    if report_now:
+        assert _report_state(earlier["out"]) == report_now
+    if processed_now:
+        assert _processed_state(earlier) == processed_now
+    # the next run begins by putting back what the killed one set aside
+    recover(earlier["out"] / "2018-03", log=lambda m: None)
+    recover(earlier["data"] / "processed" / "2018-03", log=lambda m: None)
+    assert _report_state(earlier["out"]) == (report_now or "old")
+    processed = _processed_state(earlier)
+    assert processed == (processed_now or "old")
+    assert not _leftovers(earlier)
+    # up to date only where both folders are complete and from this run
+    up = is_up_to_date("2018-03", earlier["data"], earlier["out"])
+    assert up == (point == "rename-4")
+
+
+def test_a_run_killed_during_02_leaves_the_old_tables_and_the_next_run_rebuilds(
+    earlier, tmp_path, monkeypatch
+):
+    """The issue's case: killed after 02 wrote metrics.csv, before audit.csv."""
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
+    nb = nbformat.read(str(nb_dir / "02_analyze.ipynb"), as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "save_table(metrics" in c.source) + 1
+    kill = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos.kill(os.getpid(), signal.SIGKILL)"
+    nb.cells.insert(at, nbformat.v4.new_code_cell(kill))
+    nbformat.write(nb, str(nb_dir / "02_analyze.ipynb"))
+    proc = _crash(earlier, "none", nb_dir)
+    assert proc.returncode == -9, proc.stderr
+    assert _hashes(earlier["data"] / "raw") == earlier["raw"]
+    assert _hashes(earlier["data"] / "processed" / "2018-03") == earlier["processed"]
+    assert _hashes(earlier["out"] / "2018-03") == earlier["outputs"]
+    assert not is_up_to_date("2018-03", earlier["data"], earlier["out"])
+    logs: list[str] = []
+    result = run_period("2018-03", earlier["data"], earlier["out"], log=logs.append)
+    assert not result.skipped, logs
+    assert _processed_state(earlier) == "new" and _report_state(earlier["out"]) == "new"
+    assert not _leftovers(earlier)
+    assert run_period("2018-03", earlier["data"], earlier["out"], log=logs.append).skipped
+
+
+@pytest.mark.skipif(
+    not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals"
+)
+def test_sigterm_removes_the_staging_folders_and_keeps_the_old_report(earlier, tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
+    started = tmp_path / "in-02"
+    nb = nbformat.read(str(nb_dir / "02_analyze.ipynb"), as_version=4)
+    wait = f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(600)"
+    nb.cells.insert(4, nbformat.v4.new_code_cell(wait))
+    nbformat.write(nb, str(nb_dir / "02_analyze.ipynb"))
+    args = ["--period", "2018-03", "--data-dir", str(earlier["data"])]
+    args += ["--output-dir", str(earlier["out"]), "--force"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASH_RUNNER, "none", str(nb_dir), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(6000):  # until notebook 02 runs (or the run ended early)
+            if started.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert started.exists(), proc.communicate()
+        assert _leftovers(earlier)  # the run's staging folders exist now
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert not _leftovers(earlier)
+    assert _hashes(earlier["data"] / "processed" / "2018-03") == earlier["processed"]
+    assert _hashes(earlier["out"] / "2018-03") == earlier["outputs"]

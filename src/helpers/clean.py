@@ -228,16 +228,6 @@ def _areas_of_table(path: Path, meta: dict) -> pd.DataFrame:
     return table.areas.rename(columns={"line": "source_line"})
 
 
-def _write(result: CleanResult, data_dir: str | Path | None) -> list[Path]:
-    out = paths.processed_dir(result.period, data_dir)
-    return [
-        write_csv(result.areas, out / "areas.csv"),
-        write_csv(result.items, out / "items.csv"),
-        write_csv(result.indicators, out / "indicators.csv"),
-        write_json(result.meta, out / "meta.json"),
-    ]
-
-
 def clean_period(
     period: str, data_dir: str | Path | None = None, *, write: bool = True
 ) -> CleanResult:
@@ -270,5 +260,16 @@ def clean_period(
     meta["has_indicators"] = files.kpi_sheet is not None
     result = CleanResult(period, areas, items, indicators, meta)
     if write:
-        result.written = _write(result, data_dir)
+        write_cleaned(result, paths.processed_dir(period, data_dir))
     return result
+
+
+def write_cleaned(result: CleanResult, out: Path) -> list[Path]:
+    """Write a cleaning's areas, items, indicators and meta into the folder ``out``."""
+    result.written = [
+        write_csv(result.areas, out / "areas.csv"),
+        write_csv(result.items, out / "items.csv"),
+        write_csv(result.indicators, out / "indicators.csv"),
+        write_json(result.meta, out / "meta.json"),
+    ]
+    return result.written

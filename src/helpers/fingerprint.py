@@ -1,20 +1,36 @@
-"""What a run depends on, hashed: raw data, code, notebooks, parameters.
+"""What a run depends on, hashed: raw data, code, notebooks, parameters, libraries.
 
 Kept free of heavy imports so that an up-to-date check answers quickly.
+
+Libraries: the Python version and the installed version of every distribution
+the workbook needs at run time (its ``dependencies`` and theirs, read with
+``importlib.metadata``), so upgrading pandas or matplotlib makes the next run
+rebuild. JupyterLab (the editor, not used by a run) and the ``dev`` extra are left
+out. Notebooks: ``notebooks/*.ipynb`` only; JupyterLab's checkpoints and any
+other file there do not count.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata as metadata
 import re
+import sys
 from pathlib import Path
 
+from . import paths
 from .errors import PeriodError
-from .paths import NOTEBOOKS_DIR, PROJ_ROOT
 from .periods import validate_period
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+DISTRIBUTION = "reform-workbook"
+NOT_RUN_DEPENDENCIES = {"jupyterlab"}  # the editor; a run never imports it
+# a requirement's name (PEP 508); markers other than extras are not evaluated:
+# a conditional dependency that is installed counts (at worst, one rerun too many)
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_VERSION = re.compile(r"^Version:\s*(\S+)", re.M)
+_REQUIRES = re.compile(r"^Requires-Dist:\s*(.+)$", re.M)
 
 
 def raw_periods(data: Path) -> list[str]:
@@ -33,13 +49,22 @@ def raw_periods(data: Path) -> list[str]:
     return sorted(out)
 
 
+def notebook_files(folder: Path | None = None) -> list[Path]:
+    """The workbook's notebooks: ``*.ipynb`` directly in the folder (not checkpoints)."""
+    folder = paths.NOTEBOOKS_DIR if folder is None else folder
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
+
+
 def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:
     files = sorted(
         {
             f
             for pat in patterns
             for f in root.rglob(pat)
-            if f.is_file() and "__pycache__" not in f.parts
+            if f.is_file()
+            and not any(p == "__pycache__" or p.startswith(".") for p in f.relative_to(root).parts)
         }
     )
     for f in files:
@@ -47,6 +72,42 @@ def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:
         h.update(b"\0")
         h.update(f.read_bytes())
         h.update(b"\0")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def library_versions(root: str = DISTRIBUTION) -> dict[str, str]:
+    """Installed versions of ``root``'s run-time dependencies, transitively, by name.
+
+    Without installed metadata for ``root`` (running from a source tree), the
+    libraries imported by every run are listed instead.
+    """
+    try:
+        metadata.distribution(root)
+        todo = [root]
+    except metadata.PackageNotFoundError:
+        todo = ["pandas", "matplotlib", "papermill", "nbconvert", "ipykernel", "pyarrow"]
+    versions: dict[str, str] = {}
+    while todo:
+        key = _key(todo.pop())
+        if key in versions or key in NOT_RUN_DEPENDENCIES:
+            continue
+        try:
+            dist = metadata.distribution(key)
+        except metadata.PackageNotFoundError:
+            continue
+        # the header of METADATA read directly: dist.version and dist.requires
+        # parse it with the email package, five times slower (about 50 ms per check)
+        head = (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").split("\n\n")[0]
+        version = _VERSION.search(head)
+        versions[key] = version.group(1) if version else dist.version
+        for req in _REQUIRES.findall(head):
+            m = _REQ_NAME.match(req)
+            if m and "extra" not in req.partition(";")[2]:
+                todo.append(m.group(1))
+    return dict(sorted(versions.items()))
 
 
 def run_fingerprint(period: str, data: Path, output_root: Path) -> str:
@@ -57,9 +118,12 @@ def run_fingerprint(period: str, data: Path, output_root: Path) -> str:
         if p <= period:
             _hash_tree(h, data / "raw" / p, ("*",))
     _hash_tree(h, PACKAGE_DIR, ("*.py", "*.j2"))
-    if NOTEBOOKS_DIR.is_dir():
-        _hash_tree(h, NOTEBOOKS_DIR, ("*.ipynb",))
-    pyproject = PROJ_ROOT / "pyproject.toml"
+    for nb in notebook_files():
+        h.update(nb.name.encode() + b"\0" + nb.read_bytes() + b"\0")
+    h.update(f"python={sys.version}\0".encode())
+    for name, version in library_versions().items():
+        h.update(f"{name}=={version}\0".encode())
+    pyproject = paths.PROJ_ROOT / "pyproject.toml"
     if pyproject.exists():
         h.update(pyproject.read_bytes())
     return h.hexdigest()

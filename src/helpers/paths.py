@@ -1,9 +1,16 @@
-"""The one place that knows where things are.
+"""The one place that knows where things are, and which folders are the workbook's.
 
 Paths are found from this package's location, so notebooks and the command
 line work from any working directory. ``REFORM_DATA_DIR`` and
 ``REFORM_OUTPUT_DIR`` override the defaults (papermill parameters and the CLI
 pass them explicitly).
+
+A folder the workbook makes for a period (``<output>/<period>/``,
+``data/processed/<period>/``) carries a marker file, ``.reform-workbook``. A run
+replaces a period's folder only if it carries that marker (or, for folders made
+before the marker existed, the run fingerprint ``.fingerprint``); anything else
+at that path is the user's and is left alone. No folder the workbook writes may
+lie inside ``raw/`` or hold it, also when reached through a link.
 """
 
 from __future__ import annotations
@@ -11,9 +18,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import InputError
+
 PROJ_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+MARKER = ".reform-workbook"
+MARKER_TEXT = "This folder was made by reform-workbook: its next run of this period replaces it.\n"
+FINGERPRINT_FILE = ".fingerprint"
+# what an earlier version of the workbook left in data/processed/<period>/
+_LEGACY_PROCESSED_SUFFIXES = (".csv", ".json")
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -40,12 +55,104 @@ def processed_dir(period: str, data: str | os.PathLike | None = None) -> Path:
     return data_dir(data) / "processed" / period
 
 
-def period_output_dir(period: str, output: str | os.PathLike | None = None) -> Path:
-    return output_dir(output) / period
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
 
 
-# Shorthands in the cookiecutter-data-science manner.
-DATA_DIR = PROJ_ROOT / "data"
-RAW_DATA_DIR = DATA_DIR / "raw"
-PROCESSED_DATA_DIR = DATA_DIR / "processed"
-OUTPUTS_DIR = PROJ_ROOT / "outputs"
+def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: str) -> None:
+    """Refuse a folder the workbook writes that lies inside ``raw/`` or holds it.
+
+    Both are resolved first, so a link into ``raw/`` is caught too.
+
+    Raises
+    ------
+    InputError
+        Naming the folder and saying what to do.
+    """
+    raw = (Path(data) / "raw").resolve()
+    real = Path(target).resolve()
+    if _within(real, raw):
+        raise InputError(
+            target,
+            f"the {what} lies inside the raw data folder {raw}"
+            + (f" (it leads to {real})" if real != Path(target) else "")
+            + ", which is never written: choose a folder outside it",
+        )
+    if _within(raw, real):
+        raise InputError(
+            target,
+            f"the {what} holds the raw data folder {raw}, which is never written: "
+            "choose a folder that does not contain it",
+        )
+
+
+def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
+    """Whether ``folder`` is one the workbook made (so a run may replace it).
+
+    True for a folder with the marker, with a run fingerprint (outputs of a run
+    before the marker existed), an empty folder, or (``processed``) a folder
+    holding only the ``.csv`` and ``.json`` tables earlier versions wrote there.
+    """
+    if (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file():
+        return True
+    entries = list(folder.iterdir())
+    if not processed:
+        return not entries
+    return all(p.is_file() and p.suffix in _LEGACY_PROCESSED_SUFFIXES for p in entries)
+
+
+def check_replaceable(folder: Path, what: str, option: str, *, processed: bool = False) -> None:
+    """Refuse to replace ``folder`` unless it is absent or the workbook's own.
+
+    Raises
+    ------
+    InputError
+        For a file or link at that path, or a folder without the workbook's marker.
+    """
+    if folder.is_symlink():
+        raise InputError(
+            folder,
+            f"the {what} is a link; the workbook replaces this folder and does not "
+            f"follow links: remove the link, or give the real folder with {option}",
+        )
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError(
+            folder,
+            f"a file lies where the {what} should be: move it away, or choose another {option}",
+        )
+    if not is_workbook_folder(folder, processed=processed):
+        raise InputError(
+            folder,
+            f"the {what} holds files the workbook did not make (no {MARKER} marker); "
+            f"it is left as it is: move those files away, or choose another {option}",
+        )
+
+
+def mark(folder: Path) -> Path:
+    """Write the workbook's marker into ``folder`` (made if needed)."""
+    from .tables import atomic_write_bytes  # pandas is not needed for a path question
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / MARKER).is_file():
+        atomic_write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
+    return folder
+
+
+def product_folder(folder: str | os.PathLike, data: str | os.PathLike, what: str) -> Path:
+    """The folder a notebook writes a period's products into, ready for writing.
+
+    Used by the notebooks run alone (the pipeline gives them staging folders it
+    made). Refuses a folder inside ``raw/``; makes the folder and marks it as
+    the workbook's if it is new or empty. A folder the workbook's notebooks change
+    outside a pipeline run loses its run fingerprint, so the next run does not call
+    it up to date.
+    """
+    folder = Path(folder)
+    check_outside_raw(folder, data, what)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not any(folder.iterdir()):
+        mark(folder)
+    (folder / FINGERPRINT_FILE).unlink(missing_ok=True)
+    return folder

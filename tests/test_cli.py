@@ -1,0 +1,238 @@
+"""The command line: exit statuses, bounded --jobs, folders it refuses, the Makefile's quoting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_raw
+
+from helpers import cli, paths
+from helpers.cli import main, worker_count
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def data(tmp_path):
+    return copy_raw(tmp_path / "data")
+
+
+@pytest.fixture
+def no_notebooks(monkeypatch):
+    """Fail the test if a run gets as far as starting a notebook."""
+    import helpers.pipeline
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a notebook was started")
+
+    monkeypatch.setattr(helpers.pipeline, "_run_notebooks", refuse)
+
+
+def _run(capsys, *args) -> tuple[int, str]:
+    status = main(list(args))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_jobs_below_one_is_refused(data, capsys, jobs):
+    status, err = _run(capsys, "--all", "--jobs", jobs, "--data-dir", str(data))
+    assert status == 2 and f"--jobs {jobs}" in err and err.count("\n") == 1
+
+
+def test_jobs_are_capped_by_periods_and_cpus():
+    assert worker_count(50, 2) == 2
+    assert worker_count(10_000, 10_000) == (os.cpu_count() or 1)
+    assert worker_count(1, 5) == 1
+
+
+def test_a_huge_jobs_value_starts_no_more_processes_than_periods(data, monkeypatch):
+    started = []
+
+    class FakePool:
+        def __init__(self, processes):
+            started.append(processes)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def imap(self, fn, tasks):
+            return [(t[0], 0, "") for t in tasks]
+
+    monkeypatch.setattr("multiprocessing.Pool", FakePool)
+    assert main(["--all", "--jobs", "50", "--data-dir", str(data)]) == 0
+    assert started == [min(2, os.cpu_count() or 1)]
+
+
+def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_notebooks):
+    before = _tree(data / "raw")
+    for out in (data / "raw", data / "raw" / "2018-03", data / "raw" / "x"):
+        status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+        assert status == 2 and "inside the raw data folder" in err, err
+        assert err.count("\n") == 1
+    assert _tree(data / "raw") == before
+    assert not (data / "raw" / "x").exists()
+
+
+def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_path):
+    before = _tree(data / "raw")
+    (data / "processed").mkdir()
+    (data / "processed" / "2018-03").symlink_to(data / "raw" / "2018-03")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    assert status == 2 and "inside the raw data folder" in err, err
+    assert _tree(data / "raw") == before
+    # processed/ itself a link into raw/
+    (data / "processed" / "2018-03").unlink()
+    (data / "processed").rmdir()
+    (data / "processed").symlink_to(data / "raw")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    assert status == 2 and "inside the raw data folder" in err, err
+    assert _tree(data / "raw") == before
+
+
+def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    (out / "2018-03").mkdir(parents=True)
+    (out / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
+    before = _tree(out / "2018-03")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    assert status == 2, err
+    assert f"{out / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
+    assert _tree(out / "2018-03") == before
+    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+
+
+def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
+    mine = data / "processed" / "2018-03"
+    mine.mkdir(parents=True)
+    (mine / "memo.docx").write_bytes(b"PK")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    assert status == 2 and "did not make" in err and "--data-dir" in err, err
+    assert [p.name for p in mine.iterdir()] == ["memo.docx"]
+
+
+@pytest.mark.parametrize("where", ["root", "period", "processed-root", "processed"])
+def test_a_file_where_a_folder_should_be_exits_2_with_one_line(
+    data, capsys, no_notebooks, tmp_path, where
+):
+    out = tmp_path / "out"
+    target = {
+        "root": out,
+        "period": out / "2018-03",
+        "processed-root": data / "processed",
+        "processed": data / "processed" / "2018-03",
+    }[where]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("not a folder", encoding="utf-8")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    assert status == 2, err
+    assert str(target) in err and err.count("\n") == 1, err
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root writes into read-only folders: the file-in-the-way cases cover exit 2",
+)
+def test_read_only_output_root_exits_2(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out / "sub"))
+    finally:
+        out.chmod(0o755)
+    assert status == 2 and str(out / "sub") in err and err.count("\n") == 1, err
+
+
+def test_an_unforeseen_os_error_is_one_line_exit_2(data, capsys, monkeypatch, tmp_path):
+    import helpers.pipeline
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "x.csv"))
+
+    monkeypatch.setattr(helpers.pipeline, "_execute", full_disk)
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "out"))
+    assert status == 2 and "x.csv" in err and "disk is full" in err and err.count("\n") == 1
+
+
+def test_signal_handlers_turn_sigterm_into_an_exit_that_runs_cleanup(monkeypatch):
+    import signal
+
+    installed = {}
+    monkeypatch.setattr(signal, "signal", lambda sig, fn: installed.setdefault(sig, fn))
+    cli.install_signal_handlers()
+    assert signal.SIGTERM in installed
+    with pytest.raises(SystemExit) as exc:
+        installed[signal.SIGTERM](signal.SIGTERM, None)
+    assert exc.value.code == 128 + signal.SIGTERM
+
+
+WEIRD = ["a b", "it's", 'say "hi"', "back`tick`", "dollar$HOME", "$(PWD)", "$$x", "semi;colon"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("name", WEIRD)
+def test_makefile_passes_paths_literally(tmp_path, name):
+    """A real `make report` with a stand-in for the command: its arguments arrive as given."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "reform-workbook"
+    fake.write_text(
+        f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    out_dir, data_dir = str(tmp_path / name / "out"), str(tmp_path / name / "data")
+    proc = subprocess.run(
+        [
+            "make",
+            "-s",
+            "-C",
+            str(paths.PROJ_ROOT),
+            "report",
+            f"BIN={bin_dir}",
+            f"STAMP={stamp}",
+            f"OUTPUT_DIR={out_dir}",
+            f"DATA_DIR={data_dir}",
+            "PERIOD=平成29年度末",
+            "FORCE=1",
+        ],
+        capture_output=True,
+        text=True,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
+        },
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1]) == [
+        "--period",
+        "平成29年度末",
+        "--data-dir",
+        data_dir,
+        "--output-dir",
+        out_dir,
+        "--force",
+    ]
+    assert not (tmp_path / name).exists()  # nothing was run by the shell
