@@ -56,3 +56,47 @@ def save_table(
     processed: str | Path | None = None,
 ) -> Path:
     return write_csv(schema.conform(df, name), _folder(period, data_dir, processed) / f"{name}.csv")
+
+
+def _sources_unchanged(meta: dict, raw: Path) -> bool:
+    """Whether the raw files are still those (by name and sha256) the tables were made from."""
+    from .clean import find_raw_files
+    from .rawio import file_sha256
+
+    files = find_raw_files(raw)
+    now = [files.report, files.kpi_sheet, *files.area_tables]
+    have = {(p.name, file_sha256(p)) for p in now if p is not None}
+    made_from = {(s["file"], s["sha256"]) for s in meta.get("sources", {}).values()}
+    return have == made_from
+
+
+def cleaned_tables(period: str, data_dir: str | Path | None, processed: str | Path | None):
+    """The period's cleaned tables (a ``CleanResult``), cleaned once per run.
+
+    The pipeline cleans a period before any notebook starts (to refuse bad input
+    at once) and writes the tables into its staging folder with the token file
+    ``PRECLEANED``. Notebook 01 then takes them from there, once: the token is
+    removed, and the tables are used only if the raw files are still those they
+    were made from. Otherwise (a notebook run alone, or raw data changed in the
+    meantime) the period is cleaned here and the tables written to ``processed``.
+    """
+    from .clean import CleanResult, clean_period, write_cleaned
+
+    folder = _folder(period, data_dir, processed)
+    token = folder / PRECLEANED
+    if token.is_file():
+        token.unlink()
+        meta = load_meta(period, processed=folder)
+        if _sources_unchanged(meta, paths.raw_dir(period, data_dir)):
+            tables = {n: load_table(period, n, processed=folder) for n in CLEANED_TABLES}
+            return CleanResult(
+                period,
+                tables["areas"],
+                tables["items"],
+                tables["indicators"],
+                meta,
+                written=[folder / f"{n}.csv" for n in CLEANED_TABLES] + [folder / "meta.json"],
+            )
+    result = clean_period(period, data_dir, write=False)
+    write_cleaned(result, folder)
+    return result
