@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .textnorm import nfkc
 
@@ -67,6 +68,8 @@ MISSING_MARKERS = (
     "N/A",
 )
 _DASHES = "-－―—‐ｰー‒–"  # NFKC turns ｰ into ー
+_DASHES_ONLY_RE = re.compile(f"[{re.escape(_DASHES)}]*")  # also the empty text
+_MISSING_RE = re.compile("|".join(map(re.escape, MISSING_MARKERS)))
 # Units as written → base unit. Longer spellings first.
 UNIT_ALIASES = {
     "ポイント": "%",
@@ -112,6 +115,7 @@ class NumberError(ValueError):
     """Text that should hold a number but does not."""
 
 
+@lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
     """NFKC, all whitespace removed (PDF text splits numbers: ``1, 000``, ``1 万``)."""
     return re.sub(r"\s+", "", nfkc(text))
@@ -122,11 +126,9 @@ def is_missing(text: str | None) -> bool:
     if text is None:
         return True
     s = _clean(str(text))
-    if s == "" or s.lower() in ("nan", "<na>", "none"):
+    if s.lower() in ("nan", "<na>", "none"):
         return True
-    if all(c in _DASHES for c in s):
-        return True
-    return any(m in s for m in MISSING_MARKERS)
+    return _DASHES_ONLY_RE.fullmatch(s) is not None or _MISSING_RE.search(s) is not None
 
 
 def _to_decimal(digits: str, source: str) -> Decimal:

@@ -45,10 +45,45 @@ ENCODINGS = ("utf-8", "cp932")  # CP932, not shift_jis: Windows-made files use i
 _BOM = b"\xef\xbb\xbf"
 # Single bytes Python's cp932 codec accepts but which are never text (0x80, 0xA0, 0xFD-0xFF).
 _CP932_NON_TEXT = {"\x80": 0x80, "\uf8f0": 0xA0, "\uf8f1": 0xFD, "\uf8f2": 0xFE, "\uf8f3": 0xFF}
+_CP932_NON_TEXT_RE = re.compile("[" + "".join(_CP932_NON_TEXT) + "]")
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
+
+
+def _decode_after_bom(data: bytes, path: str | Path) -> str:
+    """UTF-8 after a byte-order mark: no fallback to CP932, the mark says UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"starts with a UTF-8 byte-order mark but byte 0x{data[exc.start]:02x} is not UTF-8",
+            line=_line_of_offset(data, exc.start),
+        ) from None
+
+
+def _decode_cp932(data: bytes, path: str | Path) -> str:
+    """CP932, refusing the single bytes its codec accepts but which are never text."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            path,
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is neither "
+            "UTF-8 nor CP932 (Shift_JIS); re-save the file in UTF-8",
+            line=_line_of_offset(data, exc.start),
+        ) from None
+    m = _CP932_NON_TEXT_RE.search(text)
+    if m:
+        raise InputError(
+            path,
+            f"byte 0x{_CP932_NON_TEXT[m.group(0)]:02x} is neither UTF-8 nor CP932 text; "
+            "re-save the file in UTF-8",
+            line=text.count("\n", 0, m.start()) + 1,
+        )
+    return text
 
 
 def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
@@ -67,17 +102,8 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
             "not text; save it as CSV/text in UTF-8 or CP932",
             line=_line_of_offset(data, data.index(b"\x00")),
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data_nobom = data[3:]
-        try:
-            return data_nobom.decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                path,
-                f"starts with a UTF-8 byte-order mark but byte 0x{data_nobom[exc.start]:02x} "
-                "is not UTF-8",
-                line=_line_of_offset(data_nobom, exc.start),
-            ) from None
+    if data.startswith(_BOM):
+        return _decode_after_bom(data[3:], path), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf_exc:
@@ -90,31 +116,21 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
                 "although the text before it is; the file is damaged, re-save it in UTF-8",
                 line=_line_of_offset(data, utf_exc.start),
             ) from None
-        try:
-            text = data.decode("cp932")
-        except UnicodeDecodeError as cp_exc:
-            raise InputError(
-                path,
-                f"byte 0x{data[cp_exc.start]:02x} at offset {cp_exc.start} is neither "
-                "UTF-8 nor CP932 (Shift_JIS); re-save the file in UTF-8",
-                line=_line_of_offset(data, cp_exc.start),
-            ) from None
-        for i, c in enumerate(text):
-            if c in _CP932_NON_TEXT:
-                raise InputError(
-                    path,
-                    f"byte 0x{_CP932_NON_TEXT[c]:02x} is neither UTF-8 nor CP932 text; "
-                    "re-save the file in UTF-8",
-                    line=text.count("\n", 0, i) + 1,
-                ) from None
-        return text, "cp932"
+    return _decode_cp932(data, path), "cp932"
+
+
+# C0 controls other than tab, line feed, carriage return and form feed
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def check_text(text: str, path: str | Path) -> None:
     """Refuse text full of control characters (binary garbage that decoded)."""
-    bad = [i for i, c in enumerate(text) if ord(c) < 32 and c not in "\t\n\r\f"]
-    if bad and len(bad) > max(2, len(text) // 200):
-        line = text.count("\n", 0, bad[0]) + 1
+    first = _CONTROL_RE.search(text)
+    if first is None:
+        return
+    count = len(_CONTROL_RE.findall(text))
+    if count > max(2, len(text) // 200):
+        line = text.count("\n", 0, first.start()) + 1
         raise InputError(path, "contains control characters: not a text file", line=line)
 
 
