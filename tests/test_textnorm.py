@@ -161,6 +161,8 @@ def test_squash_removes_ideographic_and_no_break_spaces():
 def test_normalisation_is_cached_and_pure():
     from helpers.textnorm import nfkc, squash
 
+    hits = squash.cache_info().hits
     for _ in range(2):  # the second call comes from the cache, with the same result
         assert squash("９，７１８ 人") == "9,718人"
         assert nfkc("８０〜９０％") == "80~90%"
+    assert squash.cache_info().hits > hits

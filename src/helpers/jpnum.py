@@ -136,8 +136,8 @@ def _to_decimal(digits: str, source: str) -> Decimal:
     if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", d):
         raise NumberError(f"'{source}': '{digits}' is not a number")
     # commas must group thousands: 1,000 / 12,345,678 (not 1,00)
-    int_part = digits.split(".")[0]
-    if "," in int_part and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", int_part):
+    grouped = digits.split(".")[0]
+    if "," in grouped and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", grouped):
         raise NumberError(f"'{source}': '{digits}' has misplaced thousands separators")
     int_part, _, frac = d.partition(".")
     significant = len((int_part + frac).strip("0"))
@@ -289,6 +289,14 @@ TARGET_KINDS = (
     "yes_no",
     "none",
 )
+# The word after a target's figure → its kind (none: a point to reach)
+_BOUND_WORDS = (
+    ("以上", "at_least"),
+    ("超", "greater_than"),
+    ("を超", "greater_than"),
+    ("以下", "at_most"),
+    ("未満", "less_than"),
+)
 _ACHIEVED_RE = re.compile(r"目標(?:値)?を?(?:全て|すべて)?達成(?:した|している|済)")
 # A second number after ～ or the word から makes an explicit range: 80～90%, 80%から90%
 # (から as a word: 80か90% is no range)
@@ -339,15 +347,10 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
         return Target("range", value, high, False, hi_unit or got_unit, approx)
     if tail.startswith("台"):
         return Target("range", value, value + _decade(value), True, got_unit, approx)
-    if tail.startswith("以上"):
-        return Target("at_least", value, None, False, got_unit, approx)
-    if tail.startswith(("超", "を超")):
-        return Target("greater_than", value, None, False, got_unit, approx)
-    if tail.startswith("以下"):
-        return Target("at_most", None, value, False, got_unit, approx)
-    if tail.startswith("未満"):
-        return Target("less_than", None, value, False, got_unit, approx)
-    return Target("point", value, None, False, got_unit, approx)
+    kind = next((k for word, k in _BOUND_WORDS if tail.startswith(word)), "point")
+    if kind in ("at_most", "less_than"):
+        return Target(kind, None, value, False, got_unit, approx)
+    return Target(kind, value, None, False, got_unit, approx)
 
 
 @dataclass(frozen=True)
