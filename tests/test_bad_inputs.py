@@ -471,3 +471,36 @@ def test_wrong_arithmetic_is_not_refused_but_audited(tmp_path):
         assert ("area_row_sum", "area 1") in failed, audit
         assert ("column_total", f"column {column}") in failed, audit
         assert int(result.meta["totals"][column]) == expected_total
+
+
+# ------------------------------------------------------- special files as raw files
+
+
+def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
+    """A FIFO in place of kpi_sheet.csv: exit 2 naming it, never a wait for a writer."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("this platform has no FIFOs (os.mkfifo)")
+    exe = Path(sys.executable).with_name("reform-workbook")
+    if not exe.exists():
+        exe = paths.PROJ_ROOT / ".venv" / "bin" / "reform-workbook"
+    data = copy_raw(tmp_path / "data")
+    sheet = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    sheet.unlink()
+    os.mkfifo(sheet)
+    out = tmp_path / "outputs"
+    _earlier_outputs(data, out, "2018-03")
+    outputs_before, processed_before = _tree(out / "2018-03"), _tree(data / "processed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFORM_")}
+    proc = subprocess.run(
+        [str(exe), "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a FIFO opened for reading would block here
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert f"{sheet}: is a FIFO (named pipe), not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _tree(out / "2018-03") == outputs_before
+    assert _tree(data / "processed") == processed_before
