@@ -61,6 +61,7 @@ class Case:
     field: str | None = None  # the message says "field 'F'"
     add: bool = False  # put beside the real file instead of in its place
     blamed: str | None = None  # the file the message names, if not the corpus file
+    partner: str | None = None  # a second corpus file swapped in too (a fault in both files)
 
     @property
     def period(self) -> str:
@@ -144,6 +145,44 @@ CASES = [
     Case("kpi_saved_as_excel.xlsx", ("unsupported file type",)),
     Case("kpi_mixed_encoding.csv", ("byte-order mark", NOT_UTF8), line=2),
     Case("kpi_second_sheet.csv", ("a second KPI sheet",), add=True, blamed="kpi_sheet.csv"),
+    Case(
+        "kpi_figure_inside_a_longer_figure.csv",
+        ("'718人' is not in the report's text of item 1", "figures whole"),
+        line=2,
+        field="value_text",
+    ),
+    Case(
+        "kpi_percent_inside_a_longer_percent.csv",
+        ("'2.6%' is not in the report's text of item 20", "figures whole"),
+        line=12,
+        field="value_text",
+    ),
+    Case(
+        "kpi_zero_width_space_in_a_number.csv",
+        ("U+200B ZERO WIDTH SPACE", "splits the figure"),
+        line=2,
+        field="value_text",
+    ),
+    Case(
+        "kpi_right_to_left_override_in_indicator.csv",
+        ("U+202E RIGHT-TO-LEFT OVERRIDE", "order in which the text is displayed"),
+        line=2,
+        field="indicator",
+    ),
+    Case(
+        "kpi_triangle_change_says_increase.csv",
+        ("'前年度から△159万円の増'", "disagree", "▲/△ is a decrease"),
+        line=18,
+        field="prev_text",
+        partner="report_triangle_change_says_increase.txt",
+    ),
+    Case(
+        "kpi_29_digit_value.csv",
+        ("29 significant digits", "at most 15"),
+        line=2,
+        field="value_text",
+        partner="report_29_digit_value.txt",
+    ),
     # --------------------------------------------------------- the per-area table
     Case("areas_row_missing.csv", ("area number 4 where 3 was expected",), line=8, field="分野"),
     Case("areas_row_repeated.csv", ("area number 2 where 3 was expected",), line=8, field="分野"),
@@ -200,6 +239,10 @@ def _folder_with(case: Case, tmp_path: Path) -> tuple[Path, Path]:
     if not case.add:
         (period_raw / case.replaces).unlink()
     shutil.copyfile(CORPUS / case.file, period_raw / case.file)
+    if case.partner:
+        partner = Case(case.partner)
+        (data / "raw" / partner.period / partner.replaces).unlink()
+        shutil.copyfile(CORPUS / partner.file, data / "raw" / partner.period / partner.file)
     return data, tmp_path / "outputs"
 
 
@@ -248,6 +291,7 @@ def test_corpus_is_complete_and_listed():
     files = sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.name not in NOT_CORPUS)
     assert len(files) >= 30
     tested = [c.file for c in CASES] + [c.file for c in KNOWN_GAPS]
+    tested += [c.partner for c in CASES if c.partner]
     assert sorted(tested) == files, "corpus files and test cases differ"
     assert len(set(tested)) == len(tested)
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
@@ -427,3 +471,36 @@ def test_wrong_arithmetic_is_not_refused_but_audited(tmp_path):
         assert ("area_row_sum", "area 1") in failed, audit
         assert ("column_total", f"column {column}") in failed, audit
         assert int(result.meta["totals"][column]) == expected_total
+
+
+# ------------------------------------------------------- special files as raw files
+
+
+def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
+    """A FIFO in place of kpi_sheet.csv: exit 2 naming it, never a wait for a writer."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("this platform has no FIFOs (os.mkfifo)")
+    exe = Path(sys.executable).with_name("reform-workbook")
+    if not exe.exists():
+        exe = paths.PROJ_ROOT / ".venv" / "bin" / "reform-workbook"
+    data = copy_raw(tmp_path / "data")
+    sheet = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    sheet.unlink()
+    os.mkfifo(sheet)
+    out = tmp_path / "outputs"
+    _earlier_outputs(data, out, "2018-03")
+    outputs_before, processed_before = _tree(out / "2018-03"), _tree(data / "processed")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REFORM_")}
+    proc = subprocess.run(
+        [str(exe), "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a FIFO opened for reading would block here
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert f"{sheet}: is a FIFO (named pipe), not a regular file" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert _tree(out / "2018-03") == outputs_before
+    assert _tree(data / "processed") == processed_before

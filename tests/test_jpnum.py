@@ -139,6 +139,45 @@ def test_parse_amount_refuses(text, message):
     assert f"'{text}'" in str(info.value)  # names the text
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("12345678901234567890123456789人", "29 significant digits"),
+        ("1234567890123456", "16 significant digits"),
+        ("0.1234567890123456", "16 significant digits"),
+        ("1,234,567,890,123,456円", "16 significant digits"),
+        ("1,000兆円", "1,000兆 (10^15) or more"),
+        ("9,999兆円", "1,000兆 (10^15) or more"),
+        ("1000000000000000円", "1,000兆 (10^15) or more"),
+        ("12345678901234567890123456789億円", "29 significant digits"),
+    ],
+)
+def test_absurd_figures_are_refused(text, message):
+    for parse in (parse_amount, parse_quantity, parse_target):
+        with pytest.raises(NumberError) as info:
+            parse(text)
+        assert message in str(info.value) and f"'{text}'" in str(info.value)
+    with pytest.raises(NumberError, match="significant digits|10\\^15"):
+        parse_change(f"前年度から{text}の増")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("999兆円", "999000000000000"),
+        ("999,999,999,999,999円", "999999999999999"),
+        ("0.00000000000001", "0.00000000000001"),
+        ("12345678901234.5", "12345678901234.5"),
+        ("1,000,000,000,000円", "1000000000000"),
+        ("▲999兆円", "-999000000000000"),
+    ],
+)
+def test_figures_within_the_bound_are_exact(text, expected):
+    value = parse_amount(text)
+    exact(value, expected)
+    assert D(repr(float(value))) == value  # a float holds it exactly
+
+
 def test_number_error_is_value_error():
     with pytest.raises(ValueError):
         parse_amount("abc")
@@ -284,6 +323,19 @@ def test_explicit_range_is_inclusive(text):
     assert t == Target("range", D(80), D(90), False, "%", False)
 
 
+@pytest.mark.parametrize("text", ["80%から90%", "80 から 90%", "80％から９０％"])
+def test_kara_between_two_figures_is_a_range(text):
+    assert parse_target(text) == Target("range", D(80), D(90), False, "%", False)
+
+
+@pytest.mark.parametrize("text", ["80か90%", "80ら90%", "80らか90%"])
+def test_single_characters_of_kara_make_no_range(text):
+    # から is a word: its characters alone do not join two figures into a range
+    t = parse_target(text)
+    assert t.kind == "point"
+    assert (t.low, t.high) == (D(80), None)
+
+
 def test_explicit_range_with_multipliers():
     t = parse_target("1万人～1万2千人")
     assert (t.kind, t.low, t.high, t.high_open, t.unit) == (
@@ -397,6 +449,46 @@ def test_parse_change(text, amount, unit, points):
     assert c.points is points
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前年度から△159万円",
+        "前年度から▲159万円",
+        "前年度比▲159万円",
+        "前年度比 △ 159 万円",
+        "前年度比△１５９万円",
+        "平成 28年度末から△159万円",
+        "前年度から△159万円の減",  # mark and word agree
+        "前年度比マイナス159万円",
+    ],
+)
+def test_triangle_before_a_change_is_a_decrease(text):
+    assert looks_like_change(text) is True  # a change, not a (negative) previous value
+    c = parse_change(text)
+    exact(c.amount, "-1590000")
+    assert c.unit == "円"
+
+
+def test_plus_before_a_change_is_an_increase():
+    exact(parse_change("前年度比+802万円").amount, "8020000")
+
+
+@pytest.mark.parametrize(
+    "text", ["△159万円の増", "前年度から▲3件増加", "+3件の減", "▲2.2ポイント向上"]
+)
+def test_sign_and_words_that_disagree_are_refused(text):
+    with pytest.raises(NumberError, match="disagree"):
+        parse_change(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "amount"),
+    [("▲2.2ポイント改善", "lower", "-2.2"), ("△2.2ポイント悪化", "higher", "-2.2")],
+)
+def test_sign_agrees_with_direction_words(text, direction, amount):
+    exact(parse_change(text, direction=direction).amount, amount)
+
+
 def test_change_example_from_design():
     assert parse_change("前年度から 159万円の減") == Change(D(-1590000), "円", False)
     assert parse_change("4.7ポイント向上") == Change(D("4.7"), "%", True)
@@ -448,6 +540,13 @@ def test_change_refuses(text, message):
         ("2.2ポイント改善", True),
         ("▲3", True),
         ("+3", True),
+        ("前年度から△159万円", True),
+        ("前年度比▲159万円", True),
+        ("前年度から3件", True),  # then refused: it says neither 増 nor 減
+        ("9,855人から微減", True),
+        ("平成28年度末の9,855人", False),
+        ("経常収支比率94.8%", False),  # 比 of 比率 is no reference point
+        ("-3.2", False),  # a negative value
         ("9,718人", False),
         ("94.8%", False),
         ("abc", False),

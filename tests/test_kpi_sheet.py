@@ -389,3 +389,183 @@ def test_empty_sheet(tmp_path, report):
     with pytest.raises(InputError) as info:
         read_kpi_sheet(p, report)
     assert "no header row" in info.value.detail
+
+
+# --------------------------------------------------------------------------
+# the wording guard matches whole figures
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        ('"9,718人"', '"718人"', 2, "value_text"),  # inside 9,718人 (across the comma)
+        ('"9,718人"', '"18人"', 2, "value_text"),
+        ('"9,855人"', '"855人"', 2, "prev_text"),
+        (",92.6%,", ",2.6%,", 12, "value_text"),  # inside 92.6%
+        (",92.6%,", ",.6%,", 12, "value_text"),  # across the decimal point
+        (",92.6%,", ",92.%,", 12, "value_text"),
+        ('"6,870万円"', '"870万円"', 17, "value_text"),
+        ('"6,870万円"', '"6,87"', 17, "value_text"),  # a figure cut short at its end
+        ("28.6 億円", "8.6 億円", 13, "value_text"),
+        ("約340万件", "約34", 8, "value_text"),  # 34 of 340万
+        (",1 万人以上,", ",1 万人,", None, None),  # a whole figure: accepted
+    ],
+)
+def test_wording_guard_matches_whole_figures(tmp_path, report, sheet_text, old, new, line, field):
+    text = replace_once(sheet_text, old, new)
+    if line is None:
+        read_kpi_sheet(write(tmp_path, text), report)  # no error
+        return
+    err = fails(tmp_path, report, text)
+    assert (err.line, err.field) == (line, field)
+    assert "is not in the report's text" in err.detail and "figures whole" in err.detail
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kpi", "column", "expected"),
+    [
+        ('"9,718人"', '"９，７１８人"', "1-1", "value", 9718),  # full-width digits
+        ('"9,718人"', '"9, 718 人"', "1-1", "value", 9718),  # spaces as the PDF text has them
+        ('"9,718人"', '"9,71 8人"', "1-1", "value", 9718),
+        (",約340万件,", ",約 340 万件,", "8-1", "value", 3400000),  # 約 and 万
+        ("28.6 億円", "28.6億円", "20-2", "value", 2860000000),  # 億
+        (",1 万人以上,", ",１万人以上,", "1-1", "target_low", 10000),
+        ('"43,771万円"', '"43,771 万円"', "30-3", "value", 437710000),
+    ],
+)
+def test_wording_guard_accepts_the_forms_of_the_pdf_text(
+    tmp_path, report, sheet_text, old, new, kpi, column, expected
+):
+    got = read_kpi_sheet(write(tmp_path, replace_once(sheet_text, old, new)), report)
+    assert got.set_index("kpi_id").loc[kpi, column] == expected
+
+
+def _figures(text: str):
+    from helpers.kpi_sheet import _Figures
+    from helpers.textnorm import squash
+
+    return _Figures(squash(text))
+
+
+@pytest.mark.parametrize(
+    ("report_text", "needle", "held"),
+    [
+        ("来場者数は9,718人であり", "718人", False),
+        ("来場者数は9,718人であり", "9,718人", True),
+        ("来場者数は9,718人であり", "9,718", True),
+        ("経常収支比率(94.8%→92.6%)", "2.6%", False),
+        ("経常収支比率(94.8%→92.6%)", "92.6%", True),
+        ("経常収支比率(94.8%→92.6%)", "94.8%→92.6%", True),
+        ("合計1億2,000万円", "2,000万円", False),  # the tail of a compound figure
+        ("合計1億2,000万円", "1億", False),  # its head
+        ("合計1億2,000万円", "1億2,000万円", True),
+        ("約340万件", "340", False),  # 340 of 340万
+        ("約340万件", "340万件", True),
+        ("前年度比▲159万円", "159万円", False),  # the sign belongs to the figure
+        ("前年度比▲159万円", "▲159万円", True),
+        ("アクセス数218件、うち18件", "18件", True),  # the second, whole occurrence
+        ("1万人以上", "1 万人以上", True),
+    ],
+)
+def test_figures_index(report_text, needle, held):
+    from helpers.textnorm import squash
+
+    assert _figures(report_text).holds(squash(needle)) is held
+
+
+# --------------------------------------------------------------------------
+# stated changes with ▲/△; absurd figures
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def triangle_report(tmp_path):
+    """The real report with item 30 ②'s change written 前年度から△159万円."""
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    text = replace_once(text, "前年度から 159\n", "前年度から△159\n")
+    text = replace_once(text, "万円の減であり", "万円であり")
+    p = tmp_path / "report.txt"
+    p.write_text(text, encoding="utf-8")
+    return parse_report(p)
+
+
+def test_triangle_change_is_a_decrease_not_a_negative_previous_value(
+    tmp_path, triangle_report, sheet_text, by_id
+):
+    text = replace_once(sheet_text, "前年度から 159万円の減", "前年度から△159万円")
+    got = read_kpi_sheet(write(tmp_path, text), triangle_report).set_index("kpi_id")
+    r = got.loc["30-2"]
+    assert r["change_stated"] == -1590000
+    assert r["prev_value"] == 22650000 + 1590000 == by_id["30-2"]["prev_value"]
+    assert bool(r["prev_derived"]) is True
+
+
+def test_triangle_with_increase_word_is_refused(tmp_path, report, sheet_text):
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    text = replace_once(text, "前年度から 159\n", "前年度から△159\n")
+    text = replace_once(text, "万円の減であり", "万円の増であり")
+    p = tmp_path / "report.txt"
+    p.write_text(text, encoding="utf-8")
+    sheet = replace_once(sheet_text, "前年度から 159万円の減", "前年度から△159万円の増")
+    err = fails(tmp_path, parse_report(p), sheet)
+    assert (err.line, err.field) == (18, "prev_text") and "disagree" in err.detail
+
+
+@pytest.mark.parametrize(
+    ("figure", "message"),
+    [("12345678901234567890123456789", "29 significant digits"), ("1,000兆", "10^15")],
+)
+def test_absurd_figure_is_input_error_not_a_crash(tmp_path, sheet_text, figure, message):
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    p = tmp_path / "report.txt"
+    p.write_text(replace_once(text, "で 9,718\n", f"で {figure}\n"), encoding="utf-8")
+    sheet = replace_once(sheet_text, '"9,718人"', f'"{figure}人"')
+    err = fails(tmp_path, parse_report(p), sheet)
+    assert (err.line, err.field) == (2, "value_text") and message in err.detail
+
+
+# --------------------------------------------------------------------------
+# invisible characters reach the sheet through rawio
+# --------------------------------------------------------------------------
+
+
+def test_zero_width_space_in_a_number_is_refused(tmp_path, report, sheet_text):
+    err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', '"9\u200b,718人"'))
+    assert (err.line, err.field) == (2, "value_text") and "ZERO WIDTH SPACE" in err.detail
+
+
+def test_right_to_left_override_in_indicator_is_refused(tmp_path, report, sheet_text):
+    text = replace_once(sheet_text, "センター来場者数,", "センター来場者数\u202e,")
+    err = fails(tmp_path, report, text)
+    assert (err.line, err.field) == (2, "indicator") and "RIGHT-TO-LEFT OVERRIDE" in err.detail
+
+
+def test_soft_hyphen_between_words_is_removed(tmp_path, report, sheet_text, kpis):
+    text = replace_once(sheet_text, "センター来場者数,", "センター\u00ad来場者数,")
+    got = read_kpi_sheet(write(tmp_path, text), report)
+    assert got.loc[0, "indicator"] == kpis.loc[0, "indicator"] == "市民活動支援センター来場者数"
+
+
+# --------------------------------------------------------------------------
+# the steps
+# --------------------------------------------------------------------------
+
+
+def test_each_item_is_indexed_once(tmp_path, report, sheet_text, monkeypatch):
+    """The report's text of an item is normalised once, however many rows cite it."""
+    import helpers.kpi_sheet as ks
+
+    built: list[int] = []
+    real_of = ks._ItemIndex.of.__func__
+
+    def counting_of(cls, item):
+        built.append(item.numbers[0])
+        return real_of(cls, item)
+
+    monkeypatch.setattr(ks._ItemIndex, "of", classmethod(counting_of))
+    lines = sheet_text.rstrip("\n").split("\n")
+    extra = [lines[1].replace("来場者数", f"来場者数{i}") for i in range(50)]
+    got = read_kpi_sheet(write(tmp_path, "\n".join(lines + extra) + "\n"), report)
+    assert len(got) == 18 + 50
+    assert sorted(built) == sorted(set(built)) == [1, 3, 7, 8, 10, 11, 12, 20, 22, 28, 30]

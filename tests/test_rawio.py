@@ -1,13 +1,18 @@
-"""Reading raw files: encodings, line ends, empty and binary files (helpers.rawio)."""
+"""Reading raw files: encodings, line ends, empty, binary and special files, invisible
+characters (helpers.rawio)."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import unicodedata
+from pathlib import Path
 
 import pytest
 
 from helpers.errors import InputError
-from helpers.rawio import check_text, decode_bytes, file_sha256, read_text
+from helpers.rawio import check_text, decode_bytes, file_sha256, read_text, strip_invisible
 
 # Japanese text with CP932 extensions (①, ㈱, Ⅳ, 髙 is IBM-extended) and full-width forms.
 TEXT = (
@@ -201,3 +206,175 @@ def test_file_sha256(tmp_path):
     p.write_bytes(VARIANTS["cp932_crlf"])
     assert file_sha256(p) == hashlib.sha256(VARIANTS["cp932_crlf"]).hexdigest()
     assert len(file_sha256(p)) == 64
+
+
+# ------------------------------------------------------------ special files
+
+
+def test_fifo_is_refused_without_opening_it(tmp_path, monkeypatch):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("this platform has no FIFOs (os.mkfifo)")
+    p = tmp_path / "kpi_sheet.csv"
+    os.mkfifo(p)
+    opened: list = []
+    real_open = Path.open
+
+    def spy_open(self, *args, **kwargs):
+        opened.append(self)
+        return real_open(self, *args, **kwargs)
+
+    # opening a FIFO would block until a writer comes: it must never be opened
+    monkeypatch.setattr(Path, "open", spy_open)
+    for read in (read_text, file_sha256):
+        with pytest.raises(InputError) as info:
+            read(p)
+        assert "FIFO" in str(info.value) and str(p) in str(info.value)
+    assert opened == []
+
+
+def test_folder_named_like_a_raw_file_is_refused(tmp_path):
+    p = tmp_path / "progress_report.txt"
+    p.mkdir()
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert info.value.path == p and "is a folder, not a file" in str(info.value)
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null on this platform")
+def test_device_is_refused():
+    with pytest.raises(InputError, match="character device"):
+        read_text("/dev/null")
+
+
+def test_socket_is_refused(tmp_path):
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("this platform has no Unix sockets")
+    p = tmp_path / "s.csv"
+    with socket.socket(socket.AF_UNIX) as s:
+        try:
+            s.bind(str(p))
+        except OSError as exc:  # path too long for a socket address
+            pytest.skip(f"cannot bind a socket here: {exc}")
+        with pytest.raises(InputError, match="socket"):
+            read_text(p)
+
+
+def test_unreadable_file_gives_a_fix_hint(tmp_path, monkeypatch):
+    p = tmp_path / "kpi_sheet.csv"
+    p.write_bytes(b"item_no\n1\n")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    message = str(info.value)
+    assert str(p) in message and "permission denied" in message
+    assert "give your user read access" in message and "\n" not in message
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file; POSIX only"
+)
+def test_unreadable_file_for_real(tmp_path):
+    p = tmp_path / "kpi_sheet.csv"
+    p.write_bytes(b"item_no\n1\n")
+    p.chmod(0)
+    try:
+        with pytest.raises(InputError, match="permission denied"):
+            read_text(p)
+    finally:
+        p.chmod(0o644)
+
+
+# ------------------------------------------------------- invisible characters
+
+
+def _csv(tmp_path, cell: str, name: str = "kpi_sheet.csv") -> Path:
+    p = tmp_path / name
+    text = f'# a comment\nitem_no,indicator,value_text\n1,来場者数,9718人\n8,アクセス数,"{cell}"\n'
+    p.write_bytes(text.encode("utf-8"))
+    return p
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["9\u200b718人", "9,\u200b718人", "\u200d9718人", "9718\u2060", "9\u00ad718人", "①\u200c"],
+)
+def test_invisible_character_next_to_a_digit_is_refused(tmp_path, cell):
+    p = _csv(tmp_path, cell)
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    err = info.value
+    bad = next(c for c in cell if unicodedata.category(c) == "Cf")
+    assert unicodedata.name(bad) in str(err) and f"U+{ord(bad):04X}" in str(err)
+    assert (err.line, err.field) == (4, "value_text")
+    assert "splits the figure" in str(err)
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+)
+def test_bidi_controls_are_refused_everywhere(tmp_path, char):
+    p = tmp_path / "kpi_sheet.csv"
+    p.write_bytes(f"item_no,indicator\n1,来場者数{char}\n".encode())
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    err = info.value
+    assert (err.line, err.field) == (2, "indicator")
+    assert unicodedata.name(char) in str(err) and "order in which the text is displayed" in str(err)
+
+
+def test_bidi_control_in_a_report_text_names_its_line(tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_bytes("一行目\n二行目\n三行目\u202e\n".encode())
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert (info.value.line, info.value.field) == (3, None)
+    assert "RIGHT-TO-LEFT OVERRIDE" in str(info.value)
+
+
+def test_invisible_characters_between_words_are_removed(tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_bytes("市民\u200b活動\u00adセンター\n協働\u200c\u200d事業\u2060数\n".encode())
+    assert read_text(p) == "市民活動センター\n協働事業数\n"
+
+
+def test_removal_keeps_lines_and_cells(tmp_path):
+    p = _csv(tmp_path, "約340万件\u200b")
+    p.write_bytes(p.read_bytes().replace("来場者数".encode(), "来場\u200b者数".encode()))
+    assert read_text(p).split("\n")[2:4] == ["1,来場者数,9718人", '8,アクセス数,"約340万件"']
+
+
+def test_bom_inside_the_text_is_refused_but_a_leading_one_accepted(tmp_path):
+    p = tmp_path / "joined.csv"
+    p.write_bytes(b"\xef\xbb\xbfitem_no\n1\n" + b"\xef\xbb\xbfitem_no\n2\n")
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert info.value.line == 3 and "byte-order mark inside the text" in str(info.value)
+    p.write_bytes(b"\xef\xbb\xbfitem_no\n1\n")
+    assert read_text(p) == "item_no\n1\n"
+
+
+@pytest.mark.parametrize("char", ["\u2062", "\U000e0041", "\ufff9", "\u206a"])
+def test_other_formatting_characters_are_refused(tmp_path, char):
+    p = tmp_path / "report.txt"
+    p.write_bytes(f"本文{char}です\n".encode())
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert info.value.line == 1 and unicodedata.name(char) in str(info.value)
+
+
+def test_every_formatting_character_is_decided():
+    """No character of category Cf passes through unchanged."""
+    for cp in range(0x110000):
+        c = chr(cp)
+        if unicodedata.category(c) != "Cf":
+            continue
+        try:
+            out = strip_invisible(f"本文{c}です", "x.txt")
+        except InputError:
+            continue
+        assert out == "本文です", f"U+{cp:04X} kept"

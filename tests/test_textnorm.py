@@ -150,3 +150,19 @@ def test_join_lines():
     assert join_lines([]) == ""
     assert join_lines(["  ", "\u3000"]) == ""
     assert join_lines(["①利用料", "収入"]) == "①利用料収入"
+
+
+def test_squash_removes_ideographic_and_no_break_spaces():
+    from helpers.textnorm import squash
+
+    assert squash("1\u3000万\u00a0人 以上\n") == "1万人以上"
+
+
+def test_normalisation_is_cached_and_pure():
+    from helpers.textnorm import nfkc, squash
+
+    hits = squash.cache_info().hits
+    for _ in range(2):  # the second call comes from the cache, with the same result
+        assert squash("９，７１８ 人") == "9,718人"
+        assert nfkc("８０〜９０％") == "80~90%"
+    assert squash.cache_info().hits > hits

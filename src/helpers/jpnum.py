@@ -5,6 +5,17 @@ Everything is parsed with :class:`decimal.Decimal`, so ``25.4億円`` is exactly
 yen (not 万円/億円), persons, cases, districts; a percentage stays a percent
 number (92.6). Missing markers (未算出, 未集計, －) give ``None``, never 0.
 
+Bound on figures: a number written with more than 15 significant digits, or a
+figure of 10^15 (1,000兆) or more once 万/億/兆 are applied, is refused with
+:class:`NumberError`. 15 digits is what a float (the tables' type) holds
+exactly, and 1,000兆 is beyond any municipal figure (Japan's whole GDP is about
+600兆円; a city's budget is a few hundred 億円), so such a text is a typo or
+garbage, never a value to compute with.
+
+▲ and △ mark a minus. Before a stated change (前年度から△159万円,
+前年度比▲159万円) they mean a decrease, and such a text is a change, never a
+negative previous value.
+
 Examples
 --------
 >>> parse_amount("25.4億円")
@@ -32,7 +43,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from functools import lru_cache
 
 from .textnorm import nfkc
 
@@ -56,6 +68,8 @@ MISSING_MARKERS = (
     "N/A",
 )
 _DASHES = "-－―—‐ｰー‒–"  # NFKC turns ｰ into ー
+_DASHES_ONLY_RE = re.compile(f"[{re.escape(_DASHES)}]*")  # also the empty text
+_MISSING_RE = re.compile("|".join(map(re.escape, MISSING_MARKERS)))
 # Units as written → base unit. Longer spellings first.
 UNIT_ALIASES = {
     "ポイント": "%",
@@ -90,18 +104,21 @@ _NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
 _MULT = r"(?:[百千]\s*[万億兆]?|[万億兆])"
 # One number with optional multipliers: 25.4億, 1億2,000万, 2億5千万, 2,265万, 9,718
 _AMOUNT_RE = re.compile(rf"(?:(?:{_NUM})\s*{_MULT})+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
-_SIGN_MINUS = "▲△-"
+_MINUS_MARKS = ("▲", "△", "-", "マイナス")
+# 15 significant digits: what a float holds exactly (DBL_DIG)
+MAX_DIGITS = 15
+# 10^15 = 1,000兆: beyond any municipal figure, and floats are exact below it
+MAX_MAGNITUDE = Decimal(10) ** 15
 
 
 class NumberError(ValueError):
     """Text that should hold a number but does not."""
 
 
+@lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
-    s = nfkc(text)
-    s = re.sub(r"[\s\u3000]+", "", s)
-    # a comma may be followed by a space in PDF text: 1, 000 → already squashed
-    return s
+    """NFKC, all whitespace removed (PDF text splits numbers: ``1, 000``, ``1 万``)."""
+    return re.sub(r"\s+", "", nfkc(text))
 
 
 def is_missing(text: str | None) -> bool:
@@ -109,11 +126,9 @@ def is_missing(text: str | None) -> bool:
     if text is None:
         return True
     s = _clean(str(text))
-    if s == "" or s.lower() in ("nan", "<na>", "none"):
+    if s.lower() in ("nan", "<na>", "none"):
         return True
-    if all(c in _DASHES for c in s):
-        return True
-    return any(m in s for m in MISSING_MARKERS)
+    return _DASHES_ONLY_RE.fullmatch(s) is not None or _MISSING_RE.search(s) is not None
 
 
 def _to_decimal(digits: str, source: str) -> Decimal:
@@ -121,13 +136,17 @@ def _to_decimal(digits: str, source: str) -> Decimal:
     if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", d):
         raise NumberError(f"'{source}': '{digits}' is not a number")
     # commas must group thousands: 1,000 / 12,345,678 (not 1,00)
-    int_part = digits.split(".")[0]
-    if "," in int_part and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", int_part):
+    grouped = digits.split(".")[0]
+    if "," in grouped and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", grouped):
         raise NumberError(f"'{source}': '{digits}' has misplaced thousands separators")
-    try:
-        return Decimal(d)
-    except InvalidOperation as exc:  # pragma: no cover - guarded by the regex
-        raise NumberError(f"'{source}': '{digits}' is not a number") from exc
+    int_part, _, frac = d.partition(".")
+    significant = len((int_part + frac).strip("0"))
+    if significant > MAX_DIGITS:
+        raise NumberError(
+            f"'{source}': '{digits}' has {significant} significant digits; a figure may have "
+            f"at most {MAX_DIGITS} (what a table holds exactly)"
+        )
+    return Decimal(d)
 
 
 def _amount_from_match(token: str, source: str) -> Decimal:
@@ -147,6 +166,10 @@ def _amount_from_match(token: str, source: str) -> Decimal:
     rest = token[end:].strip()
     if rest:
         total += _to_decimal(rest, source)
+    if total >= MAX_MAGNITUDE:
+        raise NumberError(
+            f"'{source}': '{token}' is 1,000兆 (10^15) or more, beyond any municipal figure"
+        )
     return _normal(total)
 
 
@@ -170,11 +193,8 @@ def _find_amount(s: str, source: str) -> tuple[Decimal, re.Match] | None:
     if not m:
         return None
     value = _amount_from_match(m.group(0), source)
-    before = s[: m.start()]
-    if before.endswith(("▲", "△", "-", "マイナス")):
+    if s[: m.start()].endswith(_MINUS_MARKS):
         value = -value
-    elif before.endswith("+"):
-        pass
     return value, m
 
 
@@ -269,15 +289,23 @@ TARGET_KINDS = (
     "yes_no",
     "none",
 )
-_ACHIEVED_RE = re.compile(r"目標(?:値)?を?(?:を)?(?:全て|すべて)?達成(?:した|している|済)")
+# The word after a target's figure → its kind (none: a point to reach)
+_BOUND_WORDS = (
+    ("以上", "at_least"),
+    ("超", "greater_than"),
+    ("を超", "greater_than"),
+    ("以下", "at_most"),
+    ("未満", "less_than"),
+)
+_ACHIEVED_RE = re.compile(r"目標(?:値)?を?(?:全て|すべて)?達成(?:した|している|済)")
+# A second number after ～ or the word から makes an explicit range: 80～90%, 80%から90%
+# (から as a word: 80か90% is no range)
+_RANGE_RE = re.compile(r"(?:[～~〜]|から)(.*)")
 
 
 def _decade(value: Decimal) -> Decimal:
     """Width of 'N台': 80 → 10, 100 → 100, 1,500 → 100, 5 → 1, 2.5 → 0.1."""
-    sign, digits, exp = value.normalize().as_tuple()
-    if exp < 0:
-        return Decimal(1).scaleb(exp)
-    return Decimal(1).scaleb(exp)
+    return Decimal(1).scaleb(value.normalize().as_tuple().exponent)
 
 
 def parse_target(text: str | None, unit: str | None = None) -> Target:
@@ -294,7 +322,7 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
     >>> parse_target("").kind
     'none'
     """
-    if text is None or _clean(str(text)) in ("", "nan", "<NA>") or is_missing(text):
+    if is_missing(text):
         return Target("none", None, None, False, unit, False)
     s = _clean(text)
     found = _find_amount(s, text)
@@ -311,23 +339,18 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
     if um:
         unit_len = len(um.group(0))
     tail = after[unit_len:]
-    # A second number after ～ makes an explicit range: 80～90%
-    rng = re.match(r"[～~〜から]+(.*)", tail) or re.match(r"[～~〜]+(.*)", after)
-    if rng and _AMOUNT_RE.search(rng.group(1)):
+    rng = _RANGE_RE.match(tail) or _RANGE_RE.match(after)
+    hi = _AMOUNT_RE.search(rng.group(1)) if rng else None
+    if hi:
         high = parse_amount(rng.group(1))
-        hi_unit = _unit_after(rng.group(1), _AMOUNT_RE.search(rng.group(1)).end())
+        hi_unit = _unit_after(rng.group(1), hi.end())
         return Target("range", value, high, False, hi_unit or got_unit, approx)
     if tail.startswith("台"):
         return Target("range", value, value + _decade(value), True, got_unit, approx)
-    if tail.startswith("以上"):
-        return Target("at_least", value, None, False, got_unit, approx)
-    if tail.startswith(("超", "を超")):
-        return Target("greater_than", value, None, False, got_unit, approx)
-    if tail.startswith("以下"):
-        return Target("at_most", None, value, False, got_unit, approx)
-    if tail.startswith("未満"):
-        return Target("less_than", None, value, False, got_unit, approx)
-    return Target("point", value, None, False, got_unit, approx)
+    kind = next((k for word, k in _BOUND_WORDS if tail.startswith(word)), "point")
+    if kind in ("at_most", "less_than"):
+        return Target(kind, None, value, False, got_unit, approx)
+    return Target(kind, value, None, False, got_unit, approx)
 
 
 @dataclass(frozen=True)
@@ -339,27 +362,61 @@ class Change:
 
 _UP_WORDS = ("増加", "増", "向上", "上昇", "伸び", "プラス")
 _DOWN_WORDS = ("減少", "減", "低下", "下落", "マイナス")
+_CHANGE_WORDS = _UP_WORDS + _DOWN_WORDS + ("改善", "悪化")
+# The reference point of a change, dropped so that its digits are not read:
+# 前年度から, 平成28年度末から, 前年度比 (比 only right before a figure, not 比率)
+_REFERENCE_RE = re.compile(r"^.*?(?:から|比(?=(?:[▲△+\-]|マイナス)?\d))")
+
+
+def _drop_reference(s: str) -> tuple[str, bool]:
+    """``s`` without its reference point (前年度から, 前年度比), and whether it had one."""
+    rest, n = _REFERENCE_RE.subn("", s, count=1)
+    return rest, n > 0
+
+
+def _sign_of_mark(before: str) -> int | None:
+    """−1 for ▲ △ - マイナス right before a figure, +1 for +, else None."""
+    if before.endswith(_MINUS_MARKS):
+        return -1
+    if before.endswith("+"):
+        return 1
+    return None
+
+
+def _sign_of_words(words: str, direction: str) -> int | None:
+    """Which way the words after a figure say it went (増/減; 改善/悪化 by ``direction``)."""
+    if any(w in words for w in _DOWN_WORDS):
+        return -1
+    if any(w in words for w in _UP_WORDS):
+        return 1
+    if "改善" in words:
+        return -1 if direction == "lower" else 1
+    if "悪化" in words:
+        return 1 if direction == "lower" else -1
+    return None
 
 
 def parse_change(text: str, unit: str | None = None, direction: str = "higher") -> Change:
     """A stated change from the previous value: 前年度から 159万円の減 → −1,590,000.
 
     改善 (improved) and 悪化 (worsened) are read in the light of ``direction``:
-    for a lower-is-better indicator an improvement is a decrease.
+    for a lower-is-better indicator an improvement is a decrease. ▲/△ before the
+    figure is a decrease (前年度比▲159万円), never a negative previous value.
 
     >>> parse_change("802万円の増").amount
     Decimal('8020000')
     >>> parse_change("2.2ポイント改善", direction="lower").amount
     Decimal('-2.2')
+    >>> parse_change("前年度比▲159万円").amount
+    Decimal('-1590000')
 
     Raises
     ------
     NumberError
-        If the text has no number or no word saying which way it went.
+        If the text has no number, no word or mark saying which way it went, or
+        a mark and a word that disagree (▲159万円の増).
     """
-    s = _clean(text)
-    # drop the reference point (前年度から, 平成28年度末から) so its digits are not read
-    s = re.sub(r"^.*?から", "", s)
+    s, _ = _drop_reference(_clean(text))
     found = _find_amount(s, text)
     if found is None:
         raise NumberError(f"'{text}': no number in the stated change")
@@ -368,36 +425,38 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     um = re.match(rf"(?:{_UNIT_RE})", after)
     got_unit = UNIT_ALIASES[um.group(0)] if um else unit
     points = bool(um and um.group(0) in ("ポイント", "pt"))
-    words = after[len(um.group(0)) if um else 0 :]
-    sign = None
-    if value < 0:
-        sign = -1
-        value = -value
-    if any(w in words for w in _DOWN_WORDS):
-        sign = -1
-    elif any(w in words for w in _UP_WORDS):
-        sign = 1
-    elif "改善" in words:
-        sign = -1 if direction == "lower" else 1
-    elif "悪化" in words:
-        sign = 1 if direction == "lower" else -1
-    elif sign is None and s[: m.start()].endswith("+"):
-        sign = 1
+    by_mark = _sign_of_mark(s[: m.start()])
+    by_words = _sign_of_words(after[len(um.group(0)) if um else 0 :], direction)
+    if by_mark is not None and by_words is not None and by_mark != by_words:
+        raise NumberError(
+            f"'{text}': the sign before the figure and the words after it disagree "
+            "(▲/△ is a decrease, + an increase)"
+        )
+    sign = by_words if by_words is not None else by_mark
     if sign is None:
         raise NumberError(f"'{text}': the stated change does not say increase or decrease (増/減)")
-    return Change(_normal(sign * value), got_unit, points)
+    return Change(_normal(sign * abs(value)), got_unit, points)
 
 
 def looks_like_change(text: str | None) -> bool:
-    """True if the text states a change (…から…の減, …ポイント向上) rather than a value."""
+    """True if the text states a change rather than a value.
+
+    A change has a reference point (前年度から…, 前年度比…), a word saying which way
+    it went (…の減, …ポイント向上), or starts with ▲, △ or + (▲3).
+
+    >>> looks_like_change("前年度から△159万円"), looks_like_change("9,855人")
+    (True, False)
+    """
     if text is None:
         return False
     s = _clean(str(text))
-    if not _AMOUNT_RE.search(s):
+    m = _AMOUNT_RE.search(s)
+    if not m:
         return False
-    words = _UP_WORDS + _DOWN_WORDS + ("改善", "悪化")
-    tail = s[_AMOUNT_RE.search(s).end() :]
-    return any(w in tail for w in words) or s.startswith(("▲", "△", "+"))
+    if any(w in s[m.end() :] for w in _CHANGE_WORDS) or s.startswith(("▲", "△", "+")):
+        return True
+    rest, referenced = _drop_reference(s)
+    return referenced and _AMOUNT_RE.search(rest) is not None
 
 
 _NEG_RE = re.compile(

@@ -5,6 +5,12 @@ the report states it (``9,718人``, ``1 万人以上``, ``前年度から 159万
 ``未算出``); nothing computed by hand goes into it. Each such text is checked
 against the report's text of that item, after width and whitespace
 normalisation, and a sheet whose text the report does not contain is refused.
+Figures are matched whole: ``718人`` is not in ``9,718人`` and ``2.6%`` is not
+in ``92.6%`` (a match may neither start nor end inside a figure of the report,
+its digits, thousands separators, decimal point, ▲/△ sign and 万/億 included).
+
+Each item's text is normalised and indexed once, so the check costs the same
+for every row, whatever the size of the sheet.
 
 Columns (see data/raw/README.md):
 
@@ -26,6 +32,8 @@ import csv
 import difflib
 import io
 import re
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +41,7 @@ import pandas as pd
 from .errors import InputError
 from .jpnum import (
     NumberError,
+    Target,
     is_missing,
     looks_like_change,
     parse_change,
@@ -42,7 +51,7 @@ from .jpnum import (
     to_float,
 )
 from .rawio import read_text
-from .report_parser import ParsedReport
+from .report_parser import ListedItem, ParsedReport
 from .textnorm import collapse, squash
 
 REQUIRED = ("item_no", "indicator", "unit", "value_text", "prev_text", "target_text")
@@ -165,13 +174,295 @@ def _check_columns(header: list[str], path: Path, line: int) -> None:
         raise InputError(path, "missing column(s): " + ", ".join(missing), line=line)
 
 
-def _quote(item_text: str, needle: str) -> str | None:
-    """The sentence of an item's text that contains ``needle`` (both as printed)."""
-    target = squash(needle)
-    for sentence in re.split(r"(?<=。)|\n", item_text):
-        if target and target in squash(sentence):
-            return collapse(sentence).strip("・ ")
+# A figure as the report's normalised text prints it: 9,718 / 92.6 / ▲159万 / 1億2,000万.
+# A wording match may not start or end strictly inside one.
+_FIGURE_RE = re.compile(r"[▲△]?\d+(?:[,.]\d+)*(?:[百千万億兆]+(?:\d+(?:[,.]\d+)*)?)*")
+# Targets that carry no number, whatever the unit column says
+_NO_NUMBER_TARGETS = ("achieved", "yes_no")
+
+
+class _Fault(Exception):
+    """A fault of one sheet row: the field and what is wrong (made an InputError in one place)."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class _Figures:
+    """A normalised text, indexed once: where its figures are, and which needles it holds whole."""
+
+    def __init__(self, squashed: str) -> None:
+        self.text = squashed
+        inside = bytearray(len(squashed) + 1)
+        for m in _FIGURE_RE.finditer(squashed):
+            inside[m.start() + 1 : m.end()] = b"\x01" * (m.end() - m.start() - 1)
+        self._inside = bytes(inside)
+        self._found: dict[str, bool] = {}
+
+    def holds(self, needle: str) -> bool:
+        """True if the squashed ``needle`` occurs with both ends outside any figure."""
+        if needle not in self._found:
+            self._found[needle] = self._search(needle)
+        return self._found[needle]
+
+    def _search(self, needle: str) -> bool:
+        start = self.text.find(needle)
+        while start >= 0:
+            if not self._inside[start] and not self._inside[start + len(needle)]:
+                return True
+            start = self.text.find(needle, start + 1)
+        return False
+
+
+@dataclass
+class _ItemIndex:
+    """One item of the report, normalised once for every row of the sheet that cites it."""
+
+    item: ListedItem
+    figures: _Figures
+    sentences: tuple[list[tuple[_Figures, str]], list[tuple[_Figures, str]]]
+    quotes: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, item: ListedItem) -> _ItemIndex:
+        others = "\n".join(filter(None, [item.causes, item.next_steps]))
+        return cls(item, _Figures(item.text), (_sentences(item.progress), _sentences(others)))
+
+    def quote(self, needle: str) -> str | None:
+        """The sentence holding ``needle`` whole: from the progress text first, then the rest."""
+        target = squash(needle)
+        if target not in self.quotes:
+            self.quotes[target] = next(
+                (shown for part in self.sentences for fig, shown in part if fig.holds(target)),
+                None,
+            )
+        return self.quotes[target]
+
+
+def _sentences(text: str | None) -> list[tuple[_Figures, str]]:
+    return [
+        (_Figures(squash(sentence)), collapse(sentence).strip("・ "))
+        for sentence in re.split(r"(?<=。)|\n", text or "")
+        if squash(sentence)
+    ]
+
+
+@dataclass
+class _Sheet:
+    """What the rows of one sheet share: the listed items, their indexes, what was seen."""
+
+    report: ParsedReport
+    header: list[str]
+    listed: dict[int, ListedItem]
+    indexes: dict[int, _ItemIndex] = field(default_factory=dict)
+    seen: dict[tuple[int, str], int] = field(default_factory=dict)
+    counters: dict[int, int] = field(default_factory=dict)
+
+    def index(self, item_no: int) -> _ItemIndex:
+        if item_no not in self.indexes:
+            self.indexes[item_no] = _ItemIndex.of(self.listed[item_no])
+        return self.indexes[item_no]
+
+
+def _record(header: list[str], row: list[str]) -> dict[str, str]:
+    if len(row) != len(header):
+        raise _Fault(None, f"{len(row)} fields where the header has {len(header)}")
+    cells = dict(zip(header, row, strict=True))
+    return {k: cells.get(k, "").strip() for k in REQUIRED + OPTIONAL}
+
+
+def _item_no(rec: dict[str, str], listed: dict[int, ListedItem]) -> int:
+    if not re.fullmatch(r"\d{1,3}", squash(rec["item_no"])):
+        raise _Fault("item_no", f"'{rec['item_no']}' is not an item number")
+    item_no = int(squash(rec["item_no"]))
+    if item_no not in listed:
+        raise _Fault(
+            "item_no",
+            f"item {item_no} is not listed in the report as ahead of or behind schedule "
+            f"(listed: {', '.join(map(str, sorted(listed)))})",
+        )
+    return item_no
+
+
+def _check_unique(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -> None:
+    if not rec["indicator"]:
+        raise _Fault("indicator", "the indicator name is empty")
+    key = (item_no, squash(rec["marker"]) + squash(rec["indicator"]))
+    if key in sheet.seen:
+        raise _Fault(
+            "indicator",
+            f"KPI '{rec['indicator']}' of item {item_no} repeats line {sheet.seen[key]}",
+        )
+    sheet.seen[key] = line
+
+
+def _check_wording(rec: dict[str, str], item_no: int, index: _ItemIndex) -> None:
+    """Every stated text must be in the report's text of the item, its figures whole."""
+    item = index.item
+    for name in TEXT_FIELDS:
+        text = rec[name]
+        # a missing marker is checked too where it stands for the value (未算出)
+        if text and (name == "value_text" or not is_missing(text)):
+            if not index.figures.holds(squash(text)):
+                raise _Fault(
+                    name,
+                    f"'{text}' is not in the report's text of item {item_no} "
+                    f"({item.name}, lines {item.line}-{item.end_line}) with its figures whole; "
+                    "copy the wording as printed",
+                )
+
+
+def _direction(rec: dict[str, str]) -> tuple[str, str]:
+    """Direction and its basis: the sheet's column, else inferred from the indicator's name."""
+    word = squash(rec["direction"]).lower()
+    if not word:
+        return infer_direction(rec["indicator"]), "inferred from name"
+    if word not in DIRECTION_WORDS:
+        raise _Fault("direction", f"'{rec['direction']}' is not 'higher' or 'lower'")
+    return DIRECTION_WORDS[word], "sheet"
+
+
+def _check_unit(name: str, got: str | None, unit: str | None, what: str) -> None:
+    if unit and got and got != unit:
+        raise _Fault(name, f"unit '{got}' of {what} differs from unit '{unit}'")
+
+
+def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, bool | None]:
+    """Value, approx (約) and, for a value without a number, whether it was done."""
+    if not text or is_missing(text):
+        return None, False, None
+    if not re.search(r"\d", squash(text)):
+        flag = parse_result(text)
+        if flag is None:
+            raise _Fault(
+                "value_text", f"'{text}' has no number and does not say whether it was done"
+            )
+        return None, False, flag
+    q = parse_quantity(text, unit)
+    _check_unit("value_text", q.unit, unit, "the value")
+    return q.value, q.approx, None
+
+
+@dataclass(frozen=True)
+class _Prev:
+    value: Decimal | None = None
+    derived: bool = False
+    approx: bool = False
+    change: Decimal | None = None
+
+
+def _parse_prev(
+    text: str, unit: str | None, direction: str, value: Decimal | None, approx: bool
+) -> _Prev:
+    """The previous value as stated, or derived from a stated change (prev = value − change)."""
+    if not text or is_missing(text):
+        return _Prev()
+    if looks_like_change(text):
+        ch = parse_change(text, unit, direction)
+        _check_unit("prev_text", ch.unit, unit, "the change")
+        if value is None:
+            return _Prev(change=ch.amount)
+        return _Prev(value - ch.amount, True, approx, ch.amount)
+    q = parse_quantity(text, unit)
+    _check_unit("prev_text", q.unit, unit, "the previous value")
+    return _Prev(q.value, False, q.approx)
+
+
+def _parse_target(text: str, unit: str | None, value: Decimal | None) -> Target:
+    target = parse_target(text, unit)
+    if target.kind not in _NO_NUMBER_TARGETS:
+        _check_unit("target_text", target.unit, unit, "the target")
+    if target.kind == "yes_no" and value is not None:
+        raise _Fault("target_text", "a yes/no target (no number) for a numeric value")
+    return target
+
+
+def _numbers(
+    rec: dict[str, str], unit: str | None, direction: str
+) -> tuple[tuple[Decimal | None, bool, bool | None], _Prev, Target]:
+    """Value, previous value and target, each NumberError named by its field."""
+    name = "value_text"
+    try:
+        value, approx, flag = _parse_value(rec["value_text"], unit)
+        name = "prev_text"
+        prev = _parse_prev(rec["prev_text"], unit, direction, value, approx)
+        name = "target_text"
+        target = _parse_target(rec["target_text"], unit, value)
+    except NumberError as exc:
+        raise _Fault(name, str(exc)) from None
+    return (value, approx, flag), prev, target
+
+
+def _source_quote(rec: dict[str, str], index: _ItemIndex) -> str | None:
+    for needle in (rec["value_text"], rec["target_text"], rec["result_text"]):
+        quote = index.quote(needle) if needle else None
+        if quote:
+            return quote
     return None
+
+
+def _stated_met(rec: dict[str, str], target: Target) -> bool | None:
+    if rec["result_text"]:
+        return parse_result(rec["result_text"])
+    return True if target.kind == "achieved" else None
+
+
+def _parse_row(line: int, row: list[str], sheet: _Sheet) -> dict:
+    """One sheet row checked against the report and parsed into an indicator row."""
+    rec = _record(sheet.header, row)
+    item_no = _item_no(rec, sheet.listed)
+    _check_unique(rec, item_no, line, sheet)
+    index = sheet.index(item_no)
+    _check_wording(rec, item_no, index)
+    unit = squash(rec["unit"]) or None
+    direction, direction_basis = _direction(rec)
+    (value, approx, flag), prev, target = _numbers(rec, unit, direction)
+    if direction_basis != "sheet" and target.kind in ("at_most", "less_than"):
+        # 以下/未満 targets say themselves that lower is better
+        direction, direction_basis = "lower", "inferred from target (以下/未満)"
+    sheet.counters[item_no] = sheet.counters.get(item_no, 0) + 1
+    return {
+        "kpi_id": f"{item_no}-{sheet.counters[item_no]}",
+        "item_no": item_no,
+        "area_no": sheet.report.area_of(item_no),
+        "item_status": index.item.status,
+        "marker": rec["marker"] or None,
+        "indicator": collapse(rec["indicator"]),
+        "unit": unit,
+        "value": to_float(value),
+        "value_text": rec["value_text"] or None,
+        "approx": approx,
+        "value_flag": flag,
+        "prev_value": to_float(prev.value),
+        "prev_text": rec["prev_text"] or None,
+        "prev_derived": prev.derived,
+        "prev_approx": prev.approx,
+        "change_stated": to_float(prev.change),
+        "target_kind": target.kind,
+        "target_low": to_float(target.low),
+        "target_high": to_float(target.high),
+        "target_high_open": target.high_open,
+        "target_value": to_float(target.value),
+        "target_text": rec["target_text"] or None,
+        "result_text": rec["result_text"] or None,
+        "stated_met": _stated_met(rec, target),
+        "direction": direction,
+        "direction_basis": direction_basis,
+        "source_quote": _source_quote(rec, index),
+        "note": rec["note"] or None,
+        "sheet_line": line,
+    }
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    for col in NUMBER_COLUMNS:
+        df[col] = df[col].astype("Float64")
+    for col in ("value_flag", "stated_met"):
+        df[col] = df[col].astype("boolean")
+    return df
 
 
 def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
@@ -184,186 +475,13 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
     """
     path = Path(path)
     header, rows = _read_rows(path)
-    header_line = 1
-    _check_columns(header, path, header_line)
-    listed = {}
-    for item in report.items:
-        for no in item.numbers:
-            listed[no] = item
+    _check_columns(header, path, line=1)
+    listed = {no: item for item in report.items for no in item.numbers}
+    sheet = _Sheet(report, header, listed)
     out = []
-    seen: dict[tuple[int, str], int] = {}
-    counters: dict[int, int] = {}
     for line, row in rows:
-        if len(row) != len(header):
-            raise InputError(
-                path, f"{len(row)} fields where the header has {len(header)}", line=line
-            )
-        rec = {
-            k: (row[header.index(k)].strip() if k in header else "") for k in REQUIRED + OPTIONAL
-        }
-
-        def fail(field: str, message: str) -> InputError:
-            return InputError(path, message, line=line, field=field)  # noqa: B023
-
-        if not re.fullmatch(r"\d{1,3}", squash(rec["item_no"])):
-            raise fail("item_no", f"'{rec['item_no']}' is not an item number")
-        item_no = int(squash(rec["item_no"]))
-        if item_no not in listed:
-            raise fail(
-                "item_no",
-                f"item {item_no} is not listed in the report as ahead of or behind schedule "
-                f"(listed: {', '.join(map(str, sorted(listed)))})",
-            )
-        item = listed[item_no]
-        if not rec["indicator"]:
-            raise fail("indicator", "the indicator name is empty")
-        key = (item_no, squash(rec["marker"]) + squash(rec["indicator"]))
-        if key in seen:
-            raise fail(
-                "indicator", f"KPI '{rec['indicator']}' of item {item_no} repeats line {seen[key]}"
-            )
-        seen[key] = line
-
-        # Every stated text must be in the report's text of this item.
-        item_text = item.text
-        for field in TEXT_FIELDS:
-            value = rec[field]
-            # a missing marker is checked too where it stands for the value (未算出)
-            if value and (field == "value_text" or not is_missing(value)):
-                if squash(value) not in item_text:
-                    raise fail(
-                        field,
-                        f"'{value}' is not in the report's text of item {item_no} "
-                        f"({item.name}, lines {item.line}-{item.end_line}); copy the wording "
-                        "as printed",
-                    )
-
-        unit = squash(rec["unit"]) or None
-        direction_text = squash(rec["direction"]).lower()
-        if direction_text:
-            if direction_text not in DIRECTION_WORDS:
-                raise fail("direction", f"'{rec['direction']}' is not 'higher' or 'lower'")
-            direction, direction_basis = DIRECTION_WORDS[direction_text], "sheet"
-        else:
-            direction, direction_basis = infer_direction(rec["indicator"]), "inferred from name"
-
-        value = None
-        approx = False
-        value_flag = None
         try:
-            if rec["value_text"] and not is_missing(rec["value_text"]):
-                if re.search(r"\d", squash(rec["value_text"])):
-                    q = parse_quantity(rec["value_text"], unit)
-                    if unit and q.unit and q.unit != unit:
-                        raise fail(
-                            "value_text", f"unit '{q.unit}' of the value differs from unit '{unit}'"
-                        )
-                    value, approx = q.value, q.approx
-                else:
-                    value_flag = parse_result(rec["value_text"])
-                    if value_flag is None:
-                        raise fail(
-                            "value_text",
-                            f"'{rec['value_text']}' has no number and does not say whether it was done",
-                        )
-        except NumberError as exc:
-            raise fail("value_text", str(exc)) from None
-
-        prev_value = None
-        prev_derived = False
-        prev_approx = False
-        change_stated = None
-        try:
-            if rec["prev_text"] and not is_missing(rec["prev_text"]):
-                if looks_like_change(rec["prev_text"]):
-                    ch = parse_change(rec["prev_text"], unit, direction)
-                    if unit and ch.unit and ch.unit != unit:
-                        raise fail(
-                            "prev_text",
-                            f"unit '{ch.unit}' of the change differs from unit '{unit}'",
-                        )
-                    change_stated = ch.amount
-                    if value is not None:
-                        prev_value = value - ch.amount
-                        prev_derived = True
-                        prev_approx = approx
-                else:
-                    q = parse_quantity(rec["prev_text"], unit)
-                    if unit and q.unit and q.unit != unit:
-                        raise fail(
-                            "prev_text",
-                            f"unit '{q.unit}' of the previous value differs from unit '{unit}'",
-                        )
-                    prev_value, prev_approx = q.value, q.approx
-        except NumberError as exc:
-            raise fail("prev_text", str(exc)) from None
-
-        try:
-            target = parse_target(rec["target_text"], unit)
-        except NumberError as exc:
-            raise fail("target_text", str(exc)) from None
-        if (
-            unit
-            and target.unit
-            and target.unit != unit
-            and target.kind not in ("achieved", "yes_no")
-        ):
-            raise fail(
-                "target_text", f"unit '{target.unit}' of the target differs from unit '{unit}'"
-            )
-        if not direction_text and target.kind in ("at_most", "less_than"):
-            # 以下/未満 targets say themselves that lower is better
-            direction, direction_basis = "lower", "inferred from target (以下/未満)"
-        if target.kind == "yes_no" and value is not None:
-            raise fail("target_text", "a yes/no target (no number) for a numeric value")
-
-        counters[item_no] = counters.get(item_no, 0) + 1
-        quote = None
-        for needle in (rec["value_text"], rec["target_text"], rec["result_text"]):
-            if needle:
-                quote = _quote(item.progress, needle) or _quote(
-                    "\n".join(filter(None, [item.causes, item.next_steps])), needle
-                )
-                if quote:
-                    break
-        out.append(
-            {
-                "kpi_id": f"{item_no}-{counters[item_no]}",
-                "item_no": item_no,
-                "area_no": report.area_of(item_no),
-                "item_status": item.status,
-                "marker": rec["marker"] or None,
-                "indicator": collapse(rec["indicator"]),
-                "unit": unit,
-                "value": to_float(value),
-                "value_text": rec["value_text"] or None,
-                "approx": approx,
-                "value_flag": value_flag,
-                "prev_value": to_float(prev_value),
-                "prev_text": rec["prev_text"] or None,
-                "prev_derived": prev_derived,
-                "prev_approx": prev_approx,
-                "change_stated": to_float(change_stated),
-                "target_kind": target.kind,
-                "target_low": to_float(target.low),
-                "target_high": to_float(target.high),
-                "target_high_open": target.high_open,
-                "target_value": to_float(target.value),
-                "target_text": rec["target_text"] or None,
-                "result_text": rec["result_text"] or None,
-                "stated_met": parse_result(rec["result_text"])
-                if rec["result_text"]
-                else (True if target.kind == "achieved" else None),
-                "direction": direction,
-                "direction_basis": direction_basis,
-                "source_quote": quote,
-                "note": rec["note"] or None,
-                "sheet_line": line,
-            }
-        )
-    df = pd.DataFrame(out, columns=INDICATOR_COLUMNS)
-    for col in NUMBER_COLUMNS:
-        df[col] = df[col].astype("Float64")
-    for col in ("value_flag", "stated_met"):
-        df[col] = df[col].astype("boolean")
-    return df
+            out.append(_parse_row(line, row, sheet))
+        except _Fault as fault:
+            raise InputError(path, fault.message, line=line, field=fault.field) from None
+    return _frame(out)

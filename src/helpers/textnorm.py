@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-_SPACE_RE = re.compile(r"[\s\u3000\u00a0]+")
+_SPACE_RE = re.compile(r"\s+")  # \s includes U+3000 and U+00A0
 # Characters NFKC leaves alone but which mean the same thing in these reports.
 _EXTRA = str.maketrans(
     {
@@ -38,11 +39,15 @@ ROMAN_NUMERALS = {chr(0x2160 + i): i + 1 for i in range(12)} | {
 }
 
 
+# The same cell texts are normalised several times per KPI-sheet row (wording
+# check, missing test, parsing): cache the recent ones.
+@lru_cache(maxsize=4096)
 def nfkc(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), with dashes unified."""
     return unicodedata.normalize("NFKC", text.translate(_EXTRA)).translate(_EXTRA)
 
 
+@lru_cache(maxsize=4096)
 def squash(text: str) -> str:
     """NFKC and remove all whitespace, for wording comparisons."""
     return _SPACE_RE.sub("", nfkc(text))

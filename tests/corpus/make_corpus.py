@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -110,6 +111,49 @@ MINIMAL_PDF = (
     b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
     b"xref\n0 3\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R /Size 3 >>\nstartxref\n0\n%%EOF\n"
 )
+
+
+def _kpi_cell(rows: list[list[str]], line: int, column: str, old: str, new: str) -> bytes:
+    """The sheet with one cell (sheet line ``line``, ``column``) changed from ``old`` to ``new``."""
+    out = [list(r) for r in rows]
+    col = out[0].index(column)
+    assert out[line - 1][col] == old, (line, column, out[line - 1][col])
+    out[line - 1][col] = new
+    return _kpi(out)
+
+
+def _kpi_wording_faults(kr: list[list[str]], rl: list[str]) -> dict[str, bytes]:
+    """Whole figures, invisible characters, signed changes, absurd figures (second pass)."""
+    files = {
+        # a figure found only inside a longer one of the report: 718人 in 9,718人, 2.6% in 92.6%
+        "kpi_figure_inside_a_longer_figure.csv": _kpi_cell(kr, 2, "value_text", "9,718人", "718人"),
+        "kpi_percent_inside_a_longer_percent.csv": _kpi_cell(kr, 12, "value_text", "92.6%", "2.6%"),
+        # invisible characters: a zero-width space splitting 9,718; U+202E after a name
+        "kpi_zero_width_space_in_a_number.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "9,7\u200b18人"
+        ),
+        "kpi_right_to_left_override_in_indicator.csv": _kpi_cell(
+            kr, 2, "indicator", "市民活動支援センター来場者数", "市民活動支援センター来場者数\u202e"
+        ),
+        # a stated change whose sign (△: a decrease) and word (増: an increase) disagree,
+        # in the sheet and in the report alike (the report file is its partner)
+        "kpi_triangle_change_says_increase.csv": _kpi_cell(
+            kr, 18, "prev_text", "前年度から 159万円の減", "前年度から△159万円の増"
+        ),
+        # a 29-digit figure, in the sheet and in the report alike (the report file is its partner)
+        "kpi_29_digit_value.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "12345678901234567890123456789人"
+        ),
+    }
+    files["report_triangle_change_says_increase.txt"] = _report(
+        _replace_line(
+            _replace_line(rl, 612, "前年度から 159", "前年度から△159"), 614, "万円の減", "万円の増"
+        )
+    )
+    files["report_29_digit_value.txt"] = _report(
+        _replace_line(rl, 97, "で 9,718", "で 12345678901234567890123456789")
+    )
+    return files
 
 
 def build() -> dict[str, bytes]:
@@ -234,6 +278,7 @@ def build() -> dict[str, bytes]:
     files["kpi_unclosed_quote.csv"] = kb.replace('"9,718人"'.encode(), '"9,718人'.encode(), 1)
     files["kpi_semicolon_separated.csv"] = _kpi(kr, delimiter=";")
     files["kpi_second_sheet.csv"] = kb  # added beside the real sheet
+    files.update(_kpi_wording_faults(kr, rl))
 
     # ---- the per-area table (2017-09), swapped in for progress_areas_H29_9.csv
     al = _areas_lines()
@@ -271,11 +316,17 @@ def build() -> dict[str, bytes]:
     return files
 
 
-def main() -> None:
-    for name, data in build().items():
-        (HERE / name).write_bytes(data)
-        print(f"{name}\t{len(data)} bytes")
+def main(names: list[str]) -> None:
+    """Write every corpus file, or only those named (the others stay as committed)."""
+    files = build()
+    unknown = set(names) - set(files)
+    if unknown:
+        raise SystemExit(f"no such corpus file: {', '.join(sorted(unknown))}")
+    for name, data in files.items():
+        if not names or name in names:
+            (HERE / name).write_bytes(data)
+            print(f"{name}\t{len(data)} bytes")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
