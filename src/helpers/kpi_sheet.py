@@ -52,6 +52,7 @@ from .jpnum import (
 )
 from .rawio import read_text
 from .report_parser import ListedItem, ParsedReport
+from .schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
 from .textnorm import collapse, squash
 
 REQUIRED = ("item_no", "indicator", "unit", "value_text", "prev_text", "target_text")
@@ -85,46 +86,6 @@ DIRECTION_WORDS = {
     "低": "lower",
     "低いほど良い": "lower",
 }
-
-NUMBER_COLUMNS = (
-    "value",
-    "prev_value",
-    "change_stated",
-    "target_low",
-    "target_high",
-    "target_value",
-)
-INDICATOR_COLUMNS = [
-    "kpi_id",
-    "item_no",
-    "area_no",
-    "item_status",
-    "marker",
-    "indicator",
-    "unit",
-    "value",
-    "value_text",
-    "approx",
-    "value_flag",
-    "prev_value",
-    "prev_text",
-    "prev_derived",
-    "prev_approx",
-    "change_stated",
-    "target_kind",
-    "target_low",
-    "target_high",
-    "target_high_open",
-    "target_value",
-    "target_text",
-    "result_text",
-    "stated_met",
-    "direction",
-    "direction_basis",
-    "source_quote",
-    "note",
-    "sheet_line",
-]
 
 
 def infer_direction(indicator: str) -> str:
