@@ -116,3 +116,21 @@ def test_an_unreadable_current_period_is_an_error(tmp_path):
     (data / "raw" / "2017-09" / "progress_areas_H29_9.csv").write_text("", encoding="utf-8")
     with pytest.raises(InputError):
         load_history("2017-09", data)
+
+
+def test_load_history_takes_the_current_periods_tables_instead_of_cleaning_again(monkeypatch):
+    import helpers.clean
+
+    current = clean_period("2018-03", DATA, write=False)
+    cleaned: list[str] = []
+    real = helpers.clean.clean_period
+
+    def counting(period, *args, **kwargs):
+        cleaned.append(period)
+        return real(period, *args, **kwargs)
+
+    monkeypatch.setattr(helpers.clean, "clean_period", counting)
+    hist, notes = load_history("2018-03", DATA, current)
+    assert hist["2018-03"] is current
+    assert cleaned == ["2017-09"]  # only the earlier period is read from raw data
+    assert notes == []

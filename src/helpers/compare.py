@@ -28,11 +28,15 @@ def previous_period(period: str, data_dir: str | Path | None = None) -> str | No
     return earlier[-1] if earlier else None
 
 
-def load_history(period: str, data_dir: str | Path | None = None) -> tuple[dict, list[str]]:
+def load_history(
+    period: str, data_dir: str | Path | None = None, current=None
+) -> tuple[dict, list[str]]:
     """Cleaned tables of ``period`` and every earlier period, read from raw data.
 
     Earlier periods are cleaned in memory (nothing written). A period whose raw
-    data cannot be read is left out, with a note saying why.
+    data cannot be read is left out, with a note saying why. ``current``, the
+    period's own cleaned tables (a ``CleanResult``) where the caller has them,
+    saves cleaning the period a second time in one run.
     """
     from .clean import clean_period  # a late import: clean imports this module's peers
 
@@ -40,6 +44,9 @@ def load_history(period: str, data_dir: str | Path | None = None) -> tuple[dict,
     notes: list[str] = []
     for p in available_periods(data_dir):
         if p > period:
+            continue
+        if p == period and current is not None:
+            results[p] = current
             continue
         try:
             results[p] = clean_period(p, data_dir, write=False)
