@@ -331,3 +331,15 @@ def test_find_raw_files(data):
     assert found.report is None and [p.name for p in found.area_tables] == [
         "progress_areas_H29_9.csv"
     ]
+
+
+def test_a_folder_named_like_a_raw_file_is_refused(tmp_path):
+    from conftest import copy_raw
+
+    data = copy_raw(tmp_path / "data")
+    raw = data / "raw" / "2018-03"
+    (raw / "kpi_sheet.csv").unlink()
+    (raw / "kpi_sheet.csv").mkdir()
+    with pytest.raises(InputError, match="a folder where a .csv file is expected") as err:
+        clean_period("2018-03", data, write=False)
+    assert err.value.path == raw / "kpi_sheet.csv"

@@ -30,6 +30,7 @@ from .vocab import STATUS_CODES
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
+RAW_SUFFIXES = {".txt", ".csv"}
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
 
@@ -56,9 +57,15 @@ def find_raw_files(raw: Path) -> RawFiles:
         raise InputError(raw, "no raw data folder for this period")
     found = RawFiles()
     for p in sorted(raw.iterdir()):
-        if p.name.startswith(".") or p.is_dir() or p.name.lower().startswith("readme"):
+        if p.name.startswith(".") or p.name.lower().startswith("readme"):
             continue
         suffix = p.suffix.lower()
+        if p.is_dir():
+            if suffix in RAW_SUFFIXES:  # a folder named like a raw file is a mistake, not a note
+                raise InputError(
+                    p, f"a folder where a {suffix} file is expected: put the file here"
+                )
+            continue
         if suffix in IGNORED_SUFFIXES:
             continue
         if suffix == ".txt":
