@@ -1,5 +1,7 @@
 """Charts of a period, in PNG and SVG, with Japanese labels.
 
+Status and result labels, colours and hatching come from :mod:`helpers.vocab`.
+
 Colours are told apart in grey-scale print too: each status or result also
 has its own hatching and grey level.
 """
@@ -17,24 +19,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .fonts import use_japanese_font  # noqa: E402
-from .narrative import format_value, target_label  # noqa: E402
+from .narrative import format_decimal, format_value, is_na, target_label, tidy  # noqa: E402
 from .tables import atomic_write_bytes  # noqa: E402
+from .vocab import MET_LABELS, MET_STYLE, STATUS_CODES, STATUS_STYLE, status_display  # noqa: E402
 
-STATUS_STYLE = {
-    "S": {"label": "予定以上に進捗（S）", "color": "#1f5fa8", "hatch": "", "text": "white"},
-    "A": {"label": "予定どおりに進捗（A）", "color": "#c9d6e3", "hatch": "..", "text": "black"},
-    "B": {
-        "label": "予定よりも遅れている（B）",
-        "color": "#e07b00",
-        "hatch": "///",
-        "text": "black",
-    },
-}
-MET_STYLE = {
-    True: {"label": "目標達成", "color": "#1f5fa8", "hatch": ""},
-    False: {"label": "目標未達成", "color": "#e07b00", "hatch": "///"},
-}
 WIDTH_IN = 9.0
+EDGE = {"edgecolor": "#333333", "linewidth": 0.6}
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
 
 
 def _setup() -> None:
@@ -55,45 +46,43 @@ def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
     return out
 
 
+def _text(x) -> str:
+    """Text from the data for a label: NA (a float NaN read back from CSV) is empty, never 'nan'."""
+    return "" if is_na(x) else tidy(x)
+
+
+def _count_labels(ax, bars, vals: list[int], text_colour: str) -> None:
+    box = dict(LABEL_BOX, alpha=0.7) if text_colour == "black" else None
+    for bar, v in zip(bars, vals, strict=True):
+        if v:
+            x = bar.get_x() + bar.get_width() / 2
+            y = bar.get_y() + bar.get_height() / 2
+            ax.text(
+                x, y, str(v), ha="center", va="center", fontsize=10, color=text_colour, bbox=box
+            )
+
+
 def _stacked(ax, labels: list[str], data: pd.DataFrame, horizontal: bool) -> None:
-    left = [0] * len(labels)
-    for s in ("S", "A", "B"):
+    """S, A, B stacked, each with its colour and hatching, counts written on the bars."""
+    base = [0] * len(labels)
+    for s in STATUS_CODES:
         st = STATUS_STYLE[s]
         vals = [int(v) for v in data[s]]
-        kw = dict(
-            color=st["color"],
-            hatch=st["hatch"],
-            edgecolor="#333333",
-            linewidth=0.6,
-            label=st["label"],
-        )
+        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s), **EDGE)
         if horizontal:
-            bars = ax.barh(labels, vals, left=left, **kw)
+            bars = ax.barh(labels, vals, left=base, **kw)
         else:
-            bars = ax.bar(labels, vals, bottom=left, **kw)
-        for bar, v in zip(bars, vals, strict=True):
-            if v:
-                x = bar.get_x() + bar.get_width() / 2
-                y = bar.get_y() + bar.get_height() / 2
-                ax.text(
-                    x,
-                    y,
-                    str(v),
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                    color=st["text"],
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.7)
-                    if st["text"] == "black"
-                    else None,
-                )
-        left = [a + b for a, b in zip(left, vals, strict=True)]
+            bars = ax.bar(labels, vals, bottom=base, **kw)
+        _count_labels(ax, bars, vals, st["text"])
+        base = [a + b for a, b in zip(base, vals, strict=True)]
 
 
 def chart_status_by_area(areas: pd.DataFrame, period_label: str):
     """Stacked S/A/B counts per area."""
     _setup()
-    labels = [f"{int(a.area_no)} {a.area_name}（{int(a.items)}項目）" for a in areas.itertuples()]
+    labels = [
+        f"{int(a.area_no)} {_text(a.area_name)}（{int(a.items)}項目）" for a in areas.itertuples()
+    ]
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.6 * len(labels) + 1.6))
     _stacked(ax, labels, areas, horizontal=True)
     ax.invert_yaxis()
@@ -108,7 +97,7 @@ def chart_status_by_area(areas: pd.DataFrame, period_label: str):
 def chart_status_across_periods(counts: pd.DataFrame):
     """Stacked S/A/B counts for each period."""
     _setup()
-    labels = list(counts["label"])
+    labels = [_text(x) for x in counts["label"]]
     fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 4.2))
     _stacked(ax, labels, counts, horizontal=False)
     ax.set_ylabel("項目数")
@@ -118,45 +107,27 @@ def chart_status_across_periods(counts: pd.DataFrame):
     return fig
 
 
-def chart_achievement(metrics: pd.DataFrame):
-    """Achievement rate of each KPI with a numeric target, against 100%."""
-    _setup()
-    df = metrics[metrics["achievement_pct"].notna()].copy()
-    if df.empty:
-        return None
-    df = df.iloc[::-1]
-    labels = [
-        f"{_marker(r.marker)}{r.indicator}（No.{r.item_no}）"
-        + ("〔低いほど良い〕" if r.direction == "lower" else "")
-        for r in df.itertuples()
-    ]
-    labels = [lab if len(lab) <= 34 else lab[:33] + "…" for lab in labels]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.8))
-    for i, r in enumerate(df.itertuples()):
-        st = MET_STYLE[bool(r.met)]
-        ax.barh(
-            i,
-            float(r.achievement_pct),
-            color=st["color"],
-            hatch=st["hatch"],
-            edgecolor="#333333",
-            linewidth=0.6,
-        )
-        ax.text(
-            float(r.achievement_pct) + 2,
-            i,
-            f"{_pct(r.achievement_pct)}%",
-            va="center",
-            fontsize=9,
-            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
-        )
-    ax.set_yticks(range(len(df)), labels)
-    ax.axvline(100, color="black", linestyle="--", linewidth=1)
-    ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
-    top = max(120.0, float(df["achievement_pct"].max()) * 1.2)
-    ax.set_xlim(0, top)
-    ax.set_xlabel("達成率（%）")
-    ax.set_title("成果指標の目標達成率")
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _achievement_label(r) -> str:
+    lower = "〔低いほど良い〕" if r.direction == "lower" else ""
+    return _shorten(f"{_marker(r.marker)}{_text(r.indicator)}（No.{r.item_no}）{lower}", 34)
+
+
+def _met(x) -> bool:
+    return not is_na(x) and bool(x)
+
+
+def _achievement_bar(ax, i: int, r) -> None:
+    st = MET_STYLE[_met(r.met)]
+    pct = float(r.achievement_pct)
+    ax.barh(i, pct, color=st["color"], hatch=st["hatch"], **EDGE)
+    ax.text(pct + 2, i, f"{_pct(pct)}%", va="center", fontsize=9, bbox=LABEL_BOX)
+
+
+def _met_legend(ax) -> None:
     handles = [
         plt.Rectangle(
             (0, 0), 1, 1, color=MET_STYLE[k]["color"], hatch=MET_STYLE[k]["hatch"], ec="#333333"
@@ -165,12 +136,31 @@ def chart_achievement(metrics: pd.DataFrame):
     ]
     ax.legend(
         handles,
-        [MET_STYLE[k]["label"] for k in (True, False)],
+        [MET_LABELS[k] for k in (True, False)],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
         ncol=2,
         frameon=False,
     )
+
+
+def chart_achievement(metrics: pd.DataFrame):
+    """Achievement rate of each KPI with a numeric target, against 100%."""
+    _setup()
+    df = metrics[metrics["achievement_pct"].notna()]
+    if df.empty:
+        return None
+    df = df.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.8))
+    for i, r in enumerate(df.itertuples()):
+        _achievement_bar(ax, i, r)
+    ax.set_yticks(range(len(df)), [_achievement_label(r) for r in df.itertuples()])
+    ax.axvline(100, color="black", linestyle="--", linewidth=1)
+    ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
+    ax.set_xlim(0, max(120.0, float(df["achievement_pct"].max()) * 1.2))
+    ax.set_xlabel("達成率（%）")
+    ax.set_title("成果指標の目標達成率")
+    _met_legend(ax)
     fig.tight_layout()
     return fig
 
@@ -181,9 +171,49 @@ def _marker(m) -> str:
 
 
 def _pct(x) -> str:
-    from .narrative import format_decimal
-
     return format_decimal(float(x), 1, trim=False)
+
+
+def _target_line_value(r) -> float | None:
+    """The number a panel draws the target at: the target, or a range's upper bound."""
+    tv = r.target_value
+    if is_na(tv) and r.target_kind == "range":
+        tv = r.target_high
+    return None if is_na(tv) else float(tv)
+
+
+def _prev_current_bars(ax, r, period_label: str) -> list[float]:
+    vals = [float(r.prev_value), float(r.value)]
+    better = r.trend == "improved"
+    colours = ["#9aa5b1", MET_STYLE[True]["color"] if better else MET_STYLE[False]["color"]]
+    hatches = ["..", "" if better else MET_STYLE[False]["hatch"]]
+    bars = ax.bar(["前年度末", period_label], vals, color=colours, **EDGE)
+    for bar, h, v, approx in zip(bars, hatches, vals, [r.prev_approx, r.approx], strict=True):
+        bar.set_hatch(h)
+        x = bar.get_x() + bar.get_width() / 2
+        text = format_value(v, r.unit, _met(approx))
+        ax.text(x, v, text, ha="center", va="bottom", fontsize=9, bbox=LABEL_BOX)
+    return vals
+
+
+def _prev_current_panel(ax, r, period_label: str) -> None:
+    """One KPI: previous and current value, the target as a dashed line, its own scale."""
+    vals = _prev_current_bars(ax, r, period_label)
+    tv = _target_line_value(r)
+    if tv is not None:
+        ax.axhline(tv, color="black", linestyle="--", linewidth=1)
+    ax.set_ylim(0, max(vals + ([tv] if tv is not None else [])) * 1.3)
+    target = target_label(r._asdict())
+    title = _shorten(f"{_marker(r.marker)}{_text(r.indicator)}", 22)
+    ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(
+            lambda v, _p, u=r.unit: format_value(v, u, False, short=True)
+        )
+    )
+    if _met(r.prev_derived):
+        ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
 
 
 def chart_prev_current(metrics: pd.DataFrame, period_label: str):
@@ -192,49 +222,11 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     df = metrics[metrics["value"].notna() & metrics["prev_value"].notna()]
     if df.empty:
         return None
-    n = len(df)
-    cols = 2
+    n, cols = len(df), 2
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.6 * rows), squeeze=False)
     for ax, r in zip(axes.flat, df.itertuples(), strict=False):
-        vals = [float(r.prev_value), float(r.value)]
-        better = r.trend == "improved"
-        colors = ["#9aa5b1", "#1f5fa8" if better else "#e07b00"]
-        hatches = ["..", "" if better else "///"]
-        bars = ax.bar(
-            ["前年度末", period_label], vals, color=colors, edgecolor="#333333", linewidth=0.6
-        )
-        for bar, h in zip(bars, hatches, strict=True):
-            bar.set_hatch(h)
-        for bar, v, approx in zip(bars, vals, [r.prev_approx, r.approx], strict=True):
-            ax.text(
-                bar.get_x() + bar.get_width() / 2,
-                v,
-                format_value(v, r.unit, bool(approx)),
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85),
-            )
-        tv = r.target_value if not pd.isna(r.target_value) else None
-        if tv is None and r.target_kind == "range":
-            tv = r.target_high
-        if tv is not None and not pd.isna(tv):
-            ax.axhline(float(tv), color="black", linestyle="--", linewidth=1)
-        top = max(vals + ([float(tv)] if tv is not None and not pd.isna(tv) else []))
-        ax.set_ylim(0, top * 1.3)
-        title = f"{_marker(r.marker)}{r.indicator}"
-        title = title if len(title) <= 22 else title[:21] + "…"
-        target = target_label(r._asdict())
-        ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
-        ax.tick_params(axis="y", labelsize=8)
-        ax.yaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(
-                lambda v, _p, u=r.unit: format_value(v, u, False, short=True)
-            )
-        )
-        if r.prev_derived:
-            ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
+        _prev_current_panel(ax, r, period_label)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle("前年度末と今期の比較（成果指標）", fontsize=12)

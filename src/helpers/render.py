@@ -3,7 +3,7 @@
 nbconvert's default templates load require.js and MathJax from a CDN; this
 module uses nbconvert's exporter with its ``basic`` template (the body only,
 code cells excluded), sanitises that body with nh3 (an allow-list: no script,
-no event handlers, images only as inline ``data:image/png``, links only within
+no event handlers, images only as inline ``data:`` PNG or SVG, links only within
 the page), adds a table of contents from its headings, and wraps it in the
 workbook's own page template, which loads nothing from anywhere.
 """
@@ -73,19 +73,43 @@ REPORT_TAG = "report"  # cells whose output goes into the report; others are lef
 
 _exporter: HTMLExporter | None = None
 
+#: invisible characters that change the direction of the text around them (Unicode's
+#: bidi controls): a name from the data holding U+202E would print the report's own
+#: text after it backwards ("Trojan Source", CVE-2021-42574); Japanese text needs none
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi_controls(text: str) -> str:
+    r"""``text`` without Unicode's bidi control characters.
+
+    >>> strip_bidi_controls("abc\u202efdp.exe")
+    'abcfdp.exe'
+    """
+    return text.translate(_NO_BIDI)
+
+
+#: images the page may hold: inline only (data: URIs), PNG or SVG. An SVG shown by <img>
+#: runs no script and loads nothing (browsers' image mode), so it is as safe as a PNG.
+IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
+_MEDIA_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "img" and attr == "src":
-        return value if value.startswith("data:image/png;base64,") else None
+        return value if value.startswith(IMAGE_PREFIXES) else None
     if tag == "a" and attr == "href":
         return value if value.startswith("#") else None
     return value
 
 
 def sanitize(html: str) -> str:
-    """Keep only the allow-listed tags and attributes; drop scripts with their content."""
+    """Keep only the allow-listed tags and attributes; drop scripts with their content.
+
+    Bidi control characters are removed from the whole page as well.
+    """
     return nh3.clean(
-        html,
+        strip_bidi_controls(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"data"},
@@ -95,11 +119,15 @@ def sanitize(html: str) -> str:
     )
 
 
-def figure_html(png_path: str | Path, caption: str) -> Markup:
-    """A figure with the PNG inlined as a data URI (no file beside the report needed)."""
-    data = base64.b64encode(Path(png_path).read_bytes()).decode("ascii")
+def figure_html(image_path: str | Path, caption: str) -> Markup:
+    """A figure with the PNG or SVG inlined as a data URI (no file beside the report needed)."""
+    path = Path(image_path)
+    media = _MEDIA_TYPES.get(path.suffix.lower())
+    if media is None:
+        raise ValueError(f"{path}: a figure must be .png or .svg")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
     return Markup(
-        f'<figure><img src="data:image/png;base64,{data}" alt="{escape(caption)}">'
+        f'<figure><img src="data:{media};base64,{data}" alt="{escape(caption)}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
 
@@ -181,8 +209,9 @@ def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> st
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"])
     )
+    toc = Markup(sanitize(build_toc(body)))
     page = env.get_template("report.html.j2").render(
-        title=title, toc=build_toc(body), body=Markup(body), footer=footer, version=__version__
+        title=title, toc=toc, body=Markup(body), footer=footer, version=__version__
     )
     return page
 

@@ -2,7 +2,8 @@
 
 Every string that comes from data is escaped here (markupsafe), so item names
 or KPI texts holding ``<script>`` appear as text. The exporter sanitises the
-whole page once more (see :mod:`helpers.render`).
+whole page once more (see :mod:`helpers.render`). Status labels, their display
+form and the text shown for a missing value come from :mod:`helpers.vocab`.
 """
 
 from __future__ import annotations
@@ -20,17 +21,83 @@ from .narrative import (
     target_label,
     tidy,
 )
+from .render import strip_bidi_controls
+from .vocab import MISSING_TEXT, STANDARD, STATUS_CODES, Vocabulary, status_display
 
-STATUS_JA = {"S": "予定以上に進捗", "A": "予定どおりに進捗", "B": "予定よりも遅れている"}
+#: a KPI's judgement in the KPI table (met is True / False / NA)
+JUDGEMENT = {True: "達成", False: "未達成", None: "判定不能"}
+#: what the comparison tables show for an item's status that the source does not give
+UNKNOWN_STATUS = "状況不明"
+
+#: the method section's definitions after the statuses (term, definition)
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("増減（change_abs）", "今期の値 − 前年度末の値（指標の単位）。"),
+    ("増減率（change_pct）", "増減 ÷ 前年度末の値 × 100。割合（%）の指標には用いません。"),
+    (
+        "ポイント（change_pt）",
+        "割合（%）の指標の増減は、差をポイントで表します（例: 94.8% → 92.6% は −2.2ポイントであり、−2.3%ではありません）。",
+    ),
+    (
+        "前年度末の値の算出",
+        "報告書が前年度末の値でなく増減（例:「前年度から159万円の減」）を記載している場合、前年度末の値 = 今期の値 − 増減 とし、表では＊を付けます。",
+    ),
+    (
+        "望ましい方向",
+        "原則は値が大きいほど良いものとし、経常収支比率のように小さいほど良い指標（指標名、KPIシートの direction 欄、または「以下」「未満」の目標から判断）は逆に扱います。傾向（改善・悪化・横ばい）はこの向きで判定します。",
+    ),
+    (
+        "達成率（achievement_pct）",
+        "大きいほど良い指標: 今期の値 ÷ 目標値 × 100。小さいほど良い指標: 目標値 ÷ 今期の値 × 100。範囲の目標（80%台）や数値のない目標では算出しません。",
+    ),
+    (
+        "目標の種類と達成（met）",
+        "以上: 値 ≥ 目標。超: 値 > 目標。以下: 値 ≤ 目標。未満: 値 < 目標。目標値（到達）: 値 ≥ 目標（小さいほど良い指標では ≤）。範囲（80%台 = 80.0以上90.0未満）: 範囲内なら達成。数値なしの達成（「目標を達成した」）: 達成。実施の有無（協定締結など）: 実施したなら達成。",
+    ),
+    (
+        "差（gap）",
+        "目標までの不足分（指標の単位、割合はポイント）。大きいほど良い指標: 目標 − 値、小さいほど良い指標: 値 − 目標。正なら不足、負なら目標超過。範囲の目標では、範囲内なら0、範囲外なら近い方の境界までの距離。",
+    ),
+    (
+        "欠損",
+        "「未算出」「未集計」「－」などは欠損（値なし）とし、0とはしません。欠損の指標は達成・未達成のどちらにも数えません。",
+    ),
+    ("概数", "報告書が「約」を付けた値は概数として扱い、文中でも「約」を付けます。"),
+    (
+        "構成比",
+        "各状況の項目数 ÷ 全項目数 × 100（小数第1位で四捨五入）。期間の比較ではポイント差で示します。",
+    ),
+    ("端数処理", "表示は小数第1位で四捨五入（0.05は切り上げ）。計算は丸めずに行います。"),
+    (
+        "検算",
+        "分野ごとの S+A+B と項目数、列の合計と計の行、本文の件数と表、一覧の掲載数と表の件数、本文の合計額と内訳、記載された割合と「N件中M件」、記載された増減と前年度末・今期の値、「達成した」「届かなかった」などの記述と数値による判定を照合します。不一致があっても処理は止めず、表で示します。",
+    ),
+)
+
+
+def esc(text) -> Markup:
+    r"""A text from the data as HTML: escaped, its invisible direction controls removed.
+
+    >>> esc('<script>"x" & \u202eabc')
+    Markup('&lt;script&gt;&#34;x&#34; &amp; abc')
+    """
+    if isinstance(text, Markup):
+        return text
+    return escape(strip_bidi_controls(str(text)))
 
 
 def heading(level: int, text: str, anchor: str) -> Markup:
-    return Markup(f'<h{level} id="{escape(anchor)}">{escape(text)}</h{level}>')
+    return Markup(f'<h{level} id="{esc(anchor)}">{esc(text)}</h{level}>')
 
 
 def para(text: str, cls: str | None = None) -> Markup:
-    c = f' class="{escape(cls)}"' if cls else ""
-    return Markup(f"<p{c}>{escape(text)}</p>")
+    c = f' class="{esc(cls)}"' if cls else ""
+    return Markup(f"<p{c}>{esc(text)}</p>")
+
+
+def _cell(value, numeric: bool) -> str:
+    text = "" if is_na(value) else str(value)
+    klass = ' class="num"' if numeric else ""
+    return f"<td{klass}>{esc(text)}</td>"
 
 
 def table(
@@ -45,24 +112,38 @@ def table(
     num_cols = num_cols or set()
     out = ['<table class="data">']
     if caption:
-        out.append(f"<caption>{escape(caption)}</caption>")
+        out.append(f"<caption>{esc(caption)}</caption>")
     out.append(
-        "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers) + "</tr></thead><tbody>"
+        "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr></thead><tbody>"
     )
     for i, row in enumerate(rows):
-        cls = f' class="{escape(row_classes[i])}"' if row_classes and row_classes[i] else ""
-        cells = []
-        for j, v in enumerate(row):
-            text = "" if is_na(v) else str(v)
-            klass = ' class="num"' if j in num_cols else ""
-            cells.append(f"<td{klass}>{escape(text)}</td>")
-        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+        cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+        cells = "".join(_cell(v, j in num_cols) for j, v in enumerate(row))
+        out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table>")
     return Markup("".join(out))
 
 
+def _join(parts) -> Markup:
+    return Markup("").join(parts)
+
+
 def _share(n: int, total: int) -> str:
-    return "—" if not total else format_decimal(n / total * 100, 1, trim=False) + "%"
+    return MISSING_TEXT if not total else format_decimal(n / total * 100, 1, trim=False) + "%"
+
+
+def _int(v) -> str:
+    return MISSING_TEXT if is_na(v) else str(int(v))
+
+
+def _signed(d: float, text: str, zero_when: bool) -> str:
+    """``+3``, ``−3`` or ``±0``: the sign of ``d`` in front of ``text`` (its size)."""
+    sign = "±" if zero_when else ("+" if d > 0 else "−")
+    return f"{sign}{text}"
+
+
+def _status_name(code, vocab: Vocabulary = STANDARD) -> str:
+    return status_display(code, vocab) if code in STATUS_CODES else UNKNOWN_STATUS
 
 
 # ------------------------------------------------------------------- sections
@@ -70,106 +151,179 @@ def _share(n: int, total: int) -> str:
 
 def title_block(meta: dict, plan_name: str) -> Markup:
     return Markup(
-        f'<h1 id="top">{escape(plan_name)}の進捗状況（{escape(meta["label"])}）</h1>'
-        f'<p class="lead">{escape(meta["label"])}時点の各プログラム（取組項目）の進捗状況と成果指標を、'
+        f'<h1 id="top">{esc(plan_name)}の進捗状況（{esc(meta["label"])}）</h1>'
+        f'<p class="lead">{esc(meta["label"])}時点の各プログラム（取組項目）の進捗状況と成果指標を、'
         "公表資料から機械的に集計・検算したものです。数値はすべてデータからプログラムで算出しています。</p>"
     )
 
 
+def status_totals(areas: pd.DataFrame) -> dict[str, int]:
+    """Items in all areas, and per status: ``{"items": 43, "S": 3, "A": 30, "B": 10}``."""
+    return {k: int(areas[k].sum()) for k in ("items", *STATUS_CODES)}
+
+
+def _status_sentence(label: str, totals: dict[str, int], relisted: str, vocab: Vocabulary) -> str:
+    total = totals["items"]
+    per_status = "、".join(
+        f"{status_display(c, vocab)}が{totals[c]}項目（{_share(totals[c], total)}）"
+        for c in STATUS_CODES
+    )
+    return f"{label}の進捗状況は、全{total}項目{relisted}のうち、{per_status}です。"
+
+
+def _status_delta(code: str, now: dict[str, int], prev) -> str:
+    """One status against the previous period: count change and share change in points."""
+    before, after = int(prev[code]), now[code]
+    d = after - before
+    pts = (after / now["items"] * 100 if now["items"] else 0) - (
+        before / int(prev["items"]) * 100 if int(prev["items"]) else 0
+    )
+    count = _signed(d, f"{abs(d)}項目", d == 0)
+    share = _signed(pts, format_decimal(abs(pts), 1, trim=False), round(pts, 1) == 0)
+    return f"{code}は{before}項目から{after}項目（{count}、構成比{share}ポイント）"
+
+
+def _change_sentence(counts: pd.DataFrame, totals: dict[str, int]) -> str:
+    prev = counts.iloc[-2]
+    deltas = "、".join(_status_delta(c, totals, prev) for c in STATUS_CODES)
+    return f"前回（{prev['label']}）と比べると、{deltas}となりました。"
+
+
+def _met_sentence(metrics: pd.DataFrame, vocab: Vocabulary) -> str:
+    m = summarise_met(metrics)
+    return (
+        f"{vocab.label('S')}（S）または{vocab.label('B')}（B）の取組の成果指標{m['kpis']}件のうち、"
+        f"目標を達成したものが{m['met']}件、未達成が{m['not_met']}件、"
+        f"値や目標の記載がなく判定できないものが{m['undetermined']}件です。"
+    )
+
+
 def summary_section(
-    areas: pd.DataFrame, metrics: pd.DataFrame, counts: pd.DataFrame, meta: dict
+    areas: pd.DataFrame,
+    metrics: pd.DataFrame,
+    counts: pd.DataFrame,
+    meta: dict,
+    *,
+    vocab: Vocabulary = STANDARD,
 ) -> Markup:
-    total = int(areas["items"].sum())
-    s, a, b = (int(areas[k].sum()) for k in ("S", "A", "B"))
-    lines = [heading(2, "概要", "summary")]
+    totals = status_totals(areas)
     summ = meta.get("summary") or {}
     relisted = f"（再掲{summ['relisted']}項目を含む）" if summ.get("relisted") else ""
-    lines.append(
-        para(
-            f"{meta['label']}の進捗状況は、全{total}項目{relisted}のうち、"
-            f"予定以上に進捗（S）が{s}項目（{_share(s, total)}）、予定どおりに進捗（A）が{a}項目（{_share(a, total)}）、"
-            f"予定よりも遅れている（B）が{b}項目（{_share(b, total)}）です。"
-        )
-    )
+    out = [
+        heading(2, "概要", "summary"),
+        para(_status_sentence(meta["label"], totals, relisted, vocab)),
+    ]
     if len(counts) > 1:
-        prev = counts.iloc[-2]
-        ptotal = int(prev["items"])
-
-        def delta(k: str) -> str:
-            now = {"S": s, "A": a, "B": b}[k]
-            d = now - int(prev[k])
-            pts = (now / total * 100 if total else 0) - (
-                int(prev[k]) / ptotal * 100 if ptotal else 0
-            )
-            sign = "+" if d > 0 else ("±" if d == 0 else "−")
-            psign = "+" if pts > 0 else ("±" if round(pts, 1) == 0 else "−")
-            return (
-                f"{k}は{int(prev[k])}項目から{now}項目（{sign}{abs(d)}項目、構成比"
-                f"{psign}{format_decimal(abs(pts), 1, trim=False)}ポイント）"
-            )
-
-        lines.append(
-            para(
-                f"前回（{prev['label']}）と比べると、"
-                + "、".join(delta(k) for k in "SAB")
-                + "となりました。"
-            )
-        )
+        out.append(para(_change_sentence(counts, totals)))
     if len(metrics):
-        m = summarise_met(metrics)
-        lines.append(
-            para(
-                f"予定以上または遅れている取組の成果指標{m['kpis']}件のうち、目標を達成したものが{m['met']}件、"
-                f"未達成が{m['not_met']}件、値や目標の記載がなく判定できないものが{m['undetermined']}件です。"
-            )
-        )
+        out.append(para(_met_sentence(metrics, vocab)))
     elif not meta.get("has_indicators"):
-        lines.append(
+        out.append(
             para(
                 "この期間のデータには取組ごとの一覧と成果指標がないため、分野別の集計のみを示します。",
                 "note",
             )
         )
-    return Markup("".join(lines))
+    return _join(out)
 
 
-def areas_section(areas: pd.DataFrame, figure_html: Markup | str = "") -> Markup:
-    rows = []
-    for r in areas.itertuples():
-        rows.append(
-            [
-                r.area_no,
-                r.area_name,
-                f"No.{r.item_from}～{r.item_to}",
-                r.items,
-                r.S,
-                r.A,
-                r.B,
-                _share(int(r.B), int(r.items)),
-            ]
-        )
-    total = [
-        "計",
-        "",
-        "",
-        int(areas["items"].sum()),
-        int(areas["S"].sum()),
-        int(areas["A"].sum()),
-        int(areas["B"].sum()),
-        _share(int(areas["B"].sum()), int(areas["items"].sum())),
+def _status_legend(vocab: Vocabulary) -> str:
+    return "、".join(f"{c}: {vocab.label(c)}" for c in STATUS_CODES)
+
+
+def areas_section(
+    areas: pd.DataFrame, figure_html: Markup | str = "", *, vocab: Vocabulary = STANDARD
+) -> Markup:
+    rows = [
+        [
+            r.area_no,
+            r.area_name,
+            f"No.{r.item_from}～{r.item_to}",
+            r.items,
+            *(getattr(r, c) for c in STATUS_CODES),
+            _share(int(r.B), int(r.items)),
+        ]
+        for r in areas.itertuples()
     ]
-    rows.append(total)
-    return Markup(
-        heading(2, "分野別の進捗状況", "areas")
-        + table(
-            ["No.", "分野", "項目番号", "項目数", "S", "A", "B", "Bの割合"],
-            rows,
-            num_cols={3, 4, 5, 6, 7},
-            caption="表1 分野別の進捗状況（S: 予定以上に進捗、A: 予定どおりに進捗、B: 予定よりも遅れている）",
-            row_classes=[""] * (len(rows) - 1) + ["total"],
-        )
-        + Markup(figure_html)
+    t = status_totals(areas)
+    rows.append(
+        ["計", "", "", t["items"], *(t[c] for c in STATUS_CODES), _share(t["B"], t["items"])]
     )
+    return _join(
+        [
+            heading(2, "分野別の進捗状況", "areas"),
+            table(
+                ["No.", "分野", "項目番号", "項目数", *STATUS_CODES, "Bの割合"],
+                rows,
+                num_cols={3, 4, 5, 6, 7},
+                caption=f"表1 分野別の進捗状況（{_status_legend(vocab)}）",
+                row_classes=[""] * (len(rows) - 1) + ["total"],
+            ),
+            Markup(figure_html),
+        ]
+    )
+
+
+# ------------------------------------------------------------- comparison
+
+
+def _counts_table(counts: pd.DataFrame) -> Markup:
+    rows = []
+    for r in counts.itertuples():
+        row = [r.label, r.items]
+        for c in STATUS_CODES:
+            row += [getattr(r, c), _share(getattr(r, c), r.items)]
+        rows.append(row)
+    headers = ["時点", "項目数"] + [h for c in STATUS_CODES for h in (c, f"{c}の割合")]
+    return table(headers, rows, num_cols=set(range(1, 8)), caption="表2 進捗状況の推移")
+
+
+def _count_change(v) -> str:
+    if is_na(v):
+        return MISSING_TEXT
+    v = int(v)
+    return _signed(v, str(abs(v)), v == 0)
+
+
+def _area_changes_table(area_cmp: pd.DataFrame) -> Markup:
+    def cell(r, c: str) -> str:
+        prev, now, change = (getattr(r, f"{c}_prev"), getattr(r, c), getattr(r, f"{c}_change"))
+        return f"{_int(prev)} → {_int(now)}（{_count_change(change)}）"
+
+    rows = [
+        [r.area_no, r.area_name, *(cell(r, c) for c in STATUS_CODES)] for r in area_cmp.itertuples()
+    ]
+    headers = ["No.", "分野", *(f"{c}（前回→今回）" for c in STATUS_CODES)]
+    return table(headers, rows, caption="表3 分野別の増減")
+
+
+def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
+    changed = item_cmp[item_cmp["changed"]]
+    out = [
+        para(
+            f"両時点で状況が分かる{len(item_cmp)}項目（一覧への掲載、または分野の件数から確定するもの）のうち、"
+            f"{len(changed)}項目の状況が変わりました。"
+        )
+    ]
+    if len(changed):
+        rows = [
+            [
+                r.item_no,
+                tidy(r.item_name) or "（名称の記載なし）",
+                r.status_prev,
+                r.status,
+                "一覧" if r.status_basis == "listed" else "件数から確定",
+            ]
+            for r in changed.itertuples()
+        ]
+        out.append(
+            table(
+                ["No.", "取組", "前回", "今回", "今回の根拠"],
+                rows,
+                caption="表4 状況が変わった取組",
+            )
+        )
+    return out
 
 
 def comparison_section(
@@ -182,171 +336,134 @@ def comparison_section(
     out = [heading(2, "前回との比較", "comparison")]
     if len(counts) < 2:
         out.append(para("比較できる過去の期間のデータがありません。", "note"))
-        for n in notes:
-            out.append(para(n, "note"))
-        return Markup("".join(out))
-    rows = [
-        [
-            r.label,
-            r.items,
-            r.S,
-            _share(r.S, r.items),
-            r.A,
-            _share(r.A, r.items),
-            r.B,
-            _share(r.B, r.items),
-        ]
-        for r in counts.itertuples()
-    ]
-    out.append(
-        table(
-            ["時点", "項目数", "S", "Sの割合", "A", "Aの割合", "B", "Bの割合"],
-            rows,
-            num_cols=set(range(1, 8)),
-            caption="表2 進捗状況の推移",
-        )
-    )
+        out += [para(n, "note") for n in notes]
+        return _join(out)
+    out.append(_counts_table(counts))
     if area_cmp is not None and len(area_cmp):
-
-        def ch(v) -> str:
-            if is_na(v):
-                return "—"
-            v = int(v)
-            return f"+{v}" if v > 0 else (f"−{abs(v)}" if v < 0 else "±0")
-
-        rows = []
-        for r in area_cmp.itertuples():
-            rows.append(
-                [
-                    r.area_no,
-                    r.area_name,
-                    f"{_int(r.S_prev)} → {_int(r.S)}（{ch(r.S_change)}）",
-                    f"{_int(r.A_prev)} → {_int(r.A)}（{ch(r.A_change)}）",
-                    f"{_int(r.B_prev)} → {_int(r.B)}（{ch(r.B_change)}）",
-                ]
-            )
-        out.append(
-            table(
-                ["No.", "分野", "S（前回→今回）", "A（前回→今回）", "B（前回→今回）"],
-                rows,
-                caption="表3 分野別の増減",
-            )
-        )
+        out.append(_area_changes_table(area_cmp))
     if item_cmp is not None and len(item_cmp):
-        changed = item_cmp[item_cmp["changed"]]
-        out.append(
-            para(
-                f"両時点で状況が分かる{len(item_cmp)}項目（一覧への掲載、または分野の件数から確定するもの）のうち、"
-                f"{len(changed)}項目の状況が変わりました。"
-            )
-        )
-        if len(changed):
-            rows = [
-                [
-                    r.item_no,
-                    tidy(r.item_name) or "（名称の記載なし）",
-                    r.status_prev,
-                    r.status,
-                    "一覧" if r.status_basis == "listed" else "件数から確定",
-                ]
-                for r in changed.itertuples()
-            ]
-            out.append(
-                table(
-                    ["No.", "取組", "前回", "今回", "今回の根拠"],
-                    rows,
-                    caption="表4 状況が変わった取組",
-                )
-            )
-    for n in notes:
-        out.append(para(n, "note"))
+        out += _item_changes(item_cmp)
+    out += [para(n, "note") for n in notes]
     out.append(Markup(figure_html))
-    return Markup("".join(out))
+    return _join(out)
 
 
-def _int(v) -> str:
-    return "—" if is_na(v) else str(int(v))
+# ------------------------------------------------------------------- KPIs
 
 
-def kpi_section(
-    items: pd.DataFrame, metrics: pd.DataFrame, period_label: str, figures_html: Markup | str = ""
-) -> Markup:
-    out = [heading(2, "成果指標の状況", "kpis")]
-    if not len(metrics):
-        out.append(para("この期間には成果指標のデータがありません。", "note"))
-        return Markup("".join(out))
-    out.append(
-        para(
-            "予定以上に進捗している取組と予定よりも遅れている取組について、報告書に記載された成果指標を取組ごとに示します。"
-        )
+def _kpi_item_block(item: pd.Series, group: pd.DataFrame, period_label: str, vocab) -> Markup:
+    """The heading of one item and its KPIs in words."""
+    relisted = f"（No.{item['relisted_as']}に再掲）" if not is_na(item["relisted_as"]) else ""
+    title = f"No.{item['item_no']} {tidy(item['item_name'])}{relisted}：{_status_name(item['status'], vocab)}"
+    sentences = "".join(
+        f"<li>{esc(kpi_sentence(r, period_label))}</li>" for r in group.to_dict("records")
     )
-    for item_no, group in metrics.groupby("item_no", sort=False):
-        item = items[items["item_no"] == item_no].iloc[0]
-        status = item["status"]
-        relisted = f"（No.{item['relisted_as']}に再掲）" if not is_na(item["relisted_as"]) else ""
-        out.append(
-            heading(
-                3,
-                f"No.{item_no} {tidy(item['item_name'])}{relisted}：{STATUS_JA.get(status, '状況不明')}",
-                f"kpi-{item_no}",
-            )
-        )
-        out.append(Markup('<ul class="kpi">'))
-        for r in group.to_dict("records"):
-            out.append(Markup(f"<li>{escape(kpi_sentence(r, period_label))}</li>"))
-        out.append(Markup("</ul>"))
-    rows = []
-    for r in metrics.to_dict("records"):
-        rows.append(
-            [
-                r["kpi_id"],
-                (r["marker"] or "") + tidy(r["indicator"])
-                if not is_na(r["marker"])
-                else tidy(r["indicator"]),
-                format_value(r["value"], r["unit"], bool(r["approx"]))
-                if not is_na(r["value"])
-                else (tidy(r["value_text"]) or "—"),
-                format_value(r["prev_value"], r["unit"], bool(r["prev_approx"]))
-                + ("＊" if r["prev_derived"] else "")
-                if not is_na(r["prev_value"])
-                else "—",
-                _fmt_change(r),
-                target_label(r) or "—",
-                format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%"
-                if not is_na(r["achievement_pct"])
-                else "—",
-                "達成" if r["met"] is True else ("未達成" if r["met"] is False else "判定不能"),
-                TREND_JA.get(r["trend"], "—") if not is_na(r["trend"]) else "—",
-            ]
-        )
-    out.append(
-        table(
-            ["ID", "成果指標", "今期", "前年度末", "増減", "目標", "達成率", "判定", "傾向"],
-            rows,
-            num_cols={2, 3, 4, 6},
-            caption="表5 成果指標の一覧（＊は報告書の記載する増減から算出した前年度末の値）",
-            row_classes=["ng" if r is False else "" for r in metrics["met"].tolist()],
-        )
-    )
-    out.append(Markup(figures_html))
-    return Markup("".join(out))
+    return heading(3, title, f"kpi-{item['item_no']}") + Markup(f'<ul class="kpi">{sentences}</ul>')
+
+
+def _indicator_name(r: dict) -> str:
+    marker = r["marker"] if isinstance(r["marker"], str) else ""
+    return marker + tidy(r["indicator"])
+
+
+def _value_text(r: dict) -> str:
+    if not is_na(r["value"]):
+        return format_value(r["value"], r["unit"], bool(r["approx"]))
+    return tidy(r["value_text"]) or MISSING_TEXT
+
+
+def _prev_text(r: dict) -> str:
+    if is_na(r["prev_value"]):
+        return MISSING_TEXT
+    derived = "＊" if r["prev_derived"] else ""
+    return format_value(r["prev_value"], r["unit"], bool(r["prev_approx"])) + derived
+
+
+def _achievement_text(r: dict) -> str:
+    if is_na(r["achievement_pct"]):
+        return MISSING_TEXT
+    return format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%"
 
 
 def _fmt_change(r: dict) -> str:
     if is_na(r.get("change_abs")):
-        return "—"
+        return MISSING_TEXT
     c = float(r["change_abs"])
-    sign = "+" if c > 0 else ("±" if c == 0 else "−")
     approx = bool(r.get("approx")) or bool(r.get("prev_approx"))
     if r.get("unit") == "%":
-        return f"{sign}{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
-    text = f"{sign}{format_value(abs(c), r.get('unit'), approx)}"
+        size = f"{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
+        return _signed(c, size, c == 0)
+    text = _signed(c, format_value(abs(c), r.get("unit"), approx), c == 0)
     if not is_na(r.get("change_pct")):
-        text += f"（{sign}{format_decimal(abs(float(r['change_pct'])), 1, trim=False)}%）"
+        pct = format_decimal(abs(float(r["change_pct"])), 1, trim=False)
+        text += f"（{_signed(c, pct, c == 0)}%）"
     return text
 
 
-def narratives_section(items: pd.DataFrame) -> Markup:
+def _kpi_row(r: dict) -> list[str]:
+    met = None if is_na(r["met"]) else bool(r["met"])
+    return [
+        r["kpi_id"],
+        _indicator_name(r),
+        _value_text(r),
+        _prev_text(r),
+        _fmt_change(r),
+        target_label(r) or MISSING_TEXT,
+        _achievement_text(r),
+        JUDGEMENT[met],
+        MISSING_TEXT if is_na(r["trend"]) else TREND_JA.get(r["trend"], MISSING_TEXT),
+    ]
+
+
+def _kpi_table(metrics: pd.DataFrame) -> Markup:
+    return table(
+        ["ID", "成果指標", "今期", "前年度末", "増減", "目標", "達成率", "判定", "傾向"],
+        [_kpi_row(r) for r in metrics.to_dict("records")],
+        num_cols={2, 3, 4, 6},
+        caption="表5 成果指標の一覧（＊は報告書の記載する増減から算出した前年度末の値）",
+        row_classes=["ng" if r is False else "" for r in metrics["met"].tolist()],
+    )
+
+
+def kpi_section(
+    items: pd.DataFrame,
+    metrics: pd.DataFrame,
+    period_label: str,
+    figures_html: Markup | str = "",
+    *,
+    vocab: Vocabulary = STANDARD,
+) -> Markup:
+    out = [heading(2, "成果指標の状況", "kpis")]
+    if not len(metrics):
+        out.append(para("この期間には成果指標のデータがありません。", "note"))
+        return _join(out)
+    out.append(
+        para(
+            f"{status_display('S', vocab)}の取組と{status_display('B', vocab)}の取組について、"
+            "報告書に記載された成果指標を取組ごとに示します。"
+        )
+    )
+    by_no = items.drop_duplicates("item_no").set_index("item_no", drop=False)
+    for item_no, group in metrics.groupby("item_no", sort=False):
+        out.append(_kpi_item_block(by_no.loc[item_no], group, period_label, vocab))
+    out.append(_kpi_table(metrics))
+    out.append(Markup(figures_html))
+    return _join(out)
+
+
+# ------------------------------------------------------------- narratives
+
+
+def _quote_block(label: str, text) -> Markup:
+    if is_na(text) or not str(text).strip():
+        return Markup(f'<p class="label">{esc(label)}</p><p class="note">（記載なし）</p>')
+    paras = "".join(f"<p>{esc(line)}</p>" for line in str(text).split("\n") if line.strip())
+    return Markup(
+        f'<p class="label">{esc(label)}（報告書から引用）</p><blockquote>{paras}</blockquote>'
+    )
+
+
+def _delayed_blocks(items: pd.DataFrame) -> list[Markup]:
     out = [heading(2, "遅れている取組の要因と今後の対応", "delayed")]
     delayed = items[(items["status"] == "B") & items["item_name"].notna()]
     if not len(delayed):
@@ -356,33 +473,32 @@ def narratives_section(items: pd.DataFrame) -> Markup:
         out.append(_quote_block("進捗状況", r.progress))
         out.append(_quote_block("要因", r.causes))
         out.append(_quote_block("今後の対応", r.next_steps))
+    return out
+
+
+def _ahead_blocks(items: pd.DataFrame) -> list[Markup]:
+    out = [heading(2, "予定以上に進捗している取組", "ahead")]
     ahead = items[(items["status"] == "S") & items["item_name"].notna() & items["progress"].notna()]
-    out.append(heading(2, "予定以上に進捗している取組", "ahead"))
     if not len(ahead):
         out.append(
             para("この期間のデータには、予定以上に進捗している取組の一覧がありません。", "note")
         )
-    seen = set()
-    for r in ahead.itertuples():
-        if r.item_name in seen:
-            continue
-        seen.add(r.item_name)
-        nos = f"No.{r.item_no}" + (
-            f"（No.{r.relisted_as}に再掲）" if not is_na(r.relisted_as) else ""
+    # an item listed twice (再掲) is shown once, under its first number
+    for r in ahead.drop_duplicates("item_name").itertuples():
+        relisted = f"（No.{r.relisted_as}に再掲）" if not is_na(r.relisted_as) else ""
+        out.append(
+            heading(3, f"No.{r.item_no}{relisted} {tidy(r.item_name)}", f"ahead-{r.item_no}")
         )
-        out.append(heading(3, f"{nos} {tidy(r.item_name)}", f"ahead-{r.item_no}"))
         out.append(_quote_block("進捗状況", r.progress))
         out.append(_quote_block("今後の取組", r.next_steps))
-    return Markup("".join(out))
+    return out
 
 
-def _quote_block(label: str, text) -> Markup:
-    if is_na(text) or not str(text).strip():
-        return Markup(f'<p class="label">{escape(label)}</p><p class="note">（記載なし）</p>')
-    paras = "".join(f"<p>{escape(line)}</p>" for line in str(text).split("\n") if line.strip())
-    return Markup(
-        f'<p class="label">{escape(label)}（報告書から引用）</p><blockquote>{paras}</blockquote>'
-    )
+def narratives_section(items: pd.DataFrame) -> Markup:
+    return _join(_delayed_blocks(items) + _ahead_blocks(items))
+
+
+# ------------------------------------------------------------------ audit
 
 
 def audit_section(audit: pd.DataFrame) -> Markup:
@@ -390,8 +506,9 @@ def audit_section(audit: pd.DataFrame) -> Markup:
     n_ng = int((~audit["ok"].astype(bool)).sum()) if len(audit) else 0
     if n_ng:
         out.append(
-            Markup(
-                f'<p class="alert">⚠ 検算{len(audit)}件のうち{n_ng}件で報告書の数値が一致しません（表中「不一致」）。</p>'
+            para(
+                f"⚠ 検算{len(audit)}件のうち{n_ng}件で報告書の数値が一致しません（表中「不一致」）。",
+                "alert",
             )
         )
     else:
@@ -407,74 +524,41 @@ def audit_section(audit: pd.DataFrame) -> Markup:
             row_classes=["" if r.ok else "ng" for r in audit.itertuples()],
         )
     )
-    return Markup("".join(out))
+    return _join(out)
 
 
-def method_section(meta: dict) -> Markup:
-    defs = [
-        (
-            "状況（S/A/B）",
-            "報告書の「予定以上に進捗（S）」「予定どおりに進捗（A）」「予定よりも遅れている（B）」。一覧に掲載のない取組は、その分野の一覧掲載数（S・B）が表の件数と一致する場合に限り A と確定し、それ以外は不明（欠損）とします。取組の分野は、番号が分野順・表の項目数どおりに振られていることから求めます。",
-        ),
-        ("増減（change_abs）", "今期の値 − 前年度末の値（指標の単位）。"),
-        ("増減率（change_pct）", "増減 ÷ 前年度末の値 × 100。割合（%）の指標には用いません。"),
-        (
-            "ポイント（change_pt）",
-            "割合（%）の指標の増減は、差をポイントで表します（例: 94.8% → 92.6% は −2.2ポイントであり、−2.3%ではありません）。",
-        ),
-        (
-            "前年度末の値の算出",
-            "報告書が前年度末の値でなく増減（例:「前年度から159万円の減」）を記載している場合、前年度末の値 = 今期の値 − 増減 とし、表では＊を付けます。",
-        ),
-        (
-            "望ましい方向",
-            "原則は値が大きいほど良いものとし、経常収支比率のように小さいほど良い指標（指標名、KPIシートの direction 欄、または「以下」「未満」の目標から判断）は逆に扱います。傾向（改善・悪化・横ばい）はこの向きで判定します。",
-        ),
-        (
-            "達成率（achievement_pct）",
-            "大きいほど良い指標: 今期の値 ÷ 目標値 × 100。小さいほど良い指標: 目標値 ÷ 今期の値 × 100。範囲の目標（80%台）や数値のない目標では算出しません。",
-        ),
-        (
-            "目標の種類と達成（met）",
-            "以上: 値 ≥ 目標。超: 値 > 目標。以下: 値 ≤ 目標。未満: 値 < 目標。目標値（到達）: 値 ≥ 目標（小さいほど良い指標では ≤）。範囲（80%台 = 80.0以上90.0未満）: 範囲内なら達成。数値なしの達成（「目標を達成した」）: 達成。実施の有無（協定締結など）: 実施したなら達成。",
-        ),
-        (
-            "差（gap）",
-            "目標までの不足分（指標の単位、割合はポイント）。大きいほど良い指標: 目標 − 値、小さいほど良い指標: 値 − 目標。正なら不足、負なら目標超過。範囲の目標では、範囲内なら0、範囲外なら近い方の境界までの距離。",
-        ),
-        (
-            "欠損",
-            "「未算出」「未集計」「－」などは欠損（値なし）とし、0とはしません。欠損の指標は達成・未達成のどちらにも数えません。",
-        ),
-        ("概数", "報告書が「約」を付けた値は概数として扱い、文中でも「約」を付けます。"),
-        (
-            "構成比",
-            "各状況の項目数 ÷ 全項目数 × 100（小数第1位で四捨五入）。期間の比較ではポイント差で示します。",
-        ),
-        ("端数処理", "表示は小数第1位で四捨五入（0.05は切り上げ）。計算は丸めずに行います。"),
-        (
-            "検算",
-            "分野ごとの S+A+B と項目数、列の合計と計の行、本文の件数と表、一覧の掲載数と表の件数、本文の合計額と内訳、記載された割合と「N件中M件」、記載された増減と前年度末・今期の値、「達成した」「届かなかった」などの記述と数値による判定を照合します。不一致があっても処理は止めず、表で示します。",
-        ),
-    ]
-    rows = [[k, v] for k, v in defs]
-    return Markup(
-        heading(2, "方法と定義", "method")
-        + table(["項目", "定義"], rows, caption="表7 用語と計算方法")
+# ----------------------------------------------------------------- method
+
+
+def _status_definition(vocab: Vocabulary) -> tuple[str, str]:
+    labels = "".join(f"「{status_display(c, vocab)}」" for c in STATUS_CODES)
+    return (
+        f"状況（{'/'.join(STATUS_CODES)}）",
+        f"報告書の{labels}。一覧に掲載のない取組は、その分野の一覧掲載数（S・B）が表の件数と"
+        "一致する場合に限り A と確定し、それ以外は不明（欠損）とします。取組の分野は、番号が"
+        "分野順・表の項目数どおりに振られていることから求めます。",
     )
 
 
+def method_section(meta: dict, *, vocab: Vocabulary = STANDARD) -> Markup:
+    rows = [list(_status_definition(vocab)), *(list(d) for d in DEFINITIONS)]
+    return heading(2, "方法と定義", "method") + table(
+        ["項目", "定義"], rows, caption="表7 用語と計算方法"
+    )
+
+
+SOURCE_KINDS = {
+    "report": "進捗状況報告書（PDFから抽出したテキスト）",
+    "kpi_sheet": "成果指標シート（報告書の記載を転記）",
+    "area_table": "分野別進捗状況の表（CSV）",
+}
+
+
 def sources_section(meta: dict) -> Markup:
-    kinds = {
-        "report": "進捗状況報告書（PDFから抽出したテキスト）",
-        "kpi_sheet": "成果指標シート（報告書の記載を転記）",
-        "area_table": "分野別進捗状況の表（CSV）",
-    }
     rows = [
-        [kinds.get(k.split(":")[0], k), v["file"], v["sha256"][:16] + "…"]
+        [SOURCE_KINDS.get(k.split(":")[0], k), v["file"], v["sha256"][:16] + "…"]
         for k, v in sorted(meta.get("sources", {}).items())
     ]
-    return Markup(
-        heading(2, "データの出典", "sources")
-        + table(["種類", "ファイル", "SHA-256（先頭）"], rows, caption="表8 入力データ")
+    return heading(2, "データの出典", "sources") + table(
+        ["種類", "ファイル", "SHA-256（先頭）"], rows, caption="表8 入力データ"
     )

