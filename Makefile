@@ -60,7 +60,7 @@ format: $(STAMP) ## ruff format and fix imports
 	$(BIN)/ruff format src tests bench
 
 bench: $(STAMP) ## benchmark a period run and the helpers (results in docs/benchmarks.md)
-	$(BIN)/python bench/run_bench.py
+	$(BIN)/python -m bench
 
 clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker)
 	@for d in data/processed/*/ data/processed/.*.staging-*/ data/processed/.*.old-*/ outputs/*/ outputs/.*.old-*/ outputs/.*.staging-*/*/; do \
