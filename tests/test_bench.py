@@ -8,45 +8,14 @@ import math
 import sys
 
 import numpy as np
-import pandas as pd
-import pytest
 
-from helpers import metrics, paths
+from helpers import paths
 
 sys.path.insert(0, str(paths.PROJ_ROOT))  # the bench package lives beside src/
 
 from bench import kpi_rows, periods, render, scale  # noqa: E402
 from bench.common import Sample  # noqa: E402
 from bench.results import dumps, load, save  # noqa: E402
-
-needs_rowwise = pytest.mark.skipif(
-    not hasattr(metrics, "compute_metrics_rowwise"), reason="no per-row reference any more"
-)
-
-
-def _assert_identical(df: pd.DataFrame) -> None:
-    """compute_metrics against the per-row reference: every value and dtype, bit for bit."""
-    a, b = metrics.compute_metrics_rowwise(df), metrics.compute_metrics(df)
-    pd.testing.assert_frame_equal(a, b, check_exact=True)
-    for col in a.columns:
-        assert str(a[col].dtype) == str(b[col].dtype), col
-        if str(a[col].dtype) == "Float64":
-            x = a[col].to_numpy(np.float64, na_value=np.nan)
-            y = b[col].to_numpy(np.float64, na_value=np.nan)
-            assert np.array_equal(x.view(np.int64), y.view(np.int64)), col
-
-
-@needs_rowwise
-def test_vectorised_metrics_equal_the_reference_on_real_data():
-    from helpers.clean import clean_period
-
-    real = clean_period("2018-03", paths.PROJ_ROOT / "data", write=False).indicators
-    _assert_identical(real)
-
-
-@needs_rowwise
-def test_vectorised_metrics_equal_the_reference_on_synthetic_data():
-    _assert_identical(scale.synthetic_indicators(10_000, seed=1))
 
 
 def test_cleaning_step_recovers_the_synthetic_values():
