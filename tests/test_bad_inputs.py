@@ -135,7 +135,7 @@ CASES = [
     Case("kpi_duplicate_row.csv", ("repeats line 2",), line=3, field="indicator"),
     Case("kpi_extra_field.csv", ("11 fields where the header has 10",), line=5),
     Case("kpi_unclosed_quote.csv", ("not in the report",), line=2, field="value_text"),
-    Case("kpi_unit_mismatch.csv", ("unit '人'", "unit '件'"), line=2, field="value_text"),
+    Case("kpi_unit_mismatch.csv", ("unit column says '件'", "unit '人'"), line=2, field="unit"),
     Case(
         "kpi_bad_direction.csv", ("'down' is not 'higher' or 'lower'",), line=12, field="direction"
     ),
@@ -147,13 +147,13 @@ CASES = [
     Case("kpi_second_sheet.csv", ("a second KPI sheet",), add=True, blamed="kpi_sheet.csv"),
     Case(
         "kpi_figure_inside_a_longer_figure.csv",
-        ("'718人' is not in the report's text of item 1", "figures whole"),
+        ("'718人' is not in the report's text of item 1", "as whole figures"),
         line=2,
         field="value_text",
     ),
     Case(
         "kpi_percent_inside_a_longer_percent.csv",
-        ("'2.6%' is not in the report's text of item 20", "figures whole"),
+        ("'2.6%' is not in the report's text of item 20", "as whole figures"),
         line=12,
         field="value_text",
     ),

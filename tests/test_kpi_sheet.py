@@ -329,7 +329,7 @@ def test_unit_mismatch_value(tmp_path, report, sheet_text):
         sheet_text, "市民活動支援センター来場者数,人,", "市民活動支援センター来場者数,件,"
     )
     err = fails(tmp_path, report, text)
-    assert err.line == 2 and err.field == "value_text"
+    assert err.line == 2 and err.field == "unit"
     assert "unit '人'" in err.detail and "'件'" in err.detail
 
 
@@ -344,7 +344,7 @@ def test_unit_mismatch_target(tmp_path, report, sheet_text):
 def test_unit_mismatch_value_in_yen_for_percent(tmp_path, report, sheet_text):
     text = replace_once(sheet_text, "財政調整基金残高,円", "財政調整基金残高,%")
     err = fails(tmp_path, report, text)
-    assert err.line == 13 and err.field == "value_text"
+    assert err.line == 13 and err.field == "unit"
 
 
 def test_unit_mismatch_previous(tmp_path, report, sheet_text):
@@ -419,7 +419,7 @@ def test_wording_guard_matches_whole_figures(tmp_path, report, sheet_text, old, 
         return
     err = fails(tmp_path, report, text)
     assert (err.line, err.field) == (line, field)
-    assert "is not in the report's text" in err.detail and "figures whole" in err.detail
+    assert "is not in the report's text" in err.detail and "as whole figures" in err.detail
 
 
 @pytest.mark.parametrize(
@@ -569,3 +569,12 @@ def test_each_item_is_indexed_once(tmp_path, report, sheet_text, monkeypatch):
     got = read_kpi_sheet(write(tmp_path, "\n".join(lines + extra) + "\n"), report)
     assert len(got) == 18 + 50
     assert sorted(built) == sorted(set(built)) == [1, 3, 7, 8, 10, 11, 12, 20, 22, 28, 30]
+
+
+def test_a_mistyped_figure_is_answered_with_the_nearest_figure_of_the_item(
+    tmp_path, report, sheet_text
+):
+    text = replace_once(sheet_text, '"9,718人"', '"9,781人"')
+    err = fails(tmp_path, report, text)
+    assert (err.line, err.field) == (2, "value_text")
+    assert "the report has '9,718" in err.detail

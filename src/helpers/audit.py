@@ -27,7 +27,7 @@ from . import schema
 from .jpnum import NumberError, parse_amount
 from .schema import AUDIT_COLUMNS, is_missing
 from .textnorm import squash
-from .vocab import STATUS_CODES, STATUS_LABELS
+from .vocab import CHANGE_LABELS, MISSING_TEXT, STATUS_CODES, STATUS_LABELS, TREND_LABELS
 
 __all__ = ["AUDIT_COLUMNS", "KPI_CHECKS", "TABLE_CHECKS", "audit_tables", "run_audit"]
 
@@ -388,17 +388,17 @@ def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
             if not any(n and n in clause for n in needles):
                 continue
             if "改善" in clause or "悪化" in clause:
-                said = "improved" if "改善" in clause else "worsened"
-                got = r.trend
+                said = TREND_LABELS["improved" if "改善" in clause else "worsened"]
+                got = TREND_LABELS.get(r.trend, MISSING_TEXT)
             elif any(w in clause for w in _UP + _DOWN):
                 up = next((w for w in _UP if w in clause), None)
                 down = next((w for w in _DOWN if w in clause), None)
                 if up and down:
                     continue
-                said = "increase" if up else "decrease"
-                got = (
+                said = CHANGE_LABELS["increase" if up else "decrease"]
+                got = CHANGE_LABELS[
                     "increase" if r.change_abs > 0 else ("decrease" if r.change_abs < 0 else "none")
-                )
+                ]
             else:
                 continue
             out.append(
@@ -489,4 +489,5 @@ def run_audit(
 ) -> pd.DataFrame:
     """All checks of a period, one row each: check, scope, expected, actual, ok, detail."""
     rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
-    return schema.frame(rows, "audit")
+    # a statement printed twice in an item's text is one check, not two identical rows
+    return schema.frame(rows, "audit").drop_duplicates(ignore_index=True)

@@ -176,6 +176,12 @@ class _Figures:
             start = self.text.find(needle, start + 1)
         return False
 
+    def nearest(self, needle: str) -> str | None:
+        """The figure of the text most like ``needle`` (for a message), or None."""
+        figures = [m.group(0) for m in _FIGURE_RE.finditer(self.text)]
+        close = difflib.get_close_matches(needle, figures, n=1, cutoff=0.6)
+        return close[0] if close else None
+
 
 @dataclass
 class _ItemIndex:
@@ -267,10 +273,12 @@ def _check_wording(rec: dict[str, str], item_no: int, index: _ItemIndex) -> None
         # a missing marker is checked too where it stands for the value (未算出)
         if text and (name == "value_text" or not is_missing(text)):
             if not index.figures.holds(squash(text)):
+                near = index.figures.nearest(squash(text))
+                hint = f" (the report has '{near}')" if near else ""
                 raise _Fault(
                     name,
                     f"'{text}' is not in the report's text of item {item_no} "
-                    f"({item.name}, lines {item.line}-{item.end_line}) with its figures whole; "
+                    f"({item.name}, lines {item.line}-{item.end_line}) as whole figures{hint}; "
                     "copy the wording as printed",
                 )
 
@@ -286,8 +294,16 @@ def _direction(rec: dict[str, str]) -> tuple[str, str]:
 
 
 def _check_unit(name: str, got: str | None, unit: str | None, what: str) -> None:
-    if unit and got and got != unit:
-        raise _Fault(name, f"unit '{got}' of {what} differs from unit '{unit}'")
+    if not (unit and got and got != unit):
+        return
+    if name == "value_text":
+        # the value is checked against the report's wording; the unit column is not
+        raise _Fault(
+            "unit",
+            f"the unit column says '{unit}' but the value as printed is in unit '{got}': "
+            "correct the unit column",
+        )
+    raise _Fault(name, f"unit '{got}' of {what} differs from the unit column's '{unit}'")
 
 
 def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, bool | None]:

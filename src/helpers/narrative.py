@@ -20,8 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .metrics import NUMERIC_KINDS
 from .schema import is_missing
 from .textnorm import tidy_jp
-
-TREND_JA = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
+from .vocab import TREND_LABELS
 
 #: the one missing-value test, under the name report_html imports (helpers.schema.is_missing)
 is_na = is_missing
@@ -142,8 +141,8 @@ def _change_clause(r: dict, unit: str, approx: bool) -> str | None:
             size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
     clause = f"前年度末（{prev_text}）から{size}{verb}しました"
     trend = r.get("trend")
-    if r.get("direction") == "lower" and trend in TREND_JA:
-        clause += f"（低いほど良い指標のため{TREND_JA[trend]}です）"
+    if r.get("direction") == "lower" and trend in TREND_LABELS:
+        clause += f"（低いほど良い指標のため{TREND_LABELS[trend]}です）"
     return clause
 
 

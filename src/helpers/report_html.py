@@ -13,7 +13,6 @@ from markupsafe import Markup, escape
 
 from .metrics import summarise_met
 from .narrative import (
-    TREND_JA,
     format_decimal,
     format_value,
     is_na,
@@ -22,7 +21,7 @@ from .narrative import (
     tidy,
 )
 from .render import strip_bidi_controls
-from .vocab import MISSING_TEXT, STANDARD, STATUS_CODES, Vocabulary, status_display
+from .vocab import MISSING_TEXT, STANDARD, STATUS_CODES, TREND_LABELS, Vocabulary, status_display
 
 #: a KPI's judgement in the KPI table (met is True / False / NA)
 JUDGEMENT = {True: "達成", False: "未達成", None: "判定不能"}
@@ -411,7 +410,7 @@ def _kpi_row(r: dict) -> list[str]:
         target_label(r) or MISSING_TEXT,
         _achievement_text(r),
         JUDGEMENT[met],
-        MISSING_TEXT if is_na(r["trend"]) else TREND_JA.get(r["trend"], MISSING_TEXT),
+        MISSING_TEXT if is_na(r["trend"]) else TREND_LABELS.get(r["trend"], MISSING_TEXT),
     ]
 
 

@@ -93,5 +93,9 @@ MET_STYLE: dict[bool, dict[str, str]] = {
     True: {"color": "#1f5fa8", "hatch": ""},
     False: {"color": "#e07b00", "hatch": "///"},
 }
+#: a KPI's trend in the light of its direction, as shown to readers
+TREND_LABELS: dict[str, str] = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
+#: the sign of a change, as shown to readers (the audit's check of 微減, 伸び … words)
+CHANGE_LABELS: dict[str, str] = {"increase": "増加", "decrease": "減少", "none": "変化なし"}
 #: shown wherever a value is missing (NA): never 0
 MISSING_TEXT = "—"
