@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from . import __version__
 from .paths import TEMPLATES_DIR
-from .tables import atomic_write_bytes
+from .atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     import nbformat
