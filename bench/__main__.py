@@ -20,6 +20,7 @@ from pathlib import Path
 from . import kpi_rows, periods, pipeline, report, scale
 from .common import (
     PERIOD,
+    PLAN,
     ROOT,
     Settings,
     changed_files,
@@ -101,7 +102,7 @@ def measure(s: Settings, only: set[str]) -> dict:
             log("report: one workbook run to make the report …")
             kept = (fresh_data(s.tmp), fresh_dir(s.tmp, "out-report-"))
             run(workbook_cmd(*kept, "--force"), cwd=s.tmp)
-        sec["report"] = report.measure(s, kept[1] / PERIOD / "report.html")
+        sec["report"] = report.measure(s, kept[1] / PLAN / PERIOD / "report.html")
     return sec
 
 

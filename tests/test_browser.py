@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 pytestmark = pytest.mark.browser
 
@@ -274,7 +274,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     from helpers.pipeline import run_period
 
     data = copy_raw(tmp_path / "data")
-    raw = data / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    raw = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
     text = raw.read_text(encoding="utf-8")
     name_line, progress_line = "28 財産の有効活用", "公有財産の売払い等による財源"
     assert text.count(name_line) == 1 and text.count(progress_line) == 1
@@ -284,7 +284,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     text = text.replace(name_line, f"28 {SCRIPT}財産の有効活用")
     text = text.replace(progress_line, f"{IMG}{progress_line}")
     raw.write_text(text, encoding="utf-8")
-    kpi = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    kpi = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     kpi_text = kpi.read_bytes().decode("utf-8-sig")
     kpi_text = kpi_text.replace(
         "公有財産の売払い等による財源確保額", f"公有財産の売払い等による財源確保額{IMG}"
@@ -296,7 +296,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     html = result.output / "report.html"
 
     # the payloads went through the parser into the data, so the test means something
-    items = pd.read_csv(data / "processed" / "2018-03" / "items.csv", encoding="utf-8-sig")
+    items = pd.read_csv(data / "processed" / PLAN / "2018-03" / "items.csv", encoding="utf-8-sig")
     item28 = items.set_index("item_no").loc[28]
     assert SCRIPT in item28["item_name"] and IMG in item28["progress"]
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers import cli, paths
 from helpers.cli import main, worker_count
@@ -74,16 +74,17 @@ def test_a_huge_jobs_value_starts_no_more_processes_than_periods(data, monkeypat
             return False
 
         def imap(self, fn, tasks):
-            return [(t[0], 0, "") for t in tasks]
+            return [(t[0], t[1], 0, "") for t in tasks]
 
     monkeypatch.setattr("multiprocessing.Pool", FakePool)
-    assert main(["--all", "--jobs", "50", "--data-dir", str(data)]) == 0
+    out = str(data.parent / "out")
+    assert main(["--all", "--jobs", "50", "--data-dir", str(data), "--output-dir", out]) == 0
     assert started == [min(2, os.cpu_count() or 1)]
 
 
 def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_notebooks):
     before = _tree(data / "raw")
-    for out in (data / "raw", data / "raw" / "2018-03", data / "raw" / "x"):
+    for out in (data / "raw", data / "raw" / PLAN / "2018-03", data / "raw" / "x"):
         status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
         assert status == 2 and "inside the raw data folder" in err, err
         assert err.count("\n") == 1
@@ -93,13 +94,14 @@ def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_not
 
 def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_path):
     before = _tree(data / "raw")
-    (data / "processed").mkdir()
-    (data / "processed" / "2018-03").symlink_to(data / "raw" / "2018-03")
+    (data / "processed" / PLAN).mkdir(parents=True)
+    (data / "processed" / PLAN / "2018-03").symlink_to(data / "raw" / PLAN / "2018-03")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
     assert status == 2 and "inside the raw data folder" in err, err
     assert _tree(data / "raw") == before
     # processed/ itself a link into raw/
-    (data / "processed" / "2018-03").unlink()
+    (data / "processed" / PLAN / "2018-03").unlink()
+    (data / "processed" / PLAN).rmdir()
     (data / "processed").rmdir()
     (data / "processed").symlink_to(data / "raw")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
@@ -109,18 +111,18 @@ def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_pa
 
 def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
     out = tmp_path / "out"
-    (out / "2018-03").mkdir(parents=True)
-    (out / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
-    before = _tree(out / "2018-03")
+    (out / PLAN / "2018-03").mkdir(parents=True)
+    (out / PLAN / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
+    before = _tree(out / PLAN / "2018-03")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
     assert status == 2, err
-    assert f"{out / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
-    assert _tree(out / "2018-03") == before
+    assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
+    assert _tree(out / PLAN / "2018-03") == before
     assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
 
 
 def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
-    mine = data / "processed" / "2018-03"
+    mine = data / "processed" / PLAN / "2018-03"
     mine.mkdir(parents=True)
     (mine / "memo.docx").write_bytes(b"PK")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
@@ -135,9 +137,9 @@ def test_a_file_where_a_folder_should_be_exits_2_with_one_line(
     out = tmp_path / "out"
     target = {
         "root": out,
-        "period": out / "2018-03",
+        "period": out / PLAN / "2018-03",
         "processed-root": data / "processed",
-        "processed": data / "processed" / "2018-03",
+        "processed": data / "processed" / PLAN / "2018-03",
     }[where]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("not a folder", encoding="utf-8")

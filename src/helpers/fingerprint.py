@@ -33,8 +33,10 @@ _REQUIRES = re.compile(r"^Requires-Dist:\s*(.+)$", re.M)
 
 def raw_periods(data: Path, plan: str | None = None) -> list[str]:
     """Periods of ``plan`` (None: the only plan) with a raw data folder, in order."""
-    from .plans import plan_periods, resolve_plan
+    from .plans import plan_ids, plan_periods, resolve_plan
 
+    if plan is None and not plan_ids(data):
+        return []
     return plan_periods(data, plan or resolve_plan(data, None))
 
 
