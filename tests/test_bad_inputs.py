@@ -272,7 +272,7 @@ def _check_untouched(
     assert _tree(out / PLAN / period) == outputs_before, "earlier outputs of the period changed"
     assert _tree(data / "processed") == processed_before, "processed data changed"
     leftovers = (
-        [p.name for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+        [p.name for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
         if out.exists()
         else []
     )

@@ -118,7 +118,7 @@ def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_noteb
     assert status == 2, err
     assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
     assert _tree(out / PLAN / "2018-03") == before
-    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+    assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
 
 
 def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
@@ -217,6 +217,7 @@ def test_makefile_passes_paths_literally(tmp_path, name):
             f"OUTPUT_DIR={out_dir}",
             f"DATA_DIR={data_dir}",
             "PERIOD=平成29年度末",
+            f"PLAN={name}",
             "FORCE=1",
         ],
         capture_output=True,
@@ -224,13 +225,15 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         env={
             k: v
             for k, v in os.environ.items()
-            if k not in ("PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
+            if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
         },
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1]) == [
         "--period",
         "平成29年度末",
+        "--plan",
+        name,
         "--data-dir",
         data_dir,
         "--output-dir",
@@ -238,3 +241,95 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         "--force",
     ]
     assert not (tmp_path / name).exists()  # nothing was run by the shell
+
+
+# --- several plans ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(data):
+    from conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "plans" / "kodaira-2", data / "raw" / "kodaira-2")
+    return data
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Record the (plan, period) runs instead of running them; no index is built."""
+    import helpers.index_page
+    import helpers.pipeline
+
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        helpers.pipeline,
+        "run_period",
+        lambda period, *a, plan=None, **k: calls.append((plan, period)),
+    )
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        ([], [("kodaira-2", "2017-09"), (PLAN, "2018-03")]),  # the latest period of every plan
+        (
+            ["--all"],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
+        (["--plan", PLAN], [(PLAN, "2018-03")]),
+        (["--plan", "kodaira-2", "--all"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
+        (["--period", "平成29年9月末"], [("kodaira-2", "2017-09"), (PLAN, "2017-09")]),
+        (["--period", "2017-03"], [("kodaira-2", "2017-03")]),
+    ],
+)
+def test_which_plans_and_periods_run(two_plans, recorded, args, expect):
+    assert (
+        main([*args, "--data-dir", str(two_plans), "--output-dir", str(two_plans.parent / "o")])
+        == 0
+    )
+    assert recorded == expect
+
+
+def test_an_unknown_plan_exits_2_listing_the_plans(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--plan", "kodaira-9", "--data-dir", str(two_plans))
+    assert (
+        status == 2 and "plans with raw data: kodaira-2, kodaira-3" in err and err.count("\n") == 1
+    )
+    assert not recorded
+
+
+def test_a_period_no_plan_has_exits_2_listing_each_plans_periods(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--period", "2016-03", "--data-dir", str(two_plans))
+    assert status == 2 and "no plan has raw data for 2016-03" in err, err
+    assert "kodaira-2: 2017-03, 2017-09; kodaira-3: 2017-09, 2018-03" in err
+    assert not recorded
+
+
+def test_list_shows_plans_and_their_periods(two_plans, capsys):
+    assert main(["--list", "--data-dir", str(two_plans)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "kodaira-2\t第2次行財政再構築プラン（フォローアップ項目）",
+        "  2017-03\t平成28年度末",
+        "  2017-09\t平成29年9月末",
+        f"{PLAN}\t第3次行財政再構築プラン",
+        "  2017-09\t平成29年9月末",
+        "  2018-03\t平成29年度末",
+    ]
+
+
+def test_the_index_is_rebuilt_after_the_runs(data, monkeypatch, tmp_path):
+    import helpers.index_page
+    import helpers.pipeline
+
+    built = []
+    monkeypatch.setattr(helpers.pipeline, "run_period", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda d, o: built.append((d, o)))
+    assert main(["--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")]) == 0
+    assert built == [(str(data), str(tmp_path / "o"))]

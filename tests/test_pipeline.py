@@ -237,7 +237,7 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
         assert "in progress" in next(err for code, err in results if code == 3)
     html = (out / PLAN / "2018-03" / "report.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>") and "9,718人" in html
-    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+    assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
 
 
 # --- a run stopped at any instant: kill -9 at every stage, SIGTERM ------------------
@@ -348,7 +348,7 @@ def _processed_state(earlier) -> str:
 
 
 def _leftovers(earlier) -> list[str]:
-    roots = (earlier["out"], earlier["data"] / "processed")
+    roots = (earlier["out"] / PLAN, earlier["data"] / "processed" / PLAN)
     return [
         p.name for r in roots for p in r.iterdir() if ".staging-" in p.name or ".old-" in p.name
     ]

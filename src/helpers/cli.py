@@ -109,18 +109,20 @@ def worker_count(jobs: int, periods: int) -> int:
 
 
 def _plans(args, data: Path) -> list[str]:
-    from .plans import plan_ids, unknown_plan
+    from .plans import load_plan, plan_ids, unknown_plan
 
     ids = plan_ids(data)
     if args.plan:
         if args.plan not in ids:
             raise unknown_plan(data, args.plan)
-        return [args.plan]
+        ids = [args.plan]
     if not ids:
         raise InputError(
             data / "raw",
             "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
+    for plan in ids:  # a malformed plan.toml stops the command before anything is written
+        load_plan(data, plan)
     return ids
 
 
