@@ -331,3 +331,72 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
         assert all(src.startswith("data:image/") for src in images)
     finally:
         opened.page.close()
+
+
+# ----------------------------------------------- the index page: outputs/index.html
+
+
+@pytest.fixture(scope="module")
+def site(e2e_run, tmp_path_factory):
+    """The e2e run's folders with the synthetic second plan added and run (the index built)."""
+    from conftest import FIXTURES
+
+    from helpers.cli import main
+
+    root = tmp_path_factory.mktemp("site")
+    data, out = root / "data", root / "out"
+    shutil.copytree(e2e_run["data"], data)
+    shutil.copytree(e2e_run["out"], out)
+    shutil.copytree(FIXTURES / "plans" / "kodaira-2", data / "raw" / "kodaira-2")
+    args = ["--plan", "kodaira-2", "--all", "--data-dir", str(data), "--output-dir", str(out)]
+    assert main(args) == 0
+    return out
+
+
+def _file_of(url: str) -> Path:
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path))
+
+
+@pytest.mark.e2e
+def test_the_index_in_chromium_every_link_resolves_and_nothing_outside(browser, site):
+    index = site / "index.html"
+    opened = open_report(browser, index)
+    try:
+        page = opened.page
+        assert opened.dialogs == [] and opened.console_errors == [] and opened.page_errors == []
+        assert outside_requests(opened) == []
+        assert page.eval_on_selector_all(
+            "img", "els => els.every(e => e.complete && e.naturalWidth > 0)"
+        )
+        links = page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => [e.getAttribute('href'), e.href])"
+        )
+        assert len(links) == 2 + 2 + 4  # 2 plans; report and Excel of 3 periods (not 2017-09)
+        reports = []
+        for href, absolute in links:
+            if href.startswith("#"):
+                assert page.locator(f"[id='{href[1:]}']").count() == 1, href
+                continue
+            assert absolute.startswith("file://"), absolute
+            target = _file_of(absolute)
+            assert target.is_file() and site in target.parents, absolute
+            if href.endswith("report.html"):
+                reports.append(absolute)
+        assert len(reports) == 3  # kodaira-3 2018-03, kodaira-2 2017-03 and 2017-09
+        shown = page.evaluate("document.body.innerText")
+        assert "第2次行財政再構築プラン（フォローアップ項目）" in shown and "未作成" in shown
+    finally:
+        opened.page.close()
+    for url in reports:  # each report links back to the index
+        opened = open_report(browser, _file_of(url))
+        try:
+            assert outside_requests(opened) == []
+            back = opened.page.locator("a[href='../../index.html']")
+            assert back.count() == 1
+            back.click()
+            opened.page.wait_for_load_state()
+            assert _file_of(opened.page.url) == index.resolve()
+        finally:
+            opened.page.close()
