@@ -135,7 +135,9 @@ def _measure_size(s: Settings, n: int, failures: list[str]) -> dict:
     for r in range(s.runs):
         log(f"periods: N={n}, run {r + 1}/{s.runs}: reform-workbook --all --jobs 2 --force …")
         dt, out = _run_all(s, data, f"N={n}, run {r + 1}", failures)
-        done = sorted(d.name for d in out.iterdir() if d.is_dir() and (d / "report.html").exists())
+        done = sorted(
+            d.name for d in (out / PLAN).iterdir() if d.is_dir() and (d / "report.html").exists()
+        )
         if done != periods:
             raise BenchError(f"--all wrote reports for {len(done)} of {n} periods")
         all_runs.values.append(dt)
