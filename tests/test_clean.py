@@ -255,7 +255,10 @@ def test_report_in_the_wrong_period_folder(data):
 def test_report_in_the_september_folder(data):
     clean_period("2017-09", data)
     before = snapshot(data / "processed")
-    shutil.copy(data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt", data / "raw" / PLAN / "2017-09")
+    shutil.copy(
+        data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt",
+        data / "raw" / PLAN / "2017-09",
+    )
     with pytest.raises(InputError) as info:
         clean_period("2017-09", data)
     assert "2017-09" in info.value.detail and "2018-03" in info.value.detail

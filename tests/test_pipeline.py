@@ -26,7 +26,9 @@ pytestmark = pytest.mark.e2e
 
 
 def metrics_of(run) -> pd.DataFrame:
-    return read_csv(run["data"] / "processed" / PLAN / "2018-03" / "metrics.csv").set_index("kpi_id")
+    return read_csv(run["data"] / "processed" / PLAN / "2018-03" / "metrics.csv").set_index(
+        "kpi_id"
+    )
 
 
 def test_products_exist(e2e_run):
@@ -160,7 +162,9 @@ def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
     with pytest.raises(StageError, match="02_analyze"):
         run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
     assert (out / PLAN / "2018-03" / "report.html").read_bytes() == before
-    failed = nbformat.read(str(out / PLAN / "2018-03" / "failed" / "02_analyze.ipynb"), as_version=4)
+    failed = nbformat.read(
+        str(out / PLAN / "2018-03" / "failed" / "02_analyze.ipynb"), as_version=4
+    )
     errors = [o for c in failed.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "deliberate failure"
 

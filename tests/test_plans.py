@@ -105,12 +105,12 @@ def _toml(tmp_path: Path, text: str) -> Path:
 def test_plan_toml_with_years_and_labels(tmp_path):
     p = _toml(
         tmp_path,
-        'name = "第2次行財政再構築プラン"\nfirst_year = 2013\nlast_year = 2016\n'
+        'name = "試験用プラン"\nfirst_year = 2013\nlast_year = 2016\n'
         '[status]\nS = ["予定より前倒しで進行している"]\nA = ["予定どおり進行している", "ほぼ予定どおり"]\n'
         'B = ["予定より遅れている"]\n',
     )
     plan = read_plan_config(p, "x")
-    assert (plan.name, plan.first_year, plan.last_year) == ("第2次行財政再構築プラン", 2013, 2016)
+    assert (plan.name, plan.first_year, plan.last_year) == ("試験用プラン", 2013, 2016)
     assert plan.years_label() == "平成25年度～平成28年度"
     assert plan.vocab.code_of("ほぼ予定どおり") == "A"
 
