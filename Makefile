@@ -38,7 +38,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create the virtual environment (.venv) if needed
 
-report: $(STAMP) ## the latest period of every plan, then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
+report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
 	$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
 all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once), then the index
@@ -65,7 +65,7 @@ bench: $(STAMP) ## benchmark a period run and the helpers (results in docs/bench
 	$(BIN)/python -m bench
 
 clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker, and the index)
-	@for d in data/processed/*/*/ data/processed/*/.*.staging-*/ data/processed/*/.*.old-*/ outputs/*/*/ outputs/*/.*.old-*/ outputs/*/.*.staging-*/*/; do \
+	@for d in data/processed/*/ data/processed/*/*/ data/processed/*/.*.staging-*/ data/processed/*/.*.old-*/ outputs/*/ outputs/*/*/ outputs/*/.*.old-*/ outputs/*/.*.staging-*/*/; do \
 		if [ -f "$$d.reform-workbook" ] || [ -f "$$d.fingerprint" ]; then \
 			case "$$d" in outputs/*/.*.staging-*) d="$${d%/*/}/";; esac; \
 			echo "rm -rf $$d"; rm -rf -- "$$d"; \

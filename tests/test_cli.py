@@ -96,7 +96,9 @@ def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_pa
     before = _tree(data / "raw")
     (data / "processed" / PLAN).mkdir(parents=True)
     (data / "processed" / PLAN / "2018-03").symlink_to(data / "raw" / PLAN / "2018-03")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "inside the raw data folder" in err, err
     assert _tree(data / "raw") == before
     # processed/ itself a link into raw/
@@ -104,7 +106,9 @@ def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_pa
     (data / "processed" / PLAN).rmdir()
     (data / "processed").rmdir()
     (data / "processed").symlink_to(data / "raw")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "inside the raw data folder" in err, err
     assert _tree(data / "raw") == before
 
@@ -114,7 +118,9 @@ def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_noteb
     (out / PLAN / "2018-03").mkdir(parents=True)
     (out / PLAN / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
     before = _tree(out / PLAN / "2018-03")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
     assert status == 2, err
     assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
     assert _tree(out / PLAN / "2018-03") == before
@@ -125,7 +131,9 @@ def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_no
     mine = data / "processed" / PLAN / "2018-03"
     mine.mkdir(parents=True)
     (mine / "memo.docx").write_bytes(b"PK")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "did not make" in err and "--data-dir" in err, err
     assert [p.name for p in mine.iterdir()] == ["memo.docx"]
 
@@ -143,7 +151,9 @@ def test_a_file_where_a_folder_should_be_exits_2_with_one_line(
     }[where]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("not a folder", encoding="utf-8")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
     assert status == 2, err
     assert str(target) in err and err.count("\n") == 1, err
     assert target.read_text(encoding="utf-8") == "not a folder"
@@ -273,7 +283,16 @@ def recorded(monkeypatch):
 @pytest.mark.parametrize(
     "args, expect",
     [
-        ([], [("kodaira-2", "2017-09"), (PLAN, "2018-03")]),  # the latest period of every plan
+        # nothing made yet: every period of every plan, so the index links them all
+        (
+            [],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
         (
             ["--all"],
             [
@@ -283,7 +302,7 @@ def recorded(monkeypatch):
                 (PLAN, "2018-03"),
             ],
         ),
-        (["--plan", PLAN], [(PLAN, "2018-03")]),
+        (["--plan", PLAN], [(PLAN, "2017-09"), (PLAN, "2018-03")]),
         (["--plan", "kodaira-2", "--all"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
         (["--period", "平成29年9月末"], [("kodaira-2", "2017-09"), (PLAN, "2017-09")]),
         (["--period", "2017-03"], [("kodaira-2", "2017-03")]),
@@ -295,6 +314,15 @@ def test_which_plans_and_periods_run(two_plans, recorded, args, expect):
         == 0
     )
     assert recorded == expect
+
+
+def test_make_report_runs_the_latest_period_and_those_not_made_yet(two_plans, recorded):
+    out = two_plans.parent / "o"
+    for plan, period in [("kodaira-2", "2017-03"), (PLAN, "2017-09"), (PLAN, "2018-03")]:
+        (out / plan / period).mkdir(parents=True)
+        (out / plan / period / "report.html").write_text("r", encoding="utf-8")
+    assert main(["--data-dir", str(two_plans), "--output-dir", str(out)]) == 0
+    assert recorded == [("kodaira-2", "2017-09"), (PLAN, "2018-03")]
 
 
 def test_an_unknown_plan_exits_2_listing_the_plans(two_plans, recorded, capsys):

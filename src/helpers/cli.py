@@ -5,7 +5,9 @@ A very light wrapper over :func:`helpers.pipeline.run_period`, run for each
 periods run:
 
 - ``--plan ID`` limits the run to one plan (with one plan it is implied);
-- no ``--period`` and no ``--all``: the latest period of every plan;
+- no ``--period`` and no ``--all``: the latest period of every plan, and any
+  earlier period that has no report yet (so that a fresh clone's first run
+  makes every report the index links to);
 - ``--period P``: that period of each plan that has it;
 - ``--all``: every period of every plan, oldest first.
 
@@ -141,17 +143,26 @@ def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
     raise InputError(data / "raw", f"no plan has raw data for {pid}; periods with raw data: {have}")
 
 
+def _unmade(out_root: Path, plan: str, periods: list[str]) -> list[str]:
+    """The latest period, and the earlier ones without a report yet."""
+    return [
+        p for p in periods[:-1] if not (out_root / plan / p / "report.html").is_file()
+    ] + periods[-1:]
+
+
 def tasks(args, data: Path) -> list[tuple[str, str]]:
     """The (plan, period) pairs a command runs, in order."""
+    from . import paths
     from .plans import plan_periods
 
     plans = _plans(args, data)
     if args.period is not None:
         return _one_period(args, data, plans)
+    out_root = paths.output_dir(args.output_dir)
     out = []
     for plan in plans:
         periods = plan_periods(data, plan)
-        out += [(plan, p) for p in (periods if args.all else periods[-1:])]
+        out += [(plan, p) for p in (periods if args.all else _unmade(out_root, plan, periods))]
     if not out:
         raise InputError(
             data / "raw" / (args.plan or ""), "no period folders (YYYY-MM) with raw data"
