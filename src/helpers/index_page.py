@@ -181,7 +181,8 @@ def status_chart_svg(plan: PlanEntry) -> str | None:
         return None
     top = max(p.summary["counts"]["items"] for p in done) or 1
     bar, gap, height, base = 44, 28, 120, 150
-    width = 40 + len(done) * (bar + gap)
+    legend = max(len(plan.vocab.label(c)) for c in STATUS_CODES) + 3  # label（S）, in em
+    width = max(40 + len(done) * (bar + gap), 45 + 11 * legend)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="215" '
         f'viewBox="0 0 {width} 215" font-family="{_SVG_FONT}" font-size="11">',
