@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PLAN ?=
 PERIOD ?=
 DATA_DIR ?=
 OUTPUT_DIR ?=
@@ -13,13 +14,14 @@ JOBS ?=
 # The run's parameters reach the recipe's shell as environment variables, taken
 # literally ($(value …): make does not expand a $ in them), and are quoted there,
 # so a path with spaces, quotes, backticks or $ is just a path.
+override PLAN := $(value PLAN)
 override PERIOD := $(value PERIOD)
 override DATA_DIR := $(value DATA_DIR)
 override OUTPUT_DIR := $(value OUTPUT_DIR)
 override FORCE := $(value FORCE)
 override JOBS := $(value JOBS)
-export PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS
-FOLDER_ARGS := $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $${FORCE:+--force}
+export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS
+FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $${FORCE:+--force}
 
 .DEFAULT_GOAL := help
 .PHONY: help install report all test test-fast lab lint format bench clean-outputs
@@ -36,10 +38,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create the virtual environment (.venv) if needed
 
-report: $(STAMP) ## run a period end to end (PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1); default: the latest period
+report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
 	$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
-all: $(STAMP) ## run every period that has raw data (JOBS=2: two at once)
+all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once), then the index
 	$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
@@ -62,10 +64,13 @@ format: $(STAMP) ## ruff format and fix imports
 bench: $(STAMP) ## benchmark a period run and the helpers (results in docs/benchmarks.md)
 	$(BIN)/python -m bench
 
-clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker)
-	@for d in data/processed/*/ data/processed/.*.staging-*/ data/processed/.*.old-*/ outputs/*/ outputs/.*.old-*/ outputs/.*.staging-*/*/; do \
+clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker, and the index)
+	@for d in data/processed/*/ data/processed/*/*/ data/processed/*/.*.staging-*/ data/processed/*/.*.old-*/ outputs/*/ outputs/*/*/ outputs/*/.*.old-*/ outputs/*/.*.staging-*/*/; do \
 		if [ -f "$$d.reform-workbook" ] || [ -f "$$d.fingerprint" ]; then \
-			case "$$d" in outputs/.*.staging-*) d="$${d%/*/}/";; esac; \
+			case "$$d" in outputs/*/.*.staging-*) d="$${d%/*/}/";; esac; \
 			echo "rm -rf $$d"; rm -rf -- "$$d"; \
 		fi; \
 	done
+	@if [ -f outputs/index.html ] && head -c 4096 outputs/index.html | grep -q 'name="reform-workbook-index"'; then \
+		echo "rm outputs/index.html"; rm -f outputs/index.html; \
+	fi

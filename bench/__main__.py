@@ -17,9 +17,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import kpi_rows, periods, pipeline, report, scale
+from . import kpi_rows, periods, pipeline, plans, report, scale
 from .common import (
     PERIOD,
+    PLAN,
     ROOT,
     Settings,
     changed_files,
@@ -35,7 +36,7 @@ from .machine import machine
 from .render import DOC, render
 from .results import LATEST, save
 
-SECTIONS = ("pipeline", "periods", "scale", "report", "kpi_rows")
+SECTIONS = ("pipeline", "periods", "scale", "report", "kpi_rows", "plans")
 GUARDED = (ROOT / "data", ROOT / "outputs")
 CODE = (ROOT / "src", ROOT / "notebooks", ROOT / "pyproject.toml")
 
@@ -96,12 +97,14 @@ def measure(s: Settings, only: set[str]) -> dict:
         sec["scale"] = scale.measure(s)
     if "kpi_rows" in only:
         sec["kpi_rows"] = kpi_rows.measure(s)
+    if "plans" in only:
+        sec["plans"] = plans.measure(s)
     if "report" in only:
         if kept is None:
             log("report: one workbook run to make the report …")
             kept = (fresh_data(s.tmp), fresh_dir(s.tmp, "out-report-"))
             run(workbook_cmd(*kept, "--force"), cwd=s.tmp)
-        sec["report"] = report.measure(s, kept[1] / PERIOD / "report.html")
+        sec["report"] = report.measure(s, kept[1] / PLAN / PERIOD / "report.html")
     return sec
 
 

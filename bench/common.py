@@ -20,6 +20,8 @@ if str(ROOT / "src") not in sys.path:
 
 BIN = Path(sys.executable).parent
 PERIOD = "2018-03"
+PLAN = "kodaira-3"  # the real plan's folder under data/raw/
+RAW_PLAN = ROOT / "data" / "raw" / PLAN
 RESULTS_DIR = ROOT / "bench" / "results"
 GOALS = {
     "workbook_floor": 3.0,
@@ -115,7 +117,7 @@ def run(
 def fresh_data(tmp: Path) -> Path:
     """A data folder holding a copy of the project's raw data."""
     data = Path(tempfile.mkdtemp(prefix="data-", dir=tmp))
-    shutil.copytree(ROOT / "data" / "raw", data / "raw")
+    shutil.copytree(ROOT / "data" / "raw", data / "raw", ignore=shutil.ignore_patterns("README*"))
     return data
 
 

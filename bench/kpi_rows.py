@@ -15,7 +15,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .common import PERIOD, ROOT, Sample, Settings, fmt_s, fresh_dir, log
+from .common import PERIOD, PLAN, RAW_PLAN, Sample, Settings, fmt_s, fresh_dir, log
 
 SHEET = "kpi_sheet.csv"
 DEFAULT_SIZES = [18, 1_000, 10_000]
@@ -23,7 +23,7 @@ QUICK_SIZES = [18, 1_000]
 
 
 def read_real_sheet() -> tuple[list[str], list[dict]]:
-    with open(ROOT / "data" / "raw" / PERIOD / SHEET, encoding="utf-8-sig", newline="") as fh:
+    with open(RAW_PLAN / PERIOD / SHEET, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         return list(reader.fieldnames or []), list(reader)
 
@@ -44,8 +44,9 @@ def sheet_rows(n: int) -> tuple[list[str], list[dict]]:
 def make_data_dir(tmp: Path, n: int) -> Path:
     """A data folder holding the real 2018-03 raw files with an ``n``-row KPI sheet."""
     data = fresh_dir(tmp, f"data-kpi{n}-")
-    dest = data / "raw" / PERIOD
-    shutil.copytree(ROOT / "data" / "raw" / PERIOD, dest)
+    dest = data / "raw" / PLAN / PERIOD
+    shutil.copytree(RAW_PLAN / PERIOD, dest)
+    shutil.copy2(RAW_PLAN / "plan.toml", dest.parent)
     header, rows = sheet_rows(n)
     with open(dest / SHEET, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")

@@ -18,7 +18,8 @@ from .common import (
     BIN,
     GOALS,
     PERIOD,
-    ROOT,
+    PLAN,
+    RAW_PLAN,
     BenchError,
     Sample,
     Settings,
@@ -49,7 +50,7 @@ def synthetic_periods(data: Path, n: int) -> list[str]:
     """
     from helpers.periods import MIN_YEAR, period_label, validate_period
 
-    src = ROOT / "data" / "raw" / PERIOD
+    src = RAW_PLAN / PERIOD
     report_name = "progress_report_H29_end.txt"
     sheet_name = "kpi_sheet.csv"
     report = (src / report_name).read_text(encoding="utf-8")
@@ -63,7 +64,7 @@ def synthetic_periods(data: Path, n: int) -> list[str]:
                 f"{year}-03 is before the periods helpers.periods supports ({MIN_YEAR}+)"
             )
         pid = validate_period(f"{year}-03")
-        dest = data / "raw" / pid
+        dest = data / "raw" / PLAN / pid
         if k == 0:
             shutil.copytree(src, dest)
             made.append(pid)
@@ -134,7 +135,9 @@ def _measure_size(s: Settings, n: int, failures: list[str]) -> dict:
     for r in range(s.runs):
         log(f"periods: N={n}, run {r + 1}/{s.runs}: reform-workbook --all --jobs 2 --force …")
         dt, out = _run_all(s, data, f"N={n}, run {r + 1}", failures)
-        done = sorted(d.name for d in out.iterdir() if d.is_dir() and (d / "report.html").exists())
+        done = sorted(
+            d.name for d in (out / PLAN).iterdir() if d.is_dir() and (d / "report.html").exists()
+        )
         if done != periods:
             raise BenchError(f"--all wrote reports for {len(done)} of {n} periods")
         all_runs.values.append(dt)

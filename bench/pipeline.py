@@ -16,6 +16,7 @@ from .common import (
     BIN,
     GOALS,
     PERIOD,
+    PLAN,
     ROOT,
     BenchError,
     Sample,
@@ -142,6 +143,7 @@ def _chain_once(s: Settings, parts: dict[str, Sample]) -> float:
     total = 0.0
     for name in NOTEBOOKS:
         params = ["-p", "period", PERIOD, "-p", "data_dir", data, "-p", "output_dir", out]
+        params += ["-p", "plan", PLAN, "-p", "period_output_dir", out]
         cmd = [BIN / "papermill", f"{name}.ipynb", nbo / f"{name}.ipynb", *params]
         dt, _ = run(cmd, cwd=ROOT / "notebooks")
         parts.setdefault(name, Sample()).values.append(dt)
@@ -199,7 +201,7 @@ def measure_workbook(s: Settings) -> tuple[dict, tuple[Path, Path]]:
         not_skipped += _reruns(s, data, out, rerun)
         kept = (data, out)
     res = {"workbook": wb, "stages": stages, "rerun": rerun, "rerun_not_skipped": not_skipped}
-    res["cells"] = cell_profile(kept[1] / PERIOD / "notebooks")
+    res["cells"] = cell_profile(kept[1] / PLAN / PERIOD / "notebooks")
     return res, kept
 
 
@@ -244,7 +246,7 @@ def measure_bounds(s: Settings, kept: tuple[Path, Path]) -> dict[str, Sample]:
             )
         except BenchError:
             continue  # not installed
-    nb03 = kept[1] / PERIOD / "notebooks" / "03_report.ipynb"
+    nb03 = kept[1] / PLAN / PERIOD / "notebooks" / "03_report.ipynb"
     bounds[EXPORT] = _timed_python(s, EXPORT_CODE, nb03, s.tmp / "export.html")
     return bounds
 

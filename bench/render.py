@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import kpi_rows, machine, periods, pipeline, report, scale
+from . import kpi_rows, machine, periods, pipeline, plans, report, scale
 from .common import ROOT, describe_changes
 from .results import LATEST, load
 
@@ -66,6 +66,8 @@ def _summary(sec: dict) -> list[str]:
         rows += periods.summary(sec["periods"], sec.get("pipeline"))
     if "scale" in sec:
         rows += scale.summary(sec["scale"])
+    if "plans" in sec:
+        rows += plans.summary(sec["plans"])
     if not rows:
         return []
     return [
@@ -90,7 +92,8 @@ REPRODUCE = [
     ".venv/bin/python -m bench.render            # this file again from bench/results/latest.json",
     "```",
     "",
-    "Sections (`--only`): `pipeline` (1-2), `periods` (3), `scale` (4), `report` (5), `kpi_rows` (6); one "
+    "Sections (`--only`): `pipeline` (1-2), `periods` (3), `scale` (4), `report` (5), `kpi_rows` (6), "
+    "`plans` (7); one "
     "module each in `bench/`. Options: `--runs N` (runs of slow things, default 3; fast things get "
     "max(N, 5)), `--periods 10,20`, `--rows 10000,100000,1000000`, `--kpi-rows 18,1000,10000`, "
     "`--results FILE`, `--out FILE`. The full run takes about 20 minutes on 2 cores; run it on an "
@@ -119,6 +122,8 @@ def markdown(res: dict, source: str = "bench/results/latest.json") -> str:
         out += report.markdown(sec["report"])
     if "kpi_rows" in sec:
         out += kpi_rows.markdown(sec["kpi_rows"])
+    if "plans" in sec:
+        out += plans.markdown(sec["plans"])
     return "\n".join(out + REPRODUCE)
 
 

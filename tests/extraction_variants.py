@@ -1,6 +1,6 @@
 """Extraction variants of the real report text: the same report as other tools give it.
 
-The real file (``data/raw/2018-03/progress_report_H29_end.txt``) is one PDF
+The real file (``data/raw/kodaira-3/2018-03/progress_report_H29_end.txt``) is one PDF
 extraction: every line followed by an empty line, real blank lines holding a
 space, each cell's last line ending in a space. pdftotext, pdfplumber or a copy
 from a PDF viewer give the same report with other line breaks and spacing. This
@@ -244,7 +244,7 @@ def variants(text: str) -> list[Variant]:
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).resolve().parent
-    report = here.parent / "data" / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    report = here.parent / "data" / "raw" / "kodaira-3" / "2018-03" / "progress_report_H29_end.txt"
     dest = Path(argv[1]) if len(argv) > 1 else Path("variants")
     dest.mkdir(parents=True, exist_ok=True)
     for v in variants(report.read_text(encoding="utf-8")):

@@ -10,7 +10,7 @@ import pytest
 from helpers.area_table import AreaTable, parse_area_label, read_area_table
 from helpers.errors import InputError
 
-REAL = Path(__file__).resolve().parents[1] / "data/raw/2017-09/progress_areas_H29_9.csv"
+REAL = Path(__file__).resolve().parents[1] / "data/raw/kodaira-3/2017-09/progress_areas_H29_9.csv"
 
 EXPECTED = pd.DataFrame(
     {

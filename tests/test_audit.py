@@ -6,7 +6,7 @@ import copy
 
 import pandas as pd
 import pytest
-from conftest import REAL_RAW
+from conftest import PLAN, REAL_RAW
 
 from helpers.audit import (
     AUDIT_COLUMNS,
@@ -296,7 +296,7 @@ def test_area_table_beside_the_report_is_compared(tmp_path):
 
     data = copy_raw(tmp_path / "data")
     shutil.copyfile(
-        AREAS_FILE, data / "raw" / "2018-03" / "areas_from_web.csv"
+        AREAS_FILE, data / "raw" / PLAN / "2018-03" / "areas_from_web.csv"
     )  # the 2017-09 counts
     r = clean_period("2018-03", data, write=False)
     audit = run_audit(r.areas, r.items, compute_metrics(r.indicators), r.meta)

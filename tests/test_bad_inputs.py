@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers import paths
 from helpers.audit import audit_tables
@@ -235,20 +235,20 @@ def _tree(root: Path) -> dict[str, str]:
 def _folder_with(case: Case, tmp_path: Path) -> tuple[Path, Path]:
     """A data folder with the real raw data, the case's file swapped in; and an output folder."""
     data = copy_raw(tmp_path / "data")
-    period_raw = data / "raw" / case.period
+    period_raw = data / "raw" / PLAN / case.period
     if not case.add:
         (period_raw / case.replaces).unlink()
     shutil.copyfile(CORPUS / case.file, period_raw / case.file)
     if case.partner:
         partner = Case(case.partner)
-        (data / "raw" / partner.period / partner.replaces).unlink()
-        shutil.copyfile(CORPUS / partner.file, data / "raw" / partner.period / partner.file)
+        (data / "raw" / PLAN / partner.period / partner.replaces).unlink()
+        shutil.copyfile(CORPUS / partner.file, data / "raw" / PLAN / partner.period / partner.file)
     return data, tmp_path / "outputs"
 
 
 def _earlier_outputs(data: Path, out: Path, period: str) -> None:
     """What an earlier good run of ``period`` left: a report, a table, processed data."""
-    final = out / period
+    final = out / PLAN / period
     (final / "tables").mkdir(parents=True)
     (final / "report.html").write_bytes(
         "<!doctype html><title>前回のレポート</title><p>earlier run</p>\n".encode()
@@ -256,7 +256,7 @@ def _earlier_outputs(data: Path, out: Path, period: str) -> None:
     (final / "tables" / "areas.csv").write_bytes(
         "\ufeffarea_no,area_name\n1,地域協働の推進\n".encode()
     )
-    processed = data / "processed" / period
+    processed = data / "processed" / PLAN / period
     processed.mkdir(parents=True)
     (processed / "areas.csv").write_bytes(b"area_no,area_name,items,S,A,B\n1,x,7,1,4,2\n")
 
@@ -269,10 +269,10 @@ def _check_untouched(
     data: Path, out: Path, period: str, raw_before, outputs_before, processed_before
 ):
     assert _tree(data / "raw") == raw_before, "raw files changed"
-    assert _tree(out / period) == outputs_before, "earlier outputs of the period changed"
+    assert _tree(out / PLAN / period) == outputs_before, "earlier outputs of the period changed"
     assert _tree(data / "processed") == processed_before, "processed data changed"
     leftovers = (
-        [p.name for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+        [p.name for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
         if out.exists()
         else []
     )
@@ -307,7 +307,7 @@ def test_bad_file_is_refused(case: Case, tmp_path, capsys):
     data, out = _folder_with(case, tmp_path)
     _earlier_outputs(data, out, case.period)
     raw_before = _tree(data / "raw")
-    outputs_before = _tree(out / case.period)
+    outputs_before = _tree(out / PLAN / case.period)
     processed_before = _tree(data / "processed")
 
     status = _run_cli(case.period, data, out)
@@ -388,26 +388,26 @@ def test_impossible_period_is_refused(period, expect, tmp_path, capsys, no_run):
 
 def test_period_folder_without_files_is_refused(tmp_path, capsys):
     data = copy_raw(tmp_path / "data")
-    (data / "raw" / "2018-09").mkdir()
+    (data / "raw" / PLAN / "2018-09").mkdir()
     out = tmp_path / "outputs"
     _earlier_outputs(data, out, "2018-09")
-    before = _tree(out / "2018-09"), _tree(data / "processed")
+    before = _tree(out / PLAN / "2018-09"), _tree(data / "processed")
     status = _run_cli("2018-09", data, out)
     err = capsys.readouterr().err
     assert status == 2, err
-    assert str(Path("raw") / "2018-09") in err
+    assert str(Path("raw") / PLAN / "2018-09") in err
     assert "neither a report text" in err
-    assert (_tree(out / "2018-09"), _tree(data / "processed")) == before
+    assert (_tree(out / PLAN / "2018-09"), _tree(data / "processed")) == before
 
 
 @pytest.mark.parametrize("with_area_table", [False, True], ids=["alone", "beside_area_table"])
 def test_kpi_sheet_without_its_report_is_refused(with_area_table, tmp_path, capsys):
     data = copy_raw(tmp_path / "data")
-    period_raw = data / "raw" / "2018-03"
+    period_raw = data / "raw" / PLAN / "2018-03"
     (period_raw / "progress_report_H29_end.txt").unlink()
     if with_area_table:
         shutil.copyfile(
-            data / "raw" / "2017-09" / "progress_areas_H29_9.csv", period_raw / "areas.csv"
+            data / "raw" / PLAN / "2017-09" / "progress_areas_H29_9.csv", period_raw / "areas.csv"
         )
     out = tmp_path / "outputs"
     raw_before = _tree(data / "raw")
@@ -428,7 +428,7 @@ def test_cli_subprocess_exits_2_on_bad_input(tmp_path):
     case = next(c for c in CASES if c.file == "kpi_misspelt_column.csv")
     data, out = _folder_with(case, tmp_path)
     _earlier_outputs(data, out, case.period)
-    raw_before, outputs_before = _tree(data / "raw"), _tree(out / case.period)
+    raw_before, outputs_before = _tree(data / "raw"), _tree(out / PLAN / case.period)
     processed_before = _tree(data / "processed")
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFORM_")}
     proc = subprocess.run(
@@ -451,12 +451,12 @@ def test_cli_subprocess_exits_2_on_bad_input(tmp_path):
 def test_wrong_arithmetic_is_not_refused_but_audited(tmp_path):
     """Counts that do not add up are the source's own error: read, then flagged by the audit."""
     data = copy_raw(tmp_path / "data")
-    report = data / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    report = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
     text = report.read_text(encoding="utf-8")
     assert text.count("１ ４ ２") == 1
     # area Ⅰ: 1 + 4 + 3 = 8 for 7 items; the B column no longer adds up to 計 (10)
     report.write_text(text.replace("１ ４ ２", "１ ４ ３"), encoding="utf-8")
-    table = data / "raw" / "2017-09" / "progress_areas_H29_9.csv"
+    table = data / "raw" / PLAN / "2017-09" / "progress_areas_H29_9.csv"
     csv_text = table.read_text(encoding="utf-8")
     assert "1 地域協働の推進,7,0,7,0" in csv_text
     # area 1: 0 + 6 + 0 = 6 for 7 items; the A column no longer adds up to the totals row (39)
@@ -484,12 +484,12 @@ def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
     if not exe.exists():
         exe = paths.PROJ_ROOT / ".venv" / "bin" / "reform-workbook"
     data = copy_raw(tmp_path / "data")
-    sheet = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    sheet = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     sheet.unlink()
     os.mkfifo(sheet)
     out = tmp_path / "outputs"
     _earlier_outputs(data, out, "2018-03")
-    outputs_before, processed_before = _tree(out / "2018-03"), _tree(data / "processed")
+    outputs_before, processed_before = _tree(out / PLAN / "2018-03"), _tree(data / "processed")
     env = {k: v for k, v in os.environ.items() if not k.startswith("REFORM_")}
     proc = subprocess.run(
         [str(exe), "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)],
@@ -502,5 +502,5 @@ def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert f"{sheet}: is a FIFO (named pipe), not a regular file" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert _tree(out / "2018-03") == outputs_before
+    assert _tree(out / PLAN / "2018-03") == outputs_before
     assert _tree(data / "processed") == processed_before

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 pytestmark = pytest.mark.browser
 
@@ -274,7 +274,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     from helpers.pipeline import run_period
 
     data = copy_raw(tmp_path / "data")
-    raw = data / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    raw = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
     text = raw.read_text(encoding="utf-8")
     name_line, progress_line = "28 財産の有効活用", "公有財産の売払い等による財源"
     assert text.count(name_line) == 1 and text.count(progress_line) == 1
@@ -284,7 +284,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     text = text.replace(name_line, f"28 {SCRIPT}財産の有効活用")
     text = text.replace(progress_line, f"{IMG}{progress_line}")
     raw.write_text(text, encoding="utf-8")
-    kpi = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    kpi = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     kpi_text = kpi.read_bytes().decode("utf-8-sig")
     kpi_text = kpi_text.replace(
         "公有財産の売払い等による財源確保額", f"公有財産の売払い等による財源確保額{IMG}"
@@ -296,7 +296,7 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     html = result.output / "report.html"
 
     # the payloads went through the parser into the data, so the test means something
-    items = pd.read_csv(data / "processed" / "2018-03" / "items.csv", encoding="utf-8-sig")
+    items = pd.read_csv(data / "processed" / PLAN / "2018-03" / "items.csv", encoding="utf-8-sig")
     item28 = items.set_index("item_no").loc[28]
     assert SCRIPT in item28["item_name"] and IMG in item28["progress"]
 
@@ -331,3 +331,72 @@ def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
         assert all(src.startswith("data:image/") for src in images)
     finally:
         opened.page.close()
+
+
+# ----------------------------------------------- the index page: outputs/index.html
+
+
+@pytest.fixture(scope="module")
+def site(e2e_run, tmp_path_factory):
+    """The e2e run's folders with the synthetic second plan added and run (the index built)."""
+    from conftest import FIXTURES
+
+    from helpers.cli import main
+
+    root = tmp_path_factory.mktemp("site")
+    data, out = root / "data", root / "out"
+    shutil.copytree(e2e_run["data"], data)
+    shutil.copytree(e2e_run["out"], out)
+    shutil.copytree(FIXTURES / "plans" / "kodaira-2", data / "raw" / "kodaira-2")
+    args = ["--plan", "kodaira-2", "--all", "--data-dir", str(data), "--output-dir", str(out)]
+    assert main(args) == 0
+    return out
+
+
+def _file_of(url: str) -> Path:
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path))
+
+
+@pytest.mark.e2e
+def test_the_index_in_chromium_every_link_resolves_and_nothing_outside(browser, site):
+    index = site / "index.html"
+    opened = open_report(browser, index)
+    try:
+        page = opened.page
+        assert opened.dialogs == [] and opened.console_errors == [] and opened.page_errors == []
+        assert outside_requests(opened) == []
+        assert page.eval_on_selector_all(
+            "img", "els => els.every(e => e.complete && e.naturalWidth > 0)"
+        )
+        links = page.eval_on_selector_all(
+            "a[href]", "els => els.map(e => [e.getAttribute('href'), e.href])"
+        )
+        assert len(links) == 2 + 2 + 4  # 2 plans; report and Excel of 3 periods (not 2017-09)
+        reports = []
+        for href, absolute in links:
+            if href.startswith("#"):
+                assert page.locator(f"[id='{href[1:]}']").count() == 1, href
+                continue
+            assert absolute.startswith("file://"), absolute
+            target = _file_of(absolute)
+            assert target.is_file() and site in target.parents, absolute
+            if href.endswith("report.html"):
+                reports.append(absolute)
+        assert len(reports) == 3  # kodaira-3 2018-03, kodaira-2 2017-03 and 2017-09
+        shown = page.evaluate("document.body.innerText")
+        assert "第2次行財政再構築プラン（フォローアップ項目）" in shown and "未作成" in shown
+    finally:
+        opened.page.close()
+    for url in reports:  # each report links back to the index
+        opened = open_report(browser, _file_of(url))
+        try:
+            assert outside_requests(opened) == []
+            back = opened.page.locator("a[href='../../index.html']")
+            assert back.count() == 1
+            back.click()
+            opened.page.wait_for_load_state()
+            assert _file_of(opened.page.url) == index.resolve()
+        finally:
+            opened.page.close()

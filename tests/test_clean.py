@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers.clean import clean_period, find_raw_files
 from helpers.errors import InputError
@@ -57,7 +57,7 @@ def september(data_once):
 
 
 def processed(data: Path, period: str) -> Path:
-    return data / "processed" / period
+    return data / "processed" / PLAN / period
 
 
 # --------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def test_written_files(data):
     assert all(p.parent == out for p in result.written)
     assert sorted(p.name for p in out.iterdir()) == WRITTEN  # no temporary files left
     assert snapshot(data / "raw") == raw_before  # raw data is never written
-    assert not (data / "processed" / "2017-09").exists()
+    assert not (data / "processed" / PLAN / "2017-09").exists()
 
 
 def test_written_tables_read_back(data_once):
@@ -240,9 +240,9 @@ def test_september_written(data_once):
 
 
 def test_report_in_the_wrong_period_folder(data):
-    folder = data / "raw" / "2018-09"
+    folder = data / "raw" / PLAN / "2018-09"
     folder.mkdir()
-    shutil.copy(data / "raw" / "2018-03" / "progress_report_H29_end.txt", folder)
+    shutil.copy(data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt", folder)
     with pytest.raises(InputError) as info:
         clean_period("2018-09", data)
     err = info.value
@@ -255,7 +255,10 @@ def test_report_in_the_wrong_period_folder(data):
 def test_report_in_the_september_folder(data):
     clean_period("2017-09", data)
     before = snapshot(data / "processed")
-    shutil.copy(data / "raw" / "2018-03" / "progress_report_H29_end.txt", data / "raw" / "2017-09")
+    shutil.copy(
+        data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt",
+        data / "raw" / PLAN / "2017-09",
+    )
     with pytest.raises(InputError) as info:
         clean_period("2017-09", data)
     assert "2017-09" in info.value.detail and "2018-03" in info.value.detail
@@ -266,7 +269,7 @@ def test_bad_kpi_sheet_writes_nothing(data):
     clean_period("2018-03", data)
     before = snapshot(data / "processed")
     mtimes = {p: p.stat().st_mtime_ns for p in (data / "processed").rglob("*")}
-    sheet = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    sheet = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     sheet.write_text(
         sheet.read_text(encoding="utf-8-sig").replace('"9,718人"', '"9,719人"'), encoding="utf-8"
     )
@@ -280,7 +283,7 @@ def test_bad_kpi_sheet_writes_nothing(data):
 def test_bad_report_writes_nothing(data):
     clean_period("2018-03", data)
     before = snapshot(data / "processed")
-    report = data / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    report = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
     report.write_text(
         report.read_text(encoding="utf-8").replace("１ ９ ４", "１ 九 ４"), encoding="utf-8"
     )
@@ -291,7 +294,7 @@ def test_bad_report_writes_nothing(data):
 
 
 def test_bad_input_for_a_new_period_creates_no_folder(data):
-    report = data / "raw" / "2018-03" / "progress_report_H29_end.txt"
+    report = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
     report.write_text(report.read_text(encoding="utf-8")[:3000], encoding="utf-8")
     with pytest.raises(InputError):
         clean_period("2018-03", data)
@@ -299,7 +302,7 @@ def test_bad_input_for_a_new_period_creates_no_folder(data):
 
 
 def test_unsupported_file_in_raw_folder(data):
-    bad = data / "raw" / "2018-03" / "progress.xlsx"
+    bad = data / "raw" / PLAN / "2018-03" / "progress.xlsx"
     bad.write_bytes(b"PK\x03\x04")
     with pytest.raises(InputError) as info:
         clean_period("2018-03", data)
@@ -308,7 +311,7 @@ def test_unsupported_file_in_raw_folder(data):
 
 
 def test_kpi_sheet_without_report(data):
-    shutil.copy(data / "raw" / "2018-03" / "kpi_sheet.csv", data / "raw" / "2017-09")
+    shutil.copy(data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv", data / "raw" / PLAN / "2017-09")
     with pytest.raises(InputError) as info:
         clean_period("2017-09", data)
     assert info.value.path.name == "kpi_sheet.csv"
@@ -317,17 +320,17 @@ def test_kpi_sheet_without_report(data):
 def test_missing_raw_folder(data):
     with pytest.raises(InputError) as info:
         clean_period("2019-03", data)
-    assert info.value.path == data / "raw" / "2019-03"
+    assert info.value.path == data / "raw" / PLAN / "2019-03"
 
 
 def test_find_raw_files(data):
-    found = find_raw_files(data / "raw" / "2018-03")
+    found = find_raw_files(data / "raw" / PLAN / "2018-03")
     assert found.report.name == "progress_report_H29_end.txt"
     assert found.kpi_sheet.name == "kpi_sheet.csv"
     assert found.area_tables == []
-    (data / "raw" / "2018-03" / "README.md").write_text("notes", encoding="utf-8")
-    assert find_raw_files(data / "raw" / "2018-03").report is not None
-    found = find_raw_files(data / "raw" / "2017-09")
+    (data / "raw" / PLAN / "2018-03" / "README.md").write_text("notes", encoding="utf-8")
+    assert find_raw_files(data / "raw" / PLAN / "2018-03").report is not None
+    found = find_raw_files(data / "raw" / PLAN / "2017-09")
     assert found.report is None and [p.name for p in found.area_tables] == [
         "progress_areas_H29_9.csv"
     ]
@@ -337,7 +340,7 @@ def test_a_folder_named_like_a_raw_file_is_refused(tmp_path):
     from conftest import copy_raw
 
     data = copy_raw(tmp_path / "data")
-    raw = data / "raw" / "2018-03"
+    raw = data / "raw" / PLAN / "2018-03"
     (raw / "kpi_sheet.csv").unlink()
     (raw / "kpi_sheet.csv").mkdir()
     with pytest.raises(InputError, match="a folder where a .csv file is expected") as err:

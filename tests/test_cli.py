@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers import cli, paths
 from helpers.cli import main, worker_count
@@ -74,16 +74,17 @@ def test_a_huge_jobs_value_starts_no_more_processes_than_periods(data, monkeypat
             return False
 
         def imap(self, fn, tasks):
-            return [(t[0], 0, "") for t in tasks]
+            return [(t[0], t[1], 0, "") for t in tasks]
 
     monkeypatch.setattr("multiprocessing.Pool", FakePool)
-    assert main(["--all", "--jobs", "50", "--data-dir", str(data)]) == 0
+    out = str(data.parent / "out")
+    assert main(["--all", "--jobs", "50", "--data-dir", str(data), "--output-dir", out]) == 0
     assert started == [min(2, os.cpu_count() or 1)]
 
 
 def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_notebooks):
     before = _tree(data / "raw")
-    for out in (data / "raw", data / "raw" / "2018-03", data / "raw" / "x"):
+    for out in (data / "raw", data / "raw" / PLAN / "2018-03", data / "raw" / "x"):
         status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
         assert status == 2 and "inside the raw data folder" in err, err
         assert err.count("\n") == 1
@@ -93,37 +94,46 @@ def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_not
 
 def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_path):
     before = _tree(data / "raw")
-    (data / "processed").mkdir()
-    (data / "processed" / "2018-03").symlink_to(data / "raw" / "2018-03")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    (data / "processed" / PLAN).mkdir(parents=True)
+    (data / "processed" / PLAN / "2018-03").symlink_to(data / "raw" / PLAN / "2018-03")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "inside the raw data folder" in err, err
     assert _tree(data / "raw") == before
     # processed/ itself a link into raw/
-    (data / "processed" / "2018-03").unlink()
+    (data / "processed" / PLAN / "2018-03").unlink()
+    (data / "processed" / PLAN).rmdir()
     (data / "processed").rmdir()
     (data / "processed").symlink_to(data / "raw")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "inside the raw data folder" in err, err
     assert _tree(data / "raw") == before
 
 
 def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
     out = tmp_path / "out"
-    (out / "2018-03").mkdir(parents=True)
-    (out / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
-    before = _tree(out / "2018-03")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    (out / PLAN / "2018-03").mkdir(parents=True)
+    (out / PLAN / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
+    before = _tree(out / PLAN / "2018-03")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
     assert status == 2, err
-    assert f"{out / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
-    assert _tree(out / "2018-03") == before
-    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+    assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
+    assert _tree(out / PLAN / "2018-03") == before
+    assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
 
 
 def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
-    mine = data / "processed" / "2018-03"
+    mine = data / "processed" / PLAN / "2018-03"
     mine.mkdir(parents=True)
     (mine / "memo.docx").write_bytes(b"PK")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
     assert status == 2 and "did not make" in err and "--data-dir" in err, err
     assert [p.name for p in mine.iterdir()] == ["memo.docx"]
 
@@ -135,13 +145,15 @@ def test_a_file_where_a_folder_should_be_exits_2_with_one_line(
     out = tmp_path / "out"
     target = {
         "root": out,
-        "period": out / "2018-03",
+        "period": out / PLAN / "2018-03",
         "processed-root": data / "processed",
-        "processed": data / "processed" / "2018-03",
+        "processed": data / "processed" / PLAN / "2018-03",
     }[where]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("not a folder", encoding="utf-8")
-    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
     assert status == 2, err
     assert str(target) in err and err.count("\n") == 1, err
     assert target.read_text(encoding="utf-8") == "not a folder"
@@ -215,6 +227,7 @@ def test_makefile_passes_paths_literally(tmp_path, name):
             f"OUTPUT_DIR={out_dir}",
             f"DATA_DIR={data_dir}",
             "PERIOD=平成29年度末",
+            f"PLAN={name}",
             "FORCE=1",
         ],
         capture_output=True,
@@ -222,13 +235,15 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         env={
             k: v
             for k, v in os.environ.items()
-            if k not in ("PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
+            if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
         },
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1]) == [
         "--period",
         "平成29年度末",
+        "--plan",
+        name,
         "--data-dir",
         data_dir,
         "--output-dir",
@@ -236,3 +251,113 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         "--force",
     ]
     assert not (tmp_path / name).exists()  # nothing was run by the shell
+
+
+# --- several plans ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(data):
+    from conftest import FIXTURES
+
+    shutil.copytree(FIXTURES / "plans" / "kodaira-2", data / "raw" / "kodaira-2")
+    return data
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Record the (plan, period) runs instead of running them; no index is built."""
+    import helpers.index_page
+    import helpers.pipeline
+
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        helpers.pipeline,
+        "run_period",
+        lambda period, *a, plan=None, **k: calls.append((plan, period)),
+    )
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        # nothing made yet: every period of every plan, so the index links them all
+        (
+            [],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
+        (
+            ["--all"],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
+        (["--plan", PLAN], [(PLAN, "2017-09"), (PLAN, "2018-03")]),
+        (["--plan", "kodaira-2", "--all"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
+        (["--period", "平成29年9月末"], [("kodaira-2", "2017-09"), (PLAN, "2017-09")]),
+        (["--period", "2017-03"], [("kodaira-2", "2017-03")]),
+    ],
+)
+def test_which_plans_and_periods_run(two_plans, recorded, args, expect):
+    assert (
+        main([*args, "--data-dir", str(two_plans), "--output-dir", str(two_plans.parent / "o")])
+        == 0
+    )
+    assert recorded == expect
+
+
+def test_make_report_runs_the_latest_period_and_those_not_made_yet(two_plans, recorded):
+    out = two_plans.parent / "o"
+    for plan, period in [("kodaira-2", "2017-03"), (PLAN, "2017-09"), (PLAN, "2018-03")]:
+        (out / plan / period).mkdir(parents=True)
+        (out / plan / period / "report.html").write_text("r", encoding="utf-8")
+    assert main(["--data-dir", str(two_plans), "--output-dir", str(out)]) == 0
+    assert recorded == [("kodaira-2", "2017-09"), (PLAN, "2018-03")]
+
+
+def test_an_unknown_plan_exits_2_listing_the_plans(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--plan", "kodaira-9", "--data-dir", str(two_plans))
+    assert (
+        status == 2 and "plans with raw data: kodaira-2, kodaira-3" in err and err.count("\n") == 1
+    )
+    assert not recorded
+
+
+def test_a_period_no_plan_has_exits_2_listing_each_plans_periods(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--period", "2016-03", "--data-dir", str(two_plans))
+    assert status == 2 and "no plan has raw data for 2016-03" in err, err
+    assert "kodaira-2: 2017-03, 2017-09; kodaira-3: 2017-09, 2018-03" in err
+    assert not recorded
+
+
+def test_list_shows_plans_and_their_periods(two_plans, capsys):
+    assert main(["--list", "--data-dir", str(two_plans)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "kodaira-2\t第2次行財政再構築プラン（フォローアップ項目）",
+        "  2017-03\t平成28年度末",
+        "  2017-09\t平成29年9月末",
+        f"{PLAN}\t第3次行財政再構築プラン",
+        "  2017-09\t平成29年9月末",
+        "  2018-03\t平成29年度末",
+    ]
+
+
+def test_the_index_is_rebuilt_after_the_runs(data, monkeypatch, tmp_path):
+    import helpers.index_page
+    import helpers.pipeline
+
+    built = []
+    monkeypatch.setattr(helpers.pipeline, "run_period", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda d, o: built.append((d, o)))
+    assert main(["--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")]) == 0
+    assert built == [(str(data), str(tmp_path / "o"))]

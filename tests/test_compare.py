@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import REAL_RAW, copy_raw
+from conftest import PLAN, REAL_RAW, copy_raw
 
 from helpers import schema
 from helpers.clean import clean_period
@@ -105,7 +105,7 @@ def test_compare_with_previous_without_an_earlier_period():
 
 def test_an_unreadable_earlier_period_is_left_out_with_a_note(tmp_path):
     data = copy_raw(tmp_path / "data")
-    (data / "raw" / "2017-09" / "progress_areas_H29_9.csv").write_text("", encoding="utf-8")
+    (data / "raw" / PLAN / "2017-09" / "progress_areas_H29_9.csv").write_text("", encoding="utf-8")
     hist, notes = load_history("2018-03", data)
     assert sorted(hist) == ["2018-03"]
     assert len(notes) == 1 and notes[0].startswith("平成29年9月末（2017-09）は読み込めない")
@@ -113,7 +113,7 @@ def test_an_unreadable_earlier_period_is_left_out_with_a_note(tmp_path):
 
 def test_an_unreadable_current_period_is_an_error(tmp_path):
     data = copy_raw(tmp_path / "data")
-    (data / "raw" / "2017-09" / "progress_areas_H29_9.csv").write_text("", encoding="utf-8")
+    (data / "raw" / PLAN / "2017-09" / "progress_areas_H29_9.csv").write_text("", encoding="utf-8")
     with pytest.raises(InputError):
         load_history("2017-09", data)
 

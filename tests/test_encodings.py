@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REAL_RAW
+from conftest import PLAN, REAL_RAW
 
 from helpers.clean import clean_period
 
@@ -27,7 +27,7 @@ PERIODS = ("2018-03", "2017-09")
 def _raw_texts(period: str) -> dict[str, str]:
     """Each raw text file of a period, decoded, with LF line ends."""
     out = {}
-    for p in sorted((REAL_RAW / period).iterdir()):
+    for p in sorted((REAL_RAW / PLAN / period).iterdir()):
         if p.suffix.lower() in (".txt", ".csv"):
             out[p.name] = p.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert out, f"no raw files for {period}"
@@ -35,7 +35,7 @@ def _raw_texts(period: str) -> dict[str, str]:
 
 
 def _write_period(data: Path, period: str, encoding: str, newline: str) -> None:
-    folder = data / "raw" / period
+    folder = data / "raw" / PLAN / period
     folder.mkdir(parents=True)
     for name, text in _raw_texts(period).items():
         (folder / name).write_bytes(text.replace("\n", newline).encode(encoding))
@@ -43,7 +43,7 @@ def _write_period(data: Path, period: str, encoding: str, newline: str) -> None:
 
 def _processed(data: Path, period: str) -> dict[str, bytes]:
     result = clean_period(period, data, write=True)
-    out = data / "processed" / period
+    out = data / "processed" / PLAN / period
     assert {p.name for p in result.written} >= set(PROCESSED)
     return {name: (out / name).read_bytes() for name in PROCESSED}
 
@@ -65,7 +65,7 @@ def test_same_tables_whatever_the_encoding(encoding, newline, period, reference,
     _write_period(data, period, codec, nl)
 
     # the files really are in that form
-    for f in (data / "raw" / period).iterdir():
+    for f in (data / "raw" / PLAN / period).iterdir():
         raw = f.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf") == (codec == "utf-8-sig"), f.name
         assert (b"\r\n" in raw) == (nl == "\r\n"), f.name

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import KPI_FILE, REPORT_FILE
+from conftest import KPI_FILE, PLAN, REPORT_FILE
 from extraction_variants import (
     Variant,
     blocks,
@@ -94,13 +94,13 @@ def write_variant(folder: Path, variant: Variant) -> Path:
 
 
 def clean_folder(root: Path, report_text: str) -> dict[str, bytes]:
-    """Clean a data folder holding raw/2018-03/ with this report and the real KPI sheet."""
-    raw = root / "raw" / PERIOD
+    """Clean a data folder holding raw/<plan>/2018-03/ with this report and the real KPI sheet."""
+    raw = root / "raw" / PLAN / PERIOD
     raw.mkdir(parents=True)
     (raw / REPORT_FILE.name).write_bytes(report_text.encode("utf-8"))
     shutil.copy2(KPI_FILE, raw / KPI_FILE.name)
     clean_period(PERIOD, root, write=True)
-    out = root / "processed" / PERIOD
+    out = root / "processed" / PLAN / PERIOD
     return {name: (out / f"{name}.csv").read_bytes() for name in TABLES}
 
 

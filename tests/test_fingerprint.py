@@ -7,7 +7,7 @@ import shutil
 import sys
 
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers import fingerprint, paths
 from helpers.fingerprint import library_versions, run_fingerprint
@@ -70,6 +70,6 @@ def test_an_edited_notebook_or_raw_file_changes_the_fingerprint(setup):
     nb.write_text(nb.read_text(encoding="utf-8") + " ", encoding="utf-8")
     edited = run_fingerprint("2018-03", data, out)
     assert edited != before
-    kpi = data / "raw" / "2018-03" / "kpi_sheet.csv"
+    kpi = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     kpi.write_bytes(kpi.read_bytes() + b"\n")
     assert run_fingerprint("2018-03", data, out) != edited

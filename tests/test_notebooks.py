@@ -26,7 +26,14 @@ def test_one_parameters_cell_with_typed_commented_defaults(name):
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     params = inspect_notebook(str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"))
-    assert set(params) == {"period", "data_dir", "output_dir", "processed_dir"}
+    assert set(params) == {
+        "plan",
+        "period",
+        "data_dir",
+        "output_dir",
+        "processed_dir",
+        "period_output_dir",
+    }
     for p in params.values():
         assert p["inferred_type_name"] == "str"
         assert p["help"], f"{p['name']} needs a comment"

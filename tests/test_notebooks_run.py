@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 from nbclient import NotebookClient
 
 from helpers import paths
@@ -36,7 +36,7 @@ def test_notebooks_run_in_order_with_their_defaults(tmp_path, monkeypatch):
         ]
         assert not [o for o in streams if o["name"] == "stderr"], name
         assert "period: 2018-03" in "".join(o["text"] for o in streams), name  # the latest period
-    metrics = read_csv(data / "processed" / "2018-03" / "metrics.csv")
+    metrics = read_csv(data / "processed" / PLAN / "2018-03" / "metrics.csv")
     assert len(metrics) == 18
-    assert (out / "2018-03" / "tables" / "tables.xlsx").exists()
-    assert (out / "2018-03" / "figures" / "status_by_area.png").exists()
+    assert (out / PLAN / "2018-03" / "tables" / "tables.xlsx").exists()
+    assert (out / PLAN / "2018-03" / "figures" / "status_by_area.png").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import PLAN
 
 from helpers import paths
 from helpers.errors import InputError
@@ -10,7 +11,7 @@ from helpers.errors import InputError
 
 @pytest.fixture
 def data(tmp_path):
-    (tmp_path / "data" / "raw" / "2018-03").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / PLAN / "2018-03").mkdir(parents=True)
     return tmp_path / "data"
 
 
@@ -27,13 +28,13 @@ def test_a_folder_holding_raw_is_refused(data):
 
 def test_a_link_into_raw_is_refused(data, tmp_path):
     link = tmp_path / "processed-link"
-    link.symlink_to(data / "raw" / "2018-03", target_is_directory=True)
+    link.symlink_to(data / "raw" / PLAN / "2018-03", target_is_directory=True)
     with pytest.raises(InputError, match="leads to"):
         paths.check_outside_raw(link, data, "processed folder")
 
 
 def test_a_folder_beside_raw_is_fine(data):
-    paths.check_outside_raw(data / "processed" / "2018-03", data, "processed folder")
+    paths.check_outside_raw(data / "processed" / PLAN / "2018-03", data, "processed folder")
 
 
 def test_absent_empty_and_marked_folders_may_be_replaced(tmp_path):
@@ -75,7 +76,7 @@ def test_a_file_or_a_link_where_the_folder_should_be_is_refused(tmp_path):
 
 
 def test_product_folder_marks_a_new_folder_and_drops_the_fingerprint(data):
-    folder = paths.product_folder(data / "processed" / "2018-03", data, "processed folder")
+    folder = paths.product_folder(data / "processed" / PLAN / "2018-03", data, "processed folder")
     assert (folder / paths.MARKER).is_file()
     (folder / paths.FINGERPRINT_FILE).write_text("abc\n", encoding="utf-8")
     paths.product_folder(folder, data, "processed folder")
@@ -92,5 +93,5 @@ def test_product_folder_does_not_mark_a_folder_of_someone_else(data, tmp_path):
 
 def test_product_folder_refuses_raw(data):
     with pytest.raises(InputError, match="inside the raw data folder"):
-        paths.product_folder(data / "raw" / "2018-03", data, "processed folder")
-    assert list((data / "raw" / "2018-03").iterdir()) == []
+        paths.product_folder(data / "raw" / PLAN / "2018-03", data, "processed folder")
+    assert list((data / "raw" / PLAN / "2018-03").iterdir()) == []

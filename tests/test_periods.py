@@ -349,7 +349,10 @@ def test_find_label_in_real_report_header():
 
     from helpers.rawio import read_text
 
-    report = Path(__file__).resolve().parents[1] / "data/raw/2018-03/progress_report_H29_end.txt"
+    report = (
+        Path(__file__).resolve().parents[1]
+        / "data/raw/kodaira-3/2018-03/progress_report_H29_end.txt"
+    )
     if not report.exists():
         pytest.skip("report not present")
     lines = read_text(report).split("\n")

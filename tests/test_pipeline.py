@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from conftest import PLAN
 from filelock import FileLock
 
 from helpers import paths
@@ -25,7 +26,9 @@ pytestmark = pytest.mark.e2e
 
 
 def metrics_of(run) -> pd.DataFrame:
-    return read_csv(run["data"] / "processed" / "2018-03" / "metrics.csv").set_index("kpi_id")
+    return read_csv(run["data"] / "processed" / PLAN / "2018-03" / "metrics.csv").set_index(
+        "kpi_id"
+    )
 
 
 def test_products_exist(e2e_run):
@@ -53,7 +56,7 @@ def test_executed_notebooks_print_no_warning_or_error(e2e_run):
 
 
 def test_area_table_equals_the_report(e2e_run):
-    areas = read_csv(e2e_run["data"] / "processed" / "2018-03" / "areas.csv")
+    areas = read_csv(e2e_run["data"] / "processed" / PLAN / "2018-03" / "areas.csv")
     assert areas["items"].tolist() == [7, 3, 6, 14, 13]
     assert areas["S"].tolist() == [1, 0, 0, 1, 1]
     assert areas["A"].tolist() == [4, 1, 4, 9, 12]
@@ -61,7 +64,7 @@ def test_area_table_equals_the_report(e2e_run):
 
 
 def test_ten_delayed_items(e2e_run):
-    items = read_csv(e2e_run["data"] / "processed" / "2018-03" / "items.csv")
+    items = read_csv(e2e_run["data"] / "processed" / PLAN / "2018-03" / "items.csv")
     assert items[items["status"] == "B"]["item_no"].tolist() == [
         1,
         3,
@@ -102,7 +105,7 @@ def test_real_kpi_numbers(e2e_run):
 
 
 def test_audit_all_agree_on_the_real_report(e2e_run):
-    audit = read_csv(e2e_run["data"] / "processed" / "2018-03" / "audit.csv")
+    audit = read_csv(e2e_run["data"] / "processed" / PLAN / "2018-03" / "audit.csv")
     assert len(audit) >= 40
     assert audit["ok"].all(), audit[~audit["ok"]]
     assert "text_sum" in set(audit["check"]) and "text_rate" in set(audit["check"])
@@ -149,7 +152,7 @@ def test_rerun_with_nothing_changed_is_skipped(e2e_run):
 def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
     out = tmp_path / "out"
     shutil.copytree(e2e_run["out"], out)
-    before = (out / "2018-03" / "report.html").read_bytes()
+    before = (out / PLAN / "2018-03" / "report.html").read_bytes()
     nb_dir = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
     nb = nbformat.read(str(nb_dir / "02_analyze.ipynb"), as_version=4)
@@ -158,8 +161,10 @@ def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", nb_dir)
     with pytest.raises(StageError, match="02_analyze"):
         run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
-    assert (out / "2018-03" / "report.html").read_bytes() == before
-    failed = nbformat.read(str(out / "2018-03" / "failed" / "02_analyze.ipynb"), as_version=4)
+    assert (out / PLAN / "2018-03" / "report.html").read_bytes() == before
+    failed = nbformat.read(
+        str(out / PLAN / "2018-03" / "failed" / "02_analyze.ipynb"), as_version=4
+    )
     errors = [o for c in failed.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
     assert errors and errors[0]["evalue"] == "deliberate failure"
 
@@ -167,7 +172,7 @@ def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
 def test_second_run_of_the_same_period_is_refused_while_locked(e2e_run, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    with FileLock(str(out / ".2018-03.lock")):
+    with FileLock(str(out / PLAN / ".2018-03.lock")):
         with pytest.raises(LockedError, match="in progress"):
             run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
 
@@ -197,7 +202,7 @@ def test_cli_exits_2_for_a_period_without_data(e2e_run):
 
 
 def test_forced_rerun_gives_byte_identical_processed_tables(e2e_run):
-    processed = e2e_run["data"] / "processed" / "2018-03"
+    processed = e2e_run["data"] / "processed" / PLAN / "2018-03"
     before = {p.name: p.read_bytes() for p in processed.glob("*.csv")}
     run_period("2018-03", e2e_run["data"], e2e_run["out"], force=True, log=lambda m: None)
     after = {p.name: p.read_bytes() for p in processed.glob("*.csv")}
@@ -206,9 +211,9 @@ def test_forced_rerun_gives_byte_identical_processed_tables(e2e_run):
 
 def test_mid_year_period_runs_with_its_area_table_only(e2e_run):
     run_period("2017-09", e2e_run["data"], e2e_run["out"], force=True, log=lambda m: None)
-    html = (e2e_run["out"] / "2017-09" / "report.html").read_text(encoding="utf-8")
+    html = (e2e_run["out"] / PLAN / "2017-09" / "report.html").read_text(encoding="utf-8")
     assert "平成29年9月末" in html and "予定どおりに進捗（A）が39項目" in _text(html)
-    meta = json.loads((e2e_run["data"] / "processed" / "2017-09" / "meta.json").read_text())
+    meta = json.loads((e2e_run["data"] / "processed" / PLAN / "2017-09" / "meta.json").read_text())
     assert meta["has_indicators"] is False
 
 
@@ -234,9 +239,9 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
     assert codes in ([0, 0], [0, 3]), results
     if codes == [0, 3]:
         assert "in progress" in next(err for code, err in results if code == 3)
-    html = (out / "2018-03" / "report.html").read_text(encoding="utf-8")
+    html = (out / PLAN / "2018-03" / "report.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>") and "9,718人" in html
-    assert not [p for p in out.iterdir() if "staging" in p.name or ".old-" in p.name]
+    assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
 
 
 # --- a run stopped at any instant: kill -9 at every stage, SIGTERM ------------------
@@ -300,18 +305,18 @@ def earlier(e2e_run, tmp_path):
     shutil.copytree(e2e_run["out"], out, ignore=shutil.ignore_patterns(".*.lock"))
     for lock in (data / "processed").glob(".*.lock"):
         lock.unlink()
-    report = out / "2018-03" / "report.html"
+    report = out / PLAN / "2018-03" / "report.html"
     report.write_text(report.read_text(encoding="utf-8") + OLD_MARK, encoding="utf-8")
-    processed = data / "processed" / "2018-03"
+    processed = data / "processed" / PLAN / "2018-03"
     (processed / "earlier_run.csv").write_text("x\n1\n", encoding="utf-8")
-    for folder in (processed, out / "2018-03"):
+    for folder in (processed, out / PLAN / "2018-03"):
         (folder / ".fingerprint").write_text("an earlier run\n", encoding="utf-8")
     return {
         "data": data,
         "out": out,
         "raw": _hashes(data / "raw"),
         "processed": _hashes(processed),
-        "outputs": _hashes(out / "2018-03"),
+        "outputs": _hashes(out / PLAN / "2018-03"),
     }
 
 
@@ -327,7 +332,7 @@ def _crash(earlier, point: str, nb_dir: Path | None = None) -> subprocess.Comple
 
 
 def _report_state(out: Path) -> str:
-    html = (out / "2018-03" / "report.html").read_text(encoding="utf-8")
+    html = (out / PLAN / "2018-03" / "report.html").read_text(encoding="utf-8")
     if html.endswith(OLD_MARK):
         return "old"
     assert html.rstrip().endswith("</html>") and "9,718人" in html
@@ -336,7 +341,7 @@ def _report_state(out: Path) -> str:
 
 def _processed_state(earlier) -> str:
     """'old' (as before, by hash) or 'new' (complete, from a whole run); never a mix."""
-    processed = earlier["data"] / "processed" / "2018-03"
+    processed = earlier["data"] / "processed" / PLAN / "2018-03"
     if _hashes(processed) == earlier["processed"]:
         return "old"
     names = {p.name for p in processed.iterdir()}
@@ -347,7 +352,7 @@ def _processed_state(earlier) -> str:
 
 
 def _leftovers(earlier) -> list[str]:
-    roots = (earlier["out"], earlier["data"] / "processed")
+    roots = (earlier["out"] / PLAN, earlier["data"] / "processed" / PLAN)
     return [
         p.name for r in roots for p in r.iterdir() if ".staging-" in p.name or ".old-" in p.name
     ]
@@ -376,8 +381,8 @@ def test_a_run_killed_at_any_stage_leaves_old_or_new(earlier, point, expect):
     if processed_now:
         assert _processed_state(earlier) == processed_now
     # the next run begins by putting back what the killed one set aside
-    recover(earlier["out"] / "2018-03", log=lambda m: None)
-    recover(earlier["data"] / "processed" / "2018-03", log=lambda m: None)
+    recover(earlier["out"] / PLAN / "2018-03", log=lambda m: None)
+    recover(earlier["data"] / "processed" / PLAN / "2018-03", log=lambda m: None)
     assert _report_state(earlier["out"]) == (report_now or "old")
     processed = _processed_state(earlier)
     assert processed == (processed_now or "old")
@@ -401,8 +406,8 @@ def test_a_run_killed_during_02_leaves_the_old_tables_and_the_next_run_rebuilds(
     proc = _crash(earlier, "none", nb_dir)
     assert proc.returncode == -9, proc.stderr
     assert _hashes(earlier["data"] / "raw") == earlier["raw"]
-    assert _hashes(earlier["data"] / "processed" / "2018-03") == earlier["processed"]
-    assert _hashes(earlier["out"] / "2018-03") == earlier["outputs"]
+    assert _hashes(earlier["data"] / "processed" / PLAN / "2018-03") == earlier["processed"]
+    assert _hashes(earlier["out"] / PLAN / "2018-03") == earlier["outputs"]
     assert not is_up_to_date("2018-03", earlier["data"], earlier["out"])
     logs: list[str] = []
     result = run_period("2018-03", earlier["data"], earlier["out"], log=logs.append)
@@ -446,5 +451,5 @@ def test_sigterm_removes_the_staging_folders_and_keeps_the_old_report(earlier, t
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err
     assert not _leftovers(earlier)
-    assert _hashes(earlier["data"] / "processed" / "2018-03") == earlier["processed"]
-    assert _hashes(earlier["out"] / "2018-03") == earlier["outputs"]
+    assert _hashes(earlier["data"] / "processed" / PLAN / "2018-03") == earlier["processed"]
+    assert _hashes(earlier["out"] / PLAN / "2018-03") == earlier["outputs"]

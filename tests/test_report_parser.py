@@ -12,7 +12,7 @@ from pathlib import Path
 
 import extraction_variants as ev
 import pytest
-from conftest import REPORT_FILE, copy_raw
+from conftest import PLAN, REPORT_FILE, copy_raw
 
 from helpers import report_parser
 from helpers.audit import run_audit
@@ -496,7 +496,7 @@ def test_extra_area_row_at_the_end_is_flagged_by_the_audit(tmp_path, file_lines)
     assert parsed.total_items == 44 != parsed.summary.total
 
     data = copy_raw(tmp_path / "data")
-    (data / "raw" / "2018-03" / REPORT_FILE.name).write_text(text, encoding="utf-8")
+    (data / "raw" / PLAN / "2018-03" / REPORT_FILE.name).write_text(text, encoding="utf-8")
     res = clean_period("2018-03", data, write=False)
     audit = run_audit(res.areas, res.items, compute_metrics(res.indicators), res.meta)
     failed = set(map(tuple, audit.loc[~audit["ok"], ["check", "scope"]].to_numpy().tolist()))

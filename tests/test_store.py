@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import copy_raw
+from conftest import PLAN, copy_raw
 
 from helpers import schema
 from helpers.audit import run_audit
@@ -70,7 +70,8 @@ def test_real_values_survive_the_round_trip(saved):
 def test_save_writes_the_schema_order(tmp_path):
     shuffled = pd.DataFrame({"detail": ["d"], "ok": [True], "actual": ["1"], "expected": ["1"],
                              "scope": ["s"], "check": ["c"]})  # fmt: skip
-    path = save_table(shuffled, "2018-03", "audit", tmp_path)
+    path = save_table(shuffled, "2018-03", "audit", tmp_path, plan=PLAN)
+    assert path == tmp_path / "processed" / PLAN / "2018-03" / "audit.csv"
     assert path.read_text(encoding="utf-8").splitlines() == [
         "check,scope,expected,actual,ok,detail",
         "c,s,1,1,True,d",
@@ -80,10 +81,10 @@ def test_save_writes_the_schema_order(tmp_path):
 def test_save_refuses_a_column_outside_the_schema(tmp_path):
     df = pd.DataFrame({"note": ["a"], "comment": ["b"]})
     with pytest.raises(ValueError, match="comment"):
-        save_table(df, "2018-03", "history_notes", tmp_path)
-    assert not (tmp_path / "processed" / "2018-03" / "history_notes.csv").exists()
+        save_table(df, "2018-03", "history_notes", tmp_path, plan=PLAN)
+    assert not (tmp_path / "processed" / PLAN / "2018-03" / "history_notes.csv").exists()
 
 
 def test_load_of_a_table_not_yet_written(tmp_path):
     with pytest.raises(FileNotFoundError, match="run the earlier notebooks of 2018-03"):
-        load_table("2018-03", "metrics", tmp_path)
+        load_table("2018-03", "metrics", tmp_path, plan=PLAN)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers import tables
+from helpers import atomic, tables
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -38,7 +38,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr(tables.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
     with pytest.raises(OSError):
         tables.atomic_write_bytes(target, b"new\n")
     assert target.read_bytes() == b"old\n"

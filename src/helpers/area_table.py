@@ -5,6 +5,11 @@ Headers are Japanese (分野, 項目数, 予定以上に進捗(S), 予定どお�
 LF or CRLF line ends, and may start with ``#`` comment lines. The area label
 is ``1 地域協働の推進`` (or ``Ⅰ 地域協働の推進``); a totals row is labelled
 計/合計 or left blank.
+
+A status column's header is a label of the plan's vocabulary, optionally with
+its code, ``予定以上に進捗(S)``. With a plan's own labels (``plan.toml``) a label
+must be one of them exactly; with the standard vocabulary the keywords and the
+code alone are understood too.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import pandas as pd
 from .errors import InputError
 from .rawio import read_text
 from .textnorm import ROMAN_NUMERALS, collapse, squash
-from .vocab import STANDARD, STATUS_CODES, STATUS_LABELS
+from .vocab import STANDARD, STATUS_CODES, Vocabulary
 
 _ROMAN = ROMAN_NUMERALS
 
@@ -31,10 +36,6 @@ COLUMN_KEYS = {
 }
 #: the columns a table must have, in the order the city prints them
 REQUIRED_COLUMNS = (*COLUMN_KEYS, *STATUS_CODES)
-#: each column's header as the city writes it, for messages
-HEADER_NAMES = {"area": "分野", "items": "項目数"} | {
-    code: f"{STATUS_LABELS[code]}({code})" for code in STATUS_CODES
-}
 TOTAL_LABELS = ("", "計", "合計", "総計")
 
 
@@ -46,16 +47,53 @@ class AreaTable:
     path: Path
 
 
-def _column_for(header: str) -> str | None:
+def header_names(vocab: Vocabulary = STANDARD) -> dict[str, str]:
+    """Each column's header as the city writes it, for messages."""
+    return {"area": "分野", "items": "項目数"} | {
+        code: f"{vocab.label(code)}({code})" for code in STATUS_CODES
+    }
+
+
+_CODE_MARK = re.compile(r"[(（]\s*([SAB])\s*[)）]$", re.I)
+
+
+def _status_column(h: str, vocab: Vocabulary) -> tuple[str | None, str, str | None]:
+    """For a squashed header: the status it names, its label part, and its code mark (S)."""
+    m = _CODE_MARK.search(h)
+    mark = m.group(1).upper() if m else None
+    label = h[: m.start()] if m else h
+    if not label:
+        return mark, label, mark
+    code = vocab.code_of(label)
+    if code is None and not vocab.exact:
+        code = vocab.code_of(h) or mark
+    return code, label, mark
+
+
+def _column_for(header: str, vocab: Vocabulary, path: Path, line: int) -> str | None:
     """The column a header names: area, items, or a status code (by its label or by (S))."""
     h = squash(header)
     for key, words in COLUMN_KEYS.items():
         if any(w.lower() in h.lower() for w in words):
             return key
-    code = STANDARD.code_of(h)
-    if code is not None:
-        return code
-    return next((c for c in STATUS_CODES if f"({c})" in h.upper()), None)
+    code, label, mark = _status_column(h, vocab)
+    if code is not None and mark is not None and mark != code:
+        raise InputError(
+            path,
+            f"the column '{header}' is marked ({mark}) but its label is that of {code} "
+            f"({vocab.label(code)})",
+            line=line,
+            field=header,
+        )
+    if code is None and vocab.exact and mark is not None:
+        raise InputError(
+            path,
+            f"unknown status label 「{label}」 in the column '{header}'; this plan's labels "
+            "(plan.toml): " + ", ".join(f"「{x}」" for x in vocab.known_labels()),
+            line=line,
+            field=header,
+        )
+    return code
 
 
 def _count(cell: str, path: Path, line: int, field: str) -> int:
@@ -92,17 +130,20 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _header_columns(path: Path, header_line: int, header: list[str]) -> dict[str, int]:
+def _header_columns(
+    path: Path, header_line: int, header: list[str], vocab: Vocabulary
+) -> dict[str, int]:
     """Each required column's index in the header; unknown, repeated or missing ones refused."""
     columns: dict[str, int] = {}
+    names = header_names(vocab)
     for idx, name in enumerate(header):
         if not name.strip():
             continue
-        key = _column_for(name)
+        key = _column_for(name, vocab, path, header_line)
         if key is None:
             raise InputError(
                 path,
-                f"unknown column '{name}'; expected " + ", ".join(HEADER_NAMES.values()),
+                f"unknown column '{name}'; expected " + ", ".join(names.values()),
                 line=header_line,
                 field=name,
             )
@@ -113,7 +154,7 @@ def _header_columns(path: Path, header_line: int, header: list[str]) -> dict[str
     if missing:
         raise InputError(
             path,
-            "missing column(s): " + ", ".join(HEADER_NAMES[k] for k in missing),
+            "missing column(s): " + ", ".join(names[k] for k in missing),
             line=header_line,
         )
     return columns
@@ -131,12 +172,15 @@ def _check_area_order(path: Path, areas: list[dict], field: str) -> None:
             )
 
 
-def read_area_table(path: str | Path) -> AreaTable:
-    """Read a per-area table; every fault names the file, line and field."""
+def read_area_table(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
+    """Read a per-area table; every fault names the file, line and field.
+
+    ``vocab`` is the plan's status vocabulary (see the module docstring).
+    """
     path = Path(path)
     rows = _read_rows(path)
     header_line, header = rows[0]
-    columns = _header_columns(path, header_line, header)
+    columns = _header_columns(path, header_line, header, vocab)
     area_field = header[columns["area"]]
     areas = []
     totals = None

@@ -27,7 +27,7 @@ from . import schema
 from .jpnum import NumberError, parse_amount
 from .schema import AUDIT_COLUMNS, is_missing
 from .textnorm import squash
-from .vocab import CHANGE_LABELS, MISSING_TEXT, STATUS_CODES, STATUS_LABELS, TREND_LABELS
+from .vocab import CHANGE_LABELS, MISSING_TEXT, STATUS_CODES, TREND_LABELS, vocabulary_of
 
 __all__ = ["AUDIT_COLUMNS", "KPI_CHECKS", "TABLE_CHECKS", "audit_tables", "run_audit"]
 
@@ -82,7 +82,7 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
             f"column {s}",
             int(totals[s]),
             int(areas[s].sum()),
-            f"{STATUS_LABELS[s]}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
+            f"{vocabulary_of(meta).label(s)}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
         )
         for s in STATUS_CODES
     ]
@@ -129,7 +129,7 @@ def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[
                 f"status {s}",
                 int(summary[s]),
                 int(totals[s]),
-                f"本文の「{summary[s]}項目が{STATUS_LABELS[s]}」が表の計と一致するか",
+                f"本文の「{summary[s]}項目が{vocabulary_of(meta).label(s)}」が表の計と一致するか",
             )
         )
     return out
@@ -146,7 +146,7 @@ def check_listed_vs_total(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) 
             f"status {s}",
             int(totals[s]),
             len(numbers),
-            f"一覧に掲載された{STATUS_LABELS[s]}の取組（No. {', '.join(map(str, numbers)) or 'なし'}）"
+            f"一覧に掲載された{vocabulary_of(meta).label(s)}の取組（No. {', '.join(map(str, numbers)) or 'なし'}）"
             "の数が表の計と一致するか（再掲はそれぞれの番号で数える）",
         )
         for s, numbers in _listed(meta).items()

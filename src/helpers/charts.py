@@ -21,7 +21,15 @@ import pandas as pd  # noqa: E402
 from .fonts import use_japanese_font  # noqa: E402
 from .narrative import format_decimal, format_value, is_na, target_label, tidy  # noqa: E402
 from .tables import atomic_write_bytes  # noqa: E402
-from .vocab import MET_LABELS, MET_STYLE, STATUS_CODES, STATUS_STYLE, status_display  # noqa: E402
+from .vocab import (  # noqa: E402
+    MET_LABELS,
+    MET_STYLE,
+    STANDARD,
+    STATUS_CODES,
+    STATUS_STYLE,
+    Vocabulary,
+    status_display,
+)
 
 WIDTH_IN = 9.0
 EDGE = {"edgecolor": "#333333", "linewidth": 0.6}
@@ -62,13 +70,15 @@ def _count_labels(ax, bars, vals: list[int], text_colour: str) -> None:
             )
 
 
-def _stacked(ax, labels: list[str], data: pd.DataFrame, horizontal: bool) -> None:
+def _stacked(
+    ax, labels: list[str], data: pd.DataFrame, horizontal: bool, vocab: Vocabulary = STANDARD
+) -> None:
     """S, A, B stacked, each with its colour and hatching, counts written on the bars."""
     base = [0] * len(labels)
     for s in STATUS_CODES:
         st = STATUS_STYLE[s]
         vals = [int(v) for v in data[s]]
-        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s), **EDGE)
+        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s, vocab), **EDGE)
         if horizontal:
             bars = ax.barh(labels, vals, left=base, **kw)
         else:
@@ -77,14 +87,14 @@ def _stacked(ax, labels: list[str], data: pd.DataFrame, horizontal: bool) -> Non
         base = [a + b for a, b in zip(base, vals, strict=True)]
 
 
-def chart_status_by_area(areas: pd.DataFrame, period_label: str):
-    """Stacked S/A/B counts per area."""
+def chart_status_by_area(areas: pd.DataFrame, period_label: str, vocab: Vocabulary = STANDARD):
+    """Stacked S/A/B counts per area, in the plan's wording ``vocab``."""
     _setup()
     labels = [
         f"{int(a.area_no)} {_text(a.area_name)}（{int(a.items)}項目）" for a in areas.itertuples()
     ]
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.6 * len(labels) + 1.6))
-    _stacked(ax, labels, areas, horizontal=True)
+    _stacked(ax, labels, areas, horizontal=True, vocab=vocab)
     ax.invert_yaxis()
     ax.set_xlabel("項目数")
     ax.set_title(f"分野別の進捗状況（{period_label}）")
@@ -94,12 +104,12 @@ def chart_status_by_area(areas: pd.DataFrame, period_label: str):
     return fig
 
 
-def chart_status_across_periods(counts: pd.DataFrame):
-    """Stacked S/A/B counts for each period."""
+def chart_status_across_periods(counts: pd.DataFrame, vocab: Vocabulary = STANDARD):
+    """Stacked S/A/B counts for each period of one plan."""
     _setup()
     labels = [_text(x) for x in counts["label"]]
     fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 4.2))
-    _stacked(ax, labels, counts, horizontal=False)
+    _stacked(ax, labels, counts, horizontal=False, vocab=vocab)
     ax.set_ylabel("項目数")
     ax.set_title("進捗状況の推移（全項目）")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
@@ -235,15 +245,16 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
 
 
 def make_all_charts(
-    areas, metrics, counts, period_label: str, figures_dir
+    areas, metrics, counts, period_label: str, figures_dir, vocab: Vocabulary = STANDARD
 ) -> dict[str, list[Path]]:
     """All charts of a period; a chart with nothing to show is left out."""
     out = {}
+    across = chart_status_across_periods(counts, vocab) if len(counts) > 1 else None
     for name, fig in (
-        ("status_by_area", chart_status_by_area(areas, period_label)),
+        ("status_by_area", chart_status_by_area(areas, period_label, vocab)),
         ("kpi_achievement", chart_achievement(metrics) if len(metrics) else None),
         ("kpi_prev_current", chart_prev_current(metrics, period_label) if len(metrics) else None),
-        ("status_across_periods", chart_status_across_periods(counts) if len(counts) > 1 else None),
+        ("status_across_periods", across),
     ):
         if fig is not None:
             out[name] = save_figure(fig, figures_dir, name)

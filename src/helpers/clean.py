@@ -23,8 +23,9 @@ from .area_table import AreaTable, read_area_table
 from .errors import InputError
 from .kpi_sheet import read_kpi_sheet
 from .periods import period_label, validate_period
+from .plans import Plan, check_title, load_plan
 from .rawio import file_sha256, read_text
-from .report_parser import ParsedReport, find_plan_name, parse_report
+from .report_parser import ParsedReport, parse_report
 from .tables import write_csv, write_json
 from .vocab import STATUS_CODES
 
@@ -165,9 +166,10 @@ def _source(path: Path) -> dict:
     return {"file": path.name, "sha256": file_sha256(path)}
 
 
-def _read_report(path: Path, period: str) -> ParsedReport:
-    """The report of ``period``; refused when it is as of another period."""
-    report = parse_report(path)
+def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
+    """The report of ``period``; refused when it is as of another period or of another plan."""
+    check_title(plan, path, read_text(path))
+    report = parse_report(path, plan.vocab)
     if report.period_id is not None and report.period_id != period:
         raise InputError(
             path,
@@ -214,32 +216,58 @@ def _report_meta(report: ParsedReport) -> dict:
     }
 
 
-def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict) -> pd.DataFrame:
+def _read_table(path: Path, plan: Plan) -> AreaTable:
+    """A per-area table of the plan; refused when its title names another plan."""
+    check_title(plan, path, read_text(path))
+    return read_area_table(path, plan.vocab)
+
+
+def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of the report's table; per-area tables beside it go into meta for the audit."""
-    meta["plan_name"] = find_plan_name(read_text(files.report))
+    meta["plan_name"] = plan.name or _title(files.report)
     for extra in files.area_tables:
-        meta.setdefault("area_tables", []).append(_area_table_meta(read_area_table(extra)))
+        meta.setdefault("area_tables", []).append(_area_table_meta(_read_table(extra, plan)))
         meta["sources"][f"area_table:{extra.name}"] = _source(extra)
     meta["sources"]["report"] = _source(files.report)
     meta.update(_report_meta(report))
     return _areas_from_report(report)
 
 
-def _areas_of_table(path: Path, meta: dict) -> pd.DataFrame:
+def _title(path: Path) -> str | None:
+    from .report_parser import find_plan_name
+
+    return find_plan_name(read_text(path))
+
+
+def _areas_of_table(path: Path, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of a per-area table, the period's only source."""
-    table = read_area_table(path)
-    meta["plan_name"] = find_plan_name(read_text(path))
+    table = _read_table(path, plan)
+    meta["plan_name"] = plan.name or _title(path)
     meta["sources"]["area_table"] = _source(path)
     if table.totals is not None:
         meta["totals"] = table.totals | {"line": table.totals_line}
     return table.areas.rename(columns={"line": "source_line"})
 
 
+def _plan_meta(plan: Plan) -> dict:
+    return {
+        "plan": plan.id,
+        "plan_years": [plan.first_year, plan.last_year],
+        "vocabulary": plan.vocab.to_dict(),
+    }
+
+
 def clean_period(
-    period: str, data_dir: str | Path | None = None, *, write: bool = True
+    period: str,
+    data_dir: str | Path | None = None,
+    *,
+    plan: str | None = None,
+    write: bool = True,
 ) -> CleanResult:
     """Read and check a period's raw files; write areas, items, indicators and meta.
 
+    ``plan`` is the plan's folder id (None: the only plan); its ``plan.toml``
+    gives the status vocabulary and the name the sources' titles must carry.
     The tables have the columns and dtypes of :mod:`helpers.schema`.
 
     Raises
@@ -248,14 +276,16 @@ def clean_period(
         Naming the file and line of the first fault; nothing is written then.
     """
     validate_period(period)
-    files = find_raw_files(paths.raw_dir(period, data_dir))
+    the_plan = load_plan(paths.data_dir(data_dir), plan)
+    files = find_raw_files(paths.raw_dir(period, data_dir, the_plan.id))
     meta: dict = {"period": period, "label": period_label(period), "sources": {}}
+    meta |= _plan_meta(the_plan)
     report = None
     if files.report is not None:
-        report = _read_report(files.report, period)
-        areas = _areas_of_report(files, report, meta)
+        report = _read_report(files.report, period, the_plan)
+        areas = _areas_of_report(files, report, meta, the_plan)
     else:
-        areas = _areas_of_table(files.area_tables[0], meta)
+        areas = _areas_of_table(files.area_tables[0], meta, the_plan)
     areas = schema.conform(_item_ranges(areas), "areas")
     items = build_items(areas, report)
     if files.kpi_sheet is not None:
@@ -267,7 +297,7 @@ def clean_period(
     meta["has_indicators"] = files.kpi_sheet is not None
     result = CleanResult(period, areas, items, indicators, meta)
     if write:
-        write_cleaned(result, paths.processed_dir(period, data_dir))
+        write_cleaned(result, paths.processed_dir(period, data_dir, the_plan.id))
     return result
 
 

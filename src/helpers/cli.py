@@ -1,10 +1,21 @@
-"""Command line: ``reform-workbook --period 2018-03`` runs a period end to end.
+"""Command line: ``reform-workbook --plan kodaira-3 --period 2018-03`` runs a period end to end.
 
-A very light wrapper over :func:`helpers.pipeline.run_period`. Exit status:
-0 done (or up to date), 2 bad input or parameters (also folders the run cannot
-write: one line naming the path and the fix), 3 the period is locked by another
-run, 1 a notebook failed. SIGTERM and SIGHUP end the run as an exception would,
-so its staging folders are removed (exit status 128 + the signal's number).
+A very light wrapper over :func:`helpers.pipeline.run_period`, run for each
+(plan, period) asked for, then :func:`helpers.index_page.build_index`. Which
+periods run:
+
+- ``--plan ID`` limits the run to one plan (with one plan it is implied);
+- no ``--period`` and no ``--all``: the latest period of every plan, and any
+  earlier period that has no report yet (so that a fresh clone's first run
+  makes every report the index links to);
+- ``--period P``: that period of each plan that has it;
+- ``--all``: every period of every plan, oldest first.
+
+Exit status: 0 done (or up to date), 2 bad input or parameters (also folders
+the run cannot write, an unknown plan: one line naming the path and the fix), 3
+the period is locked by another run, 1 a notebook failed. SIGTERM and SIGHUP end
+the run as an exception would, so its staging folders are removed (exit status
+128 + the signal's number).
 """
 
 from __future__ import annotations
@@ -13,8 +24,10 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 
 from .errors import InputError, LockedError, PeriodError, StageError
+from .periods import parse_period
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 HANDLED = (InputError, PeriodError, LockedError, StageError)
@@ -36,18 +49,26 @@ def build_parser() -> argparse.ArgumentParser:
         "(clean → analyze → report).",
     )
     p.add_argument(
-        "--period",
-        help="period id YYYY-MM or a label such as 平成29年度末 (default: the latest with raw data)",
+        "--plan",
+        help="plan folder id under data/raw/ (default: every plan; with one plan, that one)",
     )
     p.add_argument(
-        "--all", action="store_true", help="run every period that has raw data, oldest first"
+        "--period",
+        help="period id YYYY-MM or a label such as 平成29年度末 (default: each plan's latest "
+        "with raw data)",
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="run every period of every plan (or of --plan) that has raw data, oldest first",
     )
     p.add_argument(
         "--data-dir", help="folder holding raw/ and processed/ (default: the project's data/)"
     )
     p.add_argument(
         "--output-dir",
-        help="folder for <period>/report.html etc. (default: the project's outputs/)",
+        help="folder for index.html and <plan>/<period>/report.html etc. "
+        "(default: the project's outputs/)",
     )
     p.add_argument(
         "--force", action="store_true", help="rerun even if nothing changed since the last run"
@@ -60,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         "periods and of CPUs)",
     )
     p.add_argument(
-        "--list", action="store_true", help="list the periods that have raw data and exit"
+        "--list",
+        action="store_true",
+        help="list the plans and their periods that have raw data, and exit",
     )
     return p
 
@@ -87,55 +110,135 @@ def worker_count(jobs: int, periods: int) -> int:
     return max(1, min(jobs, periods, os.cpu_count() or 1))
 
 
-def _periods(args, available: list[str]) -> list[str]:
-    from . import paths
-    from .pipeline import check_period
+def _plans(args, data: Path) -> list[str]:
+    from .plans import load_plan, plan_ids, unknown_plan
 
-    if args.period is not None:
-        periods = [args.period]
-    elif not available:
+    ids = plan_ids(data)
+    if args.plan:
+        if args.plan not in ids:
+            raise unknown_plan(data, args.plan)
+        ids = [args.plan]
+    if not ids:
         raise InputError(
-            paths.data_dir(args.data_dir) / "raw", "no period folders (YYYY-MM) with raw data"
+            data / "raw",
+            "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
-    else:
-        periods = available if args.all else [available[-1]]
-    return [check_period(p, args.data_dir) for p in periods]
+    for plan in ids:  # a malformed plan.toml stops the command before anything is written
+        load_plan(data, plan)
+    return ids
+
+
+def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
+    """``--period``: that period of each plan that has it."""
+    from .pipeline import check_period
+    from .plans import plan_periods
+
+    pid = parse_period(args.period)
+    having = [p for p in plans if pid in plan_periods(data, p)]
+    if having:
+        return [(p, pid) for p in having]
+    if len(plans) == 1:
+        check_period(pid, data, plans[0])  # raises, listing the plan's periods
+    have = "; ".join(f"{p}: {', '.join(plan_periods(data, p)) or 'none'}" for p in plans)
+    raise InputError(data / "raw", f"no plan has raw data for {pid}; periods with raw data: {have}")
+
+
+def _unmade(out_root: Path, plan: str, periods: list[str]) -> list[str]:
+    """The latest period, and the earlier ones without a report yet."""
+    return [
+        p for p in periods[:-1] if not (out_root / plan / p / "report.html").is_file()
+    ] + periods[-1:]
+
+
+def tasks(args, data: Path) -> list[tuple[str, str]]:
+    """The (plan, period) pairs a command runs, in order."""
+    from . import paths
+    from .plans import plan_periods
+
+    plans = _plans(args, data)
+    if args.period is not None:
+        return _one_period(args, data, plans)
+    out_root = paths.output_dir(args.output_dir)
+    out = []
+    for plan in plans:
+        periods = plan_periods(data, plan)
+        out += [(plan, p) for p in (periods if args.all else _unmade(out_root, plan, periods))]
+    if not out:
+        raise InputError(
+            data / "raw" / (args.plan or ""), "no period folders (YYYY-MM) with raw data"
+        )
+    return out
+
+
+def list_plans(data: Path) -> None:
+    """``--list``: each plan, its name, and its periods with their labels."""
+    from .periods import period_label
+    from .plans import plan_ids, plan_name, plan_periods
+
+    for plan in plan_ids(data):
+        print(f"{plan}\t{plan_name(data, plan)}")
+        for p in plan_periods(data, plan):
+            print(f"  {p}\t{period_label(p)}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from . import paths
-    from .fingerprint import raw_periods
 
-    available = raw_periods(paths.data_dir(args.data_dir))
-    if args.list:
-        from .periods import period_label
-
-        for p in available:
-            print(f"{p}\t{period_label(p)}")
-        return EXIT_OK
     if args.all and args.period is not None:
         _err("give either --period or --all, not both")
         return EXIT_INPUT
     if args.jobs < 1:
         _err(f"--jobs {args.jobs}: give a number of periods to run at once, 1 or more")
         return EXIT_INPUT
+    data = paths.data_dir(args.data_dir)
     install_signal_handlers()
+    done = 0
     try:
-        periods = _periods(args, available)
-        if len(periods) > 1 and worker_count(args.jobs, len(periods)) > 1:
-            return _run_parallel(periods, args)
-        from .pipeline import run_period
-
-        for p in periods:
-            run_period(p, args.data_dir, args.output_dir, force=args.force)
+        if args.list:
+            list_plans(data)
+            return EXIT_OK
+        todo = tasks(args, data)
+        if len(todo) > 1 and worker_count(args.jobs, len(todo)) > 1:
+            status, done = _run_parallel(todo, args)
+        else:
+            status, done = _run_sequential(todo, args)
+        if done:
+            _refresh_index(args)
     except HANDLED as exc:
         _err(str(exc))
         return exit_status(exc)
     except OSError as exc:
         _err(_os_error_line(exc))
         return EXIT_INPUT
-    return EXIT_OK
+    return status
+
+
+def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
+    """Run the periods one after the other; the first failure ends the command."""
+    from .pipeline import run_period
+
+    done = 0
+    try:
+        for plan, period in todo:
+            run_period(period, args.data_dir, args.output_dir, plan=plan, force=args.force)
+            done += 1
+    except (*HANDLED, OSError):
+        if done:  # the index shows what was made before the failure
+            _refresh_index(args, quiet_errors=True)
+        raise
+    return EXIT_OK, done
+
+
+def _refresh_index(args, quiet_errors: bool = False) -> None:
+    """Rebuild outputs/index.html if what it shows changed."""
+    from .index_page import build_index
+
+    try:
+        build_index(args.data_dir, args.output_dir)
+    except (*HANDLED, OSError):
+        if not quiet_errors:
+            raise
 
 
 def _os_error_line(exc: OSError) -> str:
@@ -145,35 +248,44 @@ def _os_error_line(exc: OSError) -> str:
     return str(input_error_from(exc))
 
 
-def _run_one(args_tuple) -> tuple[str, int, str]:
-    period, data_dir, output_dir, force = args_tuple
+def _run_one(args_tuple) -> tuple[str, str, int, str]:
+    plan, period, data_dir, output_dir, force = args_tuple
     from .pipeline import run_period
 
     install_signal_handlers()  # a spawned worker does not inherit them
 
     try:
-        run_period(period, data_dir, output_dir, force=force, log=lambda m: print(m, flush=True))
-        return period, EXIT_OK, ""
+        run_period(
+            period,
+            data_dir,
+            output_dir,
+            plan=plan,
+            force=force,
+            log=lambda m: print(m, flush=True),
+        )
+        return plan, period, EXIT_OK, ""
     except HANDLED as exc:
-        return period, exit_status(exc), str(exc)
+        return plan, period, exit_status(exc), str(exc)
     except OSError as exc:
-        return period, EXIT_INPUT, _os_error_line(exc)
+        return plan, period, EXIT_INPUT, _os_error_line(exc)
 
 
-def _run_parallel(periods: list[str], args) -> int:
+def _run_parallel(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     """Run the periods in worker processes; on SIGTERM/SIGHUP the workers are stopped too."""
     import multiprocessing
 
-    worst = EXIT_OK
+    worst, done = EXIT_OK, 0
     # Pool.__exit__ terminates the workers (SIGTERM each, by process id) when the
     # parent leaves early; their own handlers then remove their staging folders.
-    with multiprocessing.Pool(worker_count(args.jobs, len(periods))) as pool:
-        tasks = [(p, args.data_dir, args.output_dir, args.force) for p in periods]
-        for period, code, msg in pool.imap(_run_one, tasks):
+    with multiprocessing.Pool(worker_count(args.jobs, len(todo))) as pool:
+        work = [(pl, p, args.data_dir, args.output_dir, args.force) for pl, p in todo]
+        for plan, period, code, msg in pool.imap(_run_one, work):
             if code:
-                _err(f"{period}: {msg}")
+                _err(f"{plan} {period}: {msg}")
                 worst = max(worst, code)
-    return worst
+            else:
+                done += 1
+    return worst, done
 
 
 if __name__ == "__main__":  # pragma: no cover

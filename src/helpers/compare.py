@@ -1,4 +1,9 @@
-"""Comparison with earlier periods: status counts overall, per area, per item."""
+"""Comparison with earlier periods of the same plan: status counts overall, per area, per item.
+
+Every function here is plan-scoped: a plan's periods are compared only with
+each other, never with another plan's, also where two plans hold the same
+period id. ``plan`` is the plan's folder id (None: the only plan).
+"""
 
 from __future__ import annotations
 
@@ -13,25 +18,29 @@ from .periods import period_label
 from .vocab import STATUS_CODES
 
 
-def available_periods(data_dir: str | Path | None = None) -> list[str]:
-    """Periods that have a raw data folder, in time order."""
-    return raw_periods(paths.data_dir(data_dir))
+def available_periods(data_dir: str | Path | None = None, plan: str | None = None) -> list[str]:
+    """The plan's periods that have a raw data folder, in time order."""
+    return raw_periods(paths.data_dir(data_dir), plan)
 
 
-def latest_period(data_dir: str | Path | None = None) -> str | None:
-    periods = available_periods(data_dir)
+def latest_period(data_dir: str | Path | None = None, plan: str | None = None) -> str | None:
+    """The plan's newest period with raw data."""
+    periods = available_periods(data_dir, plan)
     return periods[-1] if periods else None
 
 
-def previous_period(period: str, data_dir: str | Path | None = None) -> str | None:
-    earlier = [p for p in available_periods(data_dir) if p < period]
+def previous_period(
+    period: str, data_dir: str | Path | None = None, plan: str | None = None
+) -> str | None:
+    """The plan's period before ``period``, or None."""
+    earlier = [p for p in available_periods(data_dir, plan) if p < period]
     return earlier[-1] if earlier else None
 
 
 def load_history(
-    period: str, data_dir: str | Path | None = None, current=None
+    period: str, data_dir: str | Path | None = None, current=None, *, plan: str | None = None
 ) -> tuple[dict, list[str]]:
-    """Cleaned tables of ``period`` and every earlier period, read from raw data.
+    """Cleaned tables of ``period`` and every earlier period of the plan, read from raw data.
 
     Earlier periods are cleaned in memory (nothing written). A period whose raw
     data cannot be read is left out, with a note saying why. ``current``, the
@@ -42,14 +51,14 @@ def load_history(
 
     results: dict = {}
     notes: list[str] = []
-    for p in available_periods(data_dir):
+    for p in available_periods(data_dir, plan):
         if p > period:
             continue
         if p == period and current is not None:
             results[p] = current
             continue
         try:
-            results[p] = clean_period(p, data_dir, write=False)
+            results[p] = clean_period(p, data_dir, plan=plan, write=False)
         except InputError as exc:
             if p == period:
                 raise

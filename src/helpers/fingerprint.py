@@ -16,14 +16,12 @@ import hashlib
 import importlib.metadata as metadata
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from . import paths
-from .errors import PeriodError
-from .periods import validate_period
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DISTRIBUTION = "reform-workbook"
 NOT_RUN_DEPENDENCIES = {"jupyterlab"}  # the editor; a run never imports it
 # a requirement's name (PEP 508); markers other than extras are not evaluated:
@@ -33,20 +31,13 @@ _VERSION = re.compile(r"^Version:\s*(\S+)", re.M)
 _REQUIRES = re.compile(r"^Requires-Dist:\s*(.+)$", re.M)
 
 
-def raw_periods(data: Path) -> list[str]:
-    """Periods (valid ``YYYY-MM`` folder names) with a raw data folder under ``data``, in order."""
-    raw = data / "raw"
-    if not raw.is_dir():
+def raw_periods(data: Path, plan: str | None = None) -> list[str]:
+    """Periods of ``plan`` (None: the only plan) with a raw data folder, in order."""
+    from .plans import plan_ids, plan_periods, resolve_plan
+
+    if plan is None and not plan_ids(data):
         return []
-    out = []
-    for p in raw.iterdir():
-        if not (p.is_dir() and _ID.match(p.name)):
-            continue
-        try:
-            out.append(validate_period(p.name))
-        except PeriodError:
-            continue
-    return sorted(out)
+    return plan_periods(data, plan or resolve_plan(data, None))
 
 
 def notebook_files(folder: Path | None = None) -> list[Path]:
@@ -78,6 +69,7 @@ def _key(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+@lru_cache(maxsize=4)
 def library_versions(root: str = DISTRIBUTION) -> dict[str, str]:
     """Installed versions of ``root``'s run-time dependencies, transitively, by name.
 
@@ -110,13 +102,23 @@ def library_versions(root: str = DISTRIBUTION) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
-def run_fingerprint(period: str, data: Path, output_root: Path) -> str:
-    """Hash of everything a period's run reads; equal hashes mean equal outputs."""
+def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None = None) -> str:
+    """Hash of everything a period's run reads; equal hashes mean equal outputs.
+
+    The raw data are the plan's own: its plan.toml and its periods up to this
+    one. Other plans' data do not count (their periods are never compared).
+    """
+    from .plans import PLAN_FILE, resolve_plan
+
+    plan = plan or resolve_plan(data, None)
     h = hashlib.sha256()
-    h.update(f"period={period}\0data={data}\0out={output_root}\0".encode())
-    for p in raw_periods(data):
+    h.update(f"plan={plan}\0period={period}\0data={data}\0out={output_root}\0".encode())
+    config = data / "raw" / plan / PLAN_FILE
+    if config.is_file():
+        h.update(b"plan.toml\0" + config.read_bytes() + b"\0")
+    for p in raw_periods(data, plan):
         if p <= period:
-            _hash_tree(h, data / "raw" / p, ("*",))
+            _hash_tree(h, data / "raw" / plan / p, ("*",))
     _hash_tree(h, PACKAGE_DIR, ("*.py", "*.j2"))
     for nb in notebook_files():
         h.update(nb.name.encode() + b"\0" + nb.read_bytes() + b"\0")

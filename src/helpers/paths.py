@@ -5,8 +5,12 @@ line work from any working directory. ``REFORM_DATA_DIR`` and
 ``REFORM_OUTPUT_DIR`` override the defaults (papermill parameters and the CLI
 pass them explicitly).
 
-A folder the workbook makes for a period (``<output>/<period>/``,
-``data/processed/<period>/``) carries a marker file, ``.reform-workbook``. A run
+Layout: ``data/raw/<plan>/<period>/`` (as received), ``data/processed/<plan>/<period>/``
+and ``<output>/<plan>/<period>/``; ``<output>/index.html`` lists every plan and
+period (:mod:`helpers.index_page`).
+
+A folder the workbook makes for a period (``<output>/<plan>/<period>/``,
+``data/processed/<plan>/<period>/``) carries a marker file, ``.reform-workbook``. A run
 replaces a period's folder only if it carries that marker (or, for folders made
 before the marker existed, the run fingerprint ``.fingerprint``); anything else
 at that path is the user's and is left alone. No folder the workbook writes may
@@ -40,19 +44,42 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
 
 
 def output_dir(override: str | os.PathLike | None = None) -> Path:
-    """Folder holding ``<period>/report.html`` and the other products."""
+    """Folder holding ``index.html`` and ``<plan>/<period>/report.html`` and the other products."""
     if override:
         return Path(override).expanduser().resolve()
     env = os.environ.get("REFORM_OUTPUT_DIR")
     return Path(env).expanduser().resolve() if env else PROJ_ROOT / "outputs"
 
 
-def raw_dir(period: str, data: str | os.PathLike | None = None) -> Path:
-    return data_dir(data) / "raw" / period
+def _plan(data: Path, plan: str | None) -> str:
+    """``plan``, or the only plan with raw data (InputError if there are several or none)."""
+    from .plans import resolve_plan
+
+    return plan if plan else resolve_plan(data, None)
 
 
-def processed_dir(period: str, data: str | os.PathLike | None = None) -> Path:
-    return data_dir(data) / "processed" / period
+def raw_dir(period: str, data: str | os.PathLike | None = None, plan: str | None = None) -> Path:
+    """``<data>/raw/<plan>/<period>``; without ``plan``, of the only plan."""
+    d = data_dir(data)
+    return d / "raw" / _plan(d, plan) / period
+
+
+def processed_dir(
+    period: str, data: str | os.PathLike | None = None, plan: str | None = None
+) -> Path:
+    """``<data>/processed/<plan>/<period>``; without ``plan``, of the only plan."""
+    d = data_dir(data)
+    return d / "processed" / _plan(d, plan) / period
+
+
+def period_output_dir(
+    period: str,
+    output: str | os.PathLike | None = None,
+    plan: str | None = None,
+    data: str | os.PathLike | None = None,
+) -> Path:
+    """``<output>/<plan>/<period>``; without ``plan``, of the only plan."""
+    return output_dir(output) / _plan(data_dir(data), plan) / period
 
 
 def _within(path: Path, root: Path) -> bool:
@@ -132,7 +159,7 @@ def check_replaceable(folder: Path, what: str, option: str, *, processed: bool =
 
 def mark(folder: Path) -> Path:
     """Write the workbook's marker into ``folder`` (made if needed)."""
-    from .tables import atomic_write_bytes  # pandas is not needed for a path question
+    from .atomic import atomic_write_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / MARKER).is_file():

@@ -1,8 +1,15 @@
-"""Run a period end to end: three notebooks through papermill, then the HTML export.
+"""Run a plan's period end to end: three notebooks through papermill, then the HTML export.
 
 One process: papermill's Python API executes the three notebooks in turn in one
 kernel the pipeline starts and owns, and nbconvert's exporter turns the executed
 report notebook into HTML.
+
+Everything below is per plan and period: ``<output>/<plan>/<period>/`` and
+``<data>/processed/<plan>/<period>/``, whose parents ``<output>/<plan>/`` and
+``<data>/processed/<plan>/`` hold the lock ``.<period>.lock``, the staging
+folders and the asides (written ``<period>`` below, relative to those parents).
+The index page ``<output>/index.html`` is rebuilt by the command line after its
+runs (:mod:`helpers.index_page`).
 
 A run (``run_period``), in order
 --------------------------------
@@ -73,6 +80,7 @@ from .errors import InputError, LockedError, StageError
 from .fingerprint import raw_periods, run_fingerprint
 from .paths import FINGERPRINT_FILE, MARKER
 from .periods import parse_period, period_label
+from .plans import resolve_plan
 
 STAGES = (
     ("01_clean", "クリーニング（生データ → 整理済みの表）"),
@@ -91,17 +99,19 @@ class RunResult:
     output: Path
     seconds: float
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    plan: str = ""
 
 
 @dataclass
 class Folders:
     """Where a period's run reads and writes."""
 
+    plan: str
     period: str
     data: Path
     out_root: Path
-    final: Path  # <output>/<period>
-    processed: Path  # <data>/processed/<period>
+    final: Path  # <output>/<plan>/<period>
+    processed: Path  # <data>/processed/<plan>/<period>
 
 
 def _kernel_name() -> str:
@@ -116,15 +126,16 @@ def _kernel_name() -> str:
     return "python3"
 
 
-def check_period(period: str, data_dir: str | Path | None = None) -> str:
-    """The period id if it has raw data; else InputError listing the periods that do."""
+def check_period(period: str, data_dir: str | Path | None = None, plan: str | None = None) -> str:
+    """The period id if the plan has raw data for it; else InputError listing its periods."""
     pid = parse_period(period)
     data = paths.data_dir(data_dir)
-    available = raw_periods(data)
+    plan = resolve_plan(data, plan)
+    available = raw_periods(data, plan)
     if pid not in available:
         raise InputError(
-            data / "raw" / pid,
-            f"no raw data for {pid} ({period_label(pid)}); periods with raw data: "
+            data / "raw" / plan / pid,
+            f"no raw data for {pid} ({period_label(pid)}) in plan {plan}; periods with raw data: "
             + (", ".join(available) if available else "none"),
         )
     return pid
@@ -137,23 +148,28 @@ def _read_fingerprint(folder: Path) -> str | None:
         return None
 
 
-def is_up_to_date(period: str, data_dir=None, output_dir=None, fingerprint=None) -> bool:
+def is_up_to_date(
+    period: str, data_dir=None, output_dir=None, fingerprint=None, plan: str | None = None
+) -> bool:
     """Whether the period's report and processed tables are complete and from this fingerprint."""
     data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
-    final, processed = out_root / period, paths.processed_dir(period, data)
+    plan = resolve_plan(data, plan)
+    final, processed = out_root / plan / period, paths.processed_dir(period, data, plan)
     if not ((final / "report.html").is_file() and (processed / "metrics.csv").is_file()):
         return False
-    fp = fingerprint or run_fingerprint(period, data, out_root)
+    fp = fingerprint or run_fingerprint(period, data, out_root, plan)
     return _read_fingerprint(final) == fp and _read_fingerprint(processed) == fp
 
 
 # --- folders: checks, errors a user can fix, locks, recovery, the swap ---------------
 
 
-def _folders(pid: str, data_dir, output_dir) -> Folders:
+def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
     """The run's folders, refused (InputError) if they lie inside raw/ or hold it."""
     data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
-    f = Folders(pid, data, out_root, out_root / pid, paths.processed_dir(pid, data))
+    f = Folders(
+        plan, pid, data, out_root, out_root / plan / pid, paths.processed_dir(pid, data, plan)
+    )
     paths.check_outside_raw(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
     paths.check_outside_raw(f.final, data, "period's output folder")
     paths.check_outside_raw(f.processed, data, "period's processed folder")
@@ -267,11 +283,14 @@ def run_period(
     data_dir: str | Path | None = None,
     output_dir: str | Path | None = None,
     *,
+    plan: str | None = None,
     force: bool = False,
     log: Callable[[str], None] = print,
     lock_timeout: float = 0,
 ) -> RunResult:
-    """Run the three notebooks of ``period`` and export its report.
+    """Run the three notebooks of ``plan``'s ``period`` and export its report.
+
+    ``plan`` is the plan's folder id; None means the only plan.
 
     Raises
     ------
@@ -283,23 +302,24 @@ def run_period(
         A notebook failed; its executed copy is kept under ``<period>/failed/``.
     """
     t0 = time.perf_counter()
-    pid = check_period(period, data_dir)
-    f = _folders(pid, data_dir, output_dir)
+    plan = resolve_plan(paths.data_dir(data_dir), plan)
+    pid = check_period(period, data_dir, plan)
+    f = _folders(plan, pid, data_dir, output_dir)
     with contextlib.ExitStack() as locks:
-        locks.callback(_lock(f.out_root, pid, lock_timeout, OUTPUT_OPTION).release)
+        locks.callback(_lock(f.final.parent, pid, lock_timeout, OUTPUT_OPTION).release)
         with _user_fixable(OUTPUT_OPTION):
             recover(f.final, log)
-        fp = run_fingerprint(pid, f.data, f.out_root)
-        if not force and is_up_to_date(pid, f.data, f.out_root, fp):
+        fp = run_fingerprint(pid, f.data, f.out_root, plan)
+        if not force and is_up_to_date(pid, f.data, f.out_root, fp, plan):
             log(
-                f"{pid}（{period_label(pid)}）: up to date, nothing changed since the last run; "
-                "skipped (use --force to rerun)"
+                f"{plan} {pid}（{period_label(pid)}）: up to date, nothing changed since the "
+                "last run; skipped (use --force to rerun)"
             )
-            return RunResult(pid, True, f.final, time.perf_counter() - t0)
+            return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         # Fail fast on bad input, with the file and line, before any kernel starts.
         from .clean import clean_period
 
-        cleaned = clean_period(pid, f.data, write=False)
+        cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, "period's output folder", OUTPUT_OPTION)
         processed_root = f.processed.parent
         locks.callback(_lock(processed_root, pid, lock_timeout, DATA_OPTION).release)
@@ -326,8 +346,8 @@ def _staging(f: Folders):
     """Make and mark the staging folders; remove them whatever happens."""
     token = secrets.token_hex(4)
     st = Staging(
-        f.out_root / f".{f.period}.staging-{token}",
-        f.out_root / f".{f.period}.staging-{token}" / f.period,
+        f.final.parent / f".{f.period}.staging-{token}",
+        f.final.parent / f".{f.period}.staging-{token}" / f.period,
         f.processed.parent / f".{f.period}.staging-{token}",
     )
     try:
@@ -344,6 +364,7 @@ def _staging(f: Folders):
 
 def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
     from .clean import write_cleaned
+    from .index_page import write_summary
     from .render import export_report
     from .tables import atomic_write_bytes
 
@@ -360,6 +381,7 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
             title=f"{plan}の進捗状況（{period_label(f.period)}）",
             footer=f"reform-workbook により {period_label(f.period)}（{f.period}）の生データから自動生成。",
         )
+        write_summary(st.processed, st.period, cleaned.meta)
         timings["export"] = time.perf_counter() - s0
         (st.processed / PRECLEANED).unlink(missing_ok=True)
         for folder in (st.processed, st.period):
@@ -367,10 +389,10 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
         swap_in([(st.processed, f.processed), (st.period, f.final)])
     total = time.perf_counter() - t0
     log(
-        f"{f.period}（{period_label(f.period)}）: report written to "
+        f"{f.plan} {f.period}（{period_label(f.period)}）: report written to "
         f"{f.final / 'report.html'} in {total:.1f} s"
     )
-    return RunResult(f.period, False, f.final, total, timings)
+    return RunResult(f.period, False, f.final, total, timings, f.plan)
 
 
 # --- the notebooks ----------------------------------------------------------------
@@ -406,9 +428,11 @@ def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
 
     pm = _import_papermill()
     params = {
+        "plan": f.plan,
         "period": f.period,
         "data_dir": str(f.data),
-        "output_dir": str(st.output),
+        "output_dir": str(f.out_root),
+        "period_output_dir": str(st.period),
         "processed_dir": str(st.processed),
     }
     kernel = _kernel_name()

@@ -20,8 +20,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import __version__
+from .atomic import atomic_write_bytes
 from .paths import TEMPLATES_DIR
-from .tables import atomic_write_bytes
 
 if TYPE_CHECKING:
     import nbformat

@@ -419,7 +419,7 @@ def _heading_at(lines: list[str], i: int, vocab: Vocabulary) -> tuple[ListHeadin
     ):
         end += 1
         text += squash(lines[end])
-    status = vocab.code_of(text)
+    status = vocab.code_in(text)
     if status not in ("S", "B"):
         return None
     m = _HEADING_COUNT_RE.search(text)
@@ -962,11 +962,21 @@ def find_plan_name(text: str) -> str | None:
     >>> find_plan_name(" 第３次行財政再構築プランの進捗状況 \\n（平成 29年度末）について")
     '第3次行財政再構築プラン'
     """
-    for line in text.split("\n")[:15]:
+    found = find_plan_title(text)
+    return found[0] if found else None
+
+
+def find_plan_title(text: str) -> tuple[str, int] | None:
+    """The plan's name from the title in the first lines, and the title's line number.
+
+    >>> find_plan_title("# 第3次行財政再構築プランの進捗状況（平成29年9月末）: counts")
+    ('第3次行財政再構築プラン', 1)
+    """
+    for n, line in enumerate(text.split("\n")[:15], start=1):
         s = squash(line).lstrip("#").strip()
         m = re.match(r"^(.{2,60}?)(?:の)?進捗状況", s)
         if m and not m.group(1).startswith(("【", "各")):
-            return m.group(1).rstrip("の")
+            return m.group(1).rstrip("の"), n
     return None
 
 

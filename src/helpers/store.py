@@ -17,8 +17,8 @@ PRECLEANED = ".precleaned"
 CLEANED_TABLES = ("areas", "items", "indicators")
 
 
-def _folder(period: str, data_dir, processed) -> Path:
-    return Path(processed) if processed else paths.processed_dir(period, data_dir)
+def _folder(period: str, data_dir, processed, plan: str | None = None) -> Path:
+    return Path(processed) if processed else paths.processed_dir(period, data_dir, plan)
 
 
 def load_table(
@@ -27,13 +27,14 @@ def load_table(
     data_dir: str | Path | None = None,
     *,
     processed: str | Path | None = None,
+    plan: str | None = None,
 ) -> pd.DataFrame:
     """A processed table (areas, items, indicators, metrics, audit, …) of a period.
 
     ``processed`` names the period's processed folder when it is not the usual
-    ``<data_dir>/processed/<period>`` (the pipeline gives its staging folder).
+    ``<data_dir>/processed/<plan>/<period>`` (the pipeline gives its staging folder).
     """
-    path = _folder(period, data_dir, processed) / f"{name}.csv"
+    path = _folder(period, data_dir, processed, plan) / f"{name}.csv"
     if not path.exists():
         raise FileNotFoundError(
             f"{path} does not exist: run the earlier notebooks of {period} first"
@@ -42,9 +43,13 @@ def load_table(
 
 
 def load_meta(
-    period: str, data_dir: str | Path | None = None, *, processed: str | Path | None = None
+    period: str,
+    data_dir: str | Path | None = None,
+    *,
+    processed: str | Path | None = None,
+    plan: str | None = None,
 ) -> dict:
-    return read_json(_folder(period, data_dir, processed) / "meta.json")
+    return read_json(_folder(period, data_dir, processed, plan) / "meta.json")
 
 
 def save_table(
@@ -54,8 +59,10 @@ def save_table(
     data_dir: str | Path | None = None,
     *,
     processed: str | Path | None = None,
+    plan: str | None = None,
 ) -> Path:
-    return write_csv(schema.conform(df, name), _folder(period, data_dir, processed) / f"{name}.csv")
+    folder = _folder(period, data_dir, processed, plan)
+    return write_csv(schema.conform(df, name), folder / f"{name}.csv")
 
 
 def _sources_unchanged(meta: dict, raw: Path) -> bool:
@@ -70,7 +77,12 @@ def _sources_unchanged(meta: dict, raw: Path) -> bool:
     return have == made_from
 
 
-def cleaned_tables(period: str, data_dir: str | Path | None, processed: str | Path | None):
+def cleaned_tables(
+    period: str,
+    data_dir: str | Path | None,
+    processed: str | Path | None,
+    plan: str | None = None,
+):
     """The period's cleaned tables (a ``CleanResult``), cleaned once per run.
 
     The pipeline cleans a period before any notebook starts (to refuse bad input
@@ -82,12 +94,12 @@ def cleaned_tables(period: str, data_dir: str | Path | None, processed: str | Pa
     """
     from .clean import CleanResult, clean_period, write_cleaned
 
-    folder = _folder(period, data_dir, processed)
+    folder = _folder(period, data_dir, processed, plan)
     token = folder / PRECLEANED
     if token.is_file():
         token.unlink()
         meta = load_meta(period, processed=folder)
-        if _sources_unchanged(meta, paths.raw_dir(period, data_dir)):
+        if _sources_unchanged(meta, paths.raw_dir(period, data_dir, plan)):
             tables = {n: load_table(period, n, processed=folder) for n in CLEANED_TABLES}
             return CleanResult(
                 period,
@@ -97,6 +109,6 @@ def cleaned_tables(period: str, data_dir: str | Path | None, processed: str | Pa
                 meta,
                 written=[folder / f"{n}.csv" for n in CLEANED_TABLES] + [folder / "meta.json"],
             )
-    result = clean_period(period, data_dir, write=False)
+    result = clean_period(period, data_dir, plan=plan, write=False)
     write_cleaned(result, folder)
     return result

@@ -3,8 +3,12 @@
 Every module that names a status (the report parser, the per-area table, the
 audit, the narrative, the HTML report, the charts) takes it from here. A plan
 whose reports word the statuses differently gets its own :class:`Vocabulary`
-(the plans issue reads it from ``plan.toml``); :data:`STANDARD` is the wording
-of the 第3次行財政再構築プラン's reports.
+(:func:`Vocabulary.of_plan`, from its ``plan.toml``); :data:`STANDARD` is the
+wording of the 第3次行財政再構築プラン's reports.
+
+Matching: a plan's own labels are matched exactly (after width and space
+normalisation); the keyword fallback (予定通り for 予定どおり) applies to the
+standard vocabulary only, which is used where a plan gives no labels.
 """
 
 from __future__ import annotations
@@ -23,11 +27,43 @@ class Vocabulary:
 
     ``labels`` maps a code to the labels as printed (the first is the one the
     workbook prints); ``keywords`` to words that identify a label written with
-    small variations (予定どおり / 予定通り) in headers and tables.
+    small variations (予定どおり / 予定通り) in headers and tables. With
+    ``exact`` (a plan's own labels) a label must be one of ``labels``; the
+    keywords (then the labels themselves) only locate labels inside a longer
+    text such as a table header.
     """
 
     labels: dict[str, tuple[str, ...]]
     keywords: dict[str, tuple[str, ...]]
+    exact: bool = False
+
+    @classmethod
+    def of_plan(cls, labels: dict[str, list[str] | tuple[str, ...]]) -> Vocabulary:
+        """A plan's vocabulary: its labels as printed, matched exactly.
+
+        >>> v = Vocabulary.of_plan({"S": ["予定より前倒しで進行している"],
+        ...                         "A": ["予定どおり進行している"], "B": ["予定より遅れている"]})
+        >>> v.code_of("予定より 遅れている"), v.code_of("予定通り進行している")
+        ('B', None)
+        """
+        clean = {c: tuple(labels[c]) for c in STATUS_CODES}
+        return cls(clean, {c: tuple(squash(x) for x in clean[c]) for c in STATUS_CODES}, True)
+
+    def to_dict(self) -> dict:
+        """The vocabulary as plain data (kept in a period's meta.json)."""
+        return {
+            "labels": {c: list(self.labels[c]) for c in STATUS_CODES},
+            "keywords": {c: list(self.keywords[c]) for c in STATUS_CODES},
+            "exact": self.exact,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Vocabulary:
+        return cls(
+            {c: tuple(d["labels"][c]) for c in STATUS_CODES},
+            {c: tuple(d["keywords"][c]) for c in STATUS_CODES},
+            bool(d.get("exact", False)),
+        )
 
     def label(self, code: str) -> str:
         """The label printed for ``code``: ``STANDARD.label("B") -> '予定よりも遅れている'``."""
@@ -47,10 +83,32 @@ class Vocabulary:
         for code in STATUS_CODES:
             if any(squash(x) == s for x in self.labels[code]):
                 return code
+        if self.exact:
+            return None
         for code in STATUS_CODES:
             if any(k in s for k in self.keywords[code]):
                 return code
         return None
+
+    def code_in(self, text: str) -> str | None:
+        """The status a longer text (a list heading, a column header) names, or None.
+
+        The longest label found in the text wins; the standard vocabulary then
+        tries its keywords.
+
+        >>> STANDARD.code_in("【参考２】予定よりも遅れている取組一覧（10項目）")
+        'B'
+        """
+        s = squash(text)
+        found = [
+            (len(squash(x)), code)
+            for code in STATUS_CODES
+            for x in self.labels[code]
+            if squash(x) in s
+        ]
+        if found:
+            return max(found)[1]
+        return None if self.exact else self.code_of(text)
 
     def known_labels(self) -> list[str]:
         """Every label as printed, for messages that list what is understood."""
@@ -72,6 +130,12 @@ STANDARD = Vocabulary(
 
 #: the label printed for each code in the standard wording
 STATUS_LABELS: dict[str, str] = {c: STANDARD.label(c) for c in STATUS_CODES}
+
+
+def vocabulary_of(meta: dict | None) -> Vocabulary:
+    """The vocabulary a period was cleaned with (kept in its meta), else the standard one."""
+    d = (meta or {}).get("vocabulary")
+    return Vocabulary.from_dict(d) if d else STANDARD
 
 
 def status_display(code: str, vocab: Vocabulary = STANDARD) -> str:
