@@ -21,7 +21,7 @@ override OUTPUT_DIR := $(value OUTPUT_DIR)
 override FORCE := $(value FORCE)
 override JOBS := $(value JOBS)
 export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS
-FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $${FORCE:+--force}
+FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $$(case "$$FORCE" in ""|0|no|false) ;; *) echo --force ;; esac)
 
 .DEFAULT_GOAL := help
 .PHONY: help install report all test test-fast lab lint format bench clean-outputs
@@ -39,10 +39,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create the virtual environment (.venv) if needed
 
 report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
-	$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
+	@$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
 all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once), then the index
-	$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
+	@$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
 	$(BIN)/python -m pytest

@@ -15,6 +15,7 @@ from conftest import PLAN, copy_raw
 
 from helpers import cli, paths
 from helpers.cli import main, worker_count
+from helpers.errors import InputError
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -200,12 +201,10 @@ def test_signal_handlers_turn_sigterm_into_an_exit_that_runs_cleanup(monkeypatch
 WEIRD = ["a b", "it's", 'say "hi"', "back`tick`", "dollar$HOME", "$(PWD)", "$$x", "semi;colon"]
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-@pytest.mark.parametrize("name", WEIRD)
-def test_makefile_passes_paths_literally(tmp_path, name):
-    """A real `make report` with a stand-in for the command: its arguments arrive as given."""
+def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
+    """The arguments a real `make report` passes to a stand-in for the command."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    bin_dir.mkdir(exist_ok=True)
     fake = bin_dir / "reform-workbook"
     fake.write_text(
         f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n",
@@ -214,22 +213,9 @@ def test_makefile_passes_paths_literally(tmp_path, name):
     fake.chmod(0o755)
     stamp = tmp_path / "stamp"
     stamp.touch()
-    out_dir, data_dir = str(tmp_path / name / "out"), str(tmp_path / name / "data")
     proc = subprocess.run(
-        [
-            "make",
-            "-s",
-            "-C",
-            str(paths.PROJ_ROOT),
-            "report",
-            f"BIN={bin_dir}",
-            f"STAMP={stamp}",
-            f"OUTPUT_DIR={out_dir}",
-            f"DATA_DIR={data_dir}",
-            "PERIOD=平成29年度末",
-            f"PLAN={name}",
-            "FORCE=1",
-        ],
+        ["make", "-s", "-C", str(paths.PROJ_ROOT), "report", f"BIN={bin_dir}", f"STAMP={stamp}"]
+        + list(settings),
         capture_output=True,
         text=True,
         env={
@@ -239,7 +225,23 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         },
     )
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.splitlines()[-1]) == [
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("name", WEIRD)
+def test_makefile_passes_paths_literally(tmp_path, name):
+    """A real `make report` with a stand-in for the command: its arguments arrive as given."""
+    out_dir, data_dir = str(tmp_path / name / "out"), str(tmp_path / name / "data")
+    got = make_report_args(
+        tmp_path,
+        f"OUTPUT_DIR={out_dir}",
+        f"DATA_DIR={data_dir}",
+        "PERIOD=平成29年度末",
+        f"PLAN={name}",
+        "FORCE=1",
+    )
+    assert got == [
         "--period",
         "平成29年度末",
         "--plan",
@@ -251,6 +253,15 @@ def test_makefile_passes_paths_literally(tmp_path, name):
         "--force",
     ]
     assert not (tmp_path / name).exists()  # nothing was run by the shell
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("force", "forced"),
+    [("0", False), ("no", False), ("false", False), ("", False), ("1", True), ("yes", True)],
+)
+def test_makefile_force_0_does_not_force(tmp_path, force, forced):
+    assert ("--force" in make_report_args(tmp_path, f"FORCE={force}")) is forced
 
 
 # --- several plans ----------------------------------------------------------------
@@ -361,3 +372,54 @@ def test_the_index_is_rebuilt_after_the_runs(data, monkeypatch, tmp_path):
     monkeypatch.setattr(helpers.index_page, "build_index", lambda d, o: built.append((d, o)))
     assert main(["--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")]) == 0
     assert built == [(str(data), str(tmp_path / "o"))]
+
+
+def test_output_dir_inside_processed_is_refused(data, capsys, no_notebooks):
+    (data / "processed").mkdir(exist_ok=True)
+    status, err = _run(
+        capsys,
+        "--period",
+        "2018-03",
+        "--data-dir",
+        str(data),
+        "--output-dir",
+        str(data / "processed"),
+    )
+    assert status == 2 and "inside the processed data folder" in err, err
+
+
+@pytest.mark.parametrize("name", ["2018-9", "2018-13", "H30_9月末"])
+def test_a_misnamed_period_folder_is_refused_not_passed_over(data, capsys, no_notebooks, name):
+    shutil.copytree(data / "raw" / PLAN / "2018-03", data / "raw" / PLAN / name)
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
+    assert status == 2 and name in err and "YYYY-MM" in err, err
+
+
+def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, capsys):
+    import helpers.index_page
+    import helpers.pipeline
+
+    ran: list[tuple[str, str]] = []
+
+    def run(period, *a, plan=None, **k):
+        if plan == "kodaira-2":
+            raise InputError(two_plans / "raw" / plan / period / "x.txt", "a deliberate fault")
+        ran.append((plan, period))
+
+    monkeypatch.setattr(helpers.pipeline, "run_period", run)
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    status, err = _run(capsys, "--all", "--data-dir", str(two_plans))
+    assert status == 2
+    assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
+    assert err.count("a deliberate fault") == 2 and "kodaira-2 2017-03" in err
+
+
+def test_ctrl_c_is_one_line_and_exit_130(data, monkeypatch, capsys):
+    import helpers.pipeline
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(helpers.pipeline, "run_period", interrupted)
+    status, err = _run(capsys, "--period", "2018-03", "--data-dir", str(data))
+    assert status == 130 and "interrupted" in err and len(err.strip().splitlines()) == 1

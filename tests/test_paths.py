@@ -62,7 +62,34 @@ def test_a_folder_of_someone_else_is_refused(tmp_path):
     (folder / "budget.csv").write_text("a\n1\n", encoding="utf-8")
     with pytest.raises(InputError, match="did not make"):
         paths.check_replaceable(folder, "period's output folder", "--output-dir")
+    # nor by a processed folder: only the tables the workbook writes there are its own
+    with pytest.raises(InputError, match=r"did not make \(budget.csv\)"):
+        paths.check_replaceable(folder, "processed folder", "--data-dir", processed=True)
+    (folder / "budget.csv").unlink()
+    (folder / "areas.csv").write_text("area_no\n1\n", encoding="utf-8")  # an earlier version's
     paths.check_replaceable(folder, "processed folder", "--data-dir", processed=True)
+
+
+def test_a_users_file_inside_a_marked_folder_keeps_it_from_being_replaced(tmp_path):
+    out = paths.mark(tmp_path / "out")
+    for rel in (
+        "report.html",
+        "figures/a.png",
+        "tables/tables.xlsx",
+        "notebooks/01_clean.ipynb",
+        "notebooks/.ipynb_checkpoints/01_clean-checkpoint.ipynb",
+    ):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+    paths.check_replaceable(out, "output folder", "--output-dir")  # all the workbook's
+    (out / "figures" / "memo.docx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"did not make \(figures/memo.docx\)"):
+        paths.check_replaceable(out, "output folder", "--output-dir")
+    processed = paths.mark(tmp_path / "processed")
+    (processed / "metrics.csv").write_text("x\n", encoding="utf-8")
+    (processed / "my.xlsx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"did not make \(my.xlsx\)"):
+        paths.check_replaceable(processed, "processed folder", "--data-dir", processed=True)
 
 
 def test_a_file_or_a_link_where_the_folder_should_be_is_refused(tmp_path):

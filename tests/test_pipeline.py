@@ -308,7 +308,8 @@ def earlier(e2e_run, tmp_path):
     report = out / PLAN / "2018-03" / "report.html"
     report.write_text(report.read_text(encoding="utf-8") + OLD_MARK, encoding="utf-8")
     processed = data / "processed" / PLAN / "2018-03"
-    (processed / "earlier_run.csv").write_text("x\n1\n", encoding="utf-8")
+    meta = json.loads((processed / "meta.json").read_text(encoding="utf-8"))
+    (processed / "meta.json").write_text(json.dumps(meta | {"earlier_run": True}), encoding="utf-8")
     for folder in (processed, out / PLAN / "2018-03"):
         (folder / ".fingerprint").write_text("an earlier run\n", encoding="utf-8")
     return {
@@ -346,7 +347,8 @@ def _processed_state(earlier) -> str:
         return "old"
     names = {p.name for p in processed.iterdir()}
     assert {f"{n}.csv" for n in ANALYSED} | {"areas.csv", "meta.json"} <= names, names
-    assert "earlier_run.csv" not in names and ".precleaned" not in names, names
+    assert ".precleaned" not in names, names
+    assert "earlier_run" not in json.loads((processed / "meta.json").read_text(encoding="utf-8"))
     assert (processed / ".fingerprint").read_text(encoding="utf-8").strip() != "an earlier run"
     return "new"
 
@@ -453,3 +455,46 @@ def test_sigterm_removes_the_staging_folders_and_keeps_the_old_report(earlier, t
     assert not _leftovers(earlier)
     assert _hashes(earlier["data"] / "processed" / PLAN / "2018-03") == earlier["processed"]
     assert _hashes(earlier["out"] / PLAN / "2018-03") == earlier["outputs"]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory):
+    """A finished run of its own (the run's fingerprint covers its folders' paths)."""
+    from conftest import copy_raw
+
+    root = tmp_path_factory.mktemp("finished")
+    data, out = copy_raw(root / "data"), root / "out"
+    run_period("2018-03", data, out, plan=PLAN, log=lambda m: None)
+    return data, out
+
+
+@pytest.mark.parametrize(
+    "gone",
+    ["processed/items.csv", "outputs/tables/tables.xlsx", "outputs/figures/kpi_achievement.svg"],
+)
+def test_a_product_deleted_since_the_run_is_not_up_to_date(finished, gone):
+    from helpers.pipeline import is_up_to_date
+
+    data, out = finished
+    assert is_up_to_date("2018-03", data, out, plan=PLAN)
+    side, rel = gone.split("/", 1)
+    root = data / "processed" / PLAN / "2018-03" if side == "processed" else out / PLAN / "2018-03"
+    kept = (root / rel).read_bytes()
+    (root / rel).unlink()
+    try:
+        assert not is_up_to_date("2018-03", data, out, plan=PLAN)
+    finally:
+        (root / rel).write_bytes(kept)
+    assert is_up_to_date("2018-03", data, out, plan=PLAN)
+
+
+def test_an_up_to_date_run_still_removes_stale_staging_of_a_dead_run(finished):
+    data, out = finished
+    stale = [
+        paths.mark(data / "processed" / PLAN / ".2018-03.staging-dead0001"),
+        paths.mark(out / PLAN / ".2018-03.staging-dead0001"),
+    ]
+    (stale[0] / "areas.csv").write_text("half\n", encoding="utf-8")
+    result = run_period("2018-03", data, out, plan=PLAN, log=lambda m: None)
+    assert result.skipped
+    assert not any(p.exists() for p in stale)

@@ -30,6 +30,7 @@ from .errors import InputError, LockedError, PeriodError, StageError
 from .periods import parse_period
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 HANDLED = (InputError, PeriodError, LockedError, StageError)
 
 
@@ -211,23 +212,45 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         _err(_os_error_line(exc))
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        # the pipeline's own clean-up (staging, kernel, locks) has run on the way out
+        _err("interrupted (Ctrl-C); the previous report and tables are unchanged")
+        return EXIT_INTERRUPTED
     return status
 
 
 def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
-    """Run the periods one after the other; the first failure ends the command."""
+    """Run the periods one after the other.
+
+    A period whose own raw data is refused, whose notebook fails or that another
+    run holds does not stop the others: each such failure is reported on its own
+    line and the command's status is the worst. A fault every period would meet
+    (the folders, the disk) stops the command at once.
+    """
+    from . import paths
     from .pipeline import run_period
 
-    done = 0
-    try:
-        for plan, period in todo:
+    raw = paths.data_dir(args.data_dir) / "raw"
+    worst, done = EXIT_OK, 0
+    for plan, period in todo:
+        try:
             run_period(period, args.data_dir, args.output_dir, plan=plan, force=args.force)
             done += 1
-    except (*HANDLED, OSError):
-        if done:  # the index shows what was made before the failure
-            _refresh_index(args, quiet_errors=True)
-        raise
-    return EXIT_OK, done
+        except HANDLED as exc:
+            if len(todo) == 1 or not _periods_own(exc, raw / plan / period):
+                if done:  # the index shows what was made before the failure
+                    _refresh_index(args, quiet_errors=True)
+                raise
+            _err(f"{plan} {period}: {exc}")
+            worst = max(worst, exit_status(exc))
+    return worst, done
+
+
+def _periods_own(exc: Exception, period_raw: Path) -> bool:
+    """Whether a failure belongs to one period (its raw data, its notebooks, its lock)."""
+    if isinstance(exc, InputError):
+        return exc.path is not None and (exc.path == period_raw or period_raw in exc.path.parents)
+    return True
 
 
 def _refresh_index(args, quiet_errors: bool = False) -> None:

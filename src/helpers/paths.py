@@ -31,8 +31,26 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 MARKER = ".reform-workbook"
 MARKER_TEXT = "This folder was made by reform-workbook: its next run of this period replaces it.\n"
 FINGERPRINT_FILE = ".fingerprint"
-# what an earlier version of the workbook left in data/processed/<period>/
-_LEGACY_PROCESSED_SUFFIXES = (".csv", ".json")
+PRECLEANED_FILE = ".precleaned"
+#: what the workbook writes in a period's output folder (relative paths, glob patterns);
+#: a marked folder holding anything else is not replaced (someone's memo.docx)
+OUTPUT_PRODUCTS = (
+    MARKER,
+    FINGERPRINT_FILE,
+    "report.html",
+    "report.pdf",
+    "report.png",
+    "summary.json",
+    "figures/*.png",
+    "figures/*.svg",
+    "tables/*.csv",
+    "tables/*.xlsx",
+    "notebooks/*.ipynb",
+    "failed/*.ipynb",
+    # JupyterLab's copies when someone opens an executed notebook
+    "notebooks/.ipynb_checkpoints/*.ipynb",
+    "failed/.ipynb_checkpoints/*.ipynb",
+)
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -113,19 +131,62 @@ def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: 
         )
 
 
-def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
-    """Whether ``folder`` is one the workbook made (so a run may replace it).
+def check_outside_processed(target: str | os.PathLike, data: str | os.PathLike, what: str) -> None:
+    """Refuse an output folder inside ``processed/``: its period folders and locks would collide."""
+    processed = (Path(data) / "processed").resolve()
+    if _within(Path(target).resolve(), processed):
+        raise InputError(
+            target,
+            f"the {what} lies inside the processed data folder {processed}, "
+            "where the workbook keeps its tables: choose a folder outside it (e.g. outputs/)",
+        )
 
-    True for a folder with the marker, with a run fingerprint (outputs of a run
-    before the marker existed), an empty folder, or (``processed``) a folder
-    holding only the ``.csv`` and ``.json`` tables earlier versions wrote there.
+
+def _processed_products() -> tuple[str, ...]:
+    """What the workbook writes in a period's processed folder: its tables, meta, summary."""
+    from .schema import TABLES  # late: paths is imported where pandas is not needed
+
+    return (
+        MARKER,
+        FINGERPRINT_FILE,
+        PRECLEANED_FILE,
+        "meta.json",
+        "summary.json",
+        *(f"{name}.csv" for name in TABLES),
+    )
+
+
+def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
+    """Files in ``folder`` that the workbook does not write there (sorted), links included."""
+    products = _processed_products() if processed else OUTPUT_PRODUCTS
+    out = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_dir() and not p.is_symlink():
+            continue
+        rel = p.relative_to(folder)
+        if p.is_symlink() or not any(
+            rel.match(pattern) and len(rel.parts) == len(Path(pattern).parts)
+            for pattern in products
+        ):
+            out.append(p)
+    return out
+
+
+def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
+    """Whether ``folder`` is one the workbook made and holds nothing else (so a run may replace it).
+
+    True for an empty folder, and for a folder with the marker (or the run
+    fingerprint of a run before the marker existed; or, ``processed``, nothing
+    at all of its own, as earlier versions left it) that holds only the files the
+    workbook writes there (:data:`OUTPUT_PRODUCTS`; the processed tables named in
+    the schema). A user's file inside, even in a marked folder, keeps it from
+    being replaced.
     """
-    if (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file():
+    if not any(folder.iterdir()):
         return True
-    entries = list(folder.iterdir())
-    if not processed:
-        return not entries
-    return all(p.is_file() and p.suffix in _LEGACY_PROCESSED_SUFFIXES for p in entries)
+    if foreign_files(folder, processed=processed):
+        return False
+    return processed or (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file()
 
 
 def check_replaceable(folder: Path, what: str, option: str, *, processed: bool = False) -> None:
@@ -150,9 +211,13 @@ def check_replaceable(folder: Path, what: str, option: str, *, processed: bool =
             f"a file lies where the {what} should be: move it away, or choose another {option}",
         )
     if not is_workbook_folder(folder, processed=processed):
+        foreign = foreign_files(folder, processed=processed)
+        names = ", ".join(p.relative_to(folder).as_posix() for p in foreign[:3])
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        detail = f"({names}{more})" if foreign else f"(no {MARKER} marker)"
         raise InputError(
             folder,
-            f"the {what} holds files the workbook did not make (no {MARKER} marker); "
+            f"the {what} holds files the workbook did not make {detail}; "
             f"it is left as it is: move those files away, or choose another {option}",
         )
 

@@ -88,7 +88,6 @@ STAGES = (
     ("03_report", "レポート（本文・表の書き出し）"),
 )
 KERNEL_NAME = "reform-workbook"
-PRECLEANED = ".precleaned"  # = store.PRECLEANED (store imports pandas)
 OUTPUT_OPTION, DATA_OPTION = "--output-dir", "--data-dir"
 
 
@@ -142,10 +141,26 @@ def check_period(period: str, data_dir: str | Path | None = None, plan: str | No
 
 
 def _read_fingerprint(folder: Path) -> str | None:
+    """The fingerprint of the run that made ``folder``, if every file it listed is still there."""
     try:
-        return (folder / FINGERPRINT_FILE).read_text(encoding="utf-8").strip()
+        lines = (folder / FINGERPRINT_FILE).read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
+    if not lines or not all((folder / rel).is_file() for rel in lines[1:]):
+        return None  # a product deleted since: not up to date
+    return lines[0].strip()
+
+
+def write_fingerprint(folder: Path, fp: str) -> None:
+    """Write the run's fingerprint into ``folder``, then the files it holds (checked on rerun)."""
+    from .atomic import atomic_write_bytes
+
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in (FINGERPRINT_FILE, MARKER)
+    )
+    atomic_write_bytes(folder / FINGERPRINT_FILE, "\n".join([fp, *files, ""]).encode("utf-8"))
 
 
 def is_up_to_date(
@@ -171,6 +186,7 @@ def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
         plan, pid, data, out_root, out_root / plan / pid, paths.processed_dir(pid, data, plan)
     )
     paths.check_outside_raw(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
+    paths.check_outside_processed(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
     paths.check_outside_raw(f.final, data, "period's output folder")
     paths.check_outside_raw(f.processed, data, "period's processed folder")
     return f
@@ -222,6 +238,14 @@ def _lock(root: Path, pid: str, timeout: float, option: str) -> FileLock:
 
 def _marked(folder: Path) -> bool:
     return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def _leftovers(final: Path) -> list[Path]:
+    """Staging folders and asides of earlier runs beside ``final``."""
+    parent = final.parent
+    if not parent.is_dir():
+        return []
+    return [*parent.glob(f".{final.name}.staging-*"), *parent.glob(f".{final.name}.old-*")]
 
 
 def recover(final: Path, log: Callable[[str], None] = print) -> None:
@@ -309,6 +333,11 @@ def run_period(
         locks.callback(_lock(f.final.parent, pid, lock_timeout, OUTPUT_OPTION).release)
         with _user_fixable(OUTPUT_OPTION):
             recover(f.final, log)
+        processed_locked = bool(_leftovers(f.processed))
+        if processed_locked:  # a dead run's leftovers go, even if the period is up to date
+            locks.callback(_lock(f.processed.parent, pid, lock_timeout, DATA_OPTION).release)
+            with _user_fixable(DATA_OPTION):
+                recover(f.processed, log)
         fp = run_fingerprint(pid, f.data, f.out_root, plan)
         if not force and is_up_to_date(pid, f.data, f.out_root, fp, plan):
             log(
@@ -321,10 +350,10 @@ def run_period(
 
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, "period's output folder", OUTPUT_OPTION)
-        processed_root = f.processed.parent
-        locks.callback(_lock(processed_root, pid, lock_timeout, DATA_OPTION).release)
-        with _user_fixable(DATA_OPTION):
-            recover(f.processed, log)
+        if not processed_locked:
+            locks.callback(_lock(f.processed.parent, pid, lock_timeout, DATA_OPTION).release)
+            with _user_fixable(DATA_OPTION):
+                recover(f.processed, log)
         paths.check_replaceable(
             f.processed, "period's processed folder", DATA_OPTION, processed=True
         )
@@ -370,7 +399,7 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
 
     with _staging(f) as st:
         write_cleaned(cleaned, st.processed)
-        atomic_write_bytes(st.processed / PRECLEANED, b"")
+        atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
         timings = _run_notebooks(f, st, log)
         log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
         s0 = time.perf_counter()
@@ -383,9 +412,9 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
         )
         write_summary(st.processed, st.period, cleaned.meta)
         timings["export"] = time.perf_counter() - s0
-        (st.processed / PRECLEANED).unlink(missing_ok=True)
+        (st.processed / paths.PRECLEANED_FILE).unlink(missing_ok=True)
         for folder in (st.processed, st.period):
-            atomic_write_bytes(folder / FINGERPRINT_FILE, (fp + "\n").encode("utf-8"))
+            write_fingerprint(folder, fp)
         swap_in([(st.processed, f.processed), (st.period, f.final)])
     total = time.perf_counter() - t0
     log(

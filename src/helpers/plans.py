@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, PeriodError
 from .periods import validate_period
 from .textnorm import squash
 from .vocab import STANDARD, STATUS_CODES, Vocabulary
@@ -98,18 +98,37 @@ def plan_ids(data: Path) -> list[str]:
 
 
 def plan_periods(data: Path, plan: str) -> list[str]:
-    """Periods (valid ``YYYY-MM`` folder names) of ``plan`` with raw data, in order."""
+    """Periods (``YYYY-MM`` folder names) of ``plan`` with raw data, in order.
+
+    Raises
+    ------
+    InputError
+        For a folder in the plan's folder whose name is not a period id
+        (``2018-9``, ``2018-13``, ``H30_9月末``): silently passing over it would let
+        a run say "up to date" while the analyst's new period is never read.
+    """
     folder = Path(data) / "raw" / plan
     if not folder.is_dir():
         return []
     out = []
     for p in folder.iterdir():
-        if p.is_dir() and PERIOD_ID.match(p.name):
-            try:
-                out.append(validate_period(p.name))
-            except Exception:  # an impossible month or year: not a period folder
-                continue
+        if _skipped(p) or not p.is_dir():
+            continue
+        out.append(_period_folder(p))
     return sorted(out)
+
+
+def _period_folder(p: Path) -> str:
+    """The period id of a period folder, or InputError saying how to name it."""
+    hint = (
+        "name it by its as-of month YYYY-MM (2018-09 for 平成30年9月末, 2019-03 for 平成30年度末)"
+    )
+    if not PERIOD_ID.match(p.name):
+        raise InputError(p, f"not a period folder name: {hint}")
+    try:
+        return validate_period(p.name)
+    except PeriodError as exc:
+        raise InputError(p, f"{exc}: {hint}") from None
 
 
 def unknown_plan(data: Path, plan: str) -> InputError:

@@ -13,7 +13,7 @@ from . import paths, schema
 from .tables import read_json, write_csv
 
 # the token the pipeline leaves beside the tables its pre-check cleaned (see cleaned_tables)
-PRECLEANED = ".precleaned"
+PRECLEANED = paths.PRECLEANED_FILE
 CLEANED_TABLES = ("areas", "items", "indicators")
 
 
