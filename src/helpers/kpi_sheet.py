@@ -499,8 +499,8 @@ def _parse_row(line: int, row: list[str], sheet: _Sheet) -> dict:
     item_no = _item_no(rec, sheet.listed)
     _check_unique(rec, item_no, line, sheet)
     index = sheet.index(item_no)
-    _check_figures(rec)
     _check_wording(rec, item_no, index)
+    _check_figures(rec)
     unit = squash(rec["unit"]) or None
     direction, direction_basis = _direction(rec)
     (value, approx, flag), prev, target = _numbers(rec, unit, direction)
