@@ -466,6 +466,11 @@ def _figures(text: str):
         ("前年度比▲159万円", "▲159万円", True),
         ("アクセス数218件、うち18件", "18件", True),  # the second, whole occurrence
         ("1万人以上", "1 万人以上", True),
+        ("来場者数は9、718人であり", "718人", False),  # 、 before three digits: a separator
+        ("来場者数は9、718人であり", "9、718人", True),
+        ("No.1、2、3の3件", "3件", True),  # 、 before one digit: a list
+        ("前年度比−159万円", "159万円", False),  # the minus belongs to the figure
+        ("目標9割5分", "9割", False),
     ],
 )
 def test_figures_index(report_text, needle, held):

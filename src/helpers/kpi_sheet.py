@@ -7,7 +7,29 @@ against the report's text of that item, after width and whitespace
 normalisation, and a sheet whose text the report does not contain is refused.
 Figures are matched whole: ``718人`` is not in ``9,718人`` and ``2.6%`` is not
 in ``92.6%`` (a match may neither start nor end inside a figure of the report,
-its digits, thousands separators, decimal point, ▲/△ sign and 万/億 included).
+its digits, thousands separators, decimal point, ▲/△/− sign and 万/億 included;
+``、`` before exactly three digits counts as a separator, so ``718人`` is not in
+``9、718人`` either). Nor is a figure matched where the report goes on with a
+word that changes its meaning (``jpnum.QUALIFIERS``: 以上 以下 未満 以内 超 台
+強 弱 余 程度 前後 ほど くらい ぐらい): ``80%`` is not in ``80%台``, and the
+message gives the form as printed.
+
+Each figure field (value, previous value or change, target) must be readable
+one way only, else the row is refused naming the field:
+
+- one figure per field (two for an explicit target range 80～90%); dates and
+  era years (平成29年度末) do not count, nor do the spaces of PDF text (1 万人);
+- no ``ー`` (or ― —) right before a digit: PDF text gives it for a printed minus
+  or dash; the analyst writes − or △ as the PDF prints it;
+- no ``、`` between a digit and three more (a thousands separator or a list?);
+- a previous-value text is a previous value as printed (9,855人) or a change
+  with its words (前年度から159万円の減, 前年度比△159万円, 前年度比 −159万円,
+  each a decrease); a signed figure without words (−159万円, △159万円) is
+  refused: it could be either.
+
+An item listed twice (No. 7 and 41, 再掲) takes its KPIs under its first
+number only; a sheet with a header and no rows is refused (a period without
+KPIs has no sheet).
 
 Each item's text is normalised and indexed once, so the check costs the same
 for every row, whatever the size of the sheet.
