@@ -772,3 +772,10 @@ def test_bare_signed(text, sign):
 )
 def test_figures(text, found):
     assert figures(text) == found
+
+
+@pytest.mark.parametrize(("text", "expected"), [("△1億円", "-100000000"), ("▲3.2%", "-3.2")])
+def test_triangle_before_a_value_is_a_negative_value(text, expected):
+    """In public finance △ before a plain value is a negative number (実質収支 △1億円)."""
+    assert bare_signed(text) is not None  # refused as a previous text, where it is ambiguous
+    exact(parse_quantity(text).value, expected)
