@@ -280,6 +280,26 @@ def test_non_numeric_count(tmp_path, real_lines, row, field, shown):
     _bad(tmp_path, lines, line=9, contains=f"{shown} is not a whole number", field=field)
 
 
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("4 財政基盤の強化,99999999999999999999,0,10,4", "項目数"),  # once an OverflowError
+        ("4 財政基盤の強化,14,0,10001,4", "予定どおりに進捗(A)"),
+        ("4 財政基盤の強化,14,00000000000000000000001,10,4", "予定以上に進捗(S)"),
+    ],
+)
+def test_absurd_count_is_refused(tmp_path, real_lines, row, field):
+    lines = [row if line.startswith("4 ") else line for line in real_lines]
+    _bad(tmp_path, lines, line=9, contains="not a plausible count of items", field=field)
+
+
+def test_absurd_count_in_totals_is_refused(tmp_path, real_lines):
+    lines = [
+        ",99999999999999999999,0,39,4" if line.startswith(",43,") else line for line in real_lines
+    ]
+    _bad(tmp_path, lines, line=11, contains="not a plausible count of items", field="項目数")
+
+
 def test_non_numeric_count_in_totals(tmp_path, real_lines):
     lines = [",四十三,0,39,4" if line.startswith(",43,") else line for line in real_lines]
     _bad(tmp_path, lines, line=11, contains="'四十三' is not a whole number", field="項目数")

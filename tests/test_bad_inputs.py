@@ -183,6 +183,82 @@ CASES = [
         field="value_text",
         partner="report_29_digit_value.txt",
     ),
+    # ------------------------- figures that read one way but may mean another
+    Case(
+        "kpi_bare_minus_previous_value.csv",
+        ("'−159万円' is a figure with a sign", "前年度比△159万円"),
+        line=18,
+        field="prev_text",
+        partner="report_minus_before_change.txt",
+    ),
+    Case(
+        "kpi_long_vowel_mark_as_minus.csv",
+        ("'ー' (U+30FC) right before a digit", "write − or △ as printed"),
+        line=18,
+        field="prev_text",
+        partner="report_long_vowel_mark_as_minus.txt",
+    ),
+    Case(
+        "kpi_hangul_filler_in_a_number.csv", ("U+3164 HANGUL FILLER",), line=2, field="value_text"
+    ),
+    Case(
+        "kpi_variation_selector_in_a_number.csv",
+        ("U+FE0F VARIATION SELECTOR-16", "combining mark on a digit"),
+        line=2,
+        field="value_text",
+    ),
+    Case(
+        "kpi_combining_mark_on_a_digit.csv",
+        ("U+0301 COMBINING ACUTE ACCENT", "combining mark on a digit"),
+        line=2,
+        field="value_text",
+    ),
+    Case("report_combining_grapheme_joiner_in_a_number.txt", ("U+034F",), line=97),
+    Case("report_line_separator_in_a_number.txt", ("U+2028 LINE SEPARATOR",), line=97),
+    Case(
+        "kpi_tail_of_a_figure_after_ideographic_comma.csv",
+        ("'718人' is not in the report's text of item 1", "the report has '9、718'"),
+        line=2,
+        field="value_text",
+        partner="report_ideographic_comma_in_a_figure.txt",
+    ),
+    Case(
+        "kpi_wari_target_in_persons.csv",
+        ("割 is a tenth (9割 = 90%)", "'人'"),
+        line=2,
+        field="target_text",
+        partner="report_wari_target.txt",
+    ),
+    Case(
+        "kpi_target_without_its_qualifier.csv",
+        ("'80%' is in the report's text of item 20", "only as '80%台'"),
+        line=12,
+        field="target_text",
+    ),
+    Case(
+        "kpi_relisted_item_number.csv",
+        ("item 41 is item 7 listed again (再掲)", "under item 7"),
+        line=5,
+        field="item_no",
+    ),
+    Case("kpi_header_only.csv", ("no rows", "remove the file"), line=1),
+    Case(
+        "kpi_sentence_as_value.csv",
+        ("holds 6 figures (5, 17,966,912, 5, 10, 11,542,734, 29,509,646)",),
+        line=6,
+        field="value_text",
+    ),
+    Case(
+        "report_item_count_overflow.txt",
+        ("area 1's item count", "not a plausible count of items"),
+        line=55,
+    ),
+    Case(
+        "areas_count_overflow.csv",
+        ("'99999999999999999999' is not a plausible count of items",),
+        line=6,
+        field="項目数",
+    ),
     # --------------------------------------------------------- the per-area table
     Case("areas_row_missing.csv", ("area number 4 where 3 was expected",), line=8, field="分野"),
     Case("areas_row_repeated.csv", ("area number 2 where 3 was expected",), line=8, field="分野"),

@@ -14,6 +14,9 @@ from helpers.jpnum import (
     NumberError,
     Quantity,
     Target,
+    ambiguous_dash,
+    bare_signed,
+    figures,
     is_missing,
     looks_like_change,
     parse_amount,
@@ -617,3 +620,162 @@ def test_to_float():
     assert to_float(None) is None
     assert to_float(D("92.6")) == 92.6
     assert isinstance(to_float(D(0)), float) and to_float(D(0)) == 0.0
+
+
+# --------------------------------------------------------------------------
+# 割 (tenths): a percentage
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("9割", "90"), ("9割5分", "95"), ("１割", "10"), ("10割", "100"), ("2.5割", "25")],
+)
+def test_wari_is_tenths_of_a_percent_figure(text, expected):
+    q = parse_quantity(text, "%")
+    exact(q.value, expected)
+    assert q.unit == "%"
+
+
+def test_wari_target_at_least():
+    """Once read as 9 (a target of 9%): 9割以上 is at least 90%."""
+    t = parse_target("9割以上", "%")
+    assert (t.kind, t.unit) == ("at_least", "%")
+    exact(t.low, "90")
+
+
+@pytest.mark.parametrize("unit", ["人", "件", "円"])
+def test_wari_with_another_unit_is_refused(unit):
+    with pytest.raises(NumberError, match="割 is a tenth"):
+        parse_target("9割以上", unit)
+    with pytest.raises(NumberError, match="割 is a tenth"):
+        parse_quantity("9割", unit)
+
+
+def test_wari_change_is_refused():
+    with pytest.raises(NumberError, match="relative"):
+        parse_change("前年度から1割増")
+
+
+def test_wari_word_is_no_figure():
+    """割合 (ratio) and 役割 hold no 割 figure."""
+    exact(parse_quantity("割合 62.6%").value, "62.6")
+
+
+# --------------------------------------------------------------------------
+# qualifiers after a figure: bounds, ranges, approximations
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "low", "high"),
+    [
+        ("5%以内", "at_most", None, "5"),  # inclusive, like 以下
+        ("5%以下", "at_most", None, "5"),
+        ("10%未満", "less_than", None, "10"),  # exclusive
+        ("100件超", "greater_than", "100", None),  # exclusive lower bound
+        ("1 万人以上", "at_least", "10000", None),
+    ],
+)
+def test_bound_words_make_target_kinds(text, kind, low, high):
+    t = parse_target(text)
+    assert t.kind == kind
+    assert t.low == (D(low) if low else None) and t.high == (D(high) if high else None)
+
+
+@pytest.mark.parametrize("text", ["100件以上", "80%台", "5%以内", "10%未満", "100件超", "80%強"])
+def test_a_value_with_a_bound_is_refused(text):
+    """Once read as the bare figure: a bound or a range is no value."""
+    with pytest.raises(NumberError, match="bound or a range"):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize("text", ["300人程度", "300人前後", "300人ほど"])
+def test_approximating_words_mark_a_value_approx(text):
+    q = parse_quantity(text)
+    assert q.approx is True
+    exact(q.value, "300")
+
+
+@pytest.mark.parametrize("text", ["80%強", "80%弱", "300人余"])
+def test_target_with_a_vague_bound_is_refused(text):
+    with pytest.raises(NumberError, match="must state its figure"):
+        parse_target(text)
+
+
+def test_dai_is_a_counter_where_the_unit_is_dai():
+    assert parse_target("5台", "台").kind == "point"
+    assert parse_quantity("5台", "台").value == D(5)
+    assert parse_target("80%台").kind == "range"
+
+
+# --------------------------------------------------------------------------
+# signs and dashes, figures of a text
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dash"),
+    [
+        ("前年度比ー159万円", "ー"),
+        ("ｰ159万円", "ー"),  # half-width, made ー by NFKC
+        ("―5件", "―"),
+        ("—5件", "—"),
+        ("−159万円", None),  # a minus sign
+        ("△159万円", None),
+        ("データー", None),
+        ("ー", None),
+    ],
+)
+def test_ambiguous_dash(text, dash):
+    assert ambiguous_dash(text) == dash
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("−159万円", "-"),
+        ("-159万円", "-"),
+        ("－159万円", "-"),
+        ("‐159万円", "-"),
+        ("▲159万円", "▲"),
+        ("△ 159万円", "△"),
+        ("+3件", "+"),
+        ("前年度比 −159万円", None),  # a change: its words say so
+        ("前年度比△159万円", None),
+        ("前年度から△159万円", None),
+        ("159万円の減", None),
+        ("△159万円の減", None),
+        ("9,855人", None),
+        ("平成28年度末の9,855人", None),
+    ],
+)
+def test_bare_signed(text, sign):
+    assert bare_signed(text) == sign
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("9,718人", ["9,718"]),
+        ("1 万人", ["1万"]),  # the space of PDF text is inside one figure
+        ("平成 29年度末で 9,718 人", ["9,718"]),
+        ("平成 28年度末から 4.7ポイント向上", ["4.7"]),
+        ("2018年3月末で5件", ["5"]),
+        ("80～90%", ["80", "90"]),
+        (
+            "目標値 1,000万円以上に対し、売払いは 5 件 17,966,912円、合計29,509,646円",
+            ["1,000万", "5", "17,966,912", "29,509,646"],
+        ),
+        ("未算出", []),
+    ],
+)
+def test_figures(text, found):
+    assert figures(text) == found
+
+
+@pytest.mark.parametrize(("text", "expected"), [("△1億円", "-100000000"), ("▲3.2%", "-3.2")])
+def test_triangle_before_a_value_is_a_negative_value(text, expected):
+    """In public finance △ before a plain value is a negative number (実質収支 △1億円)."""
+    assert bare_signed(text) is not None  # refused as a previous text, where it is ambiguous
+    exact(parse_quantity(text).value, expected)

@@ -409,7 +409,7 @@ def test_empty_sheet(tmp_path, report):
         ('"6,870万円"', '"6,87"', 17, "value_text"),  # a figure cut short at its end
         ("28.6 億円", "8.6 億円", 13, "value_text"),
         ("約340万件", "約34", 8, "value_text"),  # 34 of 340万
-        (",1 万人以上,", ",1 万人,", None, None),  # a whole figure: accepted
+        (",1 万人以上,", ",1万人以上,", None, None),  # a whole figure: accepted
     ],
 )
 def test_wording_guard_matches_whole_figures(tmp_path, report, sheet_text, old, new, line, field):
@@ -466,6 +466,11 @@ def _figures(text: str):
         ("前年度比▲159万円", "▲159万円", True),
         ("アクセス数218件、うち18件", "18件", True),  # the second, whole occurrence
         ("1万人以上", "1 万人以上", True),
+        ("来場者数は9、718人であり", "718人", False),  # 、 before three digits: a separator
+        ("来場者数は9、718人であり", "9、718人", True),
+        ("No.1、2、3の3件", "3件", True),  # 、 before one digit: a list
+        ("前年度比−159万円", "159万円", False),  # the minus belongs to the figure
+        ("目標9割5分", "9割", False),
     ],
 )
 def test_figures_index(report_text, needle, held):
@@ -578,3 +583,154 @@ def test_a_mistyped_figure_is_answered_with_the_nearest_figure_of_the_item(
     err = fails(tmp_path, report, text)
     assert (err.line, err.field) == (2, "value_text")
     assert "the report has '9,718" in err.detail
+
+
+# --------------------------------------------------------------------------
+# figures that can be read more than one way are refused (tester's findings)
+# --------------------------------------------------------------------------
+
+
+def report_with(tmp_path: Path, *edits: tuple[str, str]):
+    """The real report with each (old, new) replaced once, parsed."""
+    text = REPORT_FILE.read_text(encoding="utf-8")
+    for old, new in edits:
+        text = replace_once(text, old, new)
+    p = tmp_path / "report.txt"
+    p.write_text(text, encoding="utf-8")
+    return parse_report(p)
+
+
+MINUS_CHANGE = (("前年度から 159\n", "前年度比 −159\n"), ("万円の減であり", "万円であり"))
+
+
+@pytest.mark.parametrize("prev", ["−159万円", "-159万円", "－159万円", "▲159万円", "△159万円"])
+def test_bare_signed_previous_text_is_refused(tmp_path, sheet_text, prev):
+    """Once read as a previous value of −1,590,000 (trend improved): a sign without words."""
+    mark = prev[0]
+    report = report_with(
+        tmp_path, ("前年度から 159\n", f"前年度比 {mark}159\n"), ("万円の減であり", "万円であり")
+    )
+    err = fails(tmp_path, report, replace_once(sheet_text, "前年度から 159万円の減", prev))
+    assert (err.line, err.field) == (18, "prev_text")
+    assert "a sign" in err.detail and "前年度比△159万円" in err.detail
+
+
+def test_signed_change_with_its_words_is_a_decrease(tmp_path, sheet_text, by_id):
+    report = report_with(tmp_path, *MINUS_CHANGE)
+    sheet = replace_once(sheet_text, "前年度から 159万円の減", "前年度比 −159万円")
+    r = read_kpi_sheet(write(tmp_path, sheet), report).set_index("kpi_id").loc["30-2"]
+    assert r["change_stated"] == -1590000
+    assert r["prev_value"] == 24240000 == by_id["30-2"]["prev_value"]
+    assert bool(r["prev_derived"]) is True
+
+
+def test_figure_without_the_reports_sign_is_not_whole(tmp_path, sheet_text):
+    report = report_with(tmp_path, *MINUS_CHANGE)
+    err = fails(tmp_path, report, replace_once(sheet_text, "前年度から 159万円の減", "159万円"))
+    assert (err.line, err.field) == (18, "prev_text") and "as whole figures" in err.detail
+
+
+@pytest.mark.parametrize("dash", ["ー", "ｰ", "―"])
+def test_long_vowel_mark_before_a_digit_is_refused(tmp_path, sheet_text, dash):
+    """Once read as a previous value of +1,590,000: ー from a PDF may be a minus or a dash."""
+    report = report_with(
+        tmp_path, ("前年度から 159\n", f"前年度比{dash}159\n"), ("万円の減であり", "万円であり")
+    )
+    sheet = replace_once(sheet_text, "前年度から 159万円の減", f"前年度比{dash}159万円")
+    err = fails(tmp_path, report, sheet)
+    assert (err.line, err.field) == (18, "prev_text")
+    assert "right before a digit" in err.detail and "write − or △ as printed" in err.detail
+
+
+def test_long_vowel_mark_in_a_value_is_refused(tmp_path, sheet_text):
+    report = report_with(tmp_path, ("で 9,718\n", "で ー9,718\n"))
+    err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', '"ー9,718人"'))
+    assert (err.line, err.field) == (2, "value_text") and "U+30FC" in err.detail
+
+
+def test_ideographic_comma_as_thousands_separator(tmp_path, sheet_text):
+    """Once accepted as 718: 718人 is not whole in 9、718人, and 9、718人 is refused."""
+    report = report_with(tmp_path, ("で 9,718\n", "で 9、718\n"))
+    err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', "718人"))
+    assert (err.line, err.field) == (2, "value_text")
+    assert "as whole figures" in err.detail and "'9、718'" in err.detail
+    err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', "9、718人"))
+    assert (err.line, err.field) == (2, "value_text") and "thousands separator" in err.detail
+
+
+def test_wari_target_is_a_percentage(tmp_path, sheet_text):
+    """Once read as a target of 9: 9割以上 is at least 90%."""
+    report = report_with(tmp_path, ("80%台", "9割以上"))
+    sheet = replace_once(sheet_text, ",80%台,", ",9割以上,")
+    r = read_kpi_sheet(write(tmp_path, sheet), report).set_index("kpi_id").loc["20-1"]
+    assert (r["target_kind"], r["target_low"]) == ("at_least", 90)
+
+
+def test_wari_with_a_unit_other_than_percent_is_refused(tmp_path, sheet_text):
+    report = report_with(tmp_path, ("1 万人以上", "9割以上"))
+    err = fails(tmp_path, report, replace_once(sheet_text, ",1 万人以上,", ",9割以上,"))
+    assert (err.line, err.field) == (2, "target_text") and "割 is a tenth" in err.detail
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "printed"),
+    [
+        (",80%台,", ",80%,", 12, "80%台"),  # once a point target of 80
+        (",1 万人以上,", ",1 万人,", 2, "1万人以上"),  # once a point target of 10,000
+    ],
+)
+def test_figure_the_report_qualifies_is_refused(
+    tmp_path, report, sheet_text, old, new, line, printed
+):
+    err = fails(tmp_path, report, replace_once(sheet_text, old, new))
+    assert (err.line, err.field) == (line, "target_text")
+    assert f"only as '{printed}'" in err.detail
+
+
+@pytest.mark.parametrize("word", ["以上", "以下", "未満", "以内", "超", "台", "強", "弱", "程度"])
+def test_figures_index_refuses_a_qualified_figure(word):
+    figs = _figures(f"来場者数は9,718人{word}であった")
+    assert figs.holds("9,718人") is False
+    assert figs.qualified("9,718人") == f"9,718人{word}"
+    assert figs.holds(f"9,718人{word}") is True
+
+
+@pytest.mark.parametrize(
+    ("target", "kind", "low", "high"),
+    [("95%以内", "at_most", None, 95), ("95%未満", "less_than", None, 95)],
+)
+def test_within_is_an_inclusive_upper_bound(tmp_path, sheet_text, target, kind, low, high):
+    report = report_with(tmp_path, ("80%台", target))
+    sheet = replace_once(sheet_text, ",80%台,", f",{target},")
+    r = read_kpi_sheet(write(tmp_path, sheet), report).set_index("kpi_id").loc["20-1"]
+    assert r["target_kind"] == kind and r["target_high"] == high and is_na(r["target_low"])
+
+
+def test_relisted_item_number_is_refused(tmp_path, report, sheet_text):
+    """Once a second KPI row for item 7 (listed again as 41), counting one KPI twice."""
+    text = replace_once(sheet_text, "\n7,,アクションプラン", "\n41,,アクションプラン")
+    err = fails(tmp_path, report, text)
+    assert (err.line, err.field) == (5, "item_no")
+    assert "item 41 is item 7 listed again (再掲)" in err.detail
+
+
+def test_header_only_sheet_is_refused(tmp_path, report, sheet_text):
+    """Once accepted (the report then said the period had no KPI data)."""
+    err = fails(tmp_path, report, sheet_text.split("\n")[0] + "\n")
+    assert err.line == 1 and "no rows" in err.detail and "remove the file" in err.detail
+
+
+SENTENCE = "売払いは 5 件 17,966,912円（旧用水敷 5件）、貸付は 10件 11,542,734円、合計29,509,646円"
+
+
+def test_a_sentence_as_value_is_refused(tmp_path, report, sheet_text):
+    """Once read as its first figure (5, or 10,000,000 from the sentence before)."""
+    err = fails(tmp_path, report, replace_once(sheet_text, '"合計29,509,646円"', f'"{SENTENCE}"'))
+    assert (err.line, err.field) == (6, "value_text")
+    assert "holds 6 figures (5, 17,966,912, 5, 10, 11,542,734, 29,509,646)" in err.detail
+
+
+def test_two_figures_in_a_previous_text_are_refused(tmp_path, report, sheet_text):
+    sheet = replace_once(sheet_text, ",94.8%,", ",94.8%→92.6%,")
+    err = fails(tmp_path, report, sheet)
+    assert (err.line, err.field) == (12, "prev_text") and "holds 2 figures" in err.detail

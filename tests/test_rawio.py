@@ -378,3 +378,81 @@ def test_every_formatting_character_is_decided():
         except InputError:
             continue
         assert out == "本文です", f"U+{cp:04X} kept"
+
+
+# Default-ignorable characters that are not format characters (category Cf):
+# letters, marks and separators that show as nothing or as a blank.
+NOT_CF_INVISIBLE = [
+    "\u034f",  # COMBINING GRAPHEME JOINER (Mn)
+    "\ufe00",  # VARIATION SELECTOR-1 (Mn)
+    "\ufe0f",  # VARIATION SELECTOR-16 (Mn)
+    "\U000e0100",  # VARIATION SELECTOR-17 (Mn)
+    "\u3164",  # HANGUL FILLER (Lo)
+    "\uffa0",  # HALFWIDTH HANGUL FILLER (Lo)
+    "\u115f",  # HANGUL CHOSEONG FILLER (Lo)
+    "\u1160",  # HANGUL JUNGSEONG FILLER (Lo)
+    "\u180b",  # MONGOLIAN FREE VARIATION SELECTOR ONE (Mn)
+    "\u180f",  # MONGOLIAN FREE VARIATION SELECTOR FOUR (Mn)
+    "\u17b4",  # KHMER VOWEL INHERENT AQ (Mn)
+    "\u17b5",  # KHMER VOWEL INHERENT AA (Mn)
+    "\u2028",  # LINE SEPARATOR (Zl)
+    "\u2029",  # PARAGRAPH SEPARATOR (Zp)
+]
+
+
+@pytest.mark.parametrize("char", NOT_CF_INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_non_format_character_inside_a_figure_is_refused(tmp_path, char):
+    """Once read as 9 (or 9718 with the wrong text shown): now refused, named, with its cell."""
+    p = _csv(tmp_path, f"9{char}718人")
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    err = info.value
+    assert f"U+{ord(char):04X}" in str(err)
+    assert (err.line, err.field) == (4, "value_text")
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u034f", "\u3164", "\uffa0", "\u115f", "\u1160", "\u180b", "\u17b4", "\u2028", "\u2029"],
+    ids=lambda c: f"U+{ord(c):04X}",
+)
+def test_invisible_non_format_character_between_words_is_refused(tmp_path, char):
+    p = tmp_path / "report.txt"
+    p.write_bytes(f"一行目\n本文{char}です\n".encode())
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert info.value.line == 2 and f"U+{ord(char):04X}" in str(info.value)
+
+
+def test_variation_selector_after_a_kanji_is_removed(tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_bytes("葛\ufe00飾区と辻\U000e0100堂\n".encode())
+    assert read_text(p) == "葛飾区と辻堂\n"
+
+
+@pytest.mark.parametrize("mark", ["\u0301", "\u20e3", "\u0903", "\u3099"])
+def test_combining_mark_after_a_digit_is_refused(tmp_path, mark):
+    p = _csv(tmp_path, f"9{mark}718人")
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    assert (info.value.line, info.value.field) == (4, "value_text")
+    assert "combining mark on a digit" in str(info.value)
+
+
+def test_combining_mark_after_a_letter_is_kept(tmp_path):
+    p = tmp_path / "report.txt"
+    p.write_bytes("Cafe\u0301 か\u3099\n".encode())
+    assert read_text(p) == "Cafe\u0301 か\u3099\n"
+
+
+def test_every_default_ignorable_character_is_decided():
+    """No default-ignorable character (Unicode 15.0.0) passes through unchanged."""
+    from helpers.rawio import DEFAULT_IGNORABLE
+
+    assert len(DEFAULT_IGNORABLE) == 4174
+    for cp in sorted(DEFAULT_IGNORABLE):
+        try:
+            out = strip_invisible(f"本文{chr(cp)}です", "x.txt")
+        except InputError:
+            continue
+        assert out == "本文です", f"U+{cp:04X} kept"

@@ -527,6 +527,33 @@ def test_non_numeric_total_row(tmp_path, file_lines):
     assert "3 counts" in err.detail
 
 
+BIG = "９" * 21  # 21 digits: beyond int64, once an OverflowError traceback (exit 1)
+
+
+@pytest.mark.parametrize(
+    "needle,old,new,line,what",
+    [
+        ("（７項目）", "７", BIG, 55, "area 1's item count"),
+        ("１ ４ ２", "４", BIG, 56, "area 1's count"),
+        ("１ ４ ２", "４", "１０００１", 56, "area 1's count"),
+        ("計 ３ ３０", "３０", BIG, 78, "the 計 row"),
+        ("全 43項目", "全 43", "全 " + "9" * 21, 23, "the summary's total"),
+        (
+            "3 項目が「予定以上に進捗」",
+            "3",
+            "9" * 21,
+            23,
+            "the summary's count of 「予定以上に進捗」",
+        ),
+        ("（再掲 2項目）", "再掲 2", "再掲 " + "9" * 21, 23, "再掲"),
+    ],
+)
+def test_absurd_counts_are_refused(tmp_path, file_lines, needle, old, new, line, what):
+    err = fails(tmp_path, edit(file_lines, needle, old, new))
+    assert err.line == line
+    assert what in err.detail and "not a plausible count of items (at most 10,000)" in err.detail
+
+
 def test_missing_count_in_area_row(tmp_path, file_lines):
     err = fails(tmp_path, edit(file_lines, "０ １ ２", "０ １ ２", "０ １"))
     assert err.line == 58

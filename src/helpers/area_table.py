@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .jpnum import MAX_COUNT
 from .rawio import read_text
 from .textnorm import ROMAN_NUMERALS, collapse, squash
 from .vocab import STANDARD, STATUS_CODES, Vocabulary
@@ -100,6 +101,13 @@ def _count(cell: str, path: Path, line: int, field: str) -> int:
     s = squash(cell)
     if not re.fullmatch(r"\d+", s):
         raise InputError(path, f"'{cell}' is not a whole number of items", line=line, field=field)
+    if len(s) > len(str(MAX_COUNT)) or int(s) > MAX_COUNT:
+        raise InputError(
+            path,
+            f"'{cell}' is not a plausible count of items (at most {MAX_COUNT:,}); correct the figure",
+            line=line,
+            field=field,
+        )
     return int(s)
 
 

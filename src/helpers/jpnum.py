@@ -14,7 +14,17 @@ garbage, never a value to compute with.
 
 ▲ and △ mark a minus. Before a stated change (前年度から△159万円,
 前年度比▲159万円) they mean a decrease, and such a text is a change, never a
-negative previous value.
+negative previous value. ``ー`` (the long-vowel mark, which PDF extraction
+gives for a printed minus or dash) right before a digit is no sign this module
+guesses: :func:`ambiguous_dash` finds it, and the KPI sheet refuses it.
+
+割 is a tenth: 9割 = 90%, 9割5分 = 95% (a figure in 割 is a percentage).
+
+A word right after a figure (and its unit) can change what the figure means:
+以上/以下/未満/以内/超 make a bound, 台 a range (80%台), 強/弱/余 "a little
+more/less than"; 程度/前後/ほど make it approximate. A value followed by a
+bound is refused (``100件以上`` is no value), an approximate one keeps
+``approx``.
 
 Examples
 --------
@@ -37,6 +47,10 @@ True
 Decimal('-1590000')
 >>> parse_change("4.7ポイント向上")
 Change(amount=Decimal('4.7'), unit='%', points=True)
+>>> parse_quantity("9割5分")
+Quantity(value=Decimal('95'), unit='%', approx=False, missing=False)
+>>> parse_target("5%以内").kind, parse_target("5%以内").high
+('at_most', Decimal('5'))
 """
 
 from __future__ import annotations
@@ -102,13 +116,19 @@ _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNIT_ALIASES), key=len, revers
 _NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
 # A multiplier: 万/億/兆, or 百/千 alone or before one of them (1千万, 5百万).
 _MULT = r"(?:[百千]\s*[万億兆]?|[万億兆])"
-# One number with optional multipliers: 25.4億, 1億2,000万, 2億5千万, 2,265万, 9,718
-_AMOUNT_RE = re.compile(rf"(?:(?:{_NUM})\s*{_MULT})+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
+# A figure in 割 (tenths): 9割 = 90%, 9割5分 = 95%
+_WARI = r"(\d+(?:\.\d+)?)\s*割(?:\s*(\d)\s*分)?"
+_WARI_RE = re.compile(_WARI)
+# One number with optional multipliers: 25.4億, 1億2,000万, 2億5千万, 2,265万, 9,718; or 9割5分
+_AMOUNT_RE = re.compile(rf"{_WARI}|(?:(?:{_NUM})\s*{_MULT})+(?:\s*(?:{_NUM}))?|(?:{_NUM})")
 _MINUS_MARKS = ("▲", "△", "-", "マイナス")
 # 15 significant digits: what a float holds exactly (DBL_DIG)
 MAX_DIGITS = 15
 # 10^15 = 1,000兆: beyond any municipal figure, and floats are exact below it
 MAX_MAGNITUDE = Decimal(10) ** 15
+# Counts of items (a plan's items, S/A/B per area, totals): a plan has tens of
+# items; 10,000 is far beyond any, and far inside what a table's int64 holds
+MAX_COUNT = 10_000
 
 
 class NumberError(ValueError):
@@ -150,7 +170,11 @@ def _to_decimal(digits: str, source: str) -> Decimal:
 
 
 def _amount_from_match(token: str, source: str) -> Decimal:
-    """Value of a token such as 25.4億, 1億2,000万, 1千万 or 9,718."""
+    """Value of a token such as 25.4億, 1億2,000万, 1千万, 9,718 or 9割5分 (95)."""
+    wari = _WARI_RE.fullmatch(token)
+    if wari:
+        tenths = _to_decimal(wari.group(1), source) * 10
+        return _normal(tenths + Decimal(wari.group(2) or 0))
     total = Decimal(0)
     last_mult = None
     end = 0
@@ -229,6 +253,47 @@ def _unit_after(s: str, end: int) -> str | None:
     return None
 
 
+def _unit_of(s: str, m: re.Match, unit: str | None, source: str) -> tuple[str | None, int]:
+    """The unit of the figure ``m`` of ``s`` and the length of its spelling after the figure.
+
+    A figure in 割 is a percentage; with another unit expected it is refused.
+    """
+    if "割" in m.group(0):
+        if unit not in (None, "%"):
+            raise NumberError(
+                f"'{source}': 割 is a tenth (9割 = 90%), a percentage; the unit column says "
+                f"'{unit}': make it % or copy a figure in '{unit}'"
+            )
+        return "%", 0
+    um = re.match(rf"(?:{_UNIT_RE})", s[m.end() :])
+    if um:
+        return UNIT_ALIASES[um.group(0)], len(um.group(0))
+    return unit, 0
+
+
+#: Words right after a figure (and its unit) that make it a bound or a range
+#: (80%台 is 80 ≤ x < 90, 80%強 a little over 80%, 300人余 over 300), and words
+#: that make it approximate. A KPI sheet's figure never matches the report's
+#: where the report goes on with one of them (``80%`` is not in ``80%台``).
+BOUND_QUALIFIERS = ("以上", "以下", "未満", "以内", "超", "台", "強", "弱", "余")
+APPROX_QUALIFIERS = ("程度", "前後", "ほど", "くらい", "ぐらい")
+QUALIFIERS = BOUND_QUALIFIERS + APPROX_QUALIFIERS
+
+
+def qualifier_after(tail: str, unit: str | None = None) -> str | None:
+    """The qualifier word that ``tail`` (the text right after a figure) starts with, or None.
+
+    台 is the counter of machines and vehicles where the unit is 台 (5台), not a range.
+
+    >>> qualifier_after("台であった"), qualifier_after("台", unit="台"), qualifier_after("であり")
+    ('台', None, None)
+    """
+    word = next((w for w in QUALIFIERS if tail.startswith(w)), None)
+    if word == "台" and unit == "台":
+        return None
+    return word
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: Decimal | None
@@ -246,6 +311,16 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
     Quantity(value=Decimal('980'), unit='人', approx=False, missing=False)
     >>> parse_quantity("94.3％")
     Quantity(value=Decimal('94.3'), unit='%', approx=False, missing=False)
+    >>> parse_quantity("9割")
+    Quantity(value=Decimal('90'), unit='%', approx=False, missing=False)
+    >>> parse_quantity("300人程度").approx
+    True
+
+    Raises
+    ------
+    NumberError
+        If there is no number, it is malformed, a bound or range (100件以上,
+        80%台), or in 割 with a unit other than %.
     """
     if is_missing(text):
         return Quantity(None, unit, False, True)
@@ -255,8 +330,13 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
         raise NumberError(f"'{text}': no number found")
     value, m = found
     approx = "約" in s[: m.start()] or "およそ" in s[: m.start()]
-    got_unit = _unit_after(s, m.end()) or unit
-    return Quantity(value, got_unit, approx, False)
+    got_unit, unit_len = _unit_of(s, m, unit, text)
+    word = qualifier_after(s[m.end() + unit_len :], got_unit)
+    if word in BOUND_QUALIFIERS:
+        raise NumberError(
+            f"'{text}': '{word}' after the figure makes it a bound or a range, not a value"
+        )
+    return Quantity(value, got_unit, approx or word is not None, False)
 
 
 @dataclass(frozen=True)
@@ -295,6 +375,7 @@ _BOUND_WORDS = (
     ("超", "greater_than"),
     ("を超", "greater_than"),
     ("以下", "at_most"),
+    ("以内", "at_most"),
     ("未満", "less_than"),
 )
 _ACHIEVED_RE = re.compile(r"目標(?:値)?を?(?:全て|すべて)?達成(?:した|している|済)")
@@ -315,6 +396,19 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
     Decimal('10000000')
     >>> parse_target("10%未満").kind
     'less_than'
+    >>> t = parse_target("5%以内")  # 以内 includes its bound, like 以下
+    >>> (t.kind, t.low, t.high)
+    ('at_most', None, Decimal('5'))
+    >>> t = parse_target("100件超")  # 超 excludes it
+    >>> (t.kind, t.low, t.high)
+    ('greater_than', Decimal('100'), None)
+    >>> t = parse_target("9割以上")
+    >>> (t.kind, t.low, t.unit)
+    ('at_least', Decimal('90'), '%')
+    >>> parse_target("9割5分").low
+    Decimal('95')
+    >>> parse_target("80%程度").approx
+    True
     >>> parse_target("目標を達成した").kind
     'achieved'
     >>> parse_target("包括協定の締結").kind
@@ -331,23 +425,22 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
             return Target("achieved", None, None, False, unit, False)
         return Target("yes_no", None, None, False, unit, False)
     value, m = found
-    approx = "約" in s[: m.start()]
     after = s[m.end() :]
-    got_unit = _unit_after(s, m.end()) or unit
-    unit_len = 0
-    um = re.match(rf"(?:{_UNIT_RE})", after)
-    if um:
-        unit_len = len(um.group(0))
+    got_unit, unit_len = _unit_of(s, m, unit, text)
     tail = after[unit_len:]
+    word = qualifier_after(tail, got_unit)
+    if word in ("強", "弱", "余"):
+        raise NumberError(f"'{text}': '{word}' after the figure: a target must state its figure")
+    approx = "約" in s[: m.start()] or word in APPROX_QUALIFIERS
     rng = _RANGE_RE.match(tail) or _RANGE_RE.match(after)
     hi = _AMOUNT_RE.search(rng.group(1)) if rng else None
     if hi:
         high = parse_amount(rng.group(1))
         hi_unit = _unit_after(rng.group(1), hi.end())
         return Target("range", value, high, False, hi_unit or got_unit, approx)
-    if tail.startswith("台"):
+    if word == "台":
         return Target("range", value, value + _decade(value), True, got_unit, approx)
-    kind = next((k for word, k in _BOUND_WORDS if tail.startswith(word)), "point")
+    kind = next((k for w, k in _BOUND_WORDS if tail.startswith(w)), "point")
     if kind in ("at_most", "less_than"):
         return Target(kind, None, value, False, got_unit, approx)
     return Target(kind, value, None, False, got_unit, approx)
@@ -421,6 +514,11 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     if found is None:
         raise NumberError(f"'{text}': no number in the stated change")
     value, m = found
+    if "割" in m.group(0):
+        raise NumberError(
+            f"'{text}': a change in 割 is relative (1割増 = 10% more), not an amount; "
+            "give the previous value as printed instead"
+        )
     after = s[m.end() :]
     um = re.match(rf"(?:{_UNIT_RE})", after)
     got_unit = UNIT_ALIASES[um.group(0)] if um else unit
@@ -457,6 +555,68 @@ def looks_like_change(text: str | None) -> bool:
         return True
     rest, referenced = _drop_reference(s)
     return referenced and _AMOUNT_RE.search(rest) is not None
+
+
+# Marks a sheet may put before a figure as its sign (after NFKC: − and － are -)
+_SIGN_MARKS = ("▲", "△", "-", "+", "マイナス", "プラス")
+# Dashes that PDF text gives for a printed minus (or a dash): never read as a sign
+AMBIGUOUS_DASHES = "ー―—‒"  # NFKC turns the half-width ｰ into ー
+_AMBIGUOUS_DASH_RE = re.compile(f"[{AMBIGUOUS_DASHES}](?=[.]?\\d)")
+
+
+def ambiguous_dash(text: str | None) -> str | None:
+    """The dash right before a digit that may be a minus or not (``ー159万円``), or None.
+
+    PDF extraction gives ``ー`` (the long-vowel mark) for a printed minus sign or
+    dash; a long-vowel mark never stands before a digit in Japanese, so the
+    text cannot say which it was.
+
+    >>> ambiguous_dash("前年度比ー159万円"), ambiguous_dash("データー"), ambiguous_dash("−159")
+    ('ー', None, None)
+    """
+    if text is None:
+        return None
+    m = _AMBIGUOUS_DASH_RE.search(_clean(str(text)))
+    return m.group(0) if m else None
+
+
+def figures(text: str | None) -> list[str]:
+    """The figures of ``text`` as written (spaces removed); dates and era years are no figures.
+
+    >>> figures("平成 29年度末で 9,718 人")
+    ['9,718']
+    >>> figures("売払いは 5 件 17,966,912円、合計29,509,646円")
+    ['5', '17,966,912', '29,509,646']
+    >>> figures("1 万人以上"), figures("9割5分"), figures("1億2,000万円")
+    (['1万'], ['9割5分'], ['1億2,000万'])
+    """
+    if text is None:
+        return []
+    s = _clean(str(text))
+    return [m.group(0) for m in _AMOUNT_RE.finditer(s) if not _is_date_part(s, m)]
+
+
+def bare_signed(text: str | None) -> str | None:
+    """The sign of a figure written with a sign but no words of a change, or None.
+
+    ``−159万円`` may be a previous value of −159万円 or a fall of 159万円: only
+    the words (前年度比, 前年度から, …の減) tell; ``前年度比−159万円`` is a change.
+
+    >>> bare_signed("−159万円"), bare_signed("△159万円"), bare_signed("前年度比−159万円")
+    ('-', '△', None)
+    >>> bare_signed("9,855人"), bare_signed("159万円の減")
+    (None, None)
+    """
+    if text is None:
+        return None
+    s = _clean(str(text))
+    m = next((x for x in _AMOUNT_RE.finditer(s) if not _is_date_part(s, x)), None)
+    if m is None:
+        return None
+    sign = next((k for k in _SIGN_MARKS if s[: m.start()].endswith(k)), None)
+    if sign is None or _drop_reference(s)[1] or any(w in s[m.end() :] for w in _CHANGE_WORDS):
+        return None
+    return sign
 
 
 _NEG_RE = re.compile(

@@ -7,7 +7,29 @@ against the report's text of that item, after width and whitespace
 normalisation, and a sheet whose text the report does not contain is refused.
 Figures are matched whole: ``718人`` is not in ``9,718人`` and ``2.6%`` is not
 in ``92.6%`` (a match may neither start nor end inside a figure of the report,
-its digits, thousands separators, decimal point, ▲/△ sign and 万/億 included).
+its digits, thousands separators, decimal point, ▲/△/− sign and 万/億 included;
+``、`` before exactly three digits counts as a separator, so ``718人`` is not in
+``9、718人`` either). Nor is a figure matched where the report goes on with a
+word that changes its meaning (``jpnum.QUALIFIERS``: 以上 以下 未満 以内 超 台
+強 弱 余 程度 前後 ほど くらい ぐらい): ``80%`` is not in ``80%台``, and the
+message gives the form as printed.
+
+Each figure field (value, previous value or change, target) must be readable
+one way only, else the row is refused naming the field:
+
+- one figure per field (two for an explicit target range 80～90%); dates and
+  era years (平成29年度末) do not count, nor do the spaces of PDF text (1 万人);
+- no ``ー`` (or ― —) right before a digit: PDF text gives it for a printed minus
+  or dash; the analyst writes − or △ as the PDF prints it;
+- no ``、`` between a digit and three more (a thousands separator or a list?);
+- a previous-value text is a previous value as printed (9,855人) or a change
+  with its words (前年度から159万円の減, 前年度比△159万円, 前年度比 −159万円,
+  each a decrease); a signed figure without words (−159万円, △159万円) is
+  refused: it could be either.
+
+An item listed twice (No. 7 and 41, 再掲) takes its KPIs under its first
+number only; a sheet with a header and no rows is refused (a period without
+KPIs has no sheet).
 
 Each item's text is normalised and indexed once, so the check costs the same
 for every row, whatever the size of the sheet.
@@ -40,8 +62,13 @@ import pandas as pd
 
 from .errors import InputError
 from .jpnum import (
+    QUALIFIERS,
+    UNIT_ALIASES,
     NumberError,
     Target,
+    ambiguous_dash,
+    bare_signed,
+    figures,
     is_missing,
     looks_like_change,
     parse_change,
@@ -110,6 +137,13 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError(path, f"not valid CSV: {exc}", line=reader.line_num) from None
     if not rows:
         raise InputError(path, "the KPI sheet has no header row")
+    if len(rows) == 1:
+        raise InputError(
+            path,
+            "the KPI sheet has a header but no rows; if the period has no KPIs, "
+            "remove the file (a period without a KPI sheet has no KPI data)",
+            line=rows[0][0],
+        )
     return [c.strip() for c in rows[0][1]], rows[1:]
 
 
@@ -135,9 +169,15 @@ def _check_columns(header: list[str], path: Path, line: int) -> None:
         raise InputError(path, "missing column(s): " + ", ".join(missing), line=line)
 
 
-# A figure as the report's normalised text prints it: 9,718 / 92.6 / ▲159万 / 1億2,000万.
-# A wording match may not start or end strictly inside one.
-_FIGURE_RE = re.compile(r"[▲△]?\d+(?:[,.]\d+)*(?:[百千万億兆]+(?:\d+(?:[,.]\d+)*)?)*")
+# A figure as the report's normalised text prints it: 9,718 / 92.6 / ▲159万 / -159万 /
+# 1億2,000万 / 9割5 / 9、718 (、 before exactly three digits, as a thousands separator
+# would stand). A wording match may not start or end strictly inside one.
+_DIGITS = r"\d+(?:[,.]\d+|、\d{3}(?!\d))*"
+_FIGURE_RE = re.compile(rf"[▲△\-ー―—‒]?{_DIGITS}(?:[百千万億兆割]+(?:{_DIGITS})?)*")
+# A sheet text that ends in a figure or its unit: the report must not go on with a qualifier
+_ENDS_IN_FIGURE_RE = re.compile(
+    r"(?:\d|[百千万億兆割分]|" + "|".join(map(re.escape, UNIT_ALIASES)) + r")$"
+)
 # Targets that carry no number, whatever the unit column says
 _NO_NUMBER_TARGETS = ("achieved", "yes_no")
 
@@ -168,13 +208,33 @@ class _Figures:
             self._found[needle] = self._search(needle)
         return self._found[needle]
 
-    def _search(self, needle: str) -> bool:
+    def _whole_at(self, needle: str) -> list[int]:
+        """Where ``needle`` occurs with both ends outside any figure."""
+        found = []
         start = self.text.find(needle)
         while start >= 0:
             if not self._inside[start] and not self._inside[start + len(needle)]:
-                return True
+                found.append(start)
             start = self.text.find(needle, start + 1)
-        return False
+        return found
+
+    def _qualifier(self, needle: str, start: int) -> str | None:
+        """The qualifier (以上, 台, …) the text goes on with after a needle ending in a figure."""
+        if not _ENDS_IN_FIGURE_RE.search(needle):
+            return None
+        tail = self.text[start + len(needle) :]
+        return next((w for w in QUALIFIERS if tail.startswith(w)), None)
+
+    def _search(self, needle: str) -> bool:
+        return any(self._qualifier(needle, at) is None for at in self._whole_at(needle))
+
+    def qualified(self, needle: str) -> str | None:
+        """``needle`` with the qualifier the text adds to it everywhere (80% → 80%台), or None."""
+        for at in self._whole_at(needle):
+            word = self._qualifier(needle, at)
+            if word:
+                return needle + word
+        return None
 
     def nearest(self, needle: str) -> str | None:
         """The figure of the text most like ``needle`` (for a message), or None."""
@@ -250,6 +310,14 @@ def _item_no(rec: dict[str, str], listed: dict[int, ListedItem]) -> int:
             f"item {item_no} is not listed in the report as ahead of or behind schedule "
             f"(listed: {', '.join(map(str, sorted(listed)))})",
         )
+    first = listed[item_no].numbers[0]
+    if item_no != first:
+        # a KPI under both numbers would be counted twice
+        raise _Fault(
+            "item_no",
+            f"item {item_no} is item {first} listed again (再掲); put its KPIs under item "
+            f"{first} only",
+        )
     return item_no
 
 
@@ -265,6 +333,66 @@ def _check_unique(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -
     sheet.seen[key] = line
 
 
+def _refuse_qualified(name: str, text: str, item_no: int, index: _ItemIndex) -> None:
+    """Refuse a figure that the report prints only with a qualifier that changes its meaning."""
+    qualified = index.figures.qualified(squash(text))
+    if qualified:
+        raise _Fault(
+            name,
+            f"'{text}' is in the report's text of item {item_no} ({index.item.name}) only as "
+            f"'{qualified}': the word after the figure changes what it means (a bound, a range "
+            f"or an approximation); copy the wording as printed: '{qualified}'",
+        )
+
+
+# 、 between a digit and exactly three more: a thousands separator (9,718) or a list?
+_COMMA_LIKE_RE = re.compile(r"\d、\d{3}(?!\d)")
+_RANGE_MARK_RE = re.compile(r"\d\D{0,8}(?:[~～〜]|から)\D{0,3}\d")
+_FIGURE_FIELDS = ("value_text", "prev_text", "target_text")
+
+
+def _check_figure_text(name: str, text: str) -> None:
+    """One figure per field, written so that it can be read only one way."""
+    dash = ambiguous_dash(text)
+    if dash:
+        raise _Fault(
+            name,
+            f"'{text}': '{dash}' (U+{ord(dash):04X}) right before a digit: PDF text gives it for "
+            "a printed minus sign or a dash, so the figure cannot be read; look at the PDF and "
+            "write − or △ as printed, in this sheet and in the report text",
+        )
+    if _COMMA_LIKE_RE.search(squash(text)):
+        raise _Fault(
+            name,
+            f"'{text}': 、 between digits may be a thousands separator (9,718) or a list "
+            "(9 and 718); if the PDF prints one figure, write it with a comma (9,718) in this "
+            "sheet and in the report text",
+        )
+    found = figures(text)
+    allowed = 2 if name == "target_text" and _RANGE_MARK_RE.search(squash(text)) else 1
+    if len(found) > allowed:
+        raise _Fault(
+            name,
+            f"'{text}' holds {len(found)} figures ({', '.join(found)}); copy only the figure "
+            "of this field as printed (dates and era years such as 平成29年度末 do not count)",
+        )
+
+
+def _check_figures(rec: dict[str, str]) -> None:
+    """Figures that cannot be read one way only: ambiguous dashes, several figures, bare signs."""
+    for name in _FIGURE_FIELDS:
+        if rec[name] and not is_missing(rec[name]):
+            _check_figure_text(name, rec[name])
+    sign = bare_signed(rec["prev_text"])
+    if sign:
+        raise _Fault(
+            "prev_text",
+            f"'{rec['prev_text']}' is a figure with a sign ({sign}) but no words: a previous "
+            "value below zero, or a change? Write the previous value as printed (9,855人), or "
+            "the change with its words as printed (前年度比△159万円, 前年度から159万円の減)",
+        )
+
+
 def _check_wording(rec: dict[str, str], item_no: int, index: _ItemIndex) -> None:
     """Every stated text must be in the report's text of the item, its figures whole."""
     item = index.item
@@ -273,6 +401,7 @@ def _check_wording(rec: dict[str, str], item_no: int, index: _ItemIndex) -> None
         # a missing marker is checked too where it stands for the value (未算出)
         if text and (name == "value_text" or not is_missing(text)):
             if not index.figures.holds(squash(text)):
+                _refuse_qualified(name, text, item_no, index)
                 near = index.figures.nearest(squash(text))
                 hint = f" (the report has '{near}')" if near else ""
                 raise _Fault(
@@ -393,6 +522,7 @@ def _parse_row(line: int, row: list[str], sheet: _Sheet) -> dict:
     _check_unique(rec, item_no, line, sheet)
     index = sheet.index(item_no)
     _check_wording(rec, item_no, index)
+    _check_figures(rec)
     unit = squash(rec["unit"]) or None
     direction, direction_basis = _direction(rec)
     (value, approx, flag), prev, target = _numbers(rec, unit, direction)

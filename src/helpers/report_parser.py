@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .jpnum import MAX_COUNT
 from .periods import find_label_in_text
 from .rawio import read_text
 from .textnorm import ROMAN_NUMERALS, collapse, nfkc, squash, tidy_jp
@@ -152,6 +153,17 @@ class _Squashed:
         return bisect_right(self.starts, offset)
 
 
+def _count(digits: str, path: Path, line: int, what: str) -> int:
+    """A count of items as printed, refused beyond MAX_COUNT (a typo or garbage, never a count)."""
+    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        raise InputError(
+            path,
+            f"{what}: '{digits}' is not a plausible count of items (at most {MAX_COUNT:,})",
+            line=line,
+        )
+    return int(digits)
+
+
 def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict[str, int]:
     """S/A/B counts of the summary's 「N 項目が「label」」 parts."""
     counts: dict[str, int] = {}
@@ -166,7 +178,7 @@ def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict
             )
         if status in counts:
             raise InputError(path, f"status 「{label}」 appears twice in the summary", line=line)
-        counts[status] = int(num)
+        counts[status] = _count(num, path, line, f"the summary's count of 「{label}」")
     if not counts:
         raise InputError(path, "the summary sentence gives no counts (N 項目が「…」)", line=line)
     stated = len(re.findall(r"項目が「", body))
@@ -194,8 +206,9 @@ def parse_summary(lines: list[str], path: Path, vocab: Vocabulary = STANDARD) ->
             continue
         line = squashed.line_of(m.start())
         counts = _summary_counts(m.group(3), path, line, vocab)
-        relisted = int(m.group(2)) if m.group(2) else None
-        return Summary(int(m.group(1)), relisted, counts, line, m.group(0))
+        relisted = _count(m.group(2), path, line, "再掲") if m.group(2) else None
+        total = _count(m.group(1), path, line, "the summary's total")
+        return Summary(total, relisted, counts, line, m.group(0))
     raise InputError(
         path,
         "no summary sentence found: expected '全N項目（再掲M項目）の取組のうち、"
@@ -295,7 +308,7 @@ def _add_area_text(area: _AreaDraft, text: str, path: Path, line: int) -> None:
             area.name += text.replace(" ", "")
             return
         area.name += collapse(text[: m_items.start()]).replace(" ", "")
-        area.items = int(m_items.group(1))
+        area.items = _count(m_items.group(1), path, line, f"area {area.no}'s item count")
         text = text[m_items.end() :]
     text = text.strip()
     if not text:
@@ -304,7 +317,7 @@ def _add_area_text(area: _AreaDraft, text: str, path: Path, line: int) -> None:
         raise InputError(
             path, f"area {area.no}: counts must be whole numbers, found '{text}'", line=line
         )
-    area.nums.extend(int(n) for n in text.split())
+    area.nums.extend(_count(n, path, line, f"area {area.no}'s count") for n in text.split())
 
 
 def _finish_area(area: _AreaDraft, order: list[str], path: Path) -> AreaRow:
@@ -329,7 +342,7 @@ def _total_counts(rest: str, order: list[str], path: Path, line: int) -> dict[st
         raise InputError(
             path, f"the 計 row should hold 3 counts (S A B), found '{rest}'", line=line
         )
-    return dict(zip(order, map(int, nums), strict=True))
+    return dict(zip(order, (_count(n, path, line, "the 計 row") for n in nums), strict=True))
 
 
 def _read_area_rows(

@@ -156,6 +156,69 @@ def _kpi_wording_faults(kr: list[list[str]], rl: list[str]) -> dict[str, bytes]:
     return files
 
 
+def _number_reading_faults(kr: list[list[str]], rl: list[str], al: list[str]) -> dict[str, bytes]:
+    """Figures that read one way but may mean another (third pass: a tester's findings)."""
+    # item 30 ②'s change printed with a minus (−, or ー as PDF text gives it) and no 減
+    minus = _replace_line(
+        _replace_line(rl, 612, "前年度から 159", "前年度比 −159"), 614, "万円の減", "万円"
+    )
+    long_vowel = _replace_line(
+        _replace_line(rl, 612, "前年度から 159", "前年度比ー159"), 614, "万円の減", "万円"
+    )
+    sentence = (
+        "売払いは 5 件 17,966,912円（旧用水敷 5件）、貸付は 10件 11,542,734円、合計29,509,646円"
+    )
+    files = {
+        "report_minus_before_change.txt": _report(minus),
+        "kpi_bare_minus_previous_value.csv": _kpi_cell(
+            kr, 18, "prev_text", "前年度から 159万円の減", "−159万円"
+        ),
+        "report_long_vowel_mark_as_minus.txt": _report(long_vowel),
+        "kpi_long_vowel_mark_as_minus.csv": _kpi_cell(
+            kr, 18, "prev_text", "前年度から 159万円の減", "前年度比ー159万円"
+        ),
+        # invisible characters that are not format characters (Cf), and a combining mark
+        "kpi_hangul_filler_in_a_number.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "9,7\u316418人"
+        ),
+        "kpi_variation_selector_in_a_number.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "9\ufe0f,718人"
+        ),
+        "kpi_combining_mark_on_a_digit.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "9,71\u03018人"
+        ),
+        "report_combining_grapheme_joiner_in_a_number.txt": _report(
+            _replace_line(rl, 97, "で 9,718", "で 9,7\u034f18")
+        ),
+        "report_line_separator_in_a_number.txt": _report(
+            _replace_line(rl, 97, "で 9,718", "で 9,\u2028718")
+        ),
+        # 、 as a thousands separator in the report; the sheet cites the tail of the figure
+        "report_ideographic_comma_in_a_figure.txt": _report(
+            _replace_line(rl, 97, "で 9,718", "で 9、718")
+        ),
+        "kpi_tail_of_a_figure_after_ideographic_comma.csv": _kpi_cell(
+            kr, 2, "value_text", "9,718人", "718人"
+        ),
+        # 割 for a KPI counted in persons; the report says the same
+        "report_wari_target.txt": _report(_replace_line(rl, 99, "1 万人以上", "9割以上")),
+        "kpi_wari_target_in_persons.csv": _kpi_cell(kr, 2, "target_text", "1 万人以上", "9割以上"),
+        # a figure the report qualifies, copied without its qualifier
+        "kpi_target_without_its_qualifier.csv": _kpi_cell(kr, 12, "target_text", "80%台", "80%"),
+        "kpi_relisted_item_number.csv": _kpi_cell(kr, 5, "item_no", "7", "41"),
+        "kpi_header_only.csv": _kpi(kr[:1]),
+        "kpi_sentence_as_value.csv": _kpi_cell(kr, 6, "value_text", "合計29,509,646円", sentence),
+        # counts beyond any plan (once an OverflowError traceback, exit 1)
+        "report_item_count_overflow.txt": _report(
+            _replace_line(rl, 55, "（７項目）", "（" + "９" * 21 + "項目）")
+        ),
+        "areas_count_overflow.csv": _areas(
+            al[:5] + [al[5].replace(",7,0,7,0", ",99999999999999999999,0,7,0")] + al[6:]
+        ),
+    }
+    return files
+
+
 def build() -> dict[str, bytes]:
     """File name → bytes of every corpus file."""
     rl = _report_lines()
@@ -313,6 +376,7 @@ def build() -> dict[str, bytes]:
     files["areas_utf16.csv"] = AREAS.read_bytes().decode("utf-8").encode("utf-16")
     files["areas_saved_as_xlsx.csv"] = _xlsx([line.split(",") for line in al[4:11]])
     files["areas_second_table.csv"] = AREAS.read_bytes()  # added beside the real table
+    files.update(_number_reading_faults(kr, rl, al))
     return files
 
 
