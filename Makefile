@@ -33,8 +33,8 @@ LAB_CONFIG := jupyter/jupyter_server_config.json jupyter/overrides.json
 # (jupyter/README.md), and the git filter that keeps notebook outputs out of commits
 # (src/helpers/gitfilter.py; outside a git checkout it only says so).
 define setup_checkout
-	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d $(VENV)/share/jupyter/lab/settings
-	cp jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.d/reform-workbook.json
+	mkdir -p $(VENV)/etc/jupyter $(VENV)/share/jupyter/lab/settings
+	cp jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(BIN)/python -m helpers.gitfilter
 endef

@@ -68,7 +68,16 @@ def set_up_filter(repo: Path) -> str:
 
 
 def add_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Outputs and execution counts, as a run in JupyterLab leaves them."""
+    """Outputs, execution counts and the kernel's details, as a run in JupyterLab leaves them."""
+    nb.metadata.language_info = {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": "3.11.7",
+    }
     count = 0
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -105,7 +114,8 @@ def test_committed_notebooks_pass_through_the_filter_unchanged():
     """Otherwise every notebook would show as changed the moment the filter is set up."""
     for nb in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
         stripped = subprocess.run(
-            [sys.executable, "-m", "nbstripout", "--keep-id", "-t", str(nb)],
+            [sys.executable, "-m", "nbstripout", "--keep-id", "-t", str(nb)]
+            + ["--extra-keys", gitfilter.EXTRA_KEYS],
             capture_output=True,
             check=True,
         ).stdout

@@ -11,7 +11,10 @@ with two differences:
   sharing one ``.git`` uses its own ``.venv``;
 - ``--keep-id``: the committed notebooks carry short stable cell ids (``c00``),
   which nbstripout would otherwise renumber, so every notebook would show as
-  changed.
+  changed;
+- ``filter.nbstripout.extrakeys`` (read by nbstripout from the git config): the
+  kernel's details that JupyterLab writes into ``metadata.language_info`` on a run
+  (Python version, lexer) are stripped too, down to the committed ``name``.
 
 Why :func:`forget_stat` exists: git compares a tracked file with the index by its
 size first and calls it modified when the size changed, without running the
@@ -37,6 +40,19 @@ from pathlib import Path
 
 FILTER = "nbstripout"
 NOTEBOOK_PATTERN = "*.ipynb"
+#: what a kernel writes into a notebook's metadata when it runs (its Python version
+#: among them); the committed notebooks keep only ``language_info.name``
+EXTRA_KEYS = " ".join(
+    f"metadata.language_info.{key}"
+    for key in (
+        "codemirror_mode",
+        "file_extension",
+        "mimetype",
+        "nbconvert_exporter",
+        "pygments_lexer",
+        "version",
+    )
+)
 
 
 def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -90,6 +106,7 @@ def install(project: Path, python: str | os.PathLike | None = None) -> str:
         f"filter.{FILTER}.clean": clean,
         f"filter.{FILTER}.smudge": "cat",
         f"filter.{FILTER}.required": "true",
+        f"filter.{FILTER}.extrakeys": EXTRA_KEYS,
         "diff.ipynb.textconv": f"{clean} -t",
     }
     for key, value in settings.items():
