@@ -48,7 +48,7 @@ $(STAMP): pyproject.toml $(LAB_CONFIG)
 	touch $(STAMP)
 
 install: $(STAMP) ## create the virtual environment (.venv) if needed, set up JupyterLab and the notebook git filter
-	@$(setup_checkout)
+	$(setup_checkout)
 
 report: $(STAMP) ## run a period end to end (PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1); default: the latest period
 	$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)

@@ -7,10 +7,12 @@ The browser tests need Debian's ``chromium``, ``fonts-ipaexfont-gothic`` and
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -144,6 +146,21 @@ def test_a_small_page_prints_with_its_japanese_text_selectable(chromium, tmp_pat
     assert [p.name for p in out.parent.iterdir()] == ["page.pdf"]
 
 
+@pytest.mark.browser
+def test_prints_from_a_notebook_with_its_running_event_loop(chromium, tmp_path):
+    """A kernel runs an asyncio loop; Playwright's sync API refuses such a thread."""
+    html = tmp_path / "page.html"
+    html.write_text(SMALL.format(extra=""), encoding="utf-8")
+
+    async def in_a_kernel():
+        return pdf.html_to_pdf(html, tmp_path / "page.pdf", chromium=chromium)
+
+    # a thread of its own: pytest's (test_browser's Playwright session) may hold this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        out = pool.submit(asyncio.run, in_a_kernel()).result()
+    assert "行財政再構築プランの進捗状況" in poppler("pdftotext", out)
+
+
 @pytest.fixture(scope="module")
 def report_pdf(chromium, e2e_run, tmp_path_factory):
     html = e2e_run["period_dir"] / "report.html"
@@ -200,9 +217,15 @@ def test_long_tables_repeat_their_header(report_pdf):
 @pytest.mark.e2e
 def test_printed_images_fit_the_page(chromium, report_pdf):
     """In print, no image is wider than the A4 text area, and the contents list is hidden."""
+    html, _ = report_pdf
+    # Playwright's sync API refuses a thread where another of its sessions runs (test_browser's)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(check_print_layout, chromium, html).result()
+
+
+def check_print_layout(chromium: Path, html: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    html, _ = report_pdf
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=str(chromium), headless=True, args=pdf.LAUNCH_ARGS

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import InputError, StageError
@@ -98,33 +99,43 @@ def _only_local(route) -> None:
         route.abort()
 
 
-def print_pdf(html: Path, chromium: Path) -> bytes:
-    """The bytes of ``html`` printed on A4 by ``chromium``, backgrounds included."""
-    from playwright.sync_api import Error as PlaywrightError
+def _print_in_this_thread(html: Path, chromium: Path) -> bytes:
     from playwright.sync_api import sync_playwright
 
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(chromium), headless=True, args=LAUNCH_ARGS
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", _only_local)
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<div></div>",
+                footer_template=FOOTER,
             )
-            try:
-                page = browser.new_page()
-                page.route("**/*", _only_local)
-                page.goto(html.resolve().as_uri(), wait_until="load")
-                page.evaluate("document.fonts.ready.then(() => true)")
-                return page.pdf(
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<div></div>",
-                    footer_template=FOOTER,
-                )
-            finally:
-                browser.close()
-    except PlaywrightError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PdfError(f"{html}: Chromium could not print the report: {first}") from exc
+        finally:
+            browser.close()
+
+
+def print_pdf(html: Path, chromium: Path) -> bytes:
+    """The bytes of ``html`` printed on A4 by ``chromium``, backgrounds included.
+
+    Playwright's synchronous API refuses to run in a thread with a running asyncio
+    loop (a notebook's kernel) or beside another of its sessions, so the printing
+    runs in a thread of its own.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-pdf") as pool:
+        try:
+            return pool.submit(_print_in_this_thread, html, chromium).result()
+        except PlaywrightError as exc:
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            raise PdfError(f"{html}: Chromium could not print the report: {first}") from exc
 
 
 def html_to_pdf(html: str | Path, pdf: str | Path, *, chromium: Path | None = None) -> Path:
