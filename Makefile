@@ -29,14 +29,28 @@ FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+LAB_CONFIG := jupyter/jupyter_server_config.json jupyter/overrides.json
+
+# The set-up: the environment, its kernel, JupyterLab's settings for this project
+# (jupyter/README.md), and the git filter that keeps notebook outputs out of commits
+# (src/helpers/gitfilter.py; outside a git checkout it only says so).
+define setup_checkout
+	mkdir -p $(VENV)/etc/jupyter $(VENV)/share/jupyter/lab/settings
+	cp jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
+	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/python -m helpers.gitfilter
+endef
+
+$(STAMP): pyproject.toml $(LAB_CONFIG)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name reform-workbook --display-name "Python (reform-workbook)" >/dev/null
+	$(setup_checkout)
 	touch $(STAMP)
 
-install: $(STAMP) ## create the virtual environment (.venv) if needed
+install: $(STAMP) ## create the virtual environment (.venv) if needed, set up JupyterLab and the notebook git filter
+	$(setup_checkout)
 
 report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
 	@$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
@@ -50,8 +64,9 @@ test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Ch
 test-fast: $(STAMP) ## unit tests only
 	$(BIN)/python -m pytest -m "not e2e and not browser"
 
-lab: $(STAMP) ## open JupyterLab with this environment's kernel
-	$(BIN)/jupyter lab notebooks/
+# --allow-root only where make runs as root (a container, CI): Jupyter refuses root otherwise
+lab: install ## open JupyterLab at the project folder, in Japanese, with the project's kernel only
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check src tests bench

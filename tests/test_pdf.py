@@ -1,0 +1,248 @@
+"""helpers.pdf and the report's print style: report.html printed on A4 by Chromium.
+
+The browser tests need Debian's ``chromium``, ``fonts-ipaexfont-gothic`` and
+``poppler-utils`` (pdffonts, pdftotext, pdfinfo); without them they skip, and with
+``REFORM_REQUIRE_BROWSER=1`` (CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+
+from helpers import pdf
+from helpers.errors import InputError
+from helpers.paths import TEMPLATES_DIR
+
+POPPLER = ("pdffonts", "pdftotext", "pdfinfo")
+
+
+def _unavailable(message: str):
+    if os.environ.get("REFORM_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{message} (REFORM_REQUIRE_BROWSER=1 requires the browser tests to run)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    found = pdf.find_chromium()
+    if found is None:
+        _unavailable(f"no Chromium: {pdf.INSTALL_HINT}")
+    missing = [tool for tool in POPPLER if shutil.which(tool) is None]
+    if missing:
+        _unavailable(f"no {', '.join(missing)}: apt-get install poppler-utils")
+    return found
+
+
+def poppler(tool: str, path: Path, *options: str) -> str:
+    """A poppler tool's output for ``path`` (pdftotext writes to stdout)."""
+    command = [tool, *options, str(path)] + (["-"] if tool == "pdftotext" else [])
+    return subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", check=True
+    ).stdout
+
+
+def page_texts(path: Path) -> list[str]:
+    """The text of each page (pdftotext separates pages with a form feed)."""
+    return poppler("pdftotext", path, "-layout").split("\f")[:-1]
+
+
+# ------------------------------------------------------------ without a browser
+
+
+def test_no_chromium_is_an_input_error_with_a_one_line_hint(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(pdf.CHROMIUM_ENV, raising=False)
+    assert pdf.find_chromium() is None
+    with pytest.raises(InputError) as err:
+        pdf.check_chromium()
+    message = str(err.value)
+    assert "\n" not in message
+    assert "apt-get install chromium fonts-ipaexfont-gothic" in message
+    assert pdf.CHROMIUM_ENV in message
+
+
+def test_a_chosen_browser_that_does_not_exist_is_named(monkeypatch, tmp_path):
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "chrome.exe"))
+    with pytest.raises(InputError, match=re.escape(str(tmp_path / "chrome.exe"))):
+        pdf.check_chromium()
+
+
+def test_a_chosen_browser_is_used_first(monkeypatch, tmp_path):
+    exe = tmp_path / "my-chromium"
+    exe.write_text("", encoding="utf-8")
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(exe))
+    assert pdf.find_chromium() == exe
+
+
+def test_a_missing_report_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no report to print"):
+        pdf.html_to_pdf(tmp_path / "report.html", tmp_path / "report.pdf", chromium=Path("/x"))
+
+
+def test_a_failed_print_leaves_the_previous_pdf_and_no_temporary_file(monkeypatch, tmp_path):
+    html = tmp_path / "report.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    old = tmp_path / "report.pdf"
+    old.write_bytes(b"%PDF-old")
+
+    def fail(*_):
+        raise pdf.PdfError("Chromium could not print")
+
+    monkeypatch.setattr(pdf, "print_pdf", fail)
+    with pytest.raises(pdf.PdfError):
+        pdf.html_to_pdf(html, old, chromium=Path("/x"))
+    assert old.read_bytes() == b"%PDF-old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.pdf"]
+
+
+def test_the_page_template_carries_the_print_style():
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True)
+    page = env.get_template("report.html.j2").render(title="t", toc="", body="", footer="")
+    style = page[page.index("<style>") : page.index("</style>")]
+    rules = re.sub(r"\s+", " ", style)
+    assert "@page { size: A4;" in rules
+    printed = rules[rules.index("@media print") :]
+    for rule in (
+        "nav.toc { display: none; }",
+        "h2 { break-before: page;",
+        "thead { display: table-header-group; }",
+        "max-width: 100%;",
+        "break-inside: avoid;",
+    ):
+        assert rule in printed, rule
+
+
+# ------------------------------------------------------------ in Chromium
+
+SMALL = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">
+<style>body {{ font-family: "IPAexGothic", sans-serif; }}</style></head><body>
+<h1>行財政再構築プランの進捗状況</h1><p>予定よりも遅れている取組は10項目です。</p>
+<img src="http://example.invalid/tracker.png" alt="">{extra}</body></html>"""
+
+
+@pytest.mark.browser
+def test_a_small_page_prints_with_its_japanese_text_selectable(chromium, tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text(SMALL.format(extra=""), encoding="utf-8")
+    out = pdf.html_to_pdf(html, tmp_path / "out" / "page.pdf", chromium=chromium)
+    assert out.read_bytes()[:5] == b"%PDF-"
+    text = poppler("pdftotext", out)
+    assert (
+        "行財政再構築プランの進捗状況" in text and "予定よりも遅れている取組は10項目です。" in text
+    )
+    assert "IPAexGothic" in poppler("pdffonts", out)
+    info = poppler("pdfinfo", out)
+    assert "(A4)" in info
+    assert [p.name for p in out.parent.iterdir()] == ["page.pdf"]
+
+
+@pytest.mark.browser
+def test_prints_from_a_notebook_with_its_running_event_loop(chromium, tmp_path):
+    """A kernel runs an asyncio loop; Playwright's sync API refuses such a thread."""
+    html = tmp_path / "page.html"
+    html.write_text(SMALL.format(extra=""), encoding="utf-8")
+
+    async def in_a_kernel():
+        return pdf.html_to_pdf(html, tmp_path / "page.pdf", chromium=chromium)
+
+    # a thread of its own: pytest's (test_browser's Playwright session) may hold this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        out = pool.submit(asyncio.run, in_a_kernel()).result()
+    assert "行財政再構築プランの進捗状況" in poppler("pdftotext", out)
+
+
+@pytest.fixture(scope="module")
+def report_pdf(chromium, e2e_run, tmp_path_factory):
+    html = e2e_run["period_dir"] / "report.html"
+    out = pdf.html_to_pdf(html, tmp_path_factory.mktemp("pdf") / "report.pdf", chromium=chromium)
+    return html, out
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_the_report_pdf_embeds_ipaexgothic(report_pdf):
+    _, out = report_pdf
+    fonts = [line.split() for line in poppler("pdffonts", out).splitlines()[2:]]
+    ipa = [f for f in fonts if f[0].endswith("+IPAexGothic")]
+    assert ipa, fonts
+    for row in ipa:
+        # name, type…, encoding, emb, sub, uni: embedded (as a subset), with a Unicode map
+        assert row[-5:-2] == ["yes", "yes", "yes"], row
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_the_report_pdf_holds_the_reports_japanese_text(report_pdf):
+    html, out = report_pdf
+    source = html.read_text(encoding="utf-8")
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", source).group(1)
+    sections = re.findall(r"<h2[^>]*>(.*?)</h2>", source)
+    pages = page_texts(out)
+    text = "".join(pages)
+    assert title in text
+    assert all(s in text for s in sections)
+    assert "目次" not in text  # the table of contents is the screen's, not the paper's
+    assert "(A4)" in poppler("pdfinfo", out)
+    # every section but the first (on the title page) begins a page
+    for section in sections[1:]:
+        page = next(p for p in pages if section in p)
+        first_line = next(line for line in page.splitlines() if line.strip())
+        assert first_line.strip() == section, (section, first_line)
+    assert sections[0] in pages[0] and title in pages[0]
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_long_tables_repeat_their_header(report_pdf):
+    _, out = report_pdf
+    pages = page_texts(out)
+    audit_pages = [p for p in pages if "検算内容" in p]
+    assert len(audit_pages) >= 2  # the audit table runs over two pages, its header on each
+    for page in audit_pages:
+        header = next(line for line in page.splitlines() if "検算内容" in line)
+        assert "報告書の値" in header and "再計算の値" in header
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_printed_images_fit_the_page(chromium, report_pdf):
+    """In print, no image is wider than the A4 text area, and the contents list is hidden."""
+    html, _ = report_pdf
+    # Playwright's sync API refuses a thread where another of its sessions runs (test_browser's)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(check_print_layout, chromium, html).result()
+
+
+def check_print_layout(chromium: Path, html: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(chromium), headless=True, args=pdf.LAUNCH_ARGS
+        )
+        try:
+            # A4 is 210 mm wide, less 2 × 13 mm margins: 184 mm ≈ 695 CSS px
+            page = browser.new_page(viewport={"width": 695, "height": 1000})
+            page.emulate_media(media="print")
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            widths = page.eval_on_selector_all(
+                "img", "els => els.map(e => e.getBoundingClientRect().right)"
+            )
+            assert widths and max(widths) <= 695
+            assert page.eval_on_selector("nav.toc", "e => getComputedStyle(e).display") == "none"
+            assert (
+                page.eval_on_selector("thead", "e => getComputedStyle(e).display")
+                == "table-header-group"
+            )
+        finally:
+            browser.close()
