@@ -38,10 +38,16 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from . import metrics, schema
-from .narrative import TREND_JA
 from .periods import period_label
 from .render import strip_bidi_controls
-from .vocab import MISSING_TEXT, STANDARD, STATUS_CODES, Vocabulary, status_display
+from .vocab import (
+    MISSING_TEXT,
+    STANDARD,
+    STATUS_CODES,
+    TREND_LABELS,
+    Vocabulary,
+    status_display,
+)
 
 # ------------------------------------------------------------------ labels
 
@@ -175,16 +181,13 @@ YES_NO = ("はい", "いいえ")
 #: codes shown as words, per column
 CODE_LABELS: dict[str, dict[str, str]] = {
     "target_kind": TARGET_KIND_LABELS,
-    "trend": TREND_JA,
+    "trend": TREND_LABELS,
     "status_basis": STATUS_BASIS_LABELS,
     "status_basis_prev": STATUS_BASIS_LABELS,
     "direction": DIRECTION_LABELS,
     "direction_basis": DIRECTION_BASIS_LABELS,
     "achievement_formula": FORMULA_LABELS,
     "check": CHECK_LABELS,
-    # the audit compares words too: the direction of a change (improved)
-    "expected": TREND_JA,
-    "actual": TREND_JA,
 }
 STATUS_COLUMNS = ("status", "item_status", "status_prev")
 #: the audit's scopes in words: "area 3" → 分野3, "KPI 12-1" → 指標12-1, "list B" → 一覧（B）
