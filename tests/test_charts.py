@@ -128,3 +128,25 @@ def test_charts_with_nothing_to_show_are_left_out(real, tmp_path):
 def test_long_labels_are_shortened():
     assert charts._shorten("あ" * 40, 34) == "あ" * 33 + "…"
     assert charts._shorten("短い", 34) == "短い"
+
+
+def test_a_chart_draws_at_most_max_kpis_and_says_so():
+    import matplotlib.pyplot as plt
+
+    from helpers import charts
+
+    base = pd.DataFrame(
+        {
+            "kpi_id": [f"{i}-1" for i in range(100)],
+            "indicator": [f"指標{i}" for i in range(100)],
+            "unit": "人",
+            "value": pd.array([float(i + 1) for i in range(100)], dtype="Float64"),
+            "prev_value": pd.array([float(i + 2) for i in range(100)], dtype="Float64"),
+            "achievement_pct": pd.array([50.0] * 100, dtype="Float64"),
+        }
+    )
+    fig = charts._first_kpis(base)
+    assert len(fig[0]) == charts.MAX_KPIS_DRAWN and "全100件" in fig[1]
+    small, note = charts._first_kpis(base.head(5))
+    assert len(small) == 5 and note == ""
+    plt.close("all")

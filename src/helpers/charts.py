@@ -154,12 +154,27 @@ def _met_legend(ax) -> None:
     )
 
 
+#: KPIs drawn in one chart at most: a chart of hundreds of bars or panels is neither
+#: readable nor cheap (matplotlib's cost grows with them); the tables hold them all
+MAX_KPIS_DRAWN = 30
+
+
+def _first_kpis(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The first MAX_KPIS_DRAWN rows, and a title note when some were left out."""
+    if len(df) <= MAX_KPIS_DRAWN:
+        return df, ""
+    return df.head(
+        MAX_KPIS_DRAWN
+    ), f"（全{len(df):,}件のうち先頭の{MAX_KPIS_DRAWN}件。全件は表を参照）"
+
+
 def chart_achievement(metrics: pd.DataFrame):
     """Achievement rate of each KPI with a numeric target, against 100%."""
     _setup()
     df = metrics[metrics["achievement_pct"].notna()]
     if df.empty:
         return None
+    df, note = _first_kpis(df)
     df = df.iloc[::-1]
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.8))
     for i, r in enumerate(df.itertuples()):
@@ -169,7 +184,7 @@ def chart_achievement(metrics: pd.DataFrame):
     ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
     ax.set_xlim(0, max(120.0, float(df["achievement_pct"].max()) * 1.2))
     ax.set_xlabel("達成率（%）")
-    ax.set_title("成果指標の目標達成率")
+    ax.set_title(f"成果指標の目標達成率{note}")
     _met_legend(ax)
     fig.tight_layout()
     return fig
@@ -232,6 +247,7 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     df = metrics[metrics["value"].notna() & metrics["prev_value"].notna()]
     if df.empty:
         return None
+    df, note = _first_kpis(df)
     n, cols = len(df), 2
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.6 * rows), squeeze=False)
@@ -239,7 +255,7 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
         _prev_current_panel(ax, r, period_label)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
-    fig.suptitle("前年度末と今期の比較（成果指標）", fontsize=12)
+    fig.suptitle(f"前年度末と今期の比較（成果指標）{note}", fontsize=12)
     fig.tight_layout()
     return fig
 
