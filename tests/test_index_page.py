@@ -242,3 +242,10 @@ def test_a_second_plan_runs_with_all_appears_on_the_index_and_stays_apart(tmp_pa
     finally:
         helpers.index_page.build_index = real
     assert helpers_result and not helpers_result[0].rebuilt
+
+
+def test_only_the_workbooks_own_pdf_is_linked(site):
+    data, out = site
+    (out / PLAN / "2017-09" / "原本.pdf").write_bytes(b"%PDF-1.4 someone else's")
+    html = _build(site).path.read_text(encoding="utf-8")
+    assert "原本" not in html and "%E5%8E%9F" not in html

@@ -132,6 +132,10 @@ def test_plan_toml_with_years_and_labels(tmp_path):
         ),
         ('[status]\nS = []\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
         ('name = ""\n', "name must be", 1, "name"),
+        ('name = "\u200b"\n', "name must be", 1, "name"),  # invisible only: removed, empty
+        ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = true\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = {x = "a"}\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
     ],
 )
 def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
@@ -141,6 +145,66 @@ def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
     with pytest.raises(InputError, match=message) as err:
         read_plan_config(p, "x")
     assert err.value.path == p and err.value.line == line and err.value.field == field
+
+
+def test_a_direction_control_in_plan_toml_is_refused(tmp_path):
+    p = _toml(tmp_path, 'name = "第3次行財政再構築プラン\u202e"\n')
+    with pytest.raises(InputError, match="U\\+202E") as err:
+        read_plan_config(p, "x")
+    assert err.value.path == p
+
+
+@pytest.mark.parametrize("name", ["２０１７-03", "2017-03\n"])
+def test_a_period_folder_with_full_width_digits_or_a_newline_is_refused(two, name):
+    (two / "raw" / OTHER / "2017-03").rename(two / "raw" / OTHER / name)
+    with pytest.raises(InputError, match="YYYY-MM"):
+        plans.plan_periods(two, OTHER)
+
+
+def test_a_plan_id_ending_in_a_newline_is_refused(data):
+    (data / "raw" / "kodaira-2\n").mkdir()
+    with pytest.raises(InputError, match="short ASCII"):
+        plans.plan_ids(data)
+
+
+def test_without_plan_toml_two_plans_in_one_folder_are_refused(data):
+    mixed = data / "raw" / "mixed"
+    shutil.copytree(data / "raw" / PLAN / "2017-09", mixed / "2017-09")
+    shutil.copytree(FIXTURES / "plans" / OTHER / "2017-03", mixed / "2017-03")
+    with pytest.raises(InputError, match="「第2次行財政再構築プラン") as err:
+        clean_period("2017-09", data, plan="mixed", write=False)
+    assert "2017-03" in str(err.value) and err.value.path.parent == mixed / "2017-09"
+
+
+def test_a_title_after_a_cover_sheet_is_still_checked(two):
+    k2 = two / "raw" / OTHER / "2018-03"
+    k2.mkdir()
+    report = next((two / "raw" / PLAN / "2018-03").glob("*.txt"))
+    text = report.read_text(encoding="utf-8")
+    (k2 / report.name).write_text("資料３\n" * 16 + text, encoding="utf-8")
+    shutil.copy(two / "raw" / PLAN / "2018-03" / "kpi_sheet.csv", k2)
+    with pytest.raises(InputError, match="第3次行財政再構築プラン") as err:
+        clean_period("2018-03", two, plan=OTHER, write=False)
+    assert err.value.line == 17
+
+
+def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, monkeypatch):
+    import helpers.index_page
+    import helpers.pipeline
+    from helpers.cli import main
+
+    (two / "raw" / OTHER / "plan.toml").write_text('name = "x\n', encoding="utf-8")
+    ran: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        helpers.pipeline,
+        "run_period",
+        lambda period, *a, plan=None, **k: ran.append((plan, period)),
+    )
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    status = main(["--all", "--data-dir", str(two), "--output-dir", str(two.parent / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "not valid TOML" in err and OTHER in err
+    assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
 
 
 def test_a_malformed_plan_toml_stops_the_run_with_exit_2(data, capsys):

@@ -23,7 +23,7 @@ from .area_table import AreaTable, read_area_table
 from .errors import InputError
 from .kpi_sheet import read_kpi_sheet
 from .periods import period_label, validate_period
-from .plans import Plan, check_title, load_plan
+from .plans import Plan, check_same_plan, check_title, load_plan
 from .rawio import file_sha256, read_text
 from .report_parser import ParsedReport, parse_report
 from .tables import write_csv, write_json
@@ -168,7 +168,7 @@ def _source(path: Path) -> dict:
 
 def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
     """The report of ``period``; refused when it is as of another period or of another plan."""
-    check_title(plan, path, read_text(path))
+    _check_plan(plan, period, path)
     report = parse_report(path, plan.vocab)
     if report.period_id is not None and report.period_id != period:
         raise InputError(
@@ -216,9 +216,19 @@ def _report_meta(report: ParsedReport) -> dict:
     }
 
 
-def _read_table(path: Path, plan: Plan) -> AreaTable:
+def _check_plan(plan: Plan, period: str, path: Path) -> None:
+    """A source of another plan is refused: against plan.toml, or else against the other periods."""
+    text = read_text(path)
+    title = check_title(plan, path, text)
+    if title is not None:
+        from .report_parser import find_plan_title
+
+        check_same_plan(plan, period, path, title, find_plan_title(text)[1])
+
+
+def _read_table(path: Path, plan: Plan, period: str) -> AreaTable:
     """A per-area table of the plan; refused when its title names another plan."""
-    check_title(plan, path, read_text(path))
+    _check_plan(plan, period, path)
     return read_area_table(path, plan.vocab)
 
 
@@ -226,7 +236,9 @@ def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Pl
     """The areas of the report's table; per-area tables beside it go into meta for the audit."""
     meta["plan_name"] = plan.name or _title(files.report)
     for extra in files.area_tables:
-        meta.setdefault("area_tables", []).append(_area_table_meta(_read_table(extra, plan)))
+        meta.setdefault("area_tables", []).append(
+            _area_table_meta(_read_table(extra, plan, meta["period"]))
+        )
         meta["sources"][f"area_table:{extra.name}"] = _source(extra)
     meta["sources"]["report"] = _source(files.report)
     meta.update(_report_meta(report))
@@ -241,7 +253,7 @@ def _title(path: Path) -> str | None:
 
 def _areas_of_table(path: Path, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of a per-area table, the period's only source."""
-    table = _read_table(path, plan)
+    table = _read_table(path, plan, meta["period"])
     meta["plan_name"] = plan.name or _title(path)
     meta["sources"]["area_table"] = _source(path)
     if table.totals is not None:

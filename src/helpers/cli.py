@@ -112,21 +112,35 @@ def worker_count(jobs: int, periods: int) -> int:
 
 
 def _plans(args, data: Path) -> list[str]:
+    """The plans a command runs; a plan whose plan.toml is malformed is reported and left out.
+
+    With ``--plan`` a malformed plan.toml is the command's error. Without it the
+    other plans still run (``args.plan_faults`` keeps the faults for the exit status).
+    """
     from .plans import load_plan, plan_ids, unknown_plan
 
     ids = plan_ids(data)
     if args.plan:
         if args.plan not in ids:
             raise unknown_plan(data, args.plan)
-        ids = [args.plan]
+        load_plan(data, args.plan)
+        return [args.plan]
     if not ids:
         raise InputError(
             data / "raw",
             "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
-    for plan in ids:  # a malformed plan.toml stops the command before anything is written
-        load_plan(data, plan)
-    return ids
+    good = []
+    for plan in ids:
+        try:
+            load_plan(data, plan)
+            good.append(plan)
+        except InputError as exc:
+            _err(f"{plan}: {exc}")
+            args.plan_faults.append(exc)
+    if not good:
+        raise args.plan_faults[-1]
+    return good
 
 
 def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
@@ -177,13 +191,18 @@ def list_plans(data: Path) -> None:
     from .plans import plan_ids, plan_name, plan_periods
 
     for plan in plan_ids(data):
-        print(f"{plan}\t{plan_name(data, plan)}")
+        try:
+            name = plan_name(data, plan)
+        except InputError as exc:  # listed all the same, with its fault
+            name = f"(plan.toml: {exc.detail})"
+        print(f"{plan}\t{name}")
         for p in plan_periods(data, plan):
             print(f"  {p}\t{period_label(p)}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
     from . import paths
 
     if args.all and args.period is not None:
@@ -206,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             status, done = _run_sequential(todo, args)
         if done:
             _refresh_index(args)
+        if args.plan_faults:
+            status = max(status, EXIT_INPUT)
     except HANDLED as exc:
         _err(str(exc))
         return exit_status(exc)

@@ -25,12 +25,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from . import __version__, paths
 from .errors import InputError, LockedError
 from .periods import period_label, period_label_short
-from .plans import PLAN_FILE, load_plan, plan_ids, plan_name, plan_periods
+from .plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_name, plan_periods
 from .vocab import STATUS_CODES, STATUS_STYLE, Vocabulary
 
 INDEX_FILE = "index.html"
@@ -117,10 +116,8 @@ def _links(out_root: Path, folder: Path) -> list[tuple[str, str]]:
         found.append(("レポート", f"{rel}/report.html"))
     if (folder / "tables" / "tables.xlsx").is_file():
         found.append(("表（Excel）", f"{rel}/tables/tables.xlsx"))
-    if folder.is_dir():
-        for pdf in sorted(folder.glob("*.pdf")):
-            if pdf.is_file():
-                found.append(("PDF", f"{rel}/{quote(pdf.name)}"))
+    if (folder / "report.pdf").is_file():  # the workbook's own PDF, nobody else's
+        found.append(("PDF", f"{rel}/report.pdf"))
     return found
 
 
@@ -139,7 +136,10 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
         h.update(code.read_bytes() + b"\0")
     entries = []
     for pid in plan_ids(data):
-        plan = load_plan(data, pid)
+        try:
+            plan = load_plan(data, pid)
+        except InputError:  # its runs report the fault; the page still lists what was made
+            plan = Plan(pid, data / "raw" / pid)
         config = data / "raw" / pid / PLAN_FILE
         h.update(f"plan={pid}\0".encode() + (config.read_bytes() if config.is_file() else b""))
         entry = PlanEntry(pid, plan.name or "", plan.years_label(), plan.vocab)
@@ -150,10 +150,17 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
             h.update(f"\0{period}\0".encode() + raw + _fingerprint_of_run(folder))
             h.update(repr(links).encode())
             entry.periods.append(PeriodEntry(period, period_label(period), summary, links))
-        entry.name = entry.name or _name_from_summaries(entry) or plan_name(data, pid)
+        entry.name = entry.name or _name_from_summaries(entry) or _plan_name_or_id(data, pid)
         h.update(entry.name.encode())
         entries.append(entry)
     return entries, h.hexdigest()
+
+
+def _plan_name_or_id(data: Path, pid: str) -> str:
+    try:
+        return plan_name(data, pid)
+    except InputError:
+        return pid
 
 
 def _name_from_summaries(entry: PlanEntry) -> str | None:

@@ -32,8 +32,9 @@ from .vocab import STANDARD, STATUS_CODES, Vocabulary
 
 PLAN_FILE = "plan.toml"
 #: a plan's folder id: short ASCII, not a period id
-PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-PERIOD_ID = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# [0-9], not \d (full-width digits are not an id); \Z, not $ (which allows a final newline)
+PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+PERIOD_ID = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
 PLAN_KEYS = {"name", "first_year", "last_year", "status"}
 _YEARS = (1989, 2100)  # fiscal years the workbook's era labels cover
 
@@ -195,10 +196,14 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:
+    from .rawio import strip_invisible
+
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    # the same policy as raw text: bidi controls refused, zero-width characters removed
+    text = strip_invisible(text.replace("\r\n", "\n"), path)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -216,7 +221,7 @@ def _check_keys(path: Path, text: str, conf: dict) -> None:
                 field=key,
             )
     name = conf.get("name")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
+    if name is not None and (not isinstance(name, str) or not name.strip() or "\n" in name):
         raise InputError(
             path,
             "name must be the plan's name as printed, in quotes",
@@ -257,7 +262,11 @@ def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
     for code in STATUS_CODES:
         labels = status[code]
         labels = [labels] if isinstance(labels, str) else labels
-        if not labels or not all(isinstance(x, str) and x.strip() for x in labels):
+        if (
+            not isinstance(labels, list)
+            or not labels
+            or not all(isinstance(x, str) and x.strip() and "\n" not in x for x in labels)
+        ):
             raise InputError(
                 path,
                 f"[status] {code} must be a list of labels as printed",
@@ -331,6 +340,8 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
     if found is None:
         return None
     title, line = found
+    if "\n" in title:
+        return None
     if plan.name is not None and squash(title) != squash(plan.name):
         raise InputError(
             path,
@@ -340,6 +351,47 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
             line=line,
         )
     return title
+
+
+def _source_titles(folder: Path):
+    """(file, title, line) of each titled source (report text, per-area table) in a period folder."""
+    from .rawio import read_text
+    from .report_parser import find_plan_title
+
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
+            try:
+                found = find_plan_title(read_text(f))
+            except InputError:
+                continue  # its own run names that fault
+            if found:
+                yield f, found[0], found[1]
+
+
+def check_same_plan(
+    plan: Plan, period: str, path: Path, title: str | None, line: int | None
+) -> None:
+    """Without plan.toml, every period's sources must name one plan (never two plans mixed).
+
+    Raises
+    ------
+    InputError
+        Naming both files and both names when another period's source names another plan.
+    """
+    if plan.name is not None or not title:
+        return  # with plan.toml, check_title compares each source with it
+    for other in plan_periods(plan.folder.parent.parent, plan.id):
+        if other == period:
+            continue
+        for f, name, n in _source_titles(plan.folder / other):
+            if squash(name) != squash(title):
+                raise InputError(
+                    path,
+                    f"its title names the plan 「{title}」, but {f} (line {n}) of the same "
+                    f"folder names 「{name}」: one plan's periods only; move the files of the "
+                    f"other plan to a folder of their own, or give {plan.folder.name} a plan.toml",
+                    line=line,
+                )
 
 
 def plan_name(data: Path, plan: str) -> str:

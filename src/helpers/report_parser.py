@@ -984,13 +984,26 @@ def find_plan_title(text: str) -> tuple[str, int] | None:
 
     >>> find_plan_title("# 第3次行財政再構築プランの進捗状況（平成29年9月末）: counts")
     ('第3次行財政再構築プラン', 1)
+    >>> find_plan_title("資料３\\n" * 16 + "第２次行財政再構築プランの進捗状況\\n本文")
+    ('第2次行財政再構築プラン', 17)
     """
-    for n, line in enumerate(text.split("\n")[:15], start=1):
+    lines = text.split("\n")
+    for n, line in enumerate(lines[:15], start=1):
         s = squash(line).lstrip("#").strip()
         m = re.match(r"^(.{2,60}?)(?:の)?進捗状況", s)
         if m and not m.group(1).startswith(("【", "各")):
             return m.group(1).rstrip("の"), n
+    # Further down only a line that is a title and nothing else (…プランの進捗状況（…）),
+    # so that a cover sheet or a note before the title does not hide it from the plan check.
+    for n, line in enumerate(lines[15:200], start=16):
+        s = squash(line).lstrip("#").strip()
+        m = _TITLE_LINE.match(s)
+        if m and not m.group(1).startswith(("【", "各")) and not m.group(1)[0].isdigit():
+            return m.group(1).rstrip("の"), n
     return None
+
+
+_TITLE_LINE = re.compile(r"^([^、。]{2,60}?プラン)の?進捗状況(?:[（(][^）)]*[）)])?(?:について)?$")
 
 
 def _to_file_lines(report: ParsedReport, line_numbers: list[int]) -> None:
