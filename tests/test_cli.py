@@ -423,3 +423,13 @@ def test_ctrl_c_is_one_line_and_exit_130(data, monkeypatch, capsys):
     monkeypatch.setattr(helpers.pipeline, "run_period", interrupted)
     status, err = _run(capsys, "--period", "2018-03", "--data-dir", str(data))
     assert status == 130 and "interrupted" in err and len(err.strip().splitlines()) == 1
+
+
+def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<html>our intranet page</html>", encoding="utf-8")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    assert status == 2 and "index.html" in err and "not made by the workbook" in err, err
+    assert (out / "index.html").read_text(encoding="utf-8") == "<html>our intranet page</html>"
+    assert not (out / PLAN).exists()  # no period was run

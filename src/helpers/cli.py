@@ -219,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             list_plans(data)
             return EXIT_OK
         todo = tasks(args, data)
+        from .index_page import check_index
+
+        check_index(args.output_dir)  # someone else's index.html: refused before any run
         if len(todo) > 1 and worker_count(args.jobs, len(todo)) > 1:
             status, done = _run_parallel(todo, args)
         else:

@@ -395,6 +395,11 @@ def _current_fingerprint(index: Path) -> str | None:
     return m.group(1)
 
 
+def check_index(output_dir=None) -> None:
+    """Refuse, before any run, an index.html in the output folder that the workbook did not make."""
+    _current_fingerprint(paths.output_dir(output_dir) / INDEX_FILE)
+
+
 def _lock(out_root: Path):
     from filelock import FileLock, Timeout
 
