@@ -32,7 +32,11 @@ def test_2019_03_has_the_18_kpis_with_1_1_carried_as_9718(data):
     assert first["prev_text"] == "9,718人"
     assert "2018-03/kpi_sheet.csv" in first["draft_source"] and "転記" in first["draft_source"]
     # same items, indicators, units, targets and directions; values blank; every row marked
-    assert [r["target_text"] for r in rows][:3] == ["1 万人以上", "目標を達成した", "包括協定の締結"]
+    assert [r["target_text"] for r in rows][:3] == [
+        "1 万人以上",
+        "目標を達成した",
+        "包括協定の締結",
+    ]
     assert rows[10]["direction"] == "lower"
     assert all(r["value_text"] == "" and r["result_text"] == "" for r in rows)
     assert {r["draft"] for r in rows} == {"未入力"}
