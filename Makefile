@@ -96,6 +96,7 @@ clean-outputs: ## remove the processed data and outputs the workbook made (folde
 			echo "rm -rf $$d"; rm -rf -- "$$d"; \
 		fi; \
 	done
+	@for f in data/processed/*/kpi_history.csv; do if [ -f "$$f" ]; then echo "rm $$f"; rm -f -- "$$f"; fi; done
 	@if [ -f outputs/index.html ] && head -c 4096 outputs/index.html | grep -q 'name="reform-workbook-index"'; then \
 		echo "rm outputs/index.html"; rm -f outputs/index.html; \
 	fi
