@@ -10,6 +10,7 @@ DATA_DIR ?=
 OUTPUT_DIR ?=
 FORCE ?=
 JOBS ?=
+CSV ?=
 
 # The run's parameters reach the recipe's shell as environment variables, taken
 # literally ($(value …): make does not expand a $ in them), and are quoted there,
@@ -20,11 +21,12 @@ override DATA_DIR := $(value DATA_DIR)
 override OUTPUT_DIR := $(value OUTPUT_DIR)
 override FORCE := $(value FORCE)
 override JOBS := $(value JOBS)
-export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS
+override CSV := $(value CSV)
+export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS CSV
 FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $$(case "$$FORCE" in ""|0|no|false) ;; *) echo --force ;; esac)
 
 .DEFAULT_GOAL := help
-.PHONY: help install report all test test-fast lab lint format bench clean-outputs
+.PHONY: help install report all new-period draft-kpis test test-fast lab lint format bench clean-outputs
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +60,14 @@ report: $(STAMP) ## the latest period of every plan (and any not made yet), then
 all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once), then the index
 	@$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
+new-period: $(STAMP) ## scaffold data/raw/<plan>/PERIOD/ with a KPI sheet carried from the last period (PERIOD=2019-03 PLAN=… CSV=1)
+	@if [ -z "$$PERIOD" ]; then echo "make new-period: give PERIOD=YYYY-MM (e.g. PERIOD=2019-03)" >&2; exit 2; fi
+	@$(BIN)/reform-workbook new-period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $$(case "$$CSV" in ""|0|no|false) ;; *) echo --csv ;; esac)
+
+draft-kpis: $(STAMP) ## draft a period's KPI values from its report into a new sheet to check (PERIOD=2019-03 PLAN=…)
+	@if [ -z "$$PERIOD" ]; then echo "make draft-kpis: give PERIOD=YYYY-MM (e.g. PERIOD=2019-03)" >&2; exit 2; fi
+	@$(BIN)/reform-workbook draft-kpis --period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"}
+
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
 	$(BIN)/python -m pytest
 
@@ -86,6 +96,7 @@ clean-outputs: ## remove the processed data and outputs the workbook made (folde
 			echo "rm -rf $$d"; rm -rf -- "$$d"; \
 		fi; \
 	done
+	@for f in data/processed/*/kpi_history.csv; do if [ -f "$$f" ]; then echo "rm $$f"; rm -f -- "$$f"; fi; done
 	@if [ -f outputs/index.html ] && head -c 4096 outputs/index.html | grep -q 'name="reform-workbook-index"'; then \
 		echo "rm outputs/index.html"; rm -f outputs/index.html; \
 	fi

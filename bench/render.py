@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import kpi_rows, machine, periods, pipeline, plans, report, scale
+from . import drafts, kpi_rows, machine, periods, pipeline, plans, report, scale
 from .common import ROOT, describe_changes
 from .results import LATEST, load
 
@@ -124,6 +124,7 @@ def markdown(res: dict, source: str = "bench/results/latest.json") -> str:
         out += kpi_rows.markdown(sec["kpi_rows"])
     if "plans" in sec:
         out += plans.markdown(sec["plans"])
+    out += drafts.markdown()  # not a timing: computed from the real data at each render
     return "\n".join(out + REPRODUCE)
 
 

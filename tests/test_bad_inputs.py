@@ -142,7 +142,43 @@ CASES = [
     Case("kpi_empty.csv", ("empty",)),
     Case("kpi_utf16.csv", (BINARY,), line=1),
     Case("kpi_saved_as_xlsx.csv", (BINARY, ".xlsx"), line=1),
-    Case("kpi_saved_as_excel.xlsx", ("unsupported file type",)),
+    # ---------------------------------------- the KPI sheet as an Excel workbook
+    Case(
+        "kpi_xlsx_value_not_in_report.xlsx",
+        ("sheet 'kpi_sheet', row 2, column E 'value_text'", "'9,719人' is not in the report"),
+    ),
+    Case(
+        "kpi_xlsx_number_in_a_wording_cell.xlsx",
+        ("row 12, column E 'value_text'", "a number (0.926)", "format the cell as text"),
+    ),
+    Case("kpi_xlsx_formula_cell.xlsx", ("row 2, column E 'value_text'", "a formula")),
+    Case("kpi_xlsx_date_cell.xlsx", ("row 7, column E 'value_text'", "a date")),
+    Case("kpi_xlsx_two_sheets.xlsx", ("2 sheets", "'メモ'")),
+    Case("kpi_xlsx_not_a_workbook.xlsx", ("not an Excel workbook",)),
+    Case(
+        "kpi_xlsx_misspelt_column.xlsx",
+        ("row 1, column E 'value_txt'", "unknown column 'value_txt'", "did you mean"),
+    ),
+    Case(
+        "kpi_xlsx_zero_width_space_in_a_number.xlsx",
+        ("row 2, column E 'value_text'", "U+200B"),
+    ),
+    Case(
+        "kpi_xlsx_unconfirmed_draft.xlsx",
+        ("2 row(s) hold unconfirmed drafts", "row 2 (item 1: 要確認)", "row 9 (item 10"),
+    ),
+    Case(
+        "kpi_unconfirmed_draft.csv",
+        ("unconfirmed drafts", "line 9 (item 10"),
+        line=2,
+        field="draft",
+    ),
+    Case(
+        "kpi_xlsx_beside_the_csv.xlsx",
+        ("a second KPI sheet", "not both"),
+        add=True,
+    ),
+    Case("kpi_sheet.draft.xlsx", ("drafted by draft-kpis",), add=True),
     Case("kpi_mixed_encoding.csv", ("byte-order mark", NOT_UTF8), line=2),
     Case("kpi_second_sheet.csv", ("a second KPI sheet",), add=True, blamed="kpi_sheet.csv"),
     Case(

@@ -249,3 +249,48 @@ def test_only_the_workbooks_own_pdf_is_linked(site):
     (out / PLAN / "2017-09" / "原本.pdf").write_bytes(b"%PDF-1.4 someone else's")
     html = _build(site).path.read_text(encoding="utf-8")
     assert "原本" not in html and "%E5%8E%9F" not in html
+
+
+def test_kpi_by_period_table_in_words_and_colour():
+    from helpers.index_page import PeriodEntry, PlanEntry, kpi_table_html
+    from helpers.vocab import STANDARD
+
+    points = [
+        {
+            "period": "2017-03",
+            "kpi_id": "1-1",
+            "name": "来場者数<b>",
+            "basis": "previous_value",
+            "value": 9855.0,
+            "unit": "人",
+            "achievement_pct": None,
+            "met": None,
+        },
+        {
+            "period": "2018-03",
+            "kpi_id": "1-1",
+            "name": "来場者数<b>",
+            "basis": "reported",
+            "value": 9718.0,
+            "unit": "人",
+            "achievement_pct": 97.2,
+            "met": False,
+        },
+        {
+            "period": "2018-03",
+            "kpi_id": "22-1",
+            "name": "創業支援件数",
+            "basis": "reported",
+            "value": 171.0,
+            "unit": "件",
+            "achievement_pct": 114.0,
+            "met": True,
+        },
+    ]
+    newest = PeriodEntry("2018-03", "平成29年度末", {"kpi_points": points}, [])
+    html = kpi_table_html(PlanEntry("p", "計画", "", STANDARD, [newest]))
+    assert "<th>平成28年度末</th><th>平成29年度末</th>" in html
+    assert '<td class="notmet">× 未達成<br>達成率 97.2%</td>' in html
+    assert '<td class="met">○ 達成<br>達成率 114.0%</td>' in html
+    assert "参考 9,855人" in html and "&lt;b&gt;" in html
+    assert kpi_table_html(PlanEntry("p", "計画", "", STANDARD, [])) == ""

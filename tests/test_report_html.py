@@ -219,3 +219,43 @@ def test_sections_without_data_say_so(builder):
     else:
         html = str(rh.narratives_section(empty_items))
         assert "遅れている取組の一覧がありません" in html
+
+
+def test_kpi_history_section_and_pace_definition():
+    import pandas as pd
+
+    from helpers import report_html as rh
+    from helpers.schema import frame
+
+    rows = [
+        {
+            "period": p,
+            "label": p,
+            "kpi_id": "1-1",
+            "item_no": 1,
+            "indicator": "来場者数",
+            "unit": "人",
+            "value": v,
+            "target_kind": "at_least",
+            "target_low": 10000.0,
+            "target_text": "1 万人以上",
+            "direction": "higher",
+            "basis": b,
+        }
+        for p, v, b in (("2017-03", 9855.0, "previous_value"), ("2018-03", 9718.0, "reported"))
+    ]
+    kh = frame(rows, "kpi_history")
+    with_years = str(rh.kpi_history_section(kh, {"plan_years": [2017, 2021]}))
+    assert (
+        "平成28年度末 9,855人（後の報告書が記載する前年度末の値） → 平成29年度末 9,718人"
+        in with_years
+    )
+    assert "このままの伸びでは目標年度に届かない見込み" in with_years
+    assert "目標年度までの見通し" not in str(
+        rh.kpi_history_section(kh, {"plan_years": [None, None]})
+    )
+    assert "2時点以上" in str(rh.kpi_history_section(kh.iloc[0:0], {}))
+    method = str(rh.method_section({"plan_years": [2017, 2021]}))
+    assert "直近1年の変化" in method
+    assert "与えられていない" in str(rh.method_section({}))
+    assert isinstance(kh, pd.DataFrame)

@@ -10,6 +10,7 @@ from helpers import schema
 from helpers.audit import run_audit
 from helpers.clean import clean_period
 from helpers.compare import compare_with_previous, load_history, status_counts
+from helpers.history import build_kpi_history
 from helpers.metrics import compute_metrics
 from helpers.store import load_meta, load_table, save_table
 
@@ -32,6 +33,7 @@ def saved(tmp_path_factory) -> tuple:
         "area_comparison": area_cmp,
         "item_comparison": item_cmp,
         "history_notes": pd.DataFrame({"note": notes}, dtype="string"),
+        "kpi_history": build_kpi_history("2018-03", history, metrics),
     }
     for name, df in tables.items():
         if name not in ("areas", "items", "indicators"):

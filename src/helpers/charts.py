@@ -275,3 +275,79 @@ def make_all_charts(
         if fig is not None:
             out[name] = save_figure(fig, figures_dir, name)
     return out
+
+
+# ------------------------------------------------------------------ KPI history
+
+
+def history_series(kpi_history: pd.DataFrame) -> list[pd.DataFrame]:
+    """The points of each KPI that has two or more with a value, oldest first."""
+    if not len(kpi_history):
+        return []
+    valued = kpi_history[kpi_history["value"].notna()]
+    return [g for _, g in valued.groupby("kpi_id", sort=False) if len(g) >= 2]
+
+
+def _history_panel(ax, points: pd.DataFrame) -> None:
+    """One KPI over time: a line through its points (a hollow one from a later report's
+    前年度末), the target of its newest point as a dashed line, its own scale."""
+    from .history import PREVIOUS, target_number
+    from .periods import period_label_short
+
+    rows = points.to_dict("records")
+    xs = list(range(len(rows)))
+    ys = [float(r["value"]) for r in rows]
+    ax.plot(xs, ys, color="#333333", linewidth=1.2, zorder=2)
+    for x, y, r in zip(xs, ys, rows, strict=True):
+        hollow = r["basis"] == PREVIOUS
+        ax.plot(
+            x, y, "o", ms=7, zorder=3, mfc="white" if hollow else "#1f4e79", mec="#1f4e79", mew=1.5
+        )
+        ax.annotate(
+            format_value(y, r["unit"], False, short=True),
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+            bbox=LABEL_BOX,
+        )
+    target = target_number(rows[-1])
+    if target is not None:
+        ax.axhline(target, color="black", linestyle="--", linewidth=1)
+    top = max(ys + ([target] if target is not None else []))
+    ax.set_ylim(0, top * 1.3 if top > 0 else 1)
+    ax.set_xticks(xs, [period_label_short(r["period"]) for r in rows], fontsize=8)
+    ax.set_xlim(-0.5, len(rows) - 0.5)
+    label = target_label(rows[-1])
+    title = _shorten(f"{_marker(rows[-1]['marker'])}{_text(rows[-1]['indicator'])}", 22)
+    ax.set_title(
+        f"{rows[-1]['kpi_id']} {title}" + (f"\n（目標 {label}）" if label else ""), fontsize=9
+    )
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(
+            lambda v, _p, u=rows[-1]["unit"]: format_value(v, u, False, short=True)
+        )
+    )
+
+
+def chart_kpi_history(kpi_history: pd.DataFrame):
+    """Each KPI with two or more points over the plan's periods, one panel each; None if none."""
+    series = history_series(kpi_history)
+    if not series:
+        return None
+    _setup()
+    n, cols = len(series), 2
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.8 * rows), squeeze=False)
+    for ax, points in zip(axes.flat, series, strict=False):
+        _history_panel(ax, points)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(
+        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線は目標）",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig

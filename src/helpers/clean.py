@@ -3,7 +3,8 @@
 What a period's raw folder may hold (see data/raw/README.md):
 
 - ``*.txt``: the published progress report, as text from its PDF (at most one);
-- ``*kpi*.csv``: the analysts' KPI sheet (needs the report);
+- ``*kpi*.csv`` or ``*kpi*.xlsx``: the analysts' KPI sheet (needs the report; one
+  of the two, not both);
 - any other ``*.csv``: a per-area status table (the areas when there is no report;
   beside a report it is compared with the report's table by the audit).
 
@@ -31,7 +32,7 @@ from .vocab import STATUS_CODES
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
-RAW_SUFFIXES = {".txt", ".csv"}
+RAW_SUFFIXES = {".txt", ".csv", ".xlsx"}
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
 
@@ -75,18 +76,16 @@ def find_raw_files(raw: Path) -> RawFiles:
                     p, f"a second report text in the folder (first: {found.report.name})"
                 )
             found.report = p
-        elif suffix == ".csv" and "kpi" in p.name.lower():
-            if found.kpi_sheet is not None:
-                raise InputError(
-                    p, f"a second KPI sheet in the folder (first: {found.kpi_sheet.name})"
-                )
+        elif suffix in (".csv", ".xlsx") and "kpi" in p.name.lower():
+            _check_second_sheet(p, found.kpi_sheet)
             found.kpi_sheet = p
         elif suffix == ".csv":
             found.area_tables.append(p)
         else:
             raise InputError(
                 p,
-                "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932)",
+                "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932), "
+                "the KPI sheet as .csv or .xlsx",
             )
     if found.kpi_sheet is not None and found.report is None:
         raise InputError(
@@ -97,6 +96,25 @@ def find_raw_files(raw: Path) -> RawFiles:
     if len(found.area_tables) > 1 and found.report is None:
         raise InputError(found.area_tables[1], "more than one per-area table in the folder")
     return found
+
+
+def _check_second_sheet(p: Path, first: Path | None) -> None:
+    """One KPI sheet per period: a drafted sheet or a CSV beside an .xlsx is refused, saying why."""
+    from .drafts import is_draft_file
+
+    drafted = next((x for x in (p, first) if x is not None and is_draft_file(x)), None)
+    if drafted is not None:
+        raise InputError(
+            drafted,
+            "a KPI sheet drafted by draft-kpis lies in the folder: check it, then put it in "
+            "place of the KPI sheet (rename it, replacing the old one) or delete it",
+        )
+    if first is not None:
+        raise InputError(
+            p,
+            f"a second KPI sheet in the folder (first: {first.name}); keep one, "
+            "kpi_sheet.csv or kpi_sheet.xlsx, not both",
+        )
 
 
 def _item_ranges(areas: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,10 @@ periods run:
 - ``--period P``: that period of each plan that has it;
 - ``--all``: every period of every plan, oldest first.
 
+Two subcommands serve the half-year cycle: ``reform-workbook new-period
+[--plan ID] YYYY-MM`` (:mod:`helpers.new_period`) and ``reform-workbook
+draft-kpis [--plan ID] --period YYYY-MM`` (:mod:`helpers.drafts`).
+
 Exit status: 0 done (or up to date), 2 bad input or parameters (also folders
 the run cannot write, an unknown plan: one line naming the path and the fix), 3
 the period is locked by another run, 1 a notebook failed. SIGTERM and SIGHUP end
@@ -200,7 +204,29 @@ def list_plans(data: Path) -> None:
             print(f"  {p}\t{period_label(p)}")
 
 
+#: ``reform-workbook <name> …``: the half-year cycle's commands, each its module's ``main``
+SUBCOMMANDS = {"new-period": "new_period", "draft-kpis": "drafts"}
+
+
+def run_subcommand(argv: list[str]) -> int:
+    """``new-period`` / ``draft-kpis``: the module's own parser; errors as for a run."""
+    import importlib
+
+    module = importlib.import_module(f".{SUBCOMMANDS[argv[0]]}", __package__)
+    try:
+        return module.main(argv[1:])
+    except HANDLED as exc:
+        _err(str(exc))
+        return exit_status(exc)
+    except OSError as exc:
+        _err(_os_error_line(exc))
+        return EXIT_INPUT
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        return run_subcommand(argv)
     args = build_parser().parse_args(argv)
     args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
     from . import paths

@@ -95,6 +95,8 @@ COLUMN_LABELS: dict[str, str] = {
     "direction_basis": "方向の根拠",
     "source_quote": "報告書の記載",
     "note": "備考",
+    "basis": "値の出所",
+    "source": "出典（シート・行）",
     "sheet_line": "指標シートの行",
     # metrics
     "change_abs": "増減",
@@ -168,7 +170,12 @@ CHECK_LABELS = {
     "text_change_word": "増減の語と計算した増減",
     "text_change": "記載の増減と前年度末・今期の値",
     "stated_result": "達成の記述と判定",
+    "prev_vs_earlier_period": "前年度末の値と前回の年度末の値",
+    "item_across_periods": "取組の番号・名称・分野（前回と）",
+    "area_items_across_periods": "分野の項目数（前回と）",
 }
+#: where a KPI history point comes from (helpers.history)
+BASIS_LABELS = {"reported": "その時点の値", "previous_value": "後の報告書の前年度末の値"}
 #: True / False as words, per column (any other True/False column: はい / いいえ)
 BOOL_LABELS: dict[str, tuple[str, str]] = {
     "met": ("達成", "未達成"),
@@ -188,6 +195,7 @@ CODE_LABELS: dict[str, dict[str, str]] = {
     "direction_basis": DIRECTION_BASIS_LABELS,
     "achievement_formula": FORMULA_LABELS,
     "check": CHECK_LABELS,
+    "basis": BASIS_LABELS,
 }
 STATUS_COLUMNS = ("status", "item_status", "status_prev")
 #: the audit's scopes in words: "area 3" → 分野3, "KPI 12-1" → 指標12-1, "list B" → 一覧（B）
@@ -199,7 +207,7 @@ SCOPE_WORDS = {
     "list": "一覧",
     "column": "列",
 }
-SCOPE_LABELS = {"summary": "本文の要約", "totals": "計の行"}
+SCOPE_LABELS = {"summary": "本文の要約", "totals": "計の行", "items": "全項目"}
 
 # ------------------------------------------------------------------ numbers
 

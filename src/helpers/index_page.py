@@ -63,6 +63,7 @@ def period_summary(processed: Path, meta: dict) -> dict:
     if meta.get("has_indicators"):
         kpis = {"met": _count(met, True), "not_met": _count(met, False), "no_data": met.count(None)}
     return {
+        "kpi_points": _kpi_points(processed),
         "plan": meta.get("plan"),
         "plan_name": meta.get("plan_name"),
         "period": meta["period"],
@@ -71,6 +72,32 @@ def period_summary(processed: Path, meta: dict) -> dict:
         "kpis": kpis,
         "audit": {"agree": _count(ok, True), "flagged": _count(ok, False)},
     }
+
+
+def _kpi_points(processed: Path) -> list[dict] | None:
+    """The period's KPI history (every point up to it) as the index's KPI × period table needs it."""
+    from .schema import is_missing, read_table
+
+    path = processed / "kpi_history.csv"
+    if not path.is_file():
+        return None
+    out = []
+    for r in read_table(path, "kpi_history").to_dict("records"):
+        out.append(
+            {
+                "period": r["period"],
+                "kpi_id": r["kpi_id"],
+                "name": (r["marker"] if isinstance(r["marker"], str) else "") + str(r["indicator"]),
+                "basis": r["basis"],
+                "value": None if is_missing(r["value"]) else float(r["value"]),
+                "unit": None if is_missing(r["unit"]) else r["unit"],
+                "achievement_pct": None
+                if is_missing(r["achievement_pct"])
+                else round(float(r["achievement_pct"]), 1),
+                "met": None if is_missing(r["met"]) else bool(r["met"]),
+            }
+        )
+    return out
 
 
 def write_summary(processed: Path, period_folder: Path, meta: dict) -> Path:
@@ -285,6 +312,69 @@ def _period_row(p: PeriodEntry) -> str:
     )
 
 
+# --- the KPI × period table ---------------------------------------------------------
+
+#: a KPI's judgement in a cell: class, mark and word (readable without colour)
+_JUDGED = {
+    True: ("met", "○ 達成"),
+    False: ("notmet", "× 未達成"),
+    None: ("nodata", "－ データなし"),
+}
+
+
+def _kpi_points_of(plan: PlanEntry) -> list[dict]:
+    """The newest period's KPI history (it holds every point up to it), or none."""
+    return next(
+        (
+            p.summary["kpi_points"]
+            for p in plan.periods
+            if p.summary and p.summary.get("kpi_points")
+        ),
+        [],
+    )
+
+
+def _kpi_cell_html(point: dict | None) -> str:
+    from markupsafe import escape
+
+    from .narrative import format_value
+
+    if point is None:
+        return '<td class="nodata">—</td>'
+    if point["basis"] == "previous_value":
+        shown = format_value(point["value"], point["unit"]) if point["value"] is not None else "—"
+        return f'<td class="ref">参考 {escape(shown)}<br><span class="id">後の報告書の前年度末の値</span></td>'
+    cls, word = _JUDGED[point["met"]]
+    pct = point["achievement_pct"]
+    rate = f"<br>達成率 {pct:.1f}%" if pct is not None else ""
+    return f'<td class="{cls}">{escape(word)}{rate}</td>'
+
+
+def kpi_table_html(plan: PlanEntry) -> str:
+    """成果指標 × 時点: each KPI's judgement and achievement in each period (colour and text)."""
+    from markupsafe import escape
+
+    points = _kpi_points_of(plan)
+    if not points:
+        return ""
+    periods = sorted({p["period"] for p in points})
+    kpis: dict[str, dict] = {}
+    for p in points:
+        kpis.setdefault(p["kpi_id"], {"name": p["name"], "cells": {}})["cells"][p["period"]] = p
+    heads = "".join(f"<th>{escape(period_label(p))}</th>" for p in periods)
+    rows = "".join(
+        f"<tr><td>{escape(kid)} {escape(k['name'])}</td>"
+        + "".join(_kpi_cell_html(k["cells"].get(p)) for p in periods)
+        + "</tr>"
+        for kid, k in kpis.items()
+    )
+    return (
+        '<table class="data"><caption>成果指標の目標達成の推移（○ 達成、× 未達成、－ データなし。'
+        "参考は後の時点の報告書が記載する前年度末の値で、判定はしていません）</caption>"
+        f"<thead><tr><th>成果指標</th>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _plan_section(plan: PlanEntry) -> str:
     from markupsafe import escape
 
@@ -300,7 +390,9 @@ def _plan_section(plan: PlanEntry) -> str:
         + f"<thead><tr><th>時点</th>{heads}<th>成果指標<br>達成 ／ 未達成 ／ データなし</th>"
         + "<th>検算<br>一致 ／ 不一致</th><th>資料</th></tr></thead><tbody>"
         + "".join(_period_row(p) for p in plan.periods)
-        + "</tbody></table></section>"
+        + "</tbody></table>"
+        + kpi_table_html(plan)
+        + "</section>"
     )
 
 

@@ -46,6 +46,16 @@ Columns (see data/raw/README.md):
 - ``result_text``: what the report says of the target (達成できなかった) (optional)
 - ``direction``: higher / lower is better; blank = inferred from the name (optional)
 - ``note``: free text (optional)
+- ``draft``: empty once the analyst has checked the row; ``要確認`` (or any other
+  text) marks a row drafted by ``reform-workbook draft-kpis`` or carried by
+  ``new-period`` and not yet checked: a sheet with such rows is refused, naming
+  them (optional; see :mod:`helpers.drafts`)
+- ``draft_source``: where a drafted text was found (file, line, sentence); not
+  checked (optional)
+
+The sheet may be ``kpi_sheet.csv`` or ``kpi_sheet.xlsx`` (one worksheet, the same
+columns; :mod:`helpers.sheet_xlsx`): the same checks apply, and an Excel sheet's
+faults name the sheet, row and column.
 """
 
 from __future__ import annotations
@@ -83,7 +93,7 @@ from .schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
 from .textnorm import collapse, squash
 
 REQUIRED = ("item_no", "indicator", "unit", "value_text", "prev_text", "target_text")
-OPTIONAL = ("marker", "result_text", "direction", "note")
+OPTIONAL = ("marker", "result_text", "direction", "note", "draft", "draft_source")
 TEXT_FIELDS = ("value_text", "prev_text", "target_text", "result_text", "marker")
 
 # Indicators for which a lower value is better, recognised by name.
@@ -121,7 +131,24 @@ def infer_direction(indicator: str) -> str:
     return "lower" if any(word in s for word in LOWER_IS_BETTER) else "higher"
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+@dataclass
+class SheetRows:
+    """A KPI sheet's header and data rows as texts, CSV or Excel, and how to name a place in it."""
+
+    path: Path
+    header: list[str]
+    header_line: int
+    rows: list[tuple[int, list[str]]]
+    xlsx: object | None = None  # a sheet_xlsx.XlsxRows for an Excel sheet
+
+    def error(self, message: str, line: int | None = None, field: str | None = None) -> InputError:
+        """The error for a fault at ``line`` (a CSV line, an Excel row) and ``field``."""
+        if self.xlsx is not None:
+            return self.xlsx.error(self.path, message, line, field)
+        return InputError(self.path, message, line=line, field=field)
+
+
+def _csv_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
     text = read_text(path)
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text))
@@ -137,36 +164,77 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError(path, f"not valid CSV: {exc}", line=reader.line_num) from None
     if not rows:
         raise InputError(path, "the KPI sheet has no header row")
-    if len(rows) == 1:
-        raise InputError(
-            path,
+    return [c.strip() for c in rows[0][1]], rows[0][0], rows[1:]
+
+
+def read_sheet_rows(path: str | Path) -> SheetRows:
+    """The rows of a KPI sheet, ``.csv`` or ``.xlsx``, as texts (nothing checked but the form)."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from .sheet_xlsx import read_xlsx_rows
+
+        x = read_xlsx_rows(path)
+        sheet = SheetRows(path, x.header, x.header_row, x.rows, x)
+    else:
+        sheet = SheetRows(path, *_csv_rows(path))
+    if not sheet.rows:
+        raise sheet.error(
             "the KPI sheet has a header but no rows; if the period has no KPIs, "
             "remove the file (a period without a KPI sheet has no KPI data)",
-            line=rows[0][0],
+            sheet.header_line,
         )
-    return [c.strip() for c in rows[0][1]], rows[1:]
+    return sheet
 
 
-def _check_columns(header: list[str], path: Path, line: int) -> None:
+def _check_columns(sheet: SheetRows) -> None:
     known = REQUIRED + OPTIONAL
+    header, line = sheet.header, sheet.header_line
     for name in header:
         if name not in known:
             hint = difflib.get_close_matches(name, known, n=1)
-            raise InputError(
-                path,
+            raise sheet.error(
                 f"unknown column '{name}'"
                 + (f" (did you mean '{hint[0]}'?)" if hint else "")
                 + "; columns are "
                 + ", ".join(known),
-                line=line,
-                field=name,
+                line,
+                name,
             )
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise InputError(path, f"column '{dup}' appears twice", line=line, field=dup)
+        raise sheet.error(f"column '{dup}' appears twice", line, dup)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputError(path, "missing column(s): " + ", ".join(missing), line=line)
+        raise sheet.error("missing column(s): " + ", ".join(missing), line)
+
+
+def unconfirmed_drafts(sheet: SheetRows) -> list[tuple[int, str, str]]:
+    """(line, item_no, mark) of each row whose ``draft`` cell is not empty."""
+    if "draft" not in sheet.header:
+        return []
+    at, item = sheet.header.index("draft"), sheet.header.index("item_no")
+    return [
+        (line, row[item].strip() if item < len(row) else "", row[at].strip())
+        for line, row in sheet.rows
+        if at < len(row) and row[at].strip()
+    ]
+
+
+def _refuse_drafts(sheet: SheetRows) -> None:
+    """No drafted row reaches a report before the analyst has checked it and emptied its mark."""
+    drafts = unconfirmed_drafts(sheet)
+    if not drafts:
+        return
+    where = "row" if sheet.xlsx is not None else "line"
+    listed = ", ".join(f"{where} {line} (item {item}: {mark})" for line, item, mark in drafts[:12])
+    more = f" and {len(drafts) - 12} more" if len(drafts) > 12 else ""
+    raise sheet.error(
+        f"{len(drafts)} row(s) hold unconfirmed drafts: {listed}{more}; check each drafted "
+        "text against the report, correct it if needed, then empty its 'draft' cell "
+        "(drafts never reach a report unconfirmed)",
+        drafts[0][0],
+        "draft",
+    )
 
 
 # A figure as the report's normalised text prints it: 9,718 / 92.6 / ▲159万 / -159万 /
@@ -573,22 +641,23 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
-    """Read, check against ``report`` and parse the KPI sheet into indicator rows.
+    """Read, check against ``report`` and parse the KPI sheet (.csv or .xlsx) into indicator rows.
 
     Raises
     ------
     InputError
-        Naming the file, line and field of the first fault.
+        Naming the file, line (an Excel sheet: sheet, row, column) and field of
+        the first fault; rows with unconfirmed drafts are refused all at once.
     """
-    path = Path(path)
-    header, rows = _read_rows(path)
-    _check_columns(header, path, line=1)
+    sheet = read_sheet_rows(path)
+    _check_columns(sheet)
+    _refuse_drafts(sheet)
     listed = {no: item for item in report.items for no in item.numbers}
-    sheet = _Sheet(report, header, listed)
+    state = _Sheet(report, sheet.header, listed)
     out = []
-    for line, row in rows:
+    for line, row in sheet.rows:
         try:
-            out.append(_parse_row(line, row, sheet))
+            out.append(_parse_row(line, row, state))
         except _Fault as fault:
-            raise InputError(path, fault.message, line=line, field=fault.field) from None
+            raise sheet.error(fault.message, line, fault.field) from None
     return _frame(out)

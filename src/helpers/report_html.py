@@ -450,6 +450,75 @@ def kpi_section(
     return _join(out)
 
 
+# ------------------------------------------------------------- KPI history
+
+
+def _history_points(points: pd.DataFrame) -> str:
+    from .history import PREVIOUS
+    from .periods import period_label
+
+    parts = []
+    for r in points.to_dict("records"):
+        if is_na(r["value"]):
+            continue
+        mark = "（後の報告書が記載する前年度末の値）" if r["basis"] == PREVIOUS else ""
+        parts.append(f"{period_label(r['period'])} {format_value(r['value'], r['unit'])}{mark}")
+    return " → ".join(parts)
+
+
+def _pace_items(kpi_history: pd.DataFrame, last_year: int) -> list[str]:
+    from .history import paces
+    from .periods import fiscal_year_label
+
+    out = []
+    for p in paces(kpi_history, last_year):
+        unit = kpi_history.loc[kpi_history["kpi_id"] == p.kpi_id, "unit"].iloc[-1]
+        unit = None if is_na(unit) else unit
+        detail = ""
+        if p.needed is not None and p.latest is not None:
+            step = "ポイント" if unit == "%" else ""
+            needed = (
+                format_value(p.needed, unit) if not step else format_decimal(p.needed, 1) + step
+            )
+            latest = (
+                format_value(p.latest, unit) if not step else format_decimal(p.latest, 1) + step
+            )
+            detail = f"（{fiscal_year_label(last_year)}末までに毎年度 {needed} の伸びが必要、直近1年の伸びは {latest}）"
+        out.append(f"{p.kpi_id} {tidy(p.indicator)}: {p.words}{detail}。")
+    return out
+
+
+def kpi_history_section(
+    kpi_history: pd.DataFrame, meta: dict, figures_html: Markup | str = ""
+) -> Markup:
+    """成果指標の推移: each KPI's points over the plan's periods, the chart, the pace."""
+    out = [heading(2, "成果指標の推移", "kpi-history")]
+    series = [
+        g for _, g in kpi_history.groupby("kpi_id", sort=False) if g["value"].notna().sum() >= 2
+    ]
+    if not series:
+        out.append(para("2時点以上の値がある成果指標はまだありません。", "note"))
+        return _join(out)
+    out.append(
+        para(
+            "同じ計画の各時点の値を指標ごとに並べます（取組番号と指標名が同じものを同じ指標とみなします）。"
+            "後の時点の報告書が記載する前年度末の値は、その年度末の値として示します。"
+        )
+    )
+    items = "".join(
+        f"<li>{esc(g['kpi_id'].iloc[0])} {esc(tidy(g['indicator'].iloc[-1]))}: {esc(_history_points(g))}</li>"
+        for g in series
+    )
+    out.append(Markup(f'<ul class="kpi">{items}</ul>'))
+    out.append(Markup(figures_html))
+    last_year = (meta.get("plan_years") or [None, None])[1]
+    if last_year:
+        lines = "".join(f"<li>{esc(t)}</li>" for t in _pace_items(kpi_history, int(last_year)))
+        out.append(heading(3, "目標年度までの見通し", "kpi-pace"))
+        out.append(Markup(f'<ul class="kpi">{lines}</ul>' if lines else ""))
+    return _join(out)
+
+
 # ------------------------------------------------------------- narratives
 
 
@@ -539,8 +608,34 @@ def _status_definition(vocab: Vocabulary) -> tuple[str, str]:
     )
 
 
+def _history_definitions(meta: dict) -> list[list[str]]:
+    """The KPI history's terms; the pace where plan.toml gives the plan's last year."""
+    from .history import PACE_DEFINITION
+
+    rows = [
+        [
+            "成果指標の推移",
+            "同じ計画の各時点の成果指標シートの値を、取組番号と指標名（①②③を含む）が同じものを同じ"
+            "指標として並べます。ある年度末に値がない指標は、後の時点の報告書が記載する前年度末の値を"
+            "その年度末の値として示します（図では白抜きの点）。",
+        ]
+    ]
+    last_year = (meta.get("plan_years") or [None, None])[1]
+    if last_year:
+        rows.append(list(PACE_DEFINITION))
+    else:
+        rows.append(
+            [
+                PACE_DEFINITION[0],
+                "計画の最終年度（plan.toml の last_year）が与えられていないため、示していません。",
+            ]
+        )
+    return rows
+
+
 def method_section(meta: dict, *, vocab: Vocabulary = STANDARD) -> Markup:
     rows = [list(_status_definition(vocab)), *(list(d) for d in DEFINITIONS)]
+    rows += _history_definitions(meta)
     return heading(2, "方法と定義", "method") + table(
         ["項目", "定義"], rows, caption="表7 用語と計算方法"
     )

@@ -164,6 +164,30 @@ ITEM_COMPARISON: dict[str, str] = {
     "changed": BOOL,
 }
 HISTORY_NOTES: dict[str, str] = {"note": TEXT}
+#: one row per KPI and period: every point of the plan up to a period (helpers.history)
+KPI_HISTORY: dict[str, str] = {
+    "period": TEXT,
+    "label": TEXT,
+    "kpi_id": TEXT,  # the KPI's id in the newest period that has it
+    "item_no": INT,
+    "marker": TEXT,
+    "indicator": TEXT,
+    "unit": TEXT,
+    "value": FLOAT,
+    "value_text": TEXT,
+    "prev_value": FLOAT,
+    "prev_text": TEXT,
+    "target_kind": TEXT,
+    "target_low": FLOAT,
+    "target_high": FLOAT,
+    "target_value": FLOAT,
+    "target_text": TEXT,
+    "direction": TEXT,
+    "achievement_pct": FLOAT,
+    "met": BOOL,
+    "basis": TEXT,  # reported / previous_value (a later period's 前年度末 value)
+    "source": TEXT,  # the sheet and line the point comes from
+}
 
 #: every processed table: name (the file's stem) → column → dtype, in column order
 TABLES: dict[str, dict[str, str]] = {
@@ -176,6 +200,7 @@ TABLES: dict[str, dict[str, str]] = {
     "area_comparison": AREA_COMPARISON,
     "item_comparison": ITEM_COMPARISON,
     "history_notes": HISTORY_NOTES,
+    "kpi_history": KPI_HISTORY,
 }
 
 AREA_COLUMNS = list(AREAS)

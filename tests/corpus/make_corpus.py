@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RAW = HERE.parents[1] / "data" / "raw"
+RAW = HERE.parents[1] / "data" / "raw" / "kodaira-3"
 REPORT = RAW / "2018-03" / "progress_report_H29_end.txt"
 KPI = RAW / "2018-03" / "kpi_sheet.csv"
 AREAS = RAW / "2017-09" / "progress_areas_H29_9.csv"
@@ -70,6 +70,53 @@ def _xlsx(rows: list[list[str]]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_faults(kr: list[list[str]]) -> dict[str, bytes]:
+    """KPI sheets as Excel workbooks (kpi_sheet.xlsx), each with one fault."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    def book(rows, *, extra_sheet=False, cells=None) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "kpi_sheet"
+        for row in rows:
+            ws.append(row)
+        for ref, value in (cells or {}).items():
+            ws[ref] = value
+        if extra_sheet:
+            wb.create_sheet("メモ")["A1"] = "確認用"
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+
+    header = kr[0]
+    value = header.index("value_text")
+    out = {}
+    rows = [list(r) for r in kr]
+    rows[1][value] = "9,719人"
+    out["kpi_xlsx_value_not_in_report.xlsx"] = book(rows)
+    assert kr[11][value] == "92.6%"
+    out["kpi_xlsx_number_in_a_wording_cell.xlsx"] = book(kr, cells={"E12": 0.926})
+    out["kpi_xlsx_formula_cell.xlsx"] = book(kr, cells={"E2": "=9718"})
+    out["kpi_xlsx_date_cell.xlsx"] = book(kr, cells={"E7": dt.datetime(2018, 3, 31)})
+    out["kpi_xlsx_two_sheets.xlsx"] = book(kr, extra_sheet=True)
+    out["kpi_xlsx_not_a_workbook.xlsx"] = _garbage(7)
+    misspelt = [list(r) for r in kr]
+    misspelt[0][value] = "value_txt"
+    out["kpi_xlsx_misspelt_column.xlsx"] = book(misspelt)
+    rows = [list(r) for r in kr]
+    rows[1][value] = "9,7\u200b18人"
+    out["kpi_xlsx_zero_width_space_in_a_number.xlsx"] = book(rows)
+    drafted = [list(r) + [m] for r, m in zip(kr, ["draft"] + [""] * (len(kr) - 1), strict=True)]
+    drafted[1][-1], drafted[8][-1] = "要確認", "要確認（不一致の可能性）"
+    out["kpi_xlsx_unconfirmed_draft.xlsx"] = book(drafted)
+    out["kpi_unconfirmed_draft.csv"] = _kpi(drafted)
+    out["kpi_xlsx_beside_the_csv.xlsx"] = book(kr)  # added beside the real CSV sheet
+    out["kpi_sheet.draft.xlsx"] = book(kr)  # added beside: a draft left in the folder
+    return out
 
 
 def _garbage(seed: int, n: int = 2048) -> bytes:
@@ -330,7 +377,7 @@ def build() -> dict[str, bytes]:
     files["kpi_empty.csv"] = b""
     files["kpi_utf16.csv"] = KPI.read_bytes().decode("utf-8-sig").encode("utf-16")
     files["kpi_saved_as_xlsx.csv"] = _xlsx(kr)
-    files["kpi_saved_as_excel.xlsx"] = _xlsx(kr)
+    files.update(_xlsx_faults(kr))
     kb = KPI.read_bytes()
     at = kb.index("市民活動支援センター来場者数".encode())  # line 2
     files["kpi_mixed_encoding.csv"] = (
