@@ -105,6 +105,8 @@ def test_written_beside_the_analysts_sheet_which_stays_untouched(data, capsys):
     drafted = sheet.with_name("kpi_sheet.draft.csv")
     assert drafted.is_file() and _sha(sheet) == before
     assert "kpi_sheet.draft.csv" in out and "draft 欄を空に" in out and "名前を" in out
+    steps = [line.split(".")[0] for line in out.splitlines() if line[:1].isdigit()]
+    assert steps == ["1", "2", "3", "4"]  # numbered without a gap
     rows = [r for _, r in sheet_records(drafted)]
     assert rows[0]["value_text"] == "9,718人" and rows[0]["prev_text"] == "9,855人"
     assert rows[0]["draft"] == MARK_CHECK

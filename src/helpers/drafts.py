@@ -459,22 +459,26 @@ def draft_kpis(period: str, data_dir=None, plan: str | None = None) -> DraftResu
 def summary_words(result: DraftResult, period: str) -> str:
     """What draft-kpis did and what the analyst does now, in Japanese."""
     marks = [r["draft"] for r in result.rows]
-    lines = [
-        f"{result.written} に下書きを書き出しました（{period_label(period)}、{len(marks)} 行）。",
-        f"  要確認: {marks.count(MARK_CHECK)} 行、要確認（不一致の可能性）: "
-        f"{marks.count(MARK_UNSURE)} 行（draft 欄）。どこから取ったかは draft_source 欄にあります。",
-        "次の手順:",
-        "1. 各行の value_text・prev_text を報告書と照らし合わせ、違っていれば報告書の表記どおりに"
+    steps = [
+        "各行の value_text・prev_text を報告書と照らし合わせ、違っていれば報告書の表記どおりに"
         "直します（特に「不一致の可能性」の行）。result_text（達成できなかった など）も記入します。",
-        "2. 確認した行の draft 欄を空にします。draft 欄が空でない行があるとレポートは作られません。",
+        "確認した行の draft 欄を空にします。draft 欄が空でない行があるとレポートは作られません。",
     ]
     if result.beside is not None:
-        lines.append(
-            f"3. 確認が済んだら、{result.beside.name} を削除して {result.written.name} の名前を "
+        steps.append(
+            f"確認が済んだら、{result.beside.name} を削除して {result.written.name} の名前を "
             f"{result.beside.name} に変えます（下書きが横にある間はレポートは作られません）。"
         )
-    lines.append(f"{len(lines) - 1}. make report PERIOD={period} でレポートを作ります。")
-    return "\n".join(lines)
+    steps.append(f"make report PERIOD={period} でレポートを作ります。")
+    return "\n".join(
+        [
+            f"{result.written} に下書きを書き出しました（{period_label(period)}、{len(marks)} 行）。",
+            f"  要確認: {marks.count(MARK_CHECK)} 行、要確認（不一致の可能性）: "
+            f"{marks.count(MARK_UNSURE)} 行（draft 欄）。どこから取ったかは draft_source 欄にあります。",
+            "次の手順:",
+            *(f"{n}. {step}" for n, step in enumerate(steps, start=1)),
+        ]
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -230,7 +230,8 @@ def next_steps(sheet: Path, carried: Carried, plan: str, period: str, data: Path
             "（UTF-8 または CP932）。報告書がないとレポートは作れません"
             "（成果指標シートは報告書と照合するため）。",
             f"2. make draft-kpis PERIOD={period} PLAN={plan} で、報告書から値と前年度末の値の下書きを作ります"
-            f"（{sheet.stem}.draft{sheet.suffix} として横に書き出します）。",
+            f"（{sheet.stem}.draft{sheet.suffix} として横に書き出します。確認が済んだら {sheet.name} を"
+            f"削除し、下書きの名前を {sheet.name} に変えます）。",
             "3. 各行の value_text・prev_text・target_text・result_text を報告書の表記どおりに"
             "確認・入力し、確認した行の draft 欄を空にします（draft 欄が空でない行があると"
             "レポートは作られません）。報告書に載っていない指標の行は削除し、新しい指標は行を追加します。",
