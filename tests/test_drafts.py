@@ -169,3 +169,23 @@ def test_without_a_report_draft_kpis_says_what_to_do(data):
     new_period("2019-03", data)
     with pytest.raises(InputError, match="no report text"):
         draft_kpis("2019-03", data)
+
+
+@pytest.mark.parametrize(
+    "value, carried, change, agrees",
+    [
+        ("65.4%", "62.6%", "前年度から2.8ポイント向上", True),
+        ("2,290万円", "2,265万円", "前年度から25万円の増", True),
+        ("65.4%", "62.6%", "前年度から3.0ポイント向上", False),
+        ("65.4%", "62.6%", "62.6%", False),  # not a change: the texts differ, flagged
+    ],
+)
+def test_a_stated_change_that_agrees_with_the_carried_value_is_not_flagged(
+    value, carried, change, agrees
+):
+    from helpers.drafts import Found, RowDraft, _change_agrees
+
+    unit = "%" if value.endswith("%") else "円"
+    rec = {"value_text": "", "prev_text": carried, "direction": ""}
+    out = RowDraft(value=Found(value, "…"))
+    assert _change_agrees(rec, out, Found(change, "…"), unit) is agrees
