@@ -42,6 +42,12 @@ def _setup() -> None:
     matplotlib.rcParams["hatch.linewidth"] = 0.8
 
 
+def _tight_below_title(fig) -> None:
+    """Lay the panels out below the figure's title (a tall figure's title would overlap them)."""
+    title_inches = 0.55
+    fig.tight_layout(rect=(0, 0, 1, 1 - title_inches / fig.get_figheight()))
+
+
 def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
     """Write ``name``.png and ``name``.svg atomically; return their paths."""
     figures_dir = Path(figures_dir)
@@ -256,7 +262,7 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(f"前年度末と今期の比較（成果指標）{note}", fontsize=12)
-    fig.tight_layout()
+    _tight_below_title(fig)
     return fig
 
 
@@ -349,5 +355,5 @@ def chart_kpi_history(kpi_history: pd.DataFrame):
         "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線は目標）",
         fontsize=11,
     )
-    fig.tight_layout()
+    _tight_below_title(fig)
     return fig
