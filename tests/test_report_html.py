@@ -259,3 +259,19 @@ def test_kpi_history_section_and_pace_definition():
     assert "直近1年の変化" in method
     assert "与えられていない" in str(rh.method_section({}))
     assert isinstance(kh, pd.DataFrame)
+
+
+def test_the_audit_lists_the_flagged_checks_first():
+    audit = pd.DataFrame(
+        {
+            "check": ["a", "b", "c"],
+            "scope": ["x", "y", "z"],
+            "expected": ["1", "2", "3"],
+            "actual": ["1", "9", "3"],
+            "ok": pd.array([True, False, True], dtype="boolean"),
+            "detail": ["一つ目", "二つ目", "三つ目"],
+        }
+    )
+    html = str(rh.audit_section(audit))
+    assert html.index("二つ目") < html.index("一つ目") < html.index("三つ目")
+    assert "不一致を先に" in html

@@ -581,15 +581,15 @@ def audit_section(audit: pd.DataFrame) -> Markup:
         )
     else:
         out.append(para(f"報告書自身の数値の整合性を{len(audit)}件検算し、すべて一致しました。"))
-    rows = [
-        ["一致" if r.ok else "不一致", r.detail, r.expected, r.actual] for r in audit.itertuples()
-    ]
+    # the flagged checks first, so that a reader finds them without reading every row
+    ordered = sorted(audit.itertuples(), key=lambda r: bool(r.ok))
+    rows = [["一致" if r.ok else "不一致", r.detail, r.expected, r.actual] for r in ordered]
     out.append(
         table(
             ["結果", "検算内容", "報告書の値", "再計算の値"],
             rows,
-            caption="表6 検算の一覧",
-            row_classes=["" if r.ok else "ng" for r in audit.itertuples()],
+            caption="表6 検算の一覧（不一致を先に）" if n_ng else "表6 検算の一覧",
+            row_classes=["" if r.ok else "ng" for r in ordered],
         )
     )
     return _join(out)
