@@ -94,11 +94,13 @@ def test_workbook_has_no_formula_and_keeps_the_text(written):
     m = wb["成果指標"]
     header = [c.value for c in m[1]]
     row = {h: c for h, c in zip(header, m[2], strict=True)}
-    assert row["indicator"].value == HYPERLINK and row["indicator"].data_type == "s"
-    assert row["note"].value == DDE and row["note"].data_type == "s"
+    # the workbook is for reading: Japanese headers (helpers.display's labels)
+    assert row["成果指標"].value == HYPERLINK and row["成果指標"].data_type == "s"
+    assert row["備考"].value == DDE and row["備考"].data_type == "s"
     # numbers stay numbers: −2.2 is the number −2.2
-    assert row["change_pt"].value == pytest.approx(-2.2) and row["change_pt"].data_type == "n"
-    assert row["value"].value == -5 and row["value"].data_type == "n"
+    assert row["増減（ポイント）"].value == pytest.approx(-2.2)
+    assert row["増減（ポイント）"].data_type == "n"
+    assert row["今期の値"].value == -5 and row["今期の値"].data_type == "n"
 
 
 def test_csv_cells_that_look_like_formulas_start_with_a_quote(written):

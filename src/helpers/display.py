@@ -265,6 +265,25 @@ def column_label(col, vocab: Vocabulary = STANDARD) -> str:
     return COLUMN_LABELS.get(col, col)
 
 
+def words_for_readers(df: pd.DataFrame, vocab: Vocabulary = STANDARD) -> pd.DataFrame:
+    """The table as a reader's spreadsheet shows it: Japanese headers, codes and flags as words.
+
+    Numbers stay numbers (the spreadsheet formats them); missing stays empty.
+
+    >>> words_for_readers(pd.DataFrame({"trend": ["improved"], "met": [True]})).iloc[0].to_dict()
+    {'傾向': '改善', '目標の達成': '達成'}
+    """
+    out = df.copy()
+    for col in out.columns:
+        labels = CODE_LABELS.get(col)
+        if labels is not None:
+            out[col] = [labels.get(v, v) if isinstance(v, str) else v for v in out[col]]
+        elif col in BOOL_LABELS or str(out[col].dtype) == "boolean":
+            yes, no = BOOL_LABELS.get(col, YES_NO)
+            out[col] = [v if is_blank(v) else (yes if v else no) for v in out[col]]
+    return out.rename(columns=lambda c: column_label(c, vocab))
+
+
 def _format_bool(col: str) -> Callable:
     yes, no = BOOL_LABELS.get(col, YES_NO)
     return lambda v: MISSING_TEXT if is_blank(v) else (yes if bool(v) else no)

@@ -107,12 +107,19 @@ def _column_widths(ws, df: pd.DataFrame) -> None:
 
 
 def workbook_bytes(tables: dict[str, pd.DataFrame], sheet_names: dict[str, str] | None) -> bytes:
-    """The .xlsx workbook with a sheet per table, first row frozen, texts never formulas."""
+    """The .xlsx workbook with a sheet per table, first row frozen, texts never formulas.
+
+    The workbook is for reading: its headers are Japanese and codes are words
+    (:func:`helpers.display.words_for_readers`); the CSVs beside it keep the
+    machine column names of the processed tables, for reuse by scripts.
+    """
+    from .display import words_for_readers
+
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in tables.items():
             sheet = (sheet_names or {}).get(name, name)[:31]
-            plain = _plain_for_excel(df)
+            plain = _plain_for_excel(words_for_readers(df))
             plain.to_excel(xl, sheet_name=sheet, index=False)
             ws = xl.sheets[sheet]
             ws.freeze_panes = "A2"
