@@ -315,8 +315,12 @@ def recorded(monkeypatch):
         ),
         (["--plan", PLAN], [(PLAN, "2017-09"), (PLAN, "2018-03")]),
         (["--plan", "kodaira-2", "--all"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
-        (["--period", "平成29年9月末"], [("kodaira-2", "2017-09"), (PLAN, "2017-09")]),
-        (["--period", "2017-03"], [("kodaira-2", "2017-03")]),
+        # a period and the plan's later periods, which compare with it
+        (
+            ["--period", "平成29年9月末"],
+            [("kodaira-2", "2017-09"), (PLAN, "2017-09"), (PLAN, "2018-03")],
+        ),
+        (["--period", "2017-03"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
     ],
 )
 def test_which_plans_and_periods_run(two_plans, recorded, args, expect):

@@ -189,3 +189,28 @@ def test_a_stated_change_that_agrees_with_the_carried_value_is_not_flagged(
     rec = {"value_text": "", "prev_text": carried, "direction": ""}
     out = RowDraft(value=Found(value, "…"))
     assert _change_agrees(rec, out, Found(change, "…"), unit) is agrees
+
+
+def test_a_drafted_sheet_without_its_draft_column_is_refused(data, capsys):
+    import csv
+    import io
+
+    sheet = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
+    rows = [r for _, r in sheet_records(sheet)]
+    columns = [c for c in rows[0] if c not in ("draft", "draft_source")] + ["draft_source"]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, columns, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(dict(r, draft_source="報告書 91行") for r in rows)
+    sheet.write_text(buf.getvalue(), encoding="utf-8")
+    status = main(["--period", "2018-03", "--data-dir", str(data), "--output-dir", str(data / "o")])
+    err = capsys.readouterr().err
+    assert status == 2 and "'draft' column is gone" in err, err
+
+
+def test_excels_lock_file_beside_an_open_sheet_is_not_a_second_sheet(data):
+    from helpers.clean import find_raw_files
+
+    raw = data / "raw" / PLAN / "2018-03"
+    (raw / "~$kpi_sheet.xlsx").write_bytes(b"\x05owner")
+    assert find_raw_files(raw).kpi_sheet == raw / "kpi_sheet.csv"

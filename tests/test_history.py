@@ -134,6 +134,9 @@ def test_the_plans_copy_is_the_newest_completed_periods(tmp_path):
     publish_plan_history(plan)
     assert (plan / HISTORY_FILE).read_bytes() == b"b\n"
     assert publish_plan_history(plan) is None  # unchanged: not written again
+    # 2019-03's raw folder removed: the copy goes back to the newest period that has raw data
+    assert publish_plan_history(plan, ["2018-03"]) == plan / HISTORY_FILE
+    assert (plan / HISTORY_FILE).read_bytes() == b"a\n"
 
 
 @pytest.mark.e2e

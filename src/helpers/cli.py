@@ -148,14 +148,16 @@ def _plans(args, data: Path) -> list[str]:
 
 
 def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
-    """``--period``: that period of each plan that has it."""
+    """``--period``: that period of each plan that has it, and the plan's later periods."""
     from .pipeline import check_period
     from .plans import plan_periods
 
     pid = parse_period(args.period)
     having = [p for p in plans if pid in plan_periods(data, p)]
     if having:
-        return [(p, pid) for p in having]
+        # the plan's later periods compare with this one (history, checks across
+        # periods): they follow, and are skipped where nothing they read changed
+        return [(p, q) for p in having for q in plan_periods(data, p) if q >= pid]
     if len(plans) == 1:
         check_period(pid, data, plans[0])  # raises, listing the plan's periods
     have = "; ".join(f"{p}: {', '.join(plan_periods(data, p)) or 'none'}" for p in plans)

@@ -222,6 +222,15 @@ def unconfirmed_drafts(sheet: SheetRows) -> list[tuple[int, str, str]]:
 
 def _refuse_drafts(sheet: SheetRows) -> None:
     """No drafted row reaches a report before the analyst has checked it and emptied its mark."""
+    if "draft_source" in sheet.header and "draft" not in sheet.header:
+        # a drafted sheet whose marks were removed with their column, not row by row
+        raise sheet.error(
+            "the sheet was drafted (it has a 'draft_source' column) but its 'draft' column "
+            "is gone: put the column back and empty each row's mark after checking it "
+            "against the report (or delete 'draft_source' too for a sheet typed by hand)",
+            sheet.rows[0][0] if sheet.rows else None,
+            "draft",
+        )
     drafts = unconfirmed_drafts(sheet)
     if not drafts:
         return

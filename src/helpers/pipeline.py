@@ -344,7 +344,7 @@ def run_period(
                 f"{plan} {pid}（{period_label(pid)}）: up to date, nothing changed since the "
                 "last run; skipped (use --force to rerun)"
             )
-            _publish_history(f.processed.parent)  # back if deleted; bytes compared only
+            _publish_history(f)  # back if deleted; bytes compared only
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         # Fail fast on bad input, with the file and line, before any kernel starts.
         from .clean import clean_period
@@ -417,7 +417,7 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
         for folder in (st.processed, st.period):
             write_fingerprint(folder, fp)
         swap_in([(st.processed, f.processed), (st.period, f.final)])
-    _publish_history(f.processed.parent)
+    _publish_history(f)
     total = time.perf_counter() - t0
     log(
         f"{f.plan} {f.period}（{period_label(f.period)}）: report written to "
@@ -426,11 +426,11 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
     return RunResult(f.period, False, f.final, total, timings, f.plan)
 
 
-def _publish_history(processed_plan: Path) -> None:
+def _publish_history(f: Folders) -> None:
     """The plan's ``kpi_history.csv`` from its newest period's (:mod:`helpers.history`)."""
     from .plan_history import publish_plan_history
 
-    publish_plan_history(processed_plan)
+    publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
 
 
 # --- the notebooks ----------------------------------------------------------------

@@ -10,10 +10,15 @@ from pathlib import Path
 HISTORY_FILE = "kpi_history.csv"
 
 
-def publish_plan_history(processed_plan: Path) -> Path | None:
+def publish_plan_history(processed_plan: Path, periods: list[str] | None = None) -> Path | None:
     """Copy the newest period's ``kpi_history.csv`` to ``processed/<plan>/``, if it changed.
 
-    Only period folders the workbook completed (with a run fingerprint) count.
+    Only period folders the workbook completed (with a run fingerprint) count, and
+    of those only the periods that still have raw data (``periods``, when given):
+    a period whose raw folder was removed leaves the history. The newest period's
+    history is built from every earlier period's raw data, and a change in any of
+    them makes the newest period's run out of date, so the command line reruns it
+    (see ``helpers.cli``) and this copy follows.
     Written atomically; returns the path written, or None when nothing changed.
     """
     from .atomic import atomic_write_bytes
@@ -27,6 +32,7 @@ def publish_plan_history(processed_plan: Path) -> Path | None:
         p
         for p in processed_plan.iterdir()
         if PERIOD_ID.match(p.name)
+        and (periods is None or p.name in periods)
         and (p / HISTORY_FILE).is_file()
         and (p / FINGERPRINT_FILE).is_file()
     )
