@@ -30,6 +30,11 @@ def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # a rename would replace a device, a pipe or a link (as root even /dev/null)
+        from .errors import InputError
+
+        raise InputError(path, "is not a regular file; it is left as it is: choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temp(path.parent, path.name)
     try:
