@@ -11,6 +11,7 @@ OUTPUT_DIR ?=
 FORCE ?=
 JOBS ?=
 CSV ?=
+PDF ?=
 
 # The run's parameters reach the recipe's shell as environment variables, taken
 # literally ($(value …): make does not expand a $ in them), and are quoted there,
@@ -22,8 +23,9 @@ override OUTPUT_DIR := $(value OUTPUT_DIR)
 override FORCE := $(value FORCE)
 override JOBS := $(value JOBS)
 override CSV := $(value CSV)
-export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS CSV
-FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $$(case "$$FORCE" in ""|0|no|false) ;; *) echo --force ;; esac)
+override PDF := $(value PDF)
+export PLAN PERIOD DATA_DIR OUTPUT_DIR FORCE JOBS CSV PDF
+FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"} $$(case "$$FORCE" in ""|0|no|false) ;; *) echo --force ;; esac) $$(case "$$PDF" in ""|0|no|false) ;; *) echo --pdf ;; esac)
 
 .DEFAULT_GOAL := help
 .PHONY: help install report all new-period draft-kpis test test-fast lab lint format bench clean-outputs
@@ -54,10 +56,10 @@ $(STAMP): pyproject.toml $(LAB_CONFIG)
 install: $(STAMP) ## create the virtual environment (.venv) if needed, set up JupyterLab and the notebook git filter
 	$(setup_checkout)
 
-report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1)
+report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1 PDF=1)
 	@$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
-all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once), then the index
+all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once; PDF=1: report.pdf too), then the index
 	@$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
 new-period: $(STAMP) ## scaffold data/raw/<plan>/PERIOD/ with a KPI sheet carried from the last period (PERIOD=2019-03 PLAN=… CSV=1)

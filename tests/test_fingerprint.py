@@ -67,9 +67,26 @@ def test_an_edited_notebook_or_raw_file_changes_the_fingerprint(setup):
     data, nb_dir, out = setup
     before = run_fingerprint("2018-03", data, out)
     nb = nb_dir / "02_analyze.ipynb"
-    nb.write_text(nb.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    nb.write_text(nb.read_text(encoding="utf-8").replace("show(", "show (", 1), encoding="utf-8")
     edited = run_fingerprint("2018-03", data, out)
     assert edited != before
     kpi = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
     kpi.write_bytes(kpi.read_bytes() + b"\n")
     assert run_fingerprint("2018-03", data, out) != edited
+
+
+def test_a_notebook_saved_with_outputs_in_jupyterlab_does_not_count(setup):
+    """Running and saving a notebook in JupyterLab changes its file, not what a run does."""
+    import nbformat
+    from test_gitfilter import add_outputs
+
+    data, nb_dir, out = setup
+    before = run_fingerprint("2018-03", data, out)
+    nb_file = nb_dir / "01_clean.ipynb"
+    nb = add_outputs(nbformat.read(str(nb_file), as_version=4))
+    nbformat.write(nb, str(nb_file))
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert run_fingerprint("2018-03", data, out) == before
+    nb.cells[0].metadata["tags"] = ["report"]  # a tag changes what a run does
+    nbformat.write(nb, str(nb_file))
+    assert run_fingerprint("2018-03", data, out) != before

@@ -4,11 +4,19 @@ A temporary clone of the repository (its ``.venv`` a link to this project's, the
 git filter set up as ``make install`` does) is served by ``.venv/bin/jupyter lab``
 on a free localhost port with a token, with the settings ``make install`` puts
 into ``.venv`` (``jupyter/``) and a fresh user (no settings or workspaces of the
-person running the tests). Chromium opens ``notebooks/01_clean.ipynb``, runs all
-cells from the menu (実行 → すべてのセルを実行: the menus are in Japanese), waits
-until every cell has run, checks that no cell failed and that the headings are
-drawn, saves with Ctrl+S, and checks that ``git status`` shows no change although
-the saved file holds the outputs.
+person running the tests; autosave off, so that only the test's Ctrl+S saves).
+
+An analyst's session in Chromium, as one test (each step needs the one before):
+open ``01_clean``, ``02_analyze`` and ``03_report`` in turn, run all cells from the
+menu (実行 → すべてのセルを実行: the menus are in Japanese), check that no cell
+failed, that the headings are Japanese and the results are there (02: four
+charts; 03: the report written), and save with Ctrl+S. Then, in 03, type period
+``2017-09`` into its parameters cell and run all: the period's report is made
+although 01 and 02 never ran for it in this clone. Then ``2030-03``: one Japanese
+line listing the periods, no traceback. Then the parameters cell as it was, and
+save. ``git status`` shows no change although the saved files hold the outputs,
+and the next ``reform-workbook`` finds everything up to date: 03 made each report
+by the pipeline's own run, and a notebook's outputs are not in the fingerprint.
 
 The kernel runs the project's code with ``REFORM_DATA_DIR`` and
 ``REFORM_OUTPUT_DIR`` set to the clone's folders, so nothing is written into this
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -39,7 +48,10 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-NOTEBOOK = "notebooks/01_clean.ipynb"
+NOTEBOOKS = ("notebooks/01_clean.ipynb", "notebooks/02_analyze.ipynb", "notebooks/03_report.ipynb")
+REPORT_NB = NOTEBOOKS[2]
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 KERNEL = "reform-workbook"
 # generous bounds for a loaded 2-core machine; the tests wait for events, not for time
 START_SECONDS = 180
@@ -102,6 +114,15 @@ def _lab_env(tmp: Path, clone: Path) -> dict[str, str]:
         env[var] = str(tmp / sub)
     env["REFORM_DATA_DIR"] = str(clone / "data")
     env["REFORM_OUTPUT_DIR"] = str(clone / "outputs")
+    # autosave off: the file on disk changes only when the test saves; every cell drawn
+    # (JupyterLab leaves cells out of the page while they are scrolled out of view)
+    for plugin, setting in (
+        ("docmanager-extension/plugin", {"autosave": False}),
+        ("notebook-extension/tracker", {"windowingMode": "none"}),
+    ):
+        path = tmp / "user-settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(setting), encoding="utf-8")
     return env
 
 
@@ -212,77 +233,173 @@ def in_own_thread(fn, *args):
         return pool.submit(fn, *args).result()
 
 
-def _wait_for_all_cells(page) -> None:
-    """Until every code cell shows an execution count (``[*]`` while running, ``[ ]`` before)."""
+def _run_all(page) -> None:
+    """Run all cells from the menu; wait until the run ended (every cell ran, or one failed)."""
+    before = page.eval_on_selector_all(
+        f"{PANEL} .jp-CodeCell .jp-InputPrompt",
+        "els => Math.max(0, ...els.map(p => parseInt((p.textContent.match(/\\d+/) || ['0'])[0])))",
+    )
+    page.get_by_role("menuitem", name="実行", exact=True).click()
+    page.get_by_role("menuitem", name="すべてのセルを実行", exact=True).click()
     page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+        r"""([panel, before]) => {
+            const prompts = [...document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputPrompt')]
                 .map(p => p.textContent.trim());
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+            if (prompts.length === 0 || prompts.some(p => p.includes('*'))) return false;
+            // JupyterLab draws an error as stderr; a run that stopped at a cell has ended
+            if (document.querySelector(panel + " [data-mime-type^='application/vnd.jupyter.std"
+                + "err'], " + panel + " [data-mime-type='application/vnd.jupyter.error']"))
+                return true;
+            const last = prompts[prompts.length - 1].match(/\d+/);
+            return last !== null && parseInt(last[0]) > before;
         }""",
+        arg=[PANEL, before],
         timeout=RUN_MS,
     )
 
 
-def test_run_all_cells_then_save_leaves_git_clean(lab, chromium):
-    in_own_thread(run_all_and_save, lab, chromium)
+def _texts(page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"{PANEL} {selector}", "els => els.map(e => e.textContent.trim())"
+    )
 
 
-def run_all_and_save(lab: Lab, chromium: Path) -> None:
+def _errors(page) -> list[str]:
+    return _texts(
+        page,
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'],"
+        f" {PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+    )
+
+
+def _save(page, lab: Lab, notebook: str) -> None:
+    page.click(f"{PANEL} .jp-Cell")  # focus the notebook, then save as a person does
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector('.jp-mod-current.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty')",
+        timeout=RUN_MS,
+    )
+    saved = json.loads((lab.clone / notebook).read_text(encoding="utf-8"))
+    counts = [c["execution_count"] for c in saved["cells"] if c["cell_type"] == "code"]
+    assert any(isinstance(n, int) for n in counts)  # the file on disk holds the run
+    assert any(c.get("outputs") for c in saved["cells"] if c["cell_type"] == "code")
+
+
+def _open(browser, lab: Lab, notebook: str, page_errors: list[str]):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    # ?reset: a fresh workspace, so that only this notebook is open
+    page.goto(lab.url(f"/lab/tree/{notebook}?reset&token={lab.token}"), wait_until="load")
+    page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=RUN_MS)
+    # the kernel is the project's, and JupyterLab speaks Japanese
+    page.wait_for_selector(f".jp-KernelName:has-text('Python ({KERNEL})')", timeout=RUN_MS)
+    return page
+
+
+def _set_parameters(page, source: str) -> None:
+    """Type ``source`` into the parameters cell (the first code cell), as an analyst edits it."""
+    editor = page.locator(f"{PANEL} .jp-CodeCell").first.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("Escape")
+    assert editor.inner_text().strip() == source.strip()
+
+
+def _check_run(page, notebook: str) -> str:
+    """No error, Japanese headings, results shown; the panel's text."""
+    assert _errors(page) == [], notebook
+    headings = _texts(
+        page, ".jp-MarkdownCell .jp-RenderedMarkdown h1, .jp-MarkdownCell .jp-RenderedMarkdown h2"
+    )
+    assert len(headings) >= 4, headings
+    assert all(JAPANESE.search(h) for h in headings), headings
+    assert _texts(page, ".jp-OutputArea-output")
+    return page.inner_text(PANEL)
+
+
+def test_an_analysts_session_leaves_git_clean_and_the_reports_up_to_date(lab, chromium):
+    in_own_thread(run_session, lab, chromium)
+    assert git(lab.clone, "diff") == ""
+    assert git(lab.clone, "status", "--porcelain") == "", lab.log.read_text(encoding="utf-8")[
+        -2000:
+    ]
+    out = lab.clone / "outputs" / "kodaira-3"
+    assert (out / "2018-03" / "report.html").is_file() and (
+        out / "2017-09" / "report.html"
+    ).is_file()
+    assert not (out / "2030-03").exists()
+    rerun = subprocess.run(
+        [str(lab.clone / ".venv" / "bin" / "reform-workbook"), "--all"],
+        cwd=lab.clone,
+        env=_lab_env(lab.clone.parent, lab.clone),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    lines = rerun.stdout.splitlines()
+    assert len([line for line in lines if "up to date, nothing changed" in line]) == 2, lines
+    assert lines[-1].endswith("index.html: up to date"), lines
+
+
+def run_session(lab: Lab, chromium: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
         try:
-            drive(lab, browser)
+            session(lab, browser)
         finally:
             browser.close()
 
 
-def drive(lab: Lab, browser) -> None:
-    """A person's session: open the notebook, run all from the menu, save with Ctrl+S."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+def session(lab: Lab, browser) -> None:
     page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    for notebook in NOTEBOOKS:
+        page = _open(browser, lab, notebook, page_errors)
+        _run_all(page)
+        text = _check_run(page, notebook)
+        assert "期間: 平成29年度末（2018-03）" in text
+        assert "同じ処理で、" not in text  # each found what the one before wrote
+        if notebook.endswith("02_analyze.ipynb"):  # all four charts
+            assert page.eval_on_selector_all(f"{PANEL} .jp-RenderedImage img", "e => e.length") == 4
+        _save(page, lab, notebook)
+        if notebook != REPORT_NB:
+            page.close()
+    assert "書き出しました" in text  # 03 made the report, as make report does
     try:
-        page.goto(lab.url(f"/lab/tree/{NOTEBOOK}?token={lab.token}"), wait_until="load")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=RUN_MS)
-        # the kernel is the project's, and JupyterLab speaks Japanese
-        page.wait_for_selector(f".jp-KernelName:has-text('Python ({KERNEL})')", timeout=RUN_MS)
-        page.get_by_role("menuitem", name="実行", exact=True).click()
-        page.get_by_role("menuitem", name="すべてのセルを実行", exact=True).click()
-        _wait_for_all_cells(page)
-
-        errors = page.eval_on_selector_all(
-            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error'],"
-            " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-            "els => els.map(e => e.textContent.slice(0, 300))",
-        )
-        assert errors == []
-        headings = page.eval_on_selector_all(
-            ".jp-MarkdownCell .jp-RenderedMarkdown h1, .jp-MarkdownCell .jp-RenderedMarkdown h2",
-            "els => els.map(e => e.textContent.trim())",
-        )
-        assert len(headings) >= 2 and all(headings)
-        outputs = page.eval_on_selector_all(".jp-OutputArea-output", "els => els.length")
-        assert outputs > 0
-        assert "period: 2018-03" in page.inner_text(".jp-NotebookPanel")
-
-        page.click(".jp-NotebookPanel .jp-Cell")  # focus the notebook, then save as a person does
-        page.keyboard.press("Control+s")
-        page.wait_for_function(
-            "() => !document.querySelector('.jp-mod-current.jp-mod-dirty, .lm-TabBar-tab.jp-mod-dirty')",
-            timeout=RUN_MS,
-        )
-        saved = json.loads((lab.clone / NOTEBOOK).read_text(encoding="utf-8"))
-        counts = [c["execution_count"] for c in saved["cells"] if c["cell_type"] == "code"]
-        assert all(isinstance(n, int) for n in counts)  # the file on disk holds the run
-        assert any(c.get("outputs") for c in saved["cells"] if c["cell_type"] == "code")
-        diff = git(lab.clone, "diff")
-        assert not diff, f"git diff after saving:\n{diff}"
-        assert git(lab.clone, "status", "--porcelain") == "", lab.log.read_text(encoding="utf-8")[
-            -2000:
-        ]
-        assert page_errors == []
+        report_alone_then_an_unknown_period(page, lab)
     finally:
         page.close()
+    assert page_errors == []
+
+
+def report_alone_then_an_unknown_period(page, lab: Lab) -> None:
+    original = page.locator(f"{PANEL} .jp-CodeCell").first.locator(".cm-content").inner_text()
+    assert 'period: str = ""' in original
+
+    # 2017-09 alone: 01 and 02 never ran for it here; 03 builds their results and says so
+    _set_parameters(page, original.replace('period: str = ""', 'period: str = "2017-09"'))
+    _run_all(page)
+    text = _check_run(page, REPORT_NB)
+    assert "期間: 平成29年9月末（2017-09）" in text
+    assert "01_clean と同じ処理" in text and "02_analyze と同じ処理" in text
+    assert "書き出しました" in text
+
+    # an unknown period: one Japanese line naming the periods there are, no traceback
+    _set_parameters(page, original.replace('period: str = ""', 'period: str = "2030-03"'))
+    _run_all(page)
+    errors = _errors(page)
+    assert len(errors) == 1, errors
+    message = errors[0]
+    assert "\n" not in message and JAPANESE.search(message)
+    assert "2030-03（令和11年度末）の生データがありません" in message
+    assert "2017-09（平成29年9月末）、2018-03（平成29年度末）" in message
+    for word in ("Traceback", "File ", "NotebookStop", "line "):
+        assert word not in message, message
+
+    # the parameters as they were, and save: git shows no change
+    _set_parameters(page, original)
+    _save(page, lab, REPORT_NB)

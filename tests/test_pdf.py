@@ -246,3 +246,120 @@ def check_print_layout(chromium: Path, html: Path) -> None:
             )
         finally:
             browser.close()
+
+
+# ------------------------------------------------------------ --pdf / PDF=1 and the index
+
+
+def test_pdf_without_chromium_says_how_to_install_and_exits_2_before_anything(
+    monkeypatch, tmp_path, capsys
+):
+    from conftest import copy_raw
+
+    from helpers import cli, pipeline
+
+    data = copy_raw(tmp_path / "data")
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
+
+    def must_not_run(*a, **k):
+        raise AssertionError("a period ran although the PDF cannot be printed")
+
+    monkeypatch.setattr(pipeline, "run_period", must_not_run)
+    code = cli.main(["--pdf", "--data-dir", str(data), "--output-dir", str(tmp_path / "out")])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "apt-get install chromium fonts-ipaexfont-gothic" in err
+    assert not (tmp_path / "out").exists() and not (data / "processed").exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("value", "wanted"), [("1", True), ("yes", True), ("0", False), ("", False)]
+)
+def test_make_report_pdf_1_asks_for_the_pdf(tmp_path, value, wanted):
+    from test_cli import make_report_args
+
+    assert ("--pdf" in make_report_args(tmp_path, f"PDF={value}")) is wanted
+
+
+def test_the_index_page_carries_the_print_style(tmp_path):
+    from helpers.index_page import render_index
+
+    page = re.sub(r"\s+", " ", render_index([], "0" * 64))
+    assert "@page { size: A4;" in page and "@media print" in page
+    assert "thead { display: table-header-group; }" in page  # long tables repeat their header
+    assert "nav { display: none; }" in page
+
+
+@pytest.fixture(scope="module")
+def pdf_run(chromium, tmp_path_factory):
+    """A period run without, then with --pdf (through the pipeline), and the index."""
+    from conftest import PLAN, copy_raw
+
+    from helpers.index_page import build_index
+    from helpers.pipeline import run_period
+
+    root = tmp_path_factory.mktemp("pdfrun")
+    data, out = copy_raw(root / "data"), root / "outputs"
+    quiet = {"log": lambda _m: None}
+    first = run_period("2018-03", data, out, **quiet)
+    with_pdf = run_period("2018-03", data, out, pdf=True, **quiet)
+    again = run_period("2018-03", data, out, pdf=True, **quiet)
+    without = run_period("2018-03", data, out, **quiet)
+    build_index(data, out, **quiet)
+    return {
+        "runs": (first, with_pdf, again, without),
+        "folder": out / PLAN / "2018-03",
+        "index": out / "index.html",
+        "data": data,
+        "out": out,
+    }
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_the_pipeline_prints_report_pdf_beside_the_report(pdf_run):
+    first, with_pdf, again, without = pdf_run["runs"]
+    folder = pdf_run["folder"]
+    # up to date but without its PDF: run again; then up to date with or without --pdf
+    assert not first.skipped and not with_pdf.skipped and again.skipped and without.skipped
+    report = folder / "report.pdf"
+    assert report.read_bytes()[:5] == b"%PDF-"
+    assert "(A4)" in poppler("pdfinfo", report)
+    assert "report.pdf" in (folder / ".fingerprint").read_text(encoding="utf-8").splitlines()
+    assert "pdf" in with_pdf.stage_seconds
+    assert not list(folder.parent.glob(".2018-03.staging-*"))  # no staging left
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_the_index_links_the_pdf_and_prints_on_a4(pdf_run, chromium, tmp_path):
+    index = pdf_run["index"].read_text(encoding="utf-8")
+    assert '<a href="kodaira-3/2018-03/report.pdf">PDF</a>' in index
+    out = pdf.html_to_pdf(pdf_run["index"], tmp_path / "index.pdf", chromium=chromium)
+    assert "(A4)" in poppler("pdfinfo", out)
+    text = poppler("pdftotext", out)
+    assert "進捗状況レポート一覧" in text and "第3次行財政再構築プラン" in text
+
+
+@pytest.mark.e2e
+def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tmp_path):
+    from helpers.errors import StageError
+    from helpers.pipeline import run_period
+
+    out = tmp_path / "outputs"
+    shutil.copytree(e2e_run["out"], out)
+    folder = out / "kodaira-3" / "2018-03"
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    def fail(html, target, **_):
+        raise pdf.PdfError(f"{html}: Chromium could not print the report: crashed")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", fail)
+    with pytest.raises(StageError, match="could not print"):
+        run_period("2018-03", e2e_run["data"], out, pdf=True, log=lambda _m: None)
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert not (folder / "report.pdf").exists()
+    assert not [*folder.parent.glob(".2018-03.staging-*"), *folder.parent.glob(".2018-03.old-*")]

@@ -401,7 +401,7 @@ def test_a_run_killed_during_02_leaves_the_old_tables_and_the_next_run_rebuilds(
     nb_dir = tmp_path / "notebooks"
     shutil.copytree(paths.NOTEBOOKS_DIR, nb_dir)
     nb = nbformat.read(str(nb_dir / "02_analyze.ipynb"), as_version=4)
-    at = next(i for i, c in enumerate(nb.cells) if "save_table(metrics" in c.source) + 1
+    at = next(i for i, c in enumerate(nb.cells) if "metrics_step(" in c.source) + 1
     kill = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\nos.kill(os.getpid(), signal.SIGKILL)"
     nb.cells.insert(at, nbformat.v4.new_code_cell(kill))
     nbformat.write(nb, str(nb_dir / "02_analyze.ipynb"))

@@ -15,6 +15,10 @@ Two subcommands serve the half-year cycle: ``reform-workbook new-period
 [--plan ID] YYYY-MM`` (:mod:`helpers.new_period`) and ``reform-workbook
 draft-kpis [--plan ID] --period YYYY-MM`` (:mod:`helpers.drafts`).
 
+``--pdf`` also prints each report to ``report.pdf`` (helpers.pdf); without a
+Chromium to print with, the command says how to install one and exits 2 before
+anything runs.
+
 Exit status: 0 done (or up to date), 2 bad input or parameters (also folders
 the run cannot write, an unknown plan: one line naming the path and the fix), 3
 the period is locked by another run, 1 a notebook failed. SIGTERM and SIGHUP end
@@ -84,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=1,
         help="with --all: periods run at once (default 1; at most the number of "
         "periods and of CPUs)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print report.pdf (A4) beside each report.html, through Chromium "
+        "(checked before anything runs)",
     )
     p.add_argument(
         "--list",
@@ -246,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             list_plans(data)
             return EXIT_OK
+        if args.pdf:  # no browser to print with: say how to install one before anything runs
+            from .pdf import check_chromium
+
+            check_chromium()
         todo = tasks(args, data)
         from .index_page import check_index
 
@@ -286,7 +300,9 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     worst, done = EXIT_OK, 0
     for plan, period in todo:
         try:
-            run_period(period, args.data_dir, args.output_dir, plan=plan, force=args.force)
+            run_period(
+                period, args.data_dir, args.output_dir, plan=plan, force=args.force, pdf=args.pdf
+            )
             done += 1
         except HANDLED as exc:
             if len(todo) == 1 or not _periods_own(exc, raw / plan / period):
@@ -324,7 +340,7 @@ def _os_error_line(exc: OSError) -> str:
 
 
 def _run_one(args_tuple) -> tuple[str, str, int, str]:
-    plan, period, data_dir, output_dir, force = args_tuple
+    plan, period, data_dir, output_dir, force, pdf = args_tuple
     from .pipeline import run_period
 
     install_signal_handlers()  # a spawned worker does not inherit them
@@ -336,6 +352,7 @@ def _run_one(args_tuple) -> tuple[str, str, int, str]:
             output_dir,
             plan=plan,
             force=force,
+            pdf=pdf,
             log=lambda m: print(m, flush=True),
         )
         return plan, period, EXIT_OK, ""
@@ -353,7 +370,7 @@ def _run_parallel(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     # Pool.__exit__ terminates the workers (SIGTERM each, by process id) when the
     # parent leaves early; their own handlers then remove their staging folders.
     with multiprocessing.Pool(worker_count(args.jobs, len(todo))) as pool:
-        work = [(pl, p, args.data_dir, args.output_dir, args.force) for pl, p in todo]
+        work = [(pl, p, args.data_dir, args.output_dir, args.force, args.pdf) for pl, p in todo]
         for plan, period, code, msg in pool.imap(_run_one, work):
             if code:
                 _err(f"{plan} {period}: {msg}")

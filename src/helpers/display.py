@@ -121,6 +121,13 @@ COLUMN_LABELS: dict[str, str] = {
     "status_prev": "前期の進捗状況",
     "status_basis_prev": "前期の判定の根拠",
     "changed": "状況の変化",
+    # what the notebooks list: files, counts
+    "kind": "種類",
+    "file": "ファイル",
+    "bytes": "大きさ（バイト）",
+    "rows": "行数",
+    "judgement": "判定",
+    "count": "件数",
 }
 
 TARGET_KIND_LABELS = {
@@ -449,6 +456,19 @@ class Shown:
         return self.frame.to_string(index=False)
 
 
+@dataclass
+class Message:
+    """A sentence in place of a table (a table without rows): shown as text, not as a repr."""
+
+    text: str
+
+    def _repr_html_(self) -> str:
+        return f"<p>{escape(strip_bidi_controls(self.text))}</p>"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def show(
     df: pd.DataFrame,
     columns: Sequence[str] | None = None,
@@ -456,11 +476,15 @@ def show(
     caption: str | None = None,
     max_rows: int | None = None,
     vocab: Vocabulary = STANDARD,
-) -> Shown:
+    empty: str | None = None,
+) -> Shown | Message:
     """``df`` for the notebook's reader: ``display.show(metrics, ["kpi_id", "indicator", ...])``.
 
-    ``max_rows`` shows the first rows only, and says how many there are.
+    ``max_rows`` shows the first rows only, and says how many there are;
+    ``empty`` is the sentence shown instead of a table without rows.
     """
+    if empty is not None and len(df) == 0:
+        return Message(empty)
     shown = list(columns) if columns is not None else [str(c) for c in df.columns]
     missing = [c for c in shown if c not in df.columns]
     if missing:

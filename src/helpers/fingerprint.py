@@ -6,7 +6,8 @@ Libraries: the Python version and the installed version of every distribution
 the workbook needs at run time (its ``dependencies`` and theirs, read with
 ``importlib.metadata``), so upgrading pandas or matplotlib makes the next run
 rebuild. JupyterLab (the editor, not used by a run) and the ``dev`` extra are left
-out. Notebooks: ``notebooks/*.ipynb`` only; JupyterLab's checkpoints and any
+out. Notebooks: ``notebooks/*.ipynb`` only, their cells' sources and tags
+(:func:`notebook_content`); their outputs, JupyterLab's checkpoints and any
 other file there do not count.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata as metadata
+import json
 import re
 import sys
 from functools import lru_cache
@@ -46,6 +48,31 @@ def notebook_files(folder: Path | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
+
+
+def _text(source) -> str:
+    """A cell's source, stored as one string or as a list of lines."""
+    return "".join(source) if isinstance(source, list) else source
+
+
+def notebook_content(path: Path) -> bytes:
+    """What of a notebook a run executes: each cell's type, tags and source.
+
+    Outputs, execution counts and the kernel's details, which JupyterLab writes
+    when an analyst runs and saves a notebook (and the git filter strips), do not
+    change what a run does, so they do not make the next run rebuild. A file
+    that is not a notebook's JSON counts by its bytes.
+    """
+    data = path.read_bytes()
+    try:
+        cells = json.loads(data)["cells"]
+        kept = [
+            [c["cell_type"], c.get("metadata", {}).get("tags", []), _text(c["source"])]
+            for c in cells
+        ]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return data
+    return json.dumps(kept, ensure_ascii=False).encode("utf-8")
 
 
 def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:
@@ -121,7 +148,7 @@ def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None
             _hash_tree(h, data / "raw" / plan / p, ("*",))
     _hash_tree(h, PACKAGE_DIR, ("*.py", "*.j2"))
     for nb in notebook_files():
-        h.update(nb.name.encode() + b"\0" + nb.read_bytes() + b"\0")
+        h.update(nb.name.encode() + b"\0" + notebook_content(nb) + b"\0")
     h.update(f"python={sys.version}\0".encode())
     for name, version in library_versions().items():
         h.update(f"{name}=={version}\0".encode())

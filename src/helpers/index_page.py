@@ -36,6 +36,7 @@ INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
 INDEX_META = "reform-workbook-index"
 TEMPLATE = "index.html.j2"
+PRINT_CSS = "report-print.css"  # included by the template: the page prints on A4 as the report does
 _META_RE = re.compile(rf'<meta name="{INDEX_META}" content="([0-9a-f]{{64}})">')
 _HEAD_BYTES = 4096
 LOCK_TIMEOUT = 60.0  # another run's index build takes well under a second
@@ -159,7 +160,7 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
     """Every plan and period the page lists, and the fingerprint of all that it shows."""
     h = hashlib.sha256()
     h.update(f"version={__version__}\0".encode())
-    for code in (Path(__file__), paths.TEMPLATES_DIR / TEMPLATE):
+    for code in (Path(__file__), paths.TEMPLATES_DIR / TEMPLATE, paths.TEMPLATES_DIR / PRINT_CSS):
         h.update(code.read_bytes() + b"\0")
     entries = []
     for pid in plan_ids(data):

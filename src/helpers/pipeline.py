@@ -31,7 +31,9 @@ A run (``run_period``), in order
    step 4 are written into the processed staging folder with the token
    ``.precleaned``; notebook 01 takes them from there (``store.cleaned_tables``).
 7. Notebooks 01–03 write only into the staging folders (parameters
-   ``processed_dir`` and ``output_dir``); then ``report.html`` is exported there.
+   ``processed_dir`` and ``output_dir``; ``run_by_pipeline`` tells 03 not to
+   export itself); then ``report.html`` is exported there, and with ``pdf``
+   printed to ``report.pdf`` beside it.
 8. Commit: remove the token, write ``.fingerprint`` into both staged folders (the
    last file written), and swap both in (``swap_in``), processed first.
    Whatever happens, the staging folders are removed at the end (also on SIGTERM
@@ -311,10 +313,14 @@ def run_period(
     force: bool = False,
     log: Callable[[str], None] = print,
     lock_timeout: float = 0,
+    pdf: bool = False,
 ) -> RunResult:
     """Run the three notebooks of ``plan``'s ``period`` and export its report.
 
-    ``plan`` is the plan's folder id; None means the only plan.
+    ``plan`` is the plan's folder id; None means the only plan. ``pdf`` also
+    prints ``report.pdf`` beside the report (staged like the rest: a failure
+    leaves the previous report as it was); a period up to date but without its
+    PDF is run again then.
 
     Raises
     ------
@@ -339,7 +345,8 @@ def run_period(
             with _user_fixable(DATA_OPTION):
                 recover(f.processed, log)
         fp = run_fingerprint(pid, f.data, f.out_root, plan)
-        if not force and is_up_to_date(pid, f.data, f.out_root, fp, plan):
+        wants_pdf = pdf and not (f.final / "report.pdf").is_file()
+        if not force and not wants_pdf and is_up_to_date(pid, f.data, f.out_root, fp, plan):
             log(
                 f"{plan} {pid}（{period_label(pid)}）: up to date, nothing changed since the "
                 "last run; skipped (use --force to rerun)"
@@ -359,7 +366,7 @@ def run_period(
             f.processed, "period's processed folder", DATA_OPTION, processed=True
         )
         with _user_fixable(OUTPUT_OPTION):
-            return _execute(f, cleaned, fp, log, t0)
+            return _execute(f, cleaned, fp, log, t0, pdf)
 
 
 @dataclass
@@ -392,7 +399,7 @@ def _staging(f: Folders):
         shutil.rmtree(st.processed, ignore_errors=True)
 
 
-def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
+def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) -> RunResult:
     from .clean import write_cleaned
     from .index_page import write_summary
     from .render import export_report
@@ -413,6 +420,8 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float) -> RunResult:
         )
         write_summary(st.processed, st.period, cleaned.meta)
         timings["export"] = time.perf_counter() - s0
+        if pdf:
+            _print_pdf(st.period, log, timings)
         (st.processed / paths.PRECLEANED_FILE).unlink(missing_ok=True)
         for folder in (st.processed, st.period):
             write_fingerprint(folder, fp)
@@ -431,6 +440,16 @@ def _publish_history(f: Folders) -> None:
     from .plan_history import publish_plan_history
 
     publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
+
+
+def _print_pdf(period_dir: Path, log, timings: dict[str, float]) -> None:
+    """``report.pdf`` beside the staged report (A4, through Chromium: helpers.pdf)."""
+    from .pdf import html_to_pdf
+
+    log("      report.pdf: A4 で PDF に印刷 …")
+    s0 = time.perf_counter()
+    html_to_pdf(period_dir / "report.html", period_dir / "report.pdf")
+    timings["pdf"] = time.perf_counter() - s0
 
 
 # --- the notebooks ----------------------------------------------------------------
@@ -472,6 +491,7 @@ def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
         "output_dir": str(f.out_root),
         "period_output_dir": str(st.period),
         "processed_dir": str(st.processed),
+        "run_by_pipeline": True,  # notebook 03 leaves the export to the pipeline (below)
     }
     kernel = _kernel_name()
     timings: dict[str, float] = {}
@@ -531,7 +551,7 @@ def _stage_failure(name: str, exc, out_nb: Path, f: Folders) -> Exception:
     kept = failed / f"{name}.ipynb"
     if out_nb.exists():
         shutil.copyfile(out_nb, kept)
-    if exc.ename == "InputError":
+    if exc.ename in ("InputError", "NotebookStop"):
         return InputError(None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})")
     return StageError(
         f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "

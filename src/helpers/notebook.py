@@ -1,0 +1,667 @@
+"""What the notebooks call: their period, their inputs, their steps, and their messages.
+
+The notebooks hold Japanese narrative and short calls; what the calls do lives
+here, so that each notebook also runs alone, for any plan and period with raw
+data:
+
+- :func:`open_period` settles the plan and period a notebook works on (as the
+  parameters cell gives them, or the defaults) and says in Japanese what it
+  reads and writes. An unknown or malformed period, an unknown plan, or a period
+  without raw data stops the notebook with :class:`NotebookStop`: one Japanese
+  line naming the plans and periods there are, and no traceback.
+- :func:`cleaned_inputs` (02) and :func:`report_inputs` (03) read what the
+  earlier notebooks wrote; where it is missing (02 or 03 run before 01 for the
+  period) or made from other raw files, they build it with the same steps
+  (:func:`clean`, :func:`analyze`) and say so.
+- The steps of 02 (:func:`metrics_step`, :func:`audit_step`, :func:`compare_step`,
+  :func:`charts_step`) each compute one thing and write its table.
+- :func:`export_report`, 03's last cell: run alone (in JupyterLab), it makes the
+  period's report exactly as ``make report`` does, by running the pipeline
+  (:func:`helpers.pipeline.run_period`: the three notebooks headless, the HTML
+  export, staged and swapped in, fingerprinted), then refreshes the index.
+  Run by the pipeline (parameter ``run_by_pipeline``), it does nothing: the
+  pipeline exports once, after the notebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import InputError, LockedError, PeriodError, WorkbookError
+from .periods import parse_period, period_label
+from .vocab import STANDARD, Vocabulary
+
+#: the metrics a notebook shows, in this order
+METRIC_COLUMNS = [
+    "kpi_id",
+    "indicator",
+    "unit",
+    "value",
+    "prev_value",
+    "change_abs",
+    "change_pct",
+    "change_pt",
+    "achievement_pct",
+    "gap",
+    "met",
+    "trend",
+]
+INDICATOR_COLUMNS = [
+    "kpi_id",
+    "indicator",
+    "unit",
+    "value",
+    "approx",
+    "prev_value",
+    "prev_derived",
+    "target_kind",
+    "target_low",
+    "target_high",
+    "direction",
+]
+ITEM_COLUMNS = ["item_no", "item_name", "area_no", "status", "status_basis", "relisted_as"]
+AREA_COLUMNS = ["area_no", "area_name", "items", "S", "A", "B"]
+AUDIT_COLUMNS = ["check", "scope", "expected", "actual", "ok", "detail"]
+#: the tables notebook 02 writes (03 reads them)
+ANALYSIS_TABLES = (
+    "metrics",
+    "audit",
+    "status_counts",
+    "area_comparison",
+    "item_comparison",
+    "history_notes",
+    "kpi_history",
+)
+CLEANED_FILES = ("areas.csv", "items.csv", "indicators.csv", "meta.json")
+#: the charts in the order the report numbers them, with their captions
+CHARTS = {
+    "status_by_area": "図1 分野別の進捗状況",
+    "status_across_periods": "図2 進捗状況の推移",
+    "kpi_achievement": "図3 成果指標の目標達成率（破線が100%）",
+    "kpi_prev_current": "図4 前年度末と今期の比較（破線は目標）",
+}
+#: what each notebook reads and writes, for its first lines
+NOTEBOOK_IO = {
+    "01_clean": (("raw",), ("processed",)),
+    "02_analyze": (("processed",), ("processed", "figures")),
+    "03_report": (("processed", "figures"), ("tables", "report")),
+}
+
+
+class NotebookStop(WorkbookError):
+    """Stops a notebook with one Japanese line and no traceback.
+
+    IPython shows what ``_render_traceback_`` returns in place of a traceback, so
+    JupyterLab shows the message alone; the cell still fails, so "run all" stops
+    there and papermill (the pipeline) sees the run as failed.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[1;31m{self.message}\x1b[0m"]
+
+
+# ------------------------------------------------------------------ the period
+
+
+@dataclass
+class Period:
+    """The plan and period a notebook works on, and its folders."""
+
+    notebook: str
+    plan: str
+    plan_name: str
+    period: str
+    data_dir: Path
+    output_dir: Path
+    processed_dir: Path
+    period_output: Path
+    run_by_pipeline: bool = False
+    default_folders: bool = True  # processed_dir and period_output_dir not given
+    vocab: Vocabulary = STANDARD
+
+    @property
+    def label(self) -> str:
+        return period_label(self.period)
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw" / self.plan / self.period
+
+    @property
+    def figures_dir(self) -> Path:
+        return self.period_output / "figures"
+
+    def describe(self) -> list[str]:
+        """The lines a notebook prints first: plan, period, what it reads and writes."""
+        where = {
+            "raw": f"生データ {shown_path(self.raw_dir)}/",
+            "processed": f"整理済みの表 {shown_path(self.processed_dir)}/",
+            "figures": f"グラフ {shown_path(self.figures_dir)}/",
+            "tables": f"読者向けの表 {shown_path(self.period_output / 'tables')}/",
+            "report": f"レポート {shown_path(self.period_output / 'report.html')}",
+        }
+        reads, writes = NOTEBOOK_IO.get(self.notebook, ((), ()))
+        return [
+            f"計画: {self.plan_name}（{self.plan}）",
+            f"期間: {self.label}（{self.period}）",
+            *(f"読むもの: {where[k]}" for k in reads),
+            *(f"書くもの: {where[k]}" for k in writes),
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(self.describe())
+
+
+def shown_path(path: Path) -> str:
+    """A path as an analyst reads it: relative to the project folder when inside it."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(paths.PROJ_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _plan_title(data: Path, plan: str) -> str:
+    from .plans import plan_name
+
+    try:
+        return plan_name(data, plan)
+    except (InputError, OSError):
+        return plan
+
+
+def available_text(data: Path) -> str:
+    """The plans and periods with raw data, in one Japanese sentence.
+
+    ``生データのある計画と期間: kodaira-3（第3次…）: 2017-09（平成29年9月末）、2018-03（平成29年度末）``
+    """
+    from .plans import plan_ids, plan_periods
+
+    try:
+        parts = []
+        for plan in plan_ids(data):
+            periods = plan_periods(data, plan)
+            listed = "、".join(f"{p}（{period_label(p)}）" for p in periods) or "なし"
+            parts.append(f"{plan}（{_plan_title(data, plan)}）: {listed}")
+    except InputError as exc:
+        return f"（{shown_path(data / 'raw')} の計画と期間を一覧にできません: {exc}）"
+    if not parts:
+        return (
+            f"{shown_path(data / 'raw')} に生データがありません"
+            "（data/raw/<計画>/<YYYY-MM>/ に置いてください）。"
+        )
+    return "生データのある計画と期間: " + "／".join(parts) + "。"
+
+
+def _period_id(period: str, data: Path) -> str | None:
+    """The period id of the parameter (None when empty); NotebookStop if it is not one."""
+    if not period.strip():
+        return None
+    try:
+        return parse_period(period)
+    except PeriodError:
+        raise NotebookStop(
+            f"期間「{period}」を読み取れません（2018-03 のような基準月 YYYY-MM か、"
+            f"平成29年度末 のような表記で指定してください）。{available_text(data)}"
+        ) from None
+
+
+def resolve(plan: str, period: str, data: Path) -> tuple[str, str]:
+    """The (plan, period) a notebook works on; NotebookStop (one Japanese line) if there is none."""
+    from .plans import choose_plan, plan_ids, plan_periods
+
+    pid = _period_id(period, data)
+    with stop_on_input_error():
+        ids = plan_ids(data)
+    if not ids:
+        raise NotebookStop(available_text(data))
+    if plan and plan not in ids:
+        raise NotebookStop(
+            f"計画「{plan}」の生データのフォルダがありません。{available_text(data)}"
+        )
+    with stop_on_input_error():
+        chosen = choose_plan(data, plan, pid)
+        periods = plan_periods(data, chosen)
+    if pid is None:
+        if not periods:
+            raise NotebookStop(
+                f"計画 {chosen} には期間の生データがありません。{available_text(data)}"
+            )
+        return chosen, periods[-1]
+    if pid not in periods:
+        only = plan or len(ids) == 1
+        which = f"{_plan_title(data, chosen)}（{chosen}）には" if only else "どの計画にも"
+        raise NotebookStop(
+            f"{which} {pid}（{period_label(pid)}）の生データがありません。{available_text(data)}"
+        )
+    return chosen, pid
+
+
+@contextlib.contextmanager
+def stop_on_input_error() -> Iterator[None]:
+    """Bad input (a file, a line, a field) stops the notebook with one line, not a traceback."""
+    try:
+        yield
+    except InputError as exc:
+        raise NotebookStop(f"入力データに誤りがあるため止めました: {exc}") from None
+
+
+def open_period(
+    notebook: str,
+    plan: str = "",
+    period: str = "",
+    data_dir: str = "",
+    output_dir: str = "",
+    processed_dir: str = "",
+    period_output_dir: str = "",
+    run_by_pipeline: bool = False,
+) -> Period:
+    """The plan and period of a notebook's parameters, its folders made ready; prints them.
+
+    Empty parameters take the defaults: the plan with the newest period, that
+    plan's latest period, the project's folders. A notebook that writes a folder
+    makes it (marked as the workbook's; :func:`helpers.paths.product_folder`).
+    """
+    data = paths.data_dir(data_dir or None)
+    out = paths.output_dir(output_dir or None)
+    plan_id, pid = resolve(plan, period, data)
+    default_processed = paths.processed_dir(pid, data, plan_id)
+    default_output = out / plan_id / pid
+    run = Period(
+        notebook,
+        plan_id,
+        _plan_title(data, plan_id),
+        pid,
+        data,
+        out,
+        Path(processed_dir) if processed_dir else default_processed,
+        Path(period_output_dir) if period_output_dir else default_output,
+        run_by_pipeline=run_by_pipeline,
+        default_folders=not processed_dir and not period_output_dir,
+    )
+    reads, writes = NOTEBOOK_IO.get(notebook, ((), ("processed",)))
+    with stop_on_input_error():
+        if "processed" in writes or "processed" in reads:
+            run.processed_dir = paths.product_folder(run.processed_dir, data, "processed folder")
+        if {"figures", "tables"} & set(writes):
+            run.period_output = paths.product_folder(run.period_output, data, "output folder")
+    print("\n".join(run.describe()))
+    return run
+
+
+# ------------------------------------------------------------------ 01: cleaning
+
+
+def raw_files_frame(run: Period) -> pd.DataFrame:
+    """The period's raw files by kind (report text, KPI sheet, per-area table)."""
+    from .clean import find_raw_files
+
+    with stop_on_input_error():
+        files = find_raw_files(run.raw_dir)
+    rows = [("報告書のテキスト", files.report), ("成果指標シート", files.kpi_sheet)]
+    rows += [("分野別の表", p) for p in files.area_tables]
+    return pd.DataFrame(
+        [{"kind": kind, "file": p.name, "bytes": p.stat().st_size} for kind, p in rows if p],
+        columns=["kind", "file", "bytes"],
+    )
+
+
+def clean(run: Period):
+    """01's step: the period's cleaned tables (a ``CleanResult``), written to its processed folder."""
+    from .store import cleaned_tables
+
+    with stop_on_input_error():
+        result = cleaned_tables(run.period, run.data_dir, run.processed_dir, run.plan)
+    run.vocab = _vocab(result.meta)
+    return result
+
+
+def files_frame(files: list[Path], folder: Path | None = None) -> pd.DataFrame:
+    """The files a step wrote, with their rows (tables) for a notebook to show."""
+    rows = []
+    for p in files:
+        name = p.relative_to(folder).as_posix() if folder else shown_path(p)
+        n = _data_rows(p) if p.suffix == ".csv" else None
+        rows.append({"file": name, "rows": n})
+    return pd.DataFrame(rows, columns=["file", "rows"]).astype({"rows": "Int64"})
+
+
+def _data_rows(path: Path) -> int:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        import csv
+
+        return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+
+
+def status_count_frame(items: pd.DataFrame) -> pd.DataFrame:
+    """Items per status (S, A, B; missing where the source does not say), in that order."""
+    counts = items["status"].value_counts(dropna=False)
+    rows = [{"status": code, "items": int(counts.get(code, 0))} for code in ("S", "A", "B")]
+    unknown = int(items["status"].isna().sum())
+    if unknown:
+        rows.append({"status": None, "items": unknown})
+    return pd.DataFrame(rows, columns=["status", "items"])
+
+
+# ------------------------------------------------------------------ 02: analysis
+
+
+def _vocab(meta: dict) -> Vocabulary:
+    from .vocab import vocabulary_of
+
+    return vocabulary_of(meta)
+
+
+def _cleaned_on_disk(run: Period):
+    """The cleaned tables in the processed folder, if all there and made from today's raw files."""
+    from .clean import CleanResult
+    from .store import _sources_unchanged, load_meta, load_table
+
+    if not all((run.processed_dir / f).is_file() for f in CLEANED_FILES):
+        return None, "整理済みの表（01 の結果）がありません"
+    meta = load_meta(run.period, processed=run.processed_dir)
+    with stop_on_input_error():
+        unchanged = _sources_unchanged(meta, run.raw_dir)
+    if not unchanged:
+        return None, "整理済みの表（01 の結果）が今の生データから作られたものではありません"
+    tables = [load_table(run.period, n, processed=run.processed_dir) for n in ("areas", "items")]
+    indicators = load_table(run.period, "indicators", processed=run.processed_dir)
+    return CleanResult(run.period, *tables, indicators, meta), ""
+
+
+def _cleaned(run: Period):
+    """(the cleaned tables, whether they were built now)."""
+    result, why = _cleaned_on_disk(run)
+    if result is not None:
+        run.vocab = _vocab(result.meta)
+        return result, False
+    if run.run_by_pipeline:
+        raise NotebookStop(
+            f"{why}（{shown_path(run.processed_dir)}）。前のノートブックが失敗しています。"
+        )
+    print(f"{why}。01_clean と同じ処理で、生データから作ります。")
+    return clean(run), True
+
+
+def cleaned_inputs(run: Period):
+    """02's inputs: the cleaned tables of the period, built first if missing (and said so)."""
+    result, _ = _cleaned(run)
+    print(
+        f"分野 {len(result.areas)}、項目 {len(result.items)}、"
+        f"成果指標 {len(result.indicators)} を読み込みました。"
+    )
+    return result
+
+
+def _save(run: Period, df: pd.DataFrame, name: str) -> None:
+    from .store import save_table
+
+    save_table(df, run.period, name, processed=run.processed_dir)
+
+
+def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI's change and achievement (``metrics.csv``)."""
+    from .metrics import compute_metrics
+
+    metrics = compute_metrics(indicators)
+    _save(run, metrics, "metrics")
+    return metrics
+
+
+def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
+    """KPIs met, not met, and without a judgement (no data), as a small table."""
+    from .metrics import summarise_met
+
+    s = summarise_met(metrics)
+    return pd.DataFrame(
+        {
+            "judgement": ["達成", "未達成", "判定できない（データなし）", "計"],
+            "count": [s["met"], s["not_met"], s["undetermined"], s["kpis"]],
+        }
+    )
+
+
+def audit_step(run: Period, cleaned, metrics: pd.DataFrame) -> pd.DataFrame:
+    """The report's own arithmetic, recomputed (``audit.csv``)."""
+    from .audit import run_audit
+
+    audit = run_audit(cleaned.areas, cleaned.items, metrics, cleaned.meta)
+    _save(run, audit, "audit")
+    return audit
+
+
+def audit_summary(audit: pd.DataFrame) -> str:
+    ok = int(audit["ok"].fillna(False).astype(bool).sum())
+    flagged = len(audit) - ok
+    tail = f"{flagged} 件が不一致です（下の表）。" if flagged else "不一致はありません。"
+    return f"検算 {len(audit)} 件のうち {ok} 件が一致、{tail}"
+
+
+def flagged(audit: pd.DataFrame) -> pd.DataFrame:
+    """The checks that do not agree."""
+    return audit[~audit["ok"].fillna(False).astype(bool)]
+
+
+@dataclass
+class Comparison:
+    """The period beside the plan's earlier ones."""
+
+    counts: pd.DataFrame
+    areas: pd.DataFrame
+    items: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    history: dict = field(default_factory=dict)  # the cleaned tables of each period compared
+
+
+def compare_step(run: Period, cleaned) -> Comparison:
+    """Status counts across the plan's periods and the change since the previous one."""
+    from .compare import compare_with_previous, load_history, status_counts
+
+    with stop_on_input_error():
+        history, notes = load_history(run.period, run.data_dir, cleaned, plan=run.plan)
+    counts = status_counts(history)
+    area_cmp, item_cmp = compare_with_previous(run.period, history, cleaned.areas, cleaned.items)
+    for df, name in (
+        (counts, "status_counts"),
+        (area_cmp, "area_comparison"),
+        (item_cmp, "item_comparison"),
+        (pd.DataFrame({"note": notes}, dtype="string"), "history_notes"),
+    ):
+        _save(run, df, name)
+    return Comparison(counts, area_cmp, item_cmp, notes, history)
+
+
+def history_step(
+    run: Period, comparison: Comparison, metrics: pd.DataFrame, audit: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI history, its chart, and the audit with its checks across periods added."""
+    from .history import record_history
+
+    return record_history(
+        run.period, comparison.history, metrics, audit, run.processed_dir, run.figures_dir
+    )
+
+
+def notes_text(notes: list[str]) -> str:
+    return "\n".join(f"・{n}" for n in notes) if notes else "比較から除いた期間はありません。"
+
+
+def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFrame) -> dict:
+    """The period's charts, drawn into its figures folder (a chart with nothing to show is left out)."""
+    from .charts import make_all_charts
+
+    return make_all_charts(
+        cleaned.areas, metrics, counts, run.label, run.figures_dir, _vocab(cleaned.meta)
+    )
+
+
+def _missing_chart(name: str):
+    from .display import Message
+
+    if name == "status_across_periods":
+        return Message("前の期間の生データがないため、推移のグラフはありません。")
+    return Message("この期間には成果指標がないため、このグラフはありません。")
+
+
+def show_charts(run: Period, show: Callable | None = None) -> None:
+    """Display every chart of the period drawn in its figures folder, each under its caption."""
+    from html import escape
+
+    from IPython.display import HTML, Image
+
+    if show is None:
+        from IPython.display import display as show
+    for name, caption in CHARTS.items():
+        png = run.figures_dir / f"{name}.png"
+        show(HTML(f"<p><strong>{escape(caption)}</strong></p>"))
+        show(Image(filename=str(png), width=760) if png.is_file() else _missing_chart(name))
+
+
+@dataclass
+class Analysis:
+    metrics: pd.DataFrame
+    audit: pd.DataFrame
+    comparison: Comparison
+    charts: dict
+
+
+def analyze(run: Period, cleaned) -> Analysis:
+    """All of 02's steps, in its order."""
+    metrics = metrics_step(run, cleaned.indicators)
+    audit = audit_step(run, cleaned, metrics)
+    comparison = compare_step(run, cleaned)
+    _, audit = history_step(run, comparison, metrics, audit)
+    charts = charts_step(run, cleaned, metrics, comparison.counts)
+    return Analysis(metrics, audit, comparison, charts)
+
+
+# ------------------------------------------------------------------ 03: the report
+
+
+@dataclass
+class ReportInputs:
+    meta: dict
+    areas: pd.DataFrame
+    items: pd.DataFrame
+    metrics: pd.DataFrame
+    audit: pd.DataFrame
+    counts: pd.DataFrame
+    area_cmp: pd.DataFrame
+    item_cmp: pd.DataFrame
+    history_notes: list[str]
+    vocab: Vocabulary
+
+
+def _analysis_missing(run: Period) -> list[str]:
+    missing = [
+        f"{n}.csv" for n in ANALYSIS_TABLES if not (run.processed_dir / f"{n}.csv").is_file()
+    ]
+    if not (run.figures_dir / "status_by_area.png").is_file():
+        missing.append("figures/")
+    return missing
+
+
+def report_inputs(run: Period) -> ReportInputs:
+    """03's inputs: the cleaned and analysed tables and the charts, built first if missing."""
+    from .store import load_table
+
+    cleaned, rebuilt = _cleaned(run)
+    missing = _analysis_missing(run)
+    if rebuilt or missing:
+        if run.run_by_pipeline:
+            raise NotebookStop(
+                f"分析の結果（{', '.join(missing)}）がありません。前のノートブックが失敗しています。"
+            )
+        why = (
+            "整理済みの表を作ったため"
+            if rebuilt
+            else f"分析の結果（{'、'.join(missing)}）がないため"
+        )
+        print(f"{why}、分析の結果とグラフを 02_analyze と同じ処理で作ります。")
+        analyze(run, cleaned)
+
+    def load(name: str) -> pd.DataFrame:
+        return load_table(run.period, name, processed=run.processed_dir)
+
+    notes = load("history_notes")["note"].dropna().tolist()
+    return ReportInputs(
+        cleaned.meta,
+        cleaned.areas,
+        cleaned.items,
+        load("metrics"),
+        load("audit"),
+        load("status_counts"),
+        load("area_comparison"),
+        load("item_comparison"),
+        notes,
+        run.vocab,
+    )
+
+
+def _in_own_thread(fn: Callable, *args, **kwargs):
+    """Run ``fn`` in a thread of its own: the kernel's thread has a running asyncio loop,
+    and the pipeline drives a kernel of its own through one."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-export") as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, LockedError):
+        return "別の実行（make report など）がこの期間を処理中のため書き出せませんでした。終わってからもう一度実行してください。"
+    if isinstance(exc, InputError | PeriodError):
+        return f"入力データに誤りがあるため書き出せませんでした: {exc}"
+    return f"レポートを書き出せませんでした（前回のレポートはそのまま残っています）: {exc}"
+
+
+def export_report(run: Period, *, log: Callable[[str], None] = print) -> Path | None:
+    """03's last cell: write the period's report.html as ``make report`` does, then the index.
+
+    Run by the pipeline (``run_by_pipeline``) it writes nothing: the pipeline
+    exports the executed notebook itself, once. Run alone, it runs the pipeline
+    for this plan and period (:func:`helpers.pipeline.run_period`: the saved
+    notebooks in a kernel of their own, the export, all staged and swapped in
+    atomically, with the run's fingerprint, so the next ``make report`` finds the
+    period up to date) and rebuilds ``index.html``. Returns the report's path.
+    """
+    if run.run_by_pipeline:
+        log("report.html は、このノートブックの実行のあとにパイプラインが書き出します。")
+        return None
+    if not run.default_folders:
+        log(
+            "processed_dir または period_output_dir に既定と違うフォルダが指定されているため、"
+            "report.html は書き出しません（make report で作ってください）。"
+        )
+        return None
+    from .index_page import build_index
+    from .pipeline import run_period
+
+    log("report.html を書き出しています（make report と同じ処理です。しばらくかかります）…")
+    try:
+        result = _in_own_thread(
+            run_period,
+            run.period,
+            run.data_dir,
+            run.output_dir,
+            plan=run.plan,
+            log=lambda _m: None,
+        )
+        index = build_index(run.data_dir, run.output_dir, log=lambda _m: None)
+    except (WorkbookError, OSError) as exc:
+        raise NotebookStop(_failure_text(exc)) from None
+    report = result.output / "report.html"
+    log(f"書き出しました: {shown_path(report)}")
+    log(
+        f"一覧ページ: {shown_path(index.path)}（{'更新しました' if index.rebuilt else '変更なし'}）"
+    )
+    return report
