@@ -437,3 +437,21 @@ def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_not
     assert status == 2 and "index.html" in err and "not made by the workbook" in err, err
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>our intranet page</html>"
     assert not (out / PLAN).exists()  # no period was run
+
+
+def test_period_runs_the_later_periods_only_when_it_was_made(data, monkeypatch, capsys):
+    import helpers.index_page
+    import helpers.pipeline
+
+    ran: list[str] = []
+
+    def run(period, *a, plan=None, **k):
+        ran.append(period)
+        if period == "2017-09":
+            raise InputError(data / "raw" / PLAN / period / "x.csv", "a deliberate fault")
+
+    monkeypatch.setattr(helpers.pipeline, "run_period", run)
+    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    status, err = _run(capsys, "--period", "2017-09", "--data-dir", str(data))
+    assert status == 2 and "a deliberate fault" in err
+    assert ran == ["2017-09"]  # 2018-03, which compares with it, was not run

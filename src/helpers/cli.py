@@ -298,7 +298,10 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
 
     raw = paths.data_dir(args.data_dir) / "raw"
     worst, done = EXIT_OK, 0
+    failed: set[str] = set()
     for plan, period in todo:
+        if args.period is not None and plan in failed:
+            continue  # --period: the later periods follow the asked one only when it was made
         try:
             run_period(
                 period, args.data_dir, args.output_dir, plan=plan, force=args.force, pdf=args.pdf
@@ -311,6 +314,7 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
                 raise
             _err(f"{plan} {period}: {exc}")
             worst = max(worst, exit_status(exc))
+            failed.add(plan)
     return worst, done
 
 
