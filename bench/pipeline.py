@@ -64,7 +64,7 @@ EXPORT_CODE = (
     "print(time.perf_counter()-t)\n"
 )
 STAGE_RE = re.compile(r"^\[\d+/\d+\] (\S+):")
-DONE_RE = re.compile(r"done in ([\d.]+) s")
+DONE_RE = re.compile(r"完了 ([\d.]+) 秒")
 
 
 def empty_notebook(path: Path) -> None:
@@ -79,10 +79,6 @@ def empty_notebook(path: Path) -> None:
         "language": "python",
     }
     nbformat.write(nb, str(path))
-
-
-STAGE_RE = re.compile(r"^\[\d+/\d+\] (\S+):")
-DONE_RE = re.compile(r"done in ([\d.]+) s")
 
 
 def stage_times(stdout: str) -> dict[str, float]:
@@ -176,7 +172,7 @@ def _reruns(s: Settings, data: Path, out: Path, rerun: Sample) -> int:
     for _ in range(math.ceil(s.fast_runs / s.runs)):
         for _attempt in range(3):
             dt, p = run(workbook_cmd(data, out), cwd=s.tmp)
-            if "up to date" in p.stdout:
+            if "最新です" in p.stdout:
                 rerun.values.append(dt)
                 break
             # the code or notebooks changed under us (someone editing src/): not a rerun
@@ -350,7 +346,7 @@ def _floor_chain_workbook(P: dict) -> list[str]:
         w(sample_row(f"&nbsp;&nbsp;workbook: {k}", s))
     w("")
     w(
-        "The stage times come from the workbook's own log (`done in … s`, 0.1 s resolution); "
+        "The stage times come from the workbook's own log (`完了 … 秒`, 0.1 s resolution); "
         '"other" is the rest of the wall time.'
     )
     w("")

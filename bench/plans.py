@@ -79,9 +79,11 @@ def _all(data: Path, out: Path, s: Settings, *extra: str) -> tuple[float, str]:
 
 def _rebuilt(stdout: str) -> tuple[list[str], bool, int]:
     """From a run's log: the periods written, whether the index was, how many were up to date."""
-    written = [line.split("（")[0] for line in stdout.splitlines() if "report written to" in line]
-    index = any("index.html:" in line and "up to date" not in line for line in stdout.splitlines())
-    return written, index, stdout.count("up to date, nothing changed")
+    written = [
+        line.split("（")[0] for line in stdout.splitlines() if "レポートを書き出しました" in line
+    ]
+    index = any("index.html:" in line and "最新です" not in line for line in stdout.splitlines())
+    return written, index, stdout.count("最新です。前回の実行から")
 
 
 def _runs(s: Settings, n: int) -> dict:

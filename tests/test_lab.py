@@ -340,8 +340,8 @@ def test_an_analysts_session_leaves_git_clean_and_the_reports_up_to_date(lab, ch
     )
     assert rerun.returncode == 0, rerun.stderr
     lines = rerun.stdout.splitlines()
-    assert len([line for line in lines if "up to date, nothing changed" in line]) == 2, lines
-    assert lines[-1].endswith("index.html: up to date"), lines
+    assert len([line for line in lines if "最新です。前回の実行から" in line]) == 2, lines
+    assert lines[-1].endswith("index.html: 最新です"), lines
 
 
 def run_session(lab: Lab, chromium: Path) -> None:

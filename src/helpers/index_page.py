@@ -531,13 +531,13 @@ def build_index(data_dir=None, output_dir=None, *, force: bool = False, log=prin
         plans, fp = collect(data, out_root)
         n = sum(len(p.periods) for p in plans)
         if not force and _current_fingerprint(index) == fp:
-            log(f"{index}: up to date")
+            log(f"{index}: 最新です")
             return IndexResult(index, False, len(plans), n)
         _current_fingerprint(index)  # refuse someone else's file before replacing it
         from .atomic import atomic_write_bytes
 
         atomic_write_bytes(index, render_index(plans, fp).encode("utf-8"))
-        log(f"{index}: {len(plans)} plan(s), {n} period(s)")
+        log(f"{index}: 一覧ページを書き出しました（計画 {len(plans)}、期間 {n}）")
         return IndexResult(index, True, len(plans), n)
     finally:
         lock.release()

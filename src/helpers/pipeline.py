@@ -93,6 +93,12 @@ KERNEL_NAME = "reform-workbook"
 OUTPUT_OPTION, DATA_OPTION = "--output-dir", "--data-dir"
 
 
+# What the run says, in Japanese; the words the benchmark and the tests look for
+UP_TO_DATE = "最新です"
+REPORT_WRITTEN = "レポートを書き出しました"
+STAGE_DONE = "完了"
+
+
 @dataclass
 class RunResult:
     period: str
@@ -267,7 +273,7 @@ def recover(final: Path, log: Callable[[str], None] = print) -> None:
     )
     if asides and not (final.exists() or final.is_symlink()):
         os.replace(asides.pop(), final)
-        log(f"{final}: restored the folder a stopped run had set aside")
+        log(f"{final}: 中断された実行が退避したままのフォルダを元に戻しました")
     for stale in parent.glob(f".{final.name}.staging-*"):
         if _marked(stale):
             shutil.rmtree(stale, ignore_errors=True)
@@ -348,8 +354,8 @@ def run_period(
         wants_pdf = pdf and not (f.final / "report.pdf").is_file()
         if not force and not wants_pdf and is_up_to_date(pid, f.data, f.out_root, fp, plan):
             log(
-                f"{plan} {pid}（{period_label(pid)}）: up to date, nothing changed since the "
-                "last run; skipped (use --force to rerun)"
+                f"{plan} {pid}（{period_label(pid)}）: {UP_TO_DATE}。前回の実行から変わったものが"
+                "ないため省きました（作り直すには --force、make では FORCE=1）"
             )
             _publish_history(f)  # back if deleted; bytes compared only
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
@@ -429,8 +435,8 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
     _publish_history(f)
     total = time.perf_counter() - t0
     log(
-        f"{f.plan} {f.period}（{period_label(f.period)}）: report written to "
-        f"{f.final / 'report.html'} in {total:.1f} s"
+        f"{f.plan} {f.period}（{period_label(f.period)}）: {REPORT_WRITTEN} "
+        f"{f.final / 'report.html'}（{total:.1f} 秒）"
     )
     return RunResult(f.period, False, f.final, total, timings, f.plan)
 
@@ -505,7 +511,7 @@ def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
             s0 = time.perf_counter()
             _run_notebook(pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log)
             timings[name] = time.perf_counter() - s0
-            log(f"      done in {timings[name]:.1f} s")
+            log(f"      {STAGE_DONE} {timings[name]:.1f} 秒")
     finally:
         _shutdown(kms[-1])
     return timings
@@ -541,7 +547,7 @@ def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folde
                 raise StageError(f"notebook {name}: the kernel failed: {exc}") from None
             _shutdown(kms[-1])
             kms.append(AsyncKernelManager(kernel_name=kms[-1].kernel_name))
-            log("      the kernel died at start; starting a new one")
+            log("      カーネルが起動の途中で止まったため、起動し直します")
 
 
 def _stage_failure(name: str, exc, out_nb: Path, f: Folders) -> Exception:
