@@ -150,3 +150,20 @@ def test_a_chart_draws_at_most_max_kpis_and_says_so():
     small, note = charts._first_kpis(base.head(5))
     assert len(small) == 5 and note == ""
     plt.close("all")
+
+
+def test_figure_4_explains_its_colours_which_are_not_figure_3s():
+    import matplotlib.pyplot as plt
+
+    from helpers import charts
+    from helpers.clean import clean_period
+    from helpers.metrics import compute_metrics
+    from helpers.vocab import MET_STYLE, TREND_STYLE
+
+    m = compute_metrics(clean_period("2018-03", None, write=False).indicators)
+    fig = charts.chart_prev_current(m, "平成29年度末")
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert labels == ["前年度末", "今期（改善）", "今期（悪化）"]
+    met_colours = {st["color"] for st in MET_STYLE.values()}
+    assert not met_colours & {st["color"] for st in TREND_STYLE.values()}
+    plt.close(fig)

@@ -257,7 +257,7 @@ def test_kpi_history_section_and_pace_definition():
     assert "2時点以上" in str(rh.kpi_history_section(kh.iloc[0:0], {}))
     method = str(rh.method_section({"plan_years": [2017, 2021]}))
     assert "直近1年の変化" in method
-    assert "与えられていない" in str(rh.method_section({}))
+    assert "書かれていない" in str(rh.method_section({}))
     assert isinstance(kh, pd.DataFrame)
 
 

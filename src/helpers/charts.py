@@ -27,6 +27,7 @@ from .vocab import (  # noqa: E402
     STANDARD,
     STATUS_CODES,
     STATUS_STYLE,
+    TREND_STYLE,
     Vocabulary,
     status_display,
 )
@@ -42,10 +43,31 @@ def _setup() -> None:
     matplotlib.rcParams["hatch.linewidth"] = 0.8
 
 
-def _tight_below_title(fig) -> None:
+def _tight_below_title(fig, extra_inches: float = 0.0) -> None:
     """Lay the panels out below the figure's title (a tall figure's title would overlap them)."""
-    title_inches = 0.55
+    title_inches = 0.55 + extra_inches
     fig.tight_layout(rect=(0, 0, 1, 1 - title_inches / fig.get_figheight()))
+
+
+def _trend_legend(fig) -> None:
+    """What the bars' colours mean in figure 4 (not met / not met as in figure 3: the trend)."""
+    from matplotlib.patches import Patch
+
+    words = {"previous": "前年度末", "improved": "今期（改善）", "worsened": "今期（悪化）"}
+    handles = [
+        Patch(facecolor=st["color"], hatch=st["hatch"], edgecolor="#333333", label=words[k])
+        for k, st in TREND_STYLE.items()
+        if k in words
+    ]
+    top = 1 - 0.5 / fig.get_figheight()
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=3,
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(0.5, top),
+    )
 
 
 def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
@@ -215,9 +237,9 @@ def _target_line_value(r) -> float | None:
 
 def _prev_current_bars(ax, r, period_label: str) -> list[float]:
     vals = [float(r.prev_value), float(r.value)]
-    better = r.trend == "improved"
-    colours = ["#9aa5b1", MET_STYLE[True]["color"] if better else MET_STYLE[False]["color"]]
-    hatches = ["..", "" if better else MET_STYLE[False]["hatch"]]
+    now = TREND_STYLE["improved" if r.trend == "improved" else "worsened"]
+    colours = [TREND_STYLE["previous"]["color"], now["color"]]
+    hatches = [TREND_STYLE["previous"]["hatch"], now["hatch"]]
     bars = ax.bar(["前年度末", period_label], vals, color=colours, **EDGE)
     for bar, h, v, approx in zip(bars, hatches, vals, [r.prev_approx, r.approx], strict=True):
         bar.set_hatch(h)
@@ -262,7 +284,8 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(f"前年度末と今期の比較（成果指標）{note}", fontsize=12)
-    _tight_below_title(fig)
+    _trend_legend(fig)
+    _tight_below_title(fig, extra_inches=0.35)
     return fig
 
 

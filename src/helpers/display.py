@@ -414,9 +414,9 @@ def _numeric_columns(df: pd.DataFrame, columns: Sequence[str]) -> set[str]:
 
 
 def _cell_html(text: str, tag: str = "td", numeric: bool = False) -> str:
-    style = (
-        ' style="text-align:right;white-space:nowrap"' if numeric else ' style="text-align:left"'
-    )
+    # numbers, and short words or ids (未達成, 28-1), are never broken over lines
+    nowrap = ";white-space:nowrap" if numeric or len(text) <= 6 else ""
+    style = f' style="text-align:{"right" if numeric else "left"}{nowrap}"'
     return f"<{tag}{style}>{escape(strip_bidi_controls(text))}</{tag}>"
 
 

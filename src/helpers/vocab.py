@@ -159,6 +159,13 @@ MET_STYLE: dict[bool, dict[str, str]] = {
 }
 #: a KPI's trend in the light of its direction, as shown to readers
 TREND_LABELS: dict[str, str] = {"improved": "改善", "worsened": "悪化", "unchanged": "横ばい"}
+#: the current value's bar beside the previous one (figure 4): improved or worsened in the
+#: light of the KPI's direction; other colours than MET_STYLE's, which mean met / not met
+TREND_STYLE: dict[str, dict[str, str]] = {
+    "previous": {"color": "#9aa5b1", "hatch": ".."},
+    "improved": {"color": "#2e7d32", "hatch": ""},
+    "worsened": {"color": "#b23b3b", "hatch": "xx"},
+}
 #: the sign of a change, as shown to readers (the audit's check of 微減, 伸び … words)
 CHANGE_LABELS: dict[str, str] = {"increase": "増加", "decrease": "減少", "none": "変化なし"}
 #: shown wherever a value is missing (NA): never 0
