@@ -1,6 +1,6 @@
 """Section 4: the helpers on large synthetic KPI tables (time, peak memory, profiles).
 
-``compute_metrics`` (vectorised) against ``compute_metrics_rowwise`` (the per-row
+``compute_metrics`` (vectorised; formerly against ``compute_metrics_rowwise``, the per-row
 reference, where the project still has it), and the cleaning step (parsing the
 value, previous value and target texts as ``read_kpi_sheet`` does), row by row
 and with each distinct text parsed once. That the fast paths give the same
@@ -400,12 +400,12 @@ def markdown(S: dict) -> list[str]:
         "(`9,718人`, `約340万件`, `2,265万円`, `62.6%`, `1,000人以上`, `80%台`, `目標を達成した`); "
         "values are random, targets round numbers of two significant digits as plans set them.",
         "",
-        "`compute_metrics` is vectorised (numpy on whole columns); `compute_metrics_rowwise` is the "
-        "previous implementation (`kpi_metrics` per row), kept as the reference. That they give identical "
-        "frames (every value bit for bit, every dtype) on the real 2018-03 indicators and on a 10,000-row "
-        "synthetic table, and that the cleaning step recovers the synthetic table's values, is checked by "
-        "`tests/test_bench.py`. The cleaning step parses value, previous value and target texts with "
-        "`helpers.jpnum.parse_quantity` / `parse_target` as `read_kpi_sheet` does.",
+        "`compute_metrics` is vectorised (numpy on whole columns) and is the one implementation of "
+        "the metric rules (the per-row version it replaced was removed; its unit tests in "
+        "`tests/test_metrics.py` go through it). That the cleaning step recovers the synthetic "
+        "table's values is checked by `tests/test_bench.py`. The cleaning step parses value, "
+        "previous value and target texts with `helpers.jpnum.parse_quantity` / `parse_target` as "
+        "`read_kpi_sheet` does.",
         "",
         "| helper | rows | median | runs | per row | peak RSS increase |",
         "|---|---:|---:|---:|---:|---:|",
