@@ -28,15 +28,8 @@ from conftest import PLAN, copy_raw
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from helpers.pdf import CHROMIUM, LAUNCH_ARGS  # noqa: E402  (the product's own flags)
+
 INSTALL_HINT = "apt-get install chromium fonts-ipaexfont-gothic"
 # Family names under which fontconfig reports the Japanese fonts the report's CSS asks for.
 JAPANESE_FONTS = {

@@ -432,19 +432,9 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 
 def sanitize_index(html: str) -> str:
     """The report's allow-list, with links to files below the output folder allowed."""
-    import nh3
+    from .render import sanitize
 
-    from .render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, strip_bidi_controls
-
-    return nh3.clean(
-        strip_bidi_controls(html),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"data"},
-        attribute_filter=_attribute_filter,
-        link_rel=None,
-        strip_comments=True,
-    )
+    return sanitize(html, attribute_filter=_attribute_filter)
 
 
 def render_index(plans: list[PlanEntry], fingerprint: str) -> str:

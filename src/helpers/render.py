@@ -103,17 +103,18 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def sanitize(html: str) -> str:
+def sanitize(html: str, attribute_filter=None) -> str:
     """Keep only the allow-listed tags and attributes; drop scripts with their content.
 
     Bidi control characters are removed from the whole page as well.
+    ``attribute_filter`` replaces the report's (the index page allows links to files).
     """
     return nh3.clean(
         strip_bidi_controls(html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"data"},
-        attribute_filter=_attribute_filter,
+        attribute_filter=attribute_filter or _attribute_filter,
         link_rel=None,
         strip_comments=True,
     )
