@@ -561,6 +561,7 @@ class ReportInputs:
     item_cmp: pd.DataFrame
     history_notes: list[str]
     vocab: Vocabulary
+    kpi_history: pd.DataFrame | None = None
 
 
 def _analysis_missing(run: Period) -> list[str]:
@@ -606,6 +607,7 @@ def report_inputs(run: Period) -> ReportInputs:
         load("item_comparison"),
         notes,
         run.vocab,
+        load("kpi_history"),
     )
 
 
