@@ -227,12 +227,17 @@ def run_subcommand(argv: list[str]) -> int:
     module = importlib.import_module(f".{SUBCOMMANDS[argv[0]]}", __package__)
     try:
         return module.main(argv[1:])
-    except HANDLED as exc:
-        _err(str(exc))
-        return exit_status(exc)
-    except OSError as exc:
+    except (*HANDLED, OSError) as exc:
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    """Report one of the workbook's errors, or a file-system fault, in one line; its status."""
+    if isinstance(exc, OSError):
         _err(_os_error_line(exc))
         return EXIT_INPUT
+    _err(str(exc))
+    return exit_status(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,12 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             _refresh_index(args)
         if args.plan_faults:
             status = max(status, EXIT_INPUT)
-    except HANDLED as exc:
-        _err(str(exc))
-        return exit_status(exc)
-    except OSError as exc:
-        _err(_os_error_line(exc))
-        return EXIT_INPUT
+    except (*HANDLED, OSError) as exc:
+        return _failed(exc)
     except KeyboardInterrupt:
         # the pipeline's own clean-up (staging, kernel, locks) has run on the way out
         _err("interrupted (Ctrl-C); the previous report and tables are unchanged")
