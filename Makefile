@@ -42,7 +42,7 @@ define setup_checkout
 	mkdir -p $(VENV)/etc/jupyter $(VENV)/share/jupyter/lab/settings
 	cp jupyter/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(BIN)/python -m helpers.gitfilter
+	$(BIN)/python -m helpers.run.gitfilter
 endef
 
 $(STAMP): pyproject.toml $(LAB_CONFIG)

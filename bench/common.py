@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
-from helpers import pdf as _pdf  # noqa: E402  (light: no browser started at import)
+from helpers.present import pdf as _pdf  # noqa: E402  (light: no browser started at import)
 
 BIN = Path(sys.executable).parent
 PERIOD = "2018-03"
@@ -32,7 +32,7 @@ GOALS = {
     "per_period_single": 0.6,
     "scale_1m_seconds": 10.0,
 }
-# the product's own Chromium and flags (helpers.pdf prints the report with them)
+# the product's own Chromium and flags (helpers.present.pdf prints the report with them)
 CHROMIUM = str(_pdf.CHROMIUM)
 CHROMIUM_ARGS = list(_pdf.LAUNCH_ARGS)
 

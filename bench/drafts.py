@@ -1,15 +1,15 @@
 """draft-kpis measured on the real report: how many drafted texts equal the analysts' sheet.
 
 Not a timing: the 2018-03 sheet's value and previous-value texts are blanked and
-drafted again from the report (``helpers.drafts.measure_drafts``); rendered into
+drafted again from the report (``helpers.cycle.drafts.measure_drafts``); rendered into
 docs/benchmarks.md each time it is rendered (the figures follow the code).
 """
 
 from __future__ import annotations
 
-from helpers import paths
-from helpers.drafts import measure_drafts
-from helpers.plans import load_plan
+from helpers.core import paths
+from helpers.core.plans import load_plan
+from helpers.cycle.drafts import measure_drafts
 
 PLAN, PERIOD = "kodaira-3", "2018-03"
 
@@ -23,7 +23,7 @@ def markdown() -> list[str]:
         "## draft-kpis on the real report (2018-03)",
         "",
         "The sheet's 18 KPIs with their `value_text` and `prev_text` blanked, drafted again "
-        "from `progress_report_H29_end.txt` (`helpers.drafts.measure_drafts`; texts compared "
+        "from `progress_report_H29_end.txt` (`helpers.cycle.drafts.measure_drafts`; texts compared "
         "after width and space normalisation, as the run compares them):",
         "",
         "| fields | found exactly | proposed but different | of those marked 要確認（不一致の可能性） "

@@ -65,10 +65,10 @@ def _time(fn, runs: int) -> Sample:
 
 
 def measure_size(s: Settings, n: int) -> dict:
-    from helpers.clean import clean_period, find_raw_files
-    from helpers.kpi_sheet import read_kpi_sheet
-    from helpers.paths import raw_dir
-    from helpers.report_parser import parse_report
+    from helpers.core.paths import raw_dir
+    from helpers.ingest.clean import clean_period, find_raw_files
+    from helpers.ingest.kpi_sheet import read_kpi_sheet
+    from helpers.ingest.report_parser import parse_report
 
     data = make_data_dir(s.tmp, n)
     files = find_raw_files(raw_dir(PERIOD, data))

@@ -48,7 +48,7 @@ def synthetic_periods(data: Path, n: int) -> list[str]:
     the as-of label of the title changed (平成29年度末 → that year's label) and a
     few numbers varied in the report text and the KPI sheet alike.
     """
-    from helpers.periods import MIN_YEAR, period_label, validate_period
+    from helpers.core.periods import MIN_YEAR, period_label, validate_period
 
     src = RAW_PLAN / PERIOD
     report_name = "progress_report_H29_end.txt"
@@ -61,7 +61,7 @@ def synthetic_periods(data: Path, n: int) -> list[str]:
         year = 2018 - k
         if year < MIN_YEAR + 1:
             raise BenchError(
-                f"{year}-03 is before the periods helpers.periods supports ({MIN_YEAR}+)"
+                f"{year}-03 is before the periods helpers.core.periods supports ({MIN_YEAR}+)"
             )
         pid = validate_period(f"{year}-03")
         dest = data / "raw" / PLAN / pid
@@ -95,8 +95,8 @@ def synthetic_periods(data: Path, n: int) -> list[str]:
 
 def _history_costs(data: Path, newest: str, runs: int) -> tuple[Sample, Sample]:
     """The comparison's cost: every earlier period is cleaned from raw, in 02 and again in 03."""
-    from helpers.clean import clean_period
-    from helpers.compare import load_history
+    from helpers.analysis.compare import load_history
+    from helpers.ingest.clean import clean_period
 
     history, clean_one = Sample(), Sample()
     for _ in range(max(runs, 3)):
@@ -186,11 +186,11 @@ def markdown(M: dict, P: dict | None) -> list[str]:
     w(
         "Synthetic March periods going back a year at a time from 2018-03 (one per fiscal year, so every label "
         "is of the 年度末 form): 2018-03 is the real folder; each earlier one is a copy of its report and KPI "
-        "sheet with the title's as-of label replaced by `helpers.periods.period_label` (e.g. 平成10年度末 for "
+        "sheet with the title's as-of label replaced by `helpers.core.periods.period_label` (e.g. 平成10年度末 for "
         "1999-03) and four numbers varied alike in the report text and the sheet (9,718人 → 9,718 − 37k, "
         "9,855人 → 9,855 − 37k, 約340万件 → 約(340 − 2k)万件, 延べ 980 人 → 延べ (980 − 3k) 人, k years back), "
         "so the sheet still matches the report and the audit's words (微減, 伸び, 届かなかった) still hold. "
-        "That each cleans and carries its varied numbers is checked by `tests/test_bench.py`. helpers.periods accepts every year from 1989 "
+        "That each cleans and carries its varied numbers is checked by `tests/test_bench.py`. helpers.core.periods accepts every year from 1989 "
         f"({min(min(d['periods']) for d in M['sizes'].values())} is the oldest used here). "
         "The real mid-year folder 2017-09 is not included."
     )
@@ -226,7 +226,7 @@ def markdown(M: dict, P: dict | None) -> list[str]:
             "binding and releasing them, and the kernel started by the other process can take the same port "
             "before this one binds it. `--jobs 2` is therefore not fully reliable as it stands; kernels "
             "talking over IPC sockets (`KernelManager(transport='ipc')`) or a retry of the kernel start in "
-            "`helpers.pipeline` would avoid it."
+            "`helpers.run.pipeline` would avoid it."
         )
         w("")
 
@@ -260,7 +260,7 @@ def analysis_periods(M: dict, P: dict | None) -> str:
             "The newest period alone gets slower as the folder fills ("
             + ", ".join(f"{fmt_s(here[n])} with {n} periods" for n in ns)
             + f", against {fmt_s(single)} with the two real periods). Its comparison "
-            "(`helpers.compare.load_history`, called in 02_analyze and again in 03_report) cleans every earlier "
+            "(`helpers.analysis.compare.load_history`, called in 02_analyze and again in 03_report) cleans every earlier "
             "period from its raw files, "
             + ", ".join(f"{fmt_s(hist[n])} for the newest of {n}" for n in ns)
             + " per call, and its trend chart and tables cover every period. Over a run of all N periods the "

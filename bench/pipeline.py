@@ -42,9 +42,9 @@ TIMED_IMPORTS = {
     PM_IMPORT: "import papermill",
     RFC_IMPORT: "import rfc3987_syntax",
     "import pandas (every notebook)": "import pandas",
-    "import helpers.charts (matplotlib and the Japanese font; 02_analyze)": "import helpers.charts",
-    "import helpers.report_html, helpers.render, helpers.export (03_report)": (
-        "import helpers.report_html, helpers.render, helpers.export"
+    "import helpers.present.charts (matplotlib and the Japanese font; 02_analyze)": "import helpers.present.charts",
+    "import helpers.present.report_html, helpers.present.render, helpers.present.export (03_report)": (
+        "import helpers.present.report_html, helpers.present.render, helpers.present.export"
     ),
 }
 KERNEL_CODE = (
@@ -59,7 +59,7 @@ KERNEL_CODE = (
 )
 EXPORT_CODE = (
     "import sys, time; t=time.perf_counter()\n"
-    "from helpers.render import export_report\n"
+    "from helpers.present.render import export_report\n"
     "export_report(sys.argv[1], sys.argv[2], title='t', footer='f')\n"
     "print(time.perf_counter()-t)\n"
 )

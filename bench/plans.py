@@ -127,7 +127,7 @@ def _runs(s: Settings, n: int) -> dict:
 INDEX_TIMER = r"""
 import json, sys, time
 t0 = time.perf_counter()
-from helpers.index_page import build_index
+from helpers.present.index_page import build_index
 t1 = time.perf_counter()
 r = build_index(sys.argv[1], sys.argv[2], force=True, log=lambda m: None)
 t2 = time.perf_counter()
@@ -229,7 +229,7 @@ def markdown(M: dict) -> list[str]:
         f"| one period added ({PLAN}/{ADDED}), then `--all` | {fmt_s(a['seconds'])} | 1 |",
         f"| that period alone (`--plan {PLAN} --period {ADDED} --force`) | {fmt_s(r['alone'].median)} | {r['alone'].runs} |",
         f"| ratio (goal ≤ {GOAL_ADDED}×) | **{r['ratio']:.2f}×** ({verdict(r['ratio'], GOAL_ADDED)}) | |",
-        f"| index page of {i['periods']} periods: imports (helpers.index_page, jinja2, nh3) | {fmt_s(i['import'].median)} | {i['import'].runs} |",
+        f"| index page of {i['periods']} periods: imports (helpers.present.index_page, jinja2, nh3) | {fmt_s(i['import'].median)} | {i['import'].runs} |",
         f"| … build (`build_index(force=True)`: read {i['periods']} summaries, render, sanitise, write) | {fmt_s(i['build'].median)} | {i['build'].runs} |",
         f"| … imports + build (goal < {GOAL_INDEX} s) | **{fmt_s(_index_total(M))}** ({verdict(_index_total(M), GOAL_INDEX)}) | |",
         f"| … the whole process (`python -c`, interpreter start included) | {fmt_s(i['process'].median)} | {i['process'].runs} |",

@@ -53,8 +53,8 @@ def synthetic_indicators(n: int, seed: int = 0):
     import numpy as np
     import pandas as pd
 
-    from helpers.jpnum import TARGET_KINDS
-    from helpers.kpi_sheet import INDICATOR_COLUMNS
+    from helpers.core.jpnum import TARGET_KINDS
+    from helpers.ingest.kpi_sheet import INDICATOR_COLUMNS
 
     rng = np.random.default_rng(seed)
     units = np.array(["人", "件", "円", "%"])
@@ -183,7 +183,7 @@ def synthetic_indicators(n: int, seed: int = 0):
 
 def clean_rows(texts: list[tuple]) -> list[tuple]:
     """The cleaning step, row by row as read_kpi_sheet does it: value, previous value, target."""
-    from helpers.jpnum import is_missing, parse_quantity, parse_target, to_float
+    from helpers.core.jpnum import is_missing, parse_quantity, parse_target, to_float
 
     out = []
     for value_text, prev_text, target_text, unit in texts:
@@ -196,7 +196,7 @@ def clean_rows(texts: list[tuple]) -> list[tuple]:
 
 def clean_rows_dedup(texts: list[tuple]) -> list[tuple]:
     """The same, parsing each distinct (text, unit) once."""
-    from helpers.jpnum import is_missing, parse_quantity, parse_target, to_float
+    from helpers.core.jpnum import is_missing, parse_quantity, parse_target, to_float
 
     qcache: dict = {}
     tcache: dict = {}
@@ -393,7 +393,7 @@ def markdown(S: dict) -> list[str]:
     out: list[str] = [
         "## 4. The helpers at scale",
         "",
-        "Synthetic indicator tables with the columns of `helpers.kpi_sheet.INDICATOR_COLUMNS` "
+        "Synthetic indicator tables with the columns of `helpers.ingest.kpi_sheet.INDICATOR_COLUMNS` "
         "(numpy, fixed seed): units 人/件/円/%, every target kind (at_least 30 %, point 20 %, range, "
         "at_most, less_than, greater_than, achieved, yes_no, none), 15 % lower-is-better, 5 % values "
         "missing (未算出), 25 % without a previous value; the texts as a report writes them "
@@ -404,7 +404,7 @@ def markdown(S: dict) -> list[str]:
         "the metric rules (the per-row version it replaced was removed; its unit tests in "
         "`tests/test_metrics.py` go through it). That the cleaning step recovers the synthetic "
         "table's values is checked by `tests/test_bench.py`. The cleaning step parses value, "
-        "previous value and target texts with `helpers.jpnum.parse_quantity` / `parse_target` as "
+        "previous value and target texts with `helpers.core.jpnum.parse_quantity` / `parse_target` as "
         "`read_kpi_sheet` does.",
         "",
         "| helper | rows | median | runs | per row | peak RSS increase |",

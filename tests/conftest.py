@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import paths
+from helpers.core import paths
 
 REAL_RAW = paths.PROJ_ROOT / "data" / "raw"
 PLAN = "kodaira-3"  # the real plan's folder id
@@ -32,7 +32,7 @@ def raw_of(data: Path, period: str, plan: str = PLAN) -> Path:
 @pytest.fixture(scope="session")
 def e2e_run(tmp_path_factory):
     """Run 2018-03 end to end once (papermill, three notebooks, HTML export) in a temp folder."""
-    from helpers.pipeline import run_period
+    from helpers.run.pipeline import run_period
 
     root = tmp_path_factory.mktemp("e2e")
     data = copy_raw(root / "data")

@@ -1,4 +1,4 @@
-"""Per-area status tables in CSV (helpers.area_table), on the real mid-year file."""
+"""Per-area status tables in CSV (helpers.ingest.area_table), on the real mid-year file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.area_table import AreaTable, parse_area_label, read_area_table
-from helpers.errors import InputError
+from helpers.core.errors import InputError
+from helpers.ingest.area_table import AreaTable, parse_area_label, read_area_table
 
 REAL = Path(__file__).resolve().parents[1] / "data/raw/kodaira-3/2017-09/progress_areas_H29_9.csv"
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from helpers import atomic
+from helpers.core import atomic
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
@@ -47,7 +47,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
 def test_a_special_file_or_a_link_is_never_replaced(tmp_path):
-    from helpers.errors import InputError
+    from helpers.core.errors import InputError
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)

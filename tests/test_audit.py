@@ -1,4 +1,4 @@
-"""Recomputing the report's own arithmetic (helpers.audit), on the real 2018-03 data."""
+"""Recomputing the report's own arithmetic (helpers.analysis.audit), on the real 2018-03 data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import PLAN, REAL_RAW
 
-from helpers.audit import (
+from helpers.analysis.audit import (
     AUDIT_COLUMNS,
     audit_tables,
     check_rates,
@@ -16,8 +16,8 @@ from helpers.audit import (
     check_sums,
     run_audit,
 )
-from helpers.clean import clean_period
-from helpers.metrics import compute_metrics
+from helpers.analysis.metrics import compute_metrics
+from helpers.ingest.clean import clean_period
 
 
 @pytest.fixture(scope="module")
@@ -320,7 +320,7 @@ def test_area_table_beside_the_report_is_compared(tmp_path):
 
 
 def test_a_statement_printed_twice_is_one_check():
-    from helpers.audit import run_audit
+    from helpers.analysis.audit import run_audit
 
     r = clean_period("2018-03", REAL_RAW.parent, write=False)
     audit = run_audit(r.areas, r.items, compute_metrics(r.indicators), r.meta)

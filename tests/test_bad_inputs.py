@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 from conftest import PLAN, copy_raw
 
-from helpers import paths
-from helpers.audit import audit_tables
-from helpers.clean import clean_period
-from helpers.cli import main
-from helpers.errors import InputError
+from helpers.analysis.audit import audit_tables
+from helpers.core import paths
+from helpers.core.errors import InputError
+from helpers.ingest.clean import clean_period
+from helpers.run.cli import main
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 NOT_CORPUS = {"README.md", "make_corpus.py"}
@@ -453,14 +453,14 @@ def test_late_found_faults_are_refused(case: Case, tmp_path):
 @pytest.fixture
 def no_run(monkeypatch):
     """Replace the pipeline run by a recorder: a refused period must never get that far."""
-    import helpers.pipeline
+    import helpers.run.pipeline
 
     calls: list[str] = []
 
     def fake_run_period(period, *args, **kwargs):
         calls.append(period)
 
-    monkeypatch.setattr(helpers.pipeline, "run_period", fake_run_period)
+    monkeypatch.setattr(helpers.run.pipeline, "run_period", fake_run_period)
     return calls
 
 

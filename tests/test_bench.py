@@ -9,7 +9,7 @@ import sys
 
 import numpy as np
 
-from helpers import paths
+from helpers.core import paths
 
 sys.path.insert(0, str(paths.PROJ_ROOT))  # the bench package lives beside src/
 
@@ -28,7 +28,7 @@ def test_cleaning_step_recovers_the_synthetic_values():
 
 
 def test_synthetic_periods_clean_with_their_varied_numbers(tmp_path):
-    from helpers.clean import clean_period
+    from helpers.ingest.clean import clean_period
 
     made = periods.synthetic_periods(tmp_path, 3)
     assert made == ["2016-03", "2017-03", "2018-03"]
@@ -42,7 +42,7 @@ def test_synthetic_periods_clean_with_their_varied_numbers(tmp_path):
 
 
 def test_kpi_sheets_of_any_size_pass_the_check(tmp_path):
-    from helpers.clean import clean_period
+    from helpers.ingest.clean import clean_period
 
     data = kpi_rows.make_data_dir(tmp_path, 40)
     ind = clean_period("2018-03", data, write=False).indicators

@@ -28,7 +28,7 @@ from conftest import PLAN, copy_raw
 
 pytestmark = pytest.mark.browser
 
-from helpers.pdf import CHROMIUM, LAUNCH_ARGS  # noqa: E402  (the product's own flags)
+from helpers.present.pdf import CHROMIUM, LAUNCH_ARGS  # noqa: E402  (the product's own flags)
 
 INSTALL_HINT = "apt-get install chromium fonts-ipaexfont-gothic"
 # Family names under which fontconfig reports the Japanese fonts the report's CSS asks for.
@@ -264,7 +264,7 @@ def test_screenshot_next_to_the_report(report, e2e_run):
 @pytest.mark.e2e
 def test_markup_in_the_data_is_shown_as_text(browser, tmp_path):
     """An item name and a progress line holding HTML are shown as text; nothing runs."""
-    from helpers.pipeline import run_period
+    from helpers.run.pipeline import run_period
 
     data = copy_raw(tmp_path / "data")
     raw = data / "raw" / PLAN / "2018-03" / "progress_report_H29_end.txt"
@@ -334,7 +334,7 @@ def site(e2e_run, tmp_path_factory):
     """The e2e run's folders with the synthetic second plan added and run (the index built)."""
     from conftest import FIXTURES
 
-    from helpers.cli import main
+    from helpers.run.cli import main
 
     root = tmp_path_factory.mktemp("site")
     data, out = root / "data", root / "out"

@@ -10,11 +10,12 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
-from helpers import charts, paths
-from helpers.clean import clean_period
-from helpers.compare import load_history, status_counts
-from helpers.metrics import compute_metrics
-from helpers.vocab import MET_LABELS, MET_STYLE, STATUS_STYLE, status_display
+from helpers.analysis.compare import load_history, status_counts
+from helpers.analysis.metrics import compute_metrics
+from helpers.core import paths
+from helpers.core.vocab import MET_LABELS, MET_STYLE, STATUS_STYLE, status_display
+from helpers.ingest.clean import clean_period
+from helpers.present import charts
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,7 @@ def test_long_labels_are_shortened():
 def test_a_chart_draws_at_most_max_kpis_and_says_so():
     import matplotlib.pyplot as plt
 
-    from helpers import charts
+    from helpers.present import charts
 
     base = pd.DataFrame(
         {
@@ -155,10 +156,10 @@ def test_a_chart_draws_at_most_max_kpis_and_says_so():
 def test_figure_4_explains_its_colours_which_are_not_figure_3s():
     import matplotlib.pyplot as plt
 
-    from helpers import charts
-    from helpers.clean import clean_period
-    from helpers.metrics import compute_metrics
-    from helpers.vocab import MET_STYLE, TREND_STYLE
+    from helpers.analysis.metrics import compute_metrics
+    from helpers.core.vocab import MET_STYLE, TREND_STYLE
+    from helpers.ingest.clean import clean_period
+    from helpers.present import charts
 
     m = compute_metrics(clean_period("2018-03", None, write=False).indicators)
     fig = charts.chart_prev_current(m, "平成29年度末")

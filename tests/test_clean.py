@@ -1,4 +1,4 @@
-"""Cleaning stage (helpers.clean): raw files of a period → processed tables, on a copy of the real data."""
+"""Cleaning stage (helpers.ingest.clean): raw files of a period → processed tables, on a copy of the real data."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from conftest import PLAN, copy_raw
 
-from helpers.clean import clean_period, find_raw_files
-from helpers.errors import InputError
-from helpers.schema import AREA_COLUMNS, INDICATOR_COLUMNS, ITEM_COLUMNS
-from helpers.tables import read_csv
+from helpers.core.errors import InputError
+from helpers.core.schema import AREA_COLUMNS, INDICATOR_COLUMNS, ITEM_COLUMNS
+from helpers.core.tables import read_csv
+from helpers.ingest.clean import clean_period, find_raw_files
 
 WRITTEN = ["areas.csv", "indicators.csv", "items.csv", "meta.json"]
 B_ITEMS = [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]

@@ -1,4 +1,4 @@
-"""Comparison with earlier periods (helpers.compare), on the real 2017-09 and 2018-03 data."""
+"""Comparison with earlier periods (helpers.analysis.compare), on the real 2017-09 and 2018-03 data."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import pandas as pd
 import pytest
 from conftest import PLAN, REAL_RAW, copy_raw
 
-from helpers import schema
-from helpers.clean import clean_period
-from helpers.compare import (
+from helpers.analysis.compare import (
     available_periods,
     compare_areas,
     compare_items,
@@ -18,7 +16,9 @@ from helpers.compare import (
     previous_period,
     status_counts,
 )
-from helpers.errors import InputError
+from helpers.core import schema
+from helpers.core.errors import InputError
+from helpers.ingest.clean import clean_period
 
 DATA = REAL_RAW.parent
 
@@ -119,17 +119,17 @@ def test_an_unreadable_current_period_is_an_error(tmp_path):
 
 
 def test_load_history_takes_the_current_periods_tables_instead_of_cleaning_again(monkeypatch):
-    import helpers.clean
+    import helpers.ingest.clean
 
     current = clean_period("2018-03", DATA, write=False)
     cleaned: list[str] = []
-    real = helpers.clean.clean_period
+    real = helpers.ingest.clean.clean_period
 
     def counting(period, *args, **kwargs):
         cleaned.append(period)
         return real(period, *args, **kwargs)
 
-    monkeypatch.setattr(helpers.clean, "clean_period", counting)
+    monkeypatch.setattr(helpers.ingest.clean, "clean_period", counting)
     hist, notes = load_history("2018-03", DATA, current)
     assert hist["2018-03"] is current
     assert cleaned == ["2017-09"]  # only the earlier period is read from raw data

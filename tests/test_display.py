@@ -1,4 +1,4 @@
-"""helpers.display: what an analyst reads in the notebooks' tables."""
+"""helpers.present.display: what an analyst reads in the notebooks' tables."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import display, jpnum, metrics, schema
-from helpers.display import MISSING_TEXT, column_label, display_frame, format_number, show
-from helpers.vocab import STATUS_CODES, Vocabulary, status_display
+from helpers.analysis import metrics
+from helpers.core import jpnum, schema
+from helpers.core.vocab import STATUS_CODES, Vocabulary, status_display
+from helpers.present import display
+from helpers.present.display import MISSING_TEXT, column_label, display_frame, format_number, show
 
 # ------------------------------------------------------------------ labels
 
@@ -131,7 +133,7 @@ def test_every_formula_basis_and_direction_in_words():
 
 
 def test_audit_checks_and_scopes_in_words():
-    from helpers import audit
+    from helpers.analysis import audit
 
     df = pd.DataFrame(
         {

@@ -8,8 +8,9 @@ import hashlib
 import pytest
 from conftest import KPI_FILE, PLAN, REPORT_FILE, copy_raw
 
-from helpers.cli import main
-from helpers.drafts import (
+from helpers.core.errors import InputError
+from helpers.core.plans import load_plan
+from helpers.cycle.drafts import (
     MARK_CHECK,
     MARK_UNSURE,
     Region,
@@ -17,9 +18,8 @@ from helpers.drafts import (
     draft_value,
     measure_drafts,
 )
-from helpers.errors import InputError
-from helpers.new_period import new_period, sheet_bytes, sheet_records
-from helpers.plans import load_plan
+from helpers.cycle.new_period import new_period, sheet_bytes, sheet_records
+from helpers.run.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_no_unconfirmed_draft_reaches_a_report(data, tmp_path, capsys):
     assert "18 row(s) hold unconfirmed drafts" in err and "line 2 (item 1: 要確認)" in err
     assert not out.exists() or not any(out.rglob("report.html"))
     # confirmed (marks emptied), the drafted texts pass the sheet's checks against the report
-    from helpers.clean import clean_period
+    from helpers.ingest.clean import clean_period
 
     rows = [dict(r, draft="") for _, r in sheet_records(sheet)]
     sheet.write_bytes(sheet_bytes(rows, "csv"))
@@ -150,7 +150,7 @@ def test_no_unconfirmed_draft_reaches_a_report(data, tmp_path, capsys):
 def test_a_new_period_sheet_is_drafted_beside_and_a_carried_previous_value_checked(data):
     from next_year import add_next_year
 
-    from helpers.drafts import draft_kpis
+    from helpers.cycle.drafts import draft_kpis
 
     sheet, _ = new_period("2019-03", data)
     add_next_year(data, agree=False, sheet=False)
@@ -164,7 +164,7 @@ def test_a_new_period_sheet_is_drafted_beside_and_a_carried_previous_value_check
 
 
 def test_without_a_report_draft_kpis_says_what_to_do(data):
-    from helpers.drafts import draft_kpis
+    from helpers.cycle.drafts import draft_kpis
 
     new_period("2019-03", data)
     with pytest.raises(InputError, match="no report text"):
@@ -183,7 +183,7 @@ def test_without_a_report_draft_kpis_says_what_to_do(data):
 def test_a_stated_change_that_agrees_with_the_carried_value_is_not_flagged(
     value, carried, change, agrees
 ):
-    from helpers.drafts import Found, RowDraft, _change_agrees
+    from helpers.cycle.drafts import Found, RowDraft, _change_agrees
 
     unit = "%" if value.endswith("%") else "円"
     rec = {"value_text": "", "prev_text": carried, "direction": ""}
@@ -209,7 +209,7 @@ def test_a_drafted_sheet_without_its_draft_column_is_refused(data, capsys):
 
 
 def test_excels_lock_file_beside_an_open_sheet_is_not_a_second_sheet(data):
-    from helpers.clean import find_raw_files
+    from helpers.ingest.clean import find_raw_files
 
     raw = data / "raw" / PLAN / "2018-03"
     (raw / "~$kpi_sheet.xlsx").write_bytes(b"\x05owner")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import PLAN, REAL_RAW
 
-from helpers.clean import clean_period
+from helpers.ingest.clean import clean_period
 
 ENCODINGS = {"utf-8": "utf-8", "utf-8-bom": "utf-8-sig", "cp932": "cp932"}
 NEWLINES = {"lf": "\n", "crlf": "\r\n"}

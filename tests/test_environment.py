@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from helpers import paths
+from helpers.core import paths
 
 
 def _name(req: str) -> str:
@@ -40,7 +40,7 @@ def test_japanese_font_switches_on():
     import matplotlib
     from matplotlib import font_manager
 
-    from helpers.fonts import use_japanese_font
+    from helpers.present.fonts import use_japanese_font
 
     module = use_japanese_font()
     assert module in ("japanize_matplotlib", "matplotlib_fontja")

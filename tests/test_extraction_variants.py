@@ -34,10 +34,10 @@ from extraction_variants import (
     wrap_cell,
 )
 
-from helpers.clean import clean_period
-from helpers.errors import InputError
-from helpers.report_parser import ParsedReport, parse_report
-from helpers.textnorm import collapse, nfkc, squash
+from helpers.core.errors import InputError
+from helpers.core.textnorm import collapse, nfkc, squash
+from helpers.ingest.clean import clean_period
+from helpers.ingest.report_parser import ParsedReport, parse_report
 
 PERIOD = "2018-03"
 TABLES = ("areas", "items", "indicators")

@@ -9,8 +9,9 @@ import sys
 import pytest
 from conftest import PLAN, copy_raw
 
-from helpers import fingerprint, paths
-from helpers.fingerprint import library_versions, run_fingerprint
+from helpers.core import paths
+from helpers.run import fingerprint
+from helpers.run.fingerprint import library_versions, run_fingerprint
 
 
 @pytest.fixture

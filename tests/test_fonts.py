@@ -9,7 +9,7 @@ import matplotlib
 import pytest
 from matplotlib import font_manager
 
-from helpers import fonts
+from helpers.present import fonts
 
 
 def test_use_japanese_font_selects_ipaexgothic():

@@ -2,7 +2,7 @@
 
 Each test works in a fresh ``git clone`` of this repository (with the working tree's
 ``.gitattributes`` and notebooks), whose ``.venv`` is a link to this project's, and
-sets the filter up as ``make install`` does: ``.venv/bin/python -m helpers.gitfilter``
+sets the filter up as ``make install`` does: ``.venv/bin/python -m helpers.run.gitfilter``
 run at the top of the clone.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import gitfilter, paths
+from helpers.core import paths
+from helpers.run import gitfilter
 
 NOTEBOOK = "notebooks/01_clean.ipynb"
 
@@ -57,7 +58,7 @@ def set_up_filter(repo: Path) -> str:
     """What ``make install`` runs, from the top of the clone with the clone's .venv."""
     python = repo / ".venv" / "bin" / "python"
     done = subprocess.run(
-        [str(python), "-m", "helpers.gitfilter"],
+        [str(python), "-m", "helpers.run.gitfilter"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -126,7 +127,7 @@ def test_saved_from_jupyter_with_outputs_shows_no_change(clone):
     """A save through Jupyter's contents manager (what JupyterLab's Ctrl+S does) with the hook."""
     from jupyter_server.services.contents.filemanager import FileContentsManager
 
-    cm = FileContentsManager(root_dir=str(clone), post_save_hook="helpers.gitfilter.post_save")
+    cm = FileContentsManager(root_dir=str(clone), post_save_hook="helpers.run.gitfilter.post_save")
     model = cm.get(NOTEBOOK)
     before = (clone / NOTEBOOK).stat().st_size
     model["content"] = add_outputs(model["content"])
@@ -197,7 +198,7 @@ def test_not_a_git_checkout_only_notes(tmp_path):
     folder.mkdir()
     env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-m", "helpers.gitfilter"],
+        [sys.executable, "-m", "helpers.run.gitfilter"],
         cwd=folder,
         capture_output=True,
         text=True,

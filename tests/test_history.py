@@ -7,13 +7,13 @@ import pytest
 from conftest import PLAN, copy_raw
 from next_year import add_next_year
 
-from helpers.audit import audit_across_periods
-from helpers.clean import clean_period
-from helpers.compare import load_history
-from helpers.history import build_kpi_history, pace_of, paces, record_history
-from helpers.metrics import compute_metrics
-from helpers.plan_history import HISTORY_FILE, publish_plan_history
-from helpers.schema import read_table
+from helpers.analysis.audit import audit_across_periods
+from helpers.analysis.compare import load_history
+from helpers.analysis.history import build_kpi_history, pace_of, paces, record_history
+from helpers.analysis.metrics import compute_metrics
+from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history
+from helpers.core.schema import read_table
+from helpers.ingest.clean import clean_period
 
 
 def _history(data, period):
@@ -85,7 +85,7 @@ def test_an_item_renamed_or_an_area_resized_is_listed(data):
 
 
 def test_record_history_writes_table_audit_and_chart(data, tmp_path):
-    from helpers.audit import run_audit
+    from helpers.analysis.audit import run_audit
 
     add_next_year(data, agree=False)
     history, metrics = _history(data, "2019-03")
@@ -141,7 +141,7 @@ def test_the_plans_copy_is_the_newest_completed_periods(tmp_path):
 
 @pytest.mark.e2e
 def test_a_2019_03_printing_another_figure_is_flagged_in_its_audit_and_report(tmp_path):
-    from helpers.pipeline import run_period
+    from helpers.run.pipeline import run_period
 
     data = copy_raw(tmp_path / "data")
     add_next_year(data, agree=False)

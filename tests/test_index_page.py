@@ -1,4 +1,4 @@
-"""The index page (helpers.index_page): what it lists, its safety, its rebuilds, its file.
+"""The index page (helpers.present.index_page): what it lists, its safety, its rebuilds, its file.
 
 Periods' outputs are stand-ins here (a report file and a summary.json written by
 the test); tests/test_browser.py opens a real one in Chromium, and the
@@ -16,9 +16,9 @@ from urllib.parse import unquote
 import pytest
 from conftest import FIXTURES, PLAN, copy_raw
 
-from helpers import index_page
-from helpers.errors import InputError
-from helpers.index_page import INDEX_FILE, build_index, status_chart_svg
+from helpers.core.errors import InputError
+from helpers.present import index_page
+from helpers.present.index_page import INDEX_FILE, build_index, status_chart_svg
 
 OTHER = "kodaira-2"
 
@@ -174,12 +174,12 @@ def test_written_atomically_without_leftovers(site, monkeypatch):
     data, out = site
     _build(site)
     before = (out / INDEX_FILE).read_bytes()
-    import helpers.atomic
+    import helpers.core.atomic
 
     def full_disk(src, dst):
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr(helpers.atomic.os, "replace", full_disk)
+    monkeypatch.setattr(helpers.core.atomic.os, "replace", full_disk)
     with pytest.raises(OSError):
         _build(site, force=True)
     assert (out / INDEX_FILE).read_bytes() == before
@@ -198,8 +198,8 @@ def test_an_output_folder_inside_raw_is_refused(site):
 
 @pytest.mark.e2e
 def test_a_second_plan_runs_with_all_appears_on_the_index_and_stays_apart(tmp_path):
-    from helpers.cli import main
-    from helpers.tables import read_csv
+    from helpers.core.tables import read_csv
+    from helpers.run.cli import main
 
     data = copy_raw(tmp_path / "data")
     shutil.copytree(FIXTURES / "plans" / OTHER, data / "raw" / OTHER)
@@ -228,19 +228,19 @@ def test_a_second_plan_runs_with_all_appears_on_the_index_and_stays_apart(tmp_pa
     assert "予定より遅れている（B）が7項目" in text and "予定よりも遅れている" not in text
     # a rerun with nothing changed: every period and the index up to date
     logs = []
-    import helpers.index_page
+    import helpers.present.index_page
 
-    real = helpers.index_page.build_index
+    real = helpers.present.index_page.build_index
     helpers_result = []
 
     def spy(*a, **k):
         helpers_result.append(real(*a, log=logs.append, **k))
 
     try:
-        helpers.index_page.build_index = spy
+        helpers.present.index_page.build_index = spy
         assert main(["--all", "--data-dir", str(data), "--output-dir", str(out)]) == 0
     finally:
-        helpers.index_page.build_index = real
+        helpers.present.index_page.build_index = real
     assert helpers_result and not helpers_result[0].rebuilt
 
 
@@ -252,8 +252,8 @@ def test_only_the_workbooks_own_pdf_is_linked(site):
 
 
 def test_kpi_by_period_table_in_words_and_colour():
-    from helpers.index_page import PeriodEntry, PlanEntry, kpi_table_html
-    from helpers.vocab import STANDARD
+    from helpers.core.vocab import STANDARD
+    from helpers.present.index_page import PeriodEntry, PlanEntry, kpi_table_html
 
     points = [
         {

@@ -1,4 +1,4 @@
-"""Japanese numbers, amounts, targets and changes (helpers.jpnum).
+"""Japanese numbers, amounts, targets and changes (helpers.core.jpnum).
 
 Values are compared as exact Decimals: ``Decimal('2540000000')``, never a float.
 """
@@ -9,7 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from helpers.jpnum import (
+from helpers.core.jpnum import (
     Change,
     NumberError,
     Quantity,

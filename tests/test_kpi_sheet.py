@@ -1,4 +1,4 @@
-"""The analysts' KPI sheet (helpers.kpi_sheet), checked against the real 2018-03 report."""
+"""The analysts' KPI sheet (helpers.ingest.kpi_sheet), checked against the real 2018-03 report."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from conftest import KPI_FILE, REPORT_FILE
 
-from helpers.errors import InputError
-from helpers.kpi_sheet import INDICATOR_COLUMNS, infer_direction, read_kpi_sheet
-from helpers.report_parser import parse_report
+from helpers.core.errors import InputError
+from helpers.ingest.kpi_sheet import INDICATOR_COLUMNS, infer_direction, read_kpi_sheet
+from helpers.ingest.report_parser import parse_report
 
 KPI_IDS = [
     "1-1", "1-2", "1-3", "7-1", "28-1", "3-1", "8-1", "10-1", "11-1",
@@ -442,8 +442,8 @@ def test_wording_guard_accepts_the_forms_of_the_pdf_text(
 
 
 def _figures(text: str):
-    from helpers.kpi_sheet import _Figures
-    from helpers.textnorm import squash
+    from helpers.core.textnorm import squash
+    from helpers.ingest.kpi_sheet import _Figures
 
     return _Figures(squash(text))
 
@@ -474,7 +474,7 @@ def _figures(text: str):
     ],
 )
 def test_figures_index(report_text, needle, held):
-    from helpers.textnorm import squash
+    from helpers.core.textnorm import squash
 
     assert _figures(report_text).holds(squash(needle)) is held
 
@@ -559,7 +559,7 @@ def test_soft_hyphen_between_words_is_removed(tmp_path, report, sheet_text, kpis
 
 def test_each_item_is_indexed_once(tmp_path, report, sheet_text, monkeypatch):
     """The report's text of an item is normalised once, however many rows cite it."""
-    import helpers.kpi_sheet as ks
+    import helpers.ingest.kpi_sheet as ks
 
     built: list[int] = []
     real_of = ks._ItemIndex.of.__func__

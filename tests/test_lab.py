@@ -42,7 +42,7 @@ from pathlib import Path
 import pytest
 from test_gitfilter import git, make_clone, set_up_filter
 
-from helpers import paths
+from helpers.core import paths
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""KPI metrics (helpers.metrics): change, achievement, gap, met and trend.
+"""KPI metrics (helpers.analysis.metrics): change, achievement, gap, met and trend.
 
 Every rule is tested through :func:`compute_metrics`, the function the workbook
 runs, one indicator row at a time (:func:`metrics_of`) or on whole frames.
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from conftest import REAL_RAW
 
-from helpers.clean import clean_period
-from helpers.metrics import METRIC_COLUMNS, compute_metrics, summarise_met
-from helpers.schema import is_missing
+from helpers.analysis.metrics import METRIC_COLUMNS, compute_metrics, summarise_met
+from helpers.core.schema import is_missing
+from helpers.ingest.clean import clean_period
 
 
 def row(**kw) -> dict:

@@ -1,4 +1,4 @@
-"""Japanese sentences with numbers written by code (helpers.narrative)."""
+"""Japanese sentences with numbers written by code (helpers.analysis.narrative)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import pandas as pd
 import pytest
 from conftest import REAL_RAW
 
-from helpers.clean import clean_period
-from helpers.metrics import compute_metrics
-from helpers.narrative import (
+from helpers.analysis.metrics import compute_metrics
+from helpers.analysis.narrative import (
     format_amount_change,
     format_decimal,
     format_value,
@@ -16,6 +15,7 @@ from helpers.narrative import (
     target_label,
     tidy,
 )
+from helpers.ingest.clean import clean_period
 
 # --------------------------------------------------------------------------
 # numbers

@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from conftest import PLAN, copy_raw
 
-from helpers.cli import main
-from helpers.errors import InputError
-from helpers.new_period import new_period, sheet_records
-from helpers.pipeline import run_period
+from helpers.core.errors import InputError
+from helpers.cycle.new_period import new_period, sheet_records
+from helpers.run.cli import main
+from helpers.run.pipeline import run_period
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pytest
 from conftest import FIXTURES, PLAN, copy_raw
 
 from helpers import notebook as nb
-from helpers.display import Message, Shown
-from helpers.errors import LockedError
-from helpers.tables import read_json, write_json
+from helpers.core.errors import LockedError
+from helpers.core.tables import read_json, write_json
+from helpers.present.display import Message, Shown
 
 PERIODS_LINE = "2017-09（平成29年9月末）、2018-03（平成29年度末）"
 
@@ -201,7 +201,7 @@ def test_every_chart_is_shown_under_its_caption_or_why_it_is_missing(data):
 
 def test_show_gives_a_sentence_for_an_empty_table():
     empty = pd.DataFrame({"kpi_id": pd.Series([], dtype="str")})
-    from helpers.display import show
+    from helpers.present.display import show
 
     assert isinstance(show(empty, empty="ありません。"), Message)
     assert isinstance(show(empty), Shown)
@@ -227,7 +227,7 @@ def test_other_folders_than_the_defaults_are_not_exported(data, tmp_path):
 
 
 def test_a_failed_export_is_one_japanese_line(data, monkeypatch):
-    from helpers import pipeline
+    from helpers.run import pipeline
 
     def locked(*a, **k):
         raise LockedError("another run of 2018-03 is in progress")

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from papermill import inspect_notebook
 
-from helpers import paths
+from helpers.core import paths
 
 NOTEBOOKS = ["01_clean", "02_analyze", "03_report"]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")

@@ -1,7 +1,7 @@
 """Each notebook runs top to bottom with its defaults, as in JupyterLab (no papermill parameters),
 and alone, for any period with raw data; an unknown period stops it with one Japanese line.
 
-The defaults resolve the project's folders through helpers.paths; the tests point
+The defaults resolve the project's folders through helpers.core.paths; the tests point
 them at a temporary copy with REFORM_DATA_DIR / REFORM_OUTPUT_DIR, which the
 kernel inherits.
 """
@@ -16,9 +16,9 @@ from conftest import PLAN, copy_raw
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers import paths
-from helpers.pipeline import is_up_to_date
-from helpers.tables import read_csv
+from helpers.core import paths
+from helpers.core.tables import read_csv
+from helpers.run.pipeline import is_up_to_date
 
 pytestmark = pytest.mark.e2e
 

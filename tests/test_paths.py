@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import PLAN
 
-from helpers import paths
-from helpers.errors import InputError
+from helpers.core import paths
+from helpers.core.errors import InputError
 
 
 @pytest.fixture

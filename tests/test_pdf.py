@@ -1,4 +1,4 @@
-"""helpers.pdf and the report's print style: report.html printed on A4 by Chromium.
+"""helpers.present.pdf and the report's print style: report.html printed on A4 by Chromium.
 
 The browser tests need Debian's ``chromium``, ``fonts-ipaexfont-gothic`` and
 ``poppler-utils`` (pdffonts, pdftotext, pdfinfo); without them they skip, and with
@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
-from helpers import pdf
-from helpers.errors import InputError
-from helpers.paths import TEMPLATES_DIR
+from helpers.core.errors import InputError
+from helpers.core.paths import TEMPLATES_DIR
+from helpers.present import pdf
 
 POPPLER = ("pdffonts", "pdftotext", "pdfinfo")
 
@@ -256,7 +256,7 @@ def test_pdf_without_chromium_says_how_to_install_and_exits_2_before_anything(
 ):
     from conftest import copy_raw
 
-    from helpers import cli, pipeline
+    from helpers.run import cli, pipeline
 
     data = copy_raw(tmp_path / "data")
     monkeypatch.setattr(pdf, "find_chromium", lambda: None)
@@ -284,7 +284,7 @@ def test_make_report_pdf_1_asks_for_the_pdf(tmp_path, value, wanted):
 
 
 def test_the_index_page_carries_the_print_style(tmp_path):
-    from helpers.index_page import render_index
+    from helpers.present.index_page import render_index
 
     page = re.sub(r"\s+", " ", render_index([], "0" * 64))
     assert "@page { size: A4;" in page and "@media print" in page
@@ -297,8 +297,8 @@ def pdf_run(chromium, tmp_path_factory):
     """A period run without, then with --pdf (through the pipeline), and the index."""
     from conftest import PLAN, copy_raw
 
-    from helpers.index_page import build_index
-    from helpers.pipeline import run_period
+    from helpers.present.index_page import build_index
+    from helpers.run.pipeline import run_period
 
     root = tmp_path_factory.mktemp("pdfrun")
     data, out = copy_raw(root / "data"), root / "outputs"
@@ -345,8 +345,8 @@ def test_the_index_links_the_pdf_and_prints_on_a4(pdf_run, chromium, tmp_path):
 
 @pytest.mark.e2e
 def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tmp_path):
-    from helpers.errors import StageError
-    from helpers.pipeline import run_period
+    from helpers.core.errors import StageError
+    from helpers.run.pipeline import run_period
 
     out = tmp_path / "outputs"
     shutil.copytree(e2e_run["out"], out)

@@ -1,11 +1,11 @@
-"""Period ids (YYYY-MM) and their Japanese labels (helpers.periods)."""
+"""Period ids (YYYY-MM) and their Japanese labels (helpers.core.periods)."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.errors import PeriodError, WorkbookError
-from helpers.periods import (
+from helpers.core.errors import PeriodError, WorkbookError
+from helpers.core.periods import (
     ACCEPTED_FORMS,
     find_label_in_text,
     fiscal_year,
@@ -347,7 +347,7 @@ def test_find_label_in_text_none(text):
 def test_find_label_in_real_report_header():
     from pathlib import Path
 
-    from helpers.rawio import read_text
+    from helpers.ingest.rawio import read_text
 
     report = (
         Path(__file__).resolve().parents[1]

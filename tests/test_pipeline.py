@@ -17,10 +17,10 @@ import pytest
 from conftest import PLAN
 from filelock import FileLock
 
-from helpers import paths
-from helpers.errors import InputError, LockedError, StageError
-from helpers.pipeline import is_up_to_date, recover, run_period
-from helpers.tables import read_csv
+from helpers.core import paths
+from helpers.core.errors import InputError, LockedError, StageError
+from helpers.core.tables import read_csv
+from helpers.run.pipeline import is_up_to_date, recover, run_period
 
 pytestmark = pytest.mark.e2e
 
@@ -253,7 +253,8 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
 CRASH_RUNNER = r"""
 import os, signal, sys
 from pathlib import Path
-from helpers import cli, paths, pipeline
+from helpers.run import cli, pipeline
+from helpers.core import paths
 
 point, nb_dir, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
 if nb_dir:
@@ -473,7 +474,7 @@ def finished(tmp_path_factory):
     ["processed/items.csv", "outputs/tables/tables.xlsx", "outputs/figures/kpi_achievement.svg"],
 )
 def test_a_product_deleted_since_the_run_is_not_up_to_date(finished, gone):
-    from helpers.pipeline import is_up_to_date
+    from helpers.run.pipeline import is_up_to_date
 
     data, out = finished
     assert is_up_to_date("2018-03", data, out, plan=PLAN)

@@ -1,4 +1,4 @@
-"""Plans (helpers.plans and the plan-scoped parts of cleaning and comparison).
+"""Plans (helpers.core.plans and the plan-scoped parts of cleaning and comparison).
 
 A second, synthetic plan (tests/fixtures/plans/kodaira-2: its own status
 wording and area counts, a period id shared with the real plan) is copied next
@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from conftest import AREAS_FILE, FIXTURES, PLAN, copy_raw
 
-from helpers import plans
-from helpers.clean import clean_period
-from helpers.compare import available_periods, latest_period, load_history, status_counts
-from helpers.errors import InputError
-from helpers.fingerprint import run_fingerprint
-from helpers.plans import Plan, check_title, load_plan, read_plan_config, resolve_plan
+from helpers.analysis.compare import available_periods, latest_period, load_history, status_counts
+from helpers.core import plans
+from helpers.core.errors import InputError
+from helpers.core.plans import Plan, check_title, load_plan, read_plan_config, resolve_plan
+from helpers.ingest.clean import clean_period
+from helpers.run.fingerprint import run_fingerprint
 
 OTHER = "kodaira-2"
 OTHER_NAME = "第2次行財政再構築プラン（フォローアップ項目）"
@@ -189,18 +189,18 @@ def test_a_title_after_a_cover_sheet_is_still_checked(two):
 
 
 def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, monkeypatch):
-    import helpers.index_page
-    import helpers.pipeline
-    from helpers.cli import main
+    import helpers.present.index_page
+    import helpers.run.pipeline
+    from helpers.run.cli import main
 
     (two / "raw" / OTHER / "plan.toml").write_text('name = "x\n', encoding="utf-8")
     ran: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        helpers.pipeline,
+        helpers.run.pipeline,
         "run_period",
         lambda period, *a, plan=None, **k: ran.append((plan, period)),
     )
-    monkeypatch.setattr(helpers.index_page, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
     status = main(["--all", "--data-dir", str(two), "--output-dir", str(two.parent / "out")])
     err = capsys.readouterr().err
     assert status == 2 and "not valid TOML" in err and OTHER in err
@@ -208,7 +208,7 @@ def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, mon
 
 
 def test_a_malformed_plan_toml_stops_the_run_with_exit_2(data, capsys):
-    from helpers.cli import main
+    from helpers.run.cli import main
 
     (data / "raw" / PLAN / "plan.toml").write_text('name = "x\n', encoding="utf-8")
     status = main(["--data-dir", str(data), "--output-dir", str(data.parent / "out")])

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from markupsafe import Markup
 
-from helpers import render
+from helpers.present import render
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

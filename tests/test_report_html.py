@@ -12,13 +12,13 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from helpers import paths
-from helpers import report_html as rh
-from helpers.audit import run_audit
-from helpers.clean import clean_period
-from helpers.compare import compare_with_previous, load_history, status_counts
-from helpers.metrics import compute_metrics
-from helpers.vocab import STATUS_LABELS, status_display
+from helpers.analysis.audit import run_audit
+from helpers.analysis.compare import compare_with_previous, load_history, status_counts
+from helpers.analysis.metrics import compute_metrics
+from helpers.core import paths
+from helpers.core.vocab import STATUS_LABELS, status_display
+from helpers.ingest.clean import clean_period
+from helpers.present import report_html as rh
 
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '"onerror=alert(1) x="'
@@ -224,8 +224,8 @@ def test_sections_without_data_say_so(builder):
 def test_kpi_history_section_and_pace_definition():
     import pandas as pd
 
-    from helpers import report_html as rh
-    from helpers.schema import frame
+    from helpers.core.schema import frame
+    from helpers.present import report_html as rh
 
     rows = [
         {

@@ -1,4 +1,4 @@
-"""The published progress report (helpers.report_parser), on the real 2018-03 text.
+"""The published progress report (helpers.ingest.report_parser), on the real 2018-03 text.
 
 The real file is PDF text with every line followed by an empty line (double
 spacing); line numbers below are those of the file as it lies on disk.
@@ -14,12 +14,13 @@ import extraction_variants as ev
 import pytest
 from conftest import PLAN, REPORT_FILE, copy_raw
 
-from helpers import report_parser
-from helpers.audit import run_audit
-from helpers.clean import clean_period
-from helpers.errors import InputError
-from helpers.metrics import compute_metrics
-from helpers.report_parser import (
+from helpers.analysis.audit import run_audit
+from helpers.analysis.metrics import compute_metrics
+from helpers.core.errors import InputError
+from helpers.core.vocab import STANDARD, Vocabulary
+from helpers.ingest import report_parser
+from helpers.ingest.clean import clean_period
+from helpers.ingest.report_parser import (
     STRONG,
     WEAK,
     ParsedReport,
@@ -29,7 +30,6 @@ from helpers.report_parser import (
     parse_report_text,
     undouble_lines,
 )
-from helpers.vocab import STANDARD, Vocabulary
 
 B_ITEMS = [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
 S_ITEMS = [[7, 41], [28]]

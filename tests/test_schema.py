@@ -1,4 +1,4 @@
-"""The processed tables' schema (helpers.schema): columns, order, dtypes, the missing-value test."""
+"""The processed tables' schema (helpers.core.schema): columns, order, dtypes, the missing-value test."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import kpi_sheet, schema
-from helpers.tables import write_csv
+from helpers.core import schema
+from helpers.core.tables import write_csv
+from helpers.ingest import kpi_sheet
 
 
 def test_every_table_has_unique_columns_and_known_dtypes():

@@ -8,11 +8,11 @@ import io
 import pytest
 from conftest import KPI_FILE, REPORT_FILE
 
-from helpers.errors import InputError
-from helpers.kpi_sheet import read_kpi_sheet
-from helpers.plans import load_plan
-from helpers.report_parser import parse_report
-from helpers.sheet_xlsx import CellError, kpi_workbook_bytes, read_xlsx_rows
+from helpers.core.errors import InputError
+from helpers.core.plans import load_plan
+from helpers.ingest.kpi_sheet import read_kpi_sheet
+from helpers.ingest.report_parser import parse_report
+from helpers.ingest.sheet_xlsx import CellError, kpi_workbook_bytes, read_xlsx_rows
 
 REAL_ROWS = list(csv.reader(io.StringIO(KPI_FILE.read_text(encoding="utf-8-sig"))))
 

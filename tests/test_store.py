@@ -1,4 +1,4 @@
-"""A period's processed tables saved and loaded (helpers.store) with the schema's dtypes."""
+"""A period's processed tables saved and loaded (helpers.ingest.store) with the schema's dtypes."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 from conftest import PLAN, copy_raw
 
-from helpers import schema
-from helpers.audit import run_audit
-from helpers.clean import clean_period
-from helpers.compare import compare_with_previous, load_history, status_counts
-from helpers.history import build_kpi_history
-from helpers.metrics import compute_metrics
-from helpers.store import load_meta, load_table, save_table
+from helpers.analysis.audit import run_audit
+from helpers.analysis.compare import compare_with_previous, load_history, status_counts
+from helpers.analysis.history import build_kpi_history
+from helpers.analysis.metrics import compute_metrics
+from helpers.core import schema
+from helpers.ingest.clean import clean_period
+from helpers.ingest.store import load_meta, load_table, save_table
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import tables
+from helpers.core import tables
 
 
 def test_write_csv_round_trip(tmp_path):

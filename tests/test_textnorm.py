@@ -1,10 +1,10 @@
-"""Width and whitespace normalisation of PDF text (helpers.textnorm)."""
+"""Width and whitespace normalisation of PDF text (helpers.core.textnorm)."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpers.textnorm import collapse, join_lines, nfkc, squash, widen_fix
+from helpers.core.textnorm import collapse, join_lines, nfkc, squash, widen_fix
 
 # --------------------------------------------------------------------------
 # nfkc
@@ -153,13 +153,13 @@ def test_join_lines():
 
 
 def test_squash_removes_ideographic_and_no_break_spaces():
-    from helpers.textnorm import squash
+    from helpers.core.textnorm import squash
 
     assert squash("1\u3000万\u00a0人 以上\n") == "1万人以上"
 
 
 def test_normalisation_is_cached_and_pure():
-    from helpers.textnorm import nfkc, squash
+    from helpers.core.textnorm import nfkc, squash
 
     hits = squash.cache_info().hits
     for _ in range(2):  # the second call comes from the cache, with the same result

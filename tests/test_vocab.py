@@ -1,8 +1,8 @@
-"""The status vocabulary (helpers.vocab): the standard one and a plan's own, matched exactly."""
+"""The status vocabulary (helpers.core.vocab): the standard one and a plan's own, matched exactly."""
 
 from __future__ import annotations
 
-from helpers.vocab import STANDARD, Vocabulary, vocabulary_of
+from helpers.core.vocab import STANDARD, Vocabulary, vocabulary_of
 
 OLDER = Vocabulary.of_plan(
     {

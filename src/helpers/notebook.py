@@ -17,7 +17,7 @@ data:
   :func:`charts_step`) each compute one thing and write its table.
 - :func:`export_report`, 03's last cell: run alone (in JupyterLab), it makes the
   period's report exactly as ``make report`` does, by running the pipeline
-  (:func:`helpers.pipeline.run_period`: the three notebooks headless, the HTML
+  (:func:`helpers.run.pipeline.run_period`: the three notebooks headless, the HTML
   export, staged and swapped in, fingerprinted), then refreshes the index.
   Run by the pipeline (parameter ``run_by_pipeline``), it does nothing: the
   pipeline exports once, after the notebook.
@@ -33,10 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from .errors import InputError, LockedError, PeriodError, WorkbookError
-from .periods import parse_period, period_label
-from .vocab import STANDARD, Vocabulary
+from helpers.core import paths
+from helpers.core.errors import InputError, LockedError, PeriodError, WorkbookError
+from helpers.core.periods import parse_period, period_label
+from helpers.core.vocab import STANDARD, Vocabulary
 
 #: the metrics a notebook shows, in this order
 METRIC_COLUMNS = [
@@ -173,7 +173,7 @@ def shown_path(path: Path) -> str:
 
 
 def _plan_title(data: Path, plan: str) -> str:
-    from .plans import plan_name
+    from helpers.core.plans import plan_name
 
     try:
         return plan_name(data, plan)
@@ -186,7 +186,7 @@ def available_text(data: Path) -> str:
 
     ``生データのある計画と期間: kodaira-3（第3次…）: 2017-09（平成29年9月末）、2018-03（平成29年度末）``
     """
-    from .plans import plan_ids, plan_periods
+    from helpers.core.plans import plan_ids, plan_periods
 
     try:
         parts = []
@@ -219,7 +219,7 @@ def _period_id(period: str, data: Path) -> str | None:
 
 def resolve(plan: str, period: str, data: Path) -> tuple[str, str]:
     """The (plan, period) a notebook works on; NotebookStop (one Japanese line) if there is none."""
-    from .plans import choose_plan, plan_ids, plan_periods
+    from helpers.core.plans import choose_plan, plan_ids, plan_periods
 
     pid = _period_id(period, data)
     with stop_on_input_error():
@@ -271,7 +271,7 @@ def open_period(
 
     Empty parameters take the defaults: the plan with the newest period, that
     plan's latest period, the project's folders. A notebook that writes a folder
-    makes it (marked as the workbook's; :func:`helpers.paths.product_folder`).
+    makes it (marked as the workbook's; :func:`helpers.core.paths.product_folder`).
     """
     data = paths.data_dir(data_dir or None)
     out = paths.output_dir(output_dir or None)
@@ -305,7 +305,7 @@ def open_period(
 
 def raw_files_frame(run: Period) -> pd.DataFrame:
     """The period's raw files by kind (report text, KPI sheet, per-area table)."""
-    from .clean import find_raw_files
+    from helpers.ingest.clean import find_raw_files
 
     with stop_on_input_error():
         files = find_raw_files(run.raw_dir)
@@ -319,7 +319,7 @@ def raw_files_frame(run: Period) -> pd.DataFrame:
 
 def clean(run: Period):
     """01's step: the period's cleaned tables (a ``CleanResult``), written to its processed folder."""
-    from .store import cleaned_tables
+    from helpers.ingest.store import cleaned_tables
 
     with stop_on_input_error():
         result = cleaned_tables(run.period, run.data_dir, run.processed_dir, run.plan)
@@ -358,15 +358,15 @@ def status_count_frame(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _vocab(meta: dict) -> Vocabulary:
-    from .vocab import vocabulary_of
+    from helpers.core.vocab import vocabulary_of
 
     return vocabulary_of(meta)
 
 
 def _cleaned_on_disk(run: Period):
     """The cleaned tables in the processed folder, if all there and made from today's raw files."""
-    from .clean import CleanResult
-    from .store import _sources_unchanged, load_meta, load_table
+    from helpers.ingest.clean import CleanResult
+    from helpers.ingest.store import _sources_unchanged, load_meta, load_table
 
     if not all((run.processed_dir / f).is_file() for f in CLEANED_FILES):
         return None, "整理済みの表（01 の結果）がありません"
@@ -405,14 +405,14 @@ def cleaned_inputs(run: Period):
 
 
 def _save(run: Period, df: pd.DataFrame, name: str) -> None:
-    from .store import save_table
+    from helpers.ingest.store import save_table
 
     save_table(df, run.period, name, processed=run.processed_dir)
 
 
 def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each KPI's change and achievement (``metrics.csv``)."""
-    from .metrics import compute_metrics
+    from helpers.analysis.metrics import compute_metrics
 
     metrics = compute_metrics(indicators)
     _save(run, metrics, "metrics")
@@ -421,7 +421,7 @@ def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
 
 def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
     """KPIs met, not met, and without a judgement (no data), as a small table."""
-    from .metrics import summarise_met
+    from helpers.analysis.metrics import summarise_met
 
     s = summarise_met(metrics)
     return pd.DataFrame(
@@ -434,7 +434,7 @@ def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
 
 def audit_step(run: Period, cleaned, metrics: pd.DataFrame) -> pd.DataFrame:
     """The report's own arithmetic, recomputed (``audit.csv``)."""
-    from .audit import run_audit
+    from helpers.analysis.audit import run_audit
 
     audit = run_audit(cleaned.areas, cleaned.items, metrics, cleaned.meta)
     _save(run, audit, "audit")
@@ -466,7 +466,7 @@ class Comparison:
 
 def compare_step(run: Period, cleaned) -> Comparison:
     """Status counts across the plan's periods and the change since the previous one."""
-    from .compare import compare_with_previous, load_history, status_counts
+    from helpers.analysis.compare import compare_with_previous, load_history, status_counts
 
     with stop_on_input_error():
         history, notes = load_history(run.period, run.data_dir, cleaned, plan=run.plan)
@@ -486,7 +486,7 @@ def history_step(
     run: Period, comparison: Comparison, metrics: pd.DataFrame, audit: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The KPI history, its chart, and the audit with its checks across periods added."""
-    from .history import record_history
+    from helpers.analysis.history import record_history
 
     return record_history(
         run.period, comparison.history, metrics, audit, run.processed_dir, run.figures_dir
@@ -499,7 +499,7 @@ def notes_text(notes: list[str]) -> str:
 
 def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFrame) -> dict:
     """The period's charts, drawn into its figures folder (a chart with nothing to show is left out)."""
-    from .charts import make_all_charts
+    from helpers.present.charts import make_all_charts
 
     return make_all_charts(
         cleaned.areas, metrics, counts, run.label, run.figures_dir, _vocab(cleaned.meta)
@@ -507,7 +507,7 @@ def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFram
 
 
 def _missing_chart(name: str):
-    from .display import Message
+    from helpers.present.display import Message
 
     if name == "status_across_periods":
         return Message("前の期間の生データがないため、推移のグラフはありません。")
@@ -575,7 +575,7 @@ def _analysis_missing(run: Period) -> list[str]:
 
 def report_inputs(run: Period) -> ReportInputs:
     """03's inputs: the cleaned and analysed tables and the charts, built first if missing."""
-    from .store import load_table
+    from helpers.ingest.store import load_table
 
     cleaned, rebuilt = _cleaned(run)
     missing = _analysis_missing(run)
@@ -631,7 +631,7 @@ def export_report(run: Period, *, log: Callable[[str], None] = print) -> Path | 
 
     Run by the pipeline (``run_by_pipeline``) it writes nothing: the pipeline
     exports the executed notebook itself, once. Run alone, it runs the pipeline
-    for this plan and period (:func:`helpers.pipeline.run_period`: the saved
+    for this plan and period (:func:`helpers.run.pipeline.run_period`: the saved
     notebooks in a kernel of their own, the export, all staged and swapped in
     atomically, with the run's fingerprint, so the next ``make report`` finds the
     period up to date) and rebuilds ``index.html``. Returns the report's path.
@@ -645,8 +645,8 @@ def export_report(run: Period, *, log: Callable[[str], None] = print) -> Path | 
             "report.html は書き出しません（make report で作ってください）。"
         )
         return None
-    from .index_page import build_index
-    from .pipeline import run_period
+    from helpers.present.index_page import build_index
+    from helpers.run.pipeline import run_period
 
     log("report.html を書き出しています（make report と同じ処理です。しばらくかかります）…")
     try:

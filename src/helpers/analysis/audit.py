@@ -1,0 +1,676 @@
+"""Recompute the report's own arithmetic; record every check.
+
+A failed check never stops a run: the report shows it, flagged. Checks:
+
+- each area's S + A + B equals its item count;
+- each column of the area table adds up to the 計 row, and the items to the
+  summary's 全N項目;
+- the summary sentence agrees with the 計 row;
+- the listed S and B items agree with the S and B counts, overall and per area
+  (a re-listed item counted under each number, as the report counts it);
+- list headings agree with the rows listed (件数, うち再掲);
+- sums, rates and changes stated in the text agree with their parts:
+  amounts that add up to a stated 合計, 「N指標のうちM本」 and 「全N件中…M件」
+  against a stated rate, a stated change against the two values, words such as
+  微減 / 伸び / 改善 against the direction of the change, and 達成した /
+  届かなかった against the computed met.
+
+Across the plan's periods (:data:`CROSS_PERIOD_CHECKS`, flagged, never fatal):
+
+- a period's printed previous value (前年度末) of a KPI equals the value the
+  workbook holds for that KPI at the earlier year-end of the same plan (both
+  figures, both sheets and lines in the detail);
+- items keep their numbers, names and areas from the previous period that
+  names them;
+- each area's item count agrees with the previous period's, or the change is
+  listed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from helpers.core import schema
+from helpers.core.jpnum import NumberError, parse_amount
+from helpers.core.schema import AUDIT_COLUMNS, is_missing
+from helpers.core.textnorm import squash
+from helpers.core.vocab import (
+    CHANGE_LABELS,
+    MISSING_TEXT,
+    STATUS_CODES,
+    TREND_LABELS,
+    vocabulary_of,
+)
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "CROSS_PERIOD_CHECKS",
+    "KPI_CHECKS",
+    "TABLE_CHECKS",
+    "audit_across_periods",
+    "audit_tables",
+    "run_audit",
+]
+
+
+def _row(check, scope, expected, actual, detail, ok=None) -> dict:
+    if ok is None:
+        ok = expected == actual
+    return {
+        "check": check,
+        "scope": scope,
+        "expected": str(expected),
+        "actual": str(actual),
+        "ok": bool(ok),
+        "detail": detail,
+    }
+
+
+def _listed(meta: dict) -> dict[str, list[int]]:
+    """The item numbers listed per status, in the order of the status codes (S before B)."""
+    listed = meta.get("listed") or {}
+    return {code: listed[code] for code in STATUS_CODES if code in listed}
+
+
+# ------------------------------------------------------- the table and the lists
+# Each check takes (areas, items, meta) and returns its rows; TABLE_CHECKS runs
+# them in the order the audit table lists them.
+
+
+def check_area_rows(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each area's S + A + B equals its item count."""
+    return [
+        _row(
+            "area_row_sum",
+            f"area {a['area_no']}",
+            int(a["items"]),
+            sum(int(a[c]) for c in STATUS_CODES),
+            f"分野{a['area_no']}「{a['area_name']}」: {'+'.join(STATUS_CODES)}"
+            f"（{'+'.join(str(a[c]) for c in STATUS_CODES)}）が項目数{a['items']}と一致するか",
+        )
+        for a in areas.to_dict("records")
+    ]
+
+
+def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each column of the area table adds up to the 計 row; the 計 row's S + A + B to the items."""
+    totals = meta.get("totals")
+    if not totals:
+        return []
+    out = [
+        _row(
+            "column_total",
+            f"column {s}",
+            int(totals[s]),
+            int(areas[s].sum()),
+            f"{vocabulary_of(meta).label(s)}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
+        )
+        for s in STATUS_CODES
+    ]
+    if "items" in totals:
+        out.append(
+            _row(
+                "column_total",
+                "column items",
+                int(totals["items"]),
+                int(areas["items"].sum()),
+                "各分野の項目数の合計が計の行と一致するか",
+            )
+        )
+    out.append(
+        _row(
+            "total_row_sum",
+            "totals",
+            int(areas["items"].sum()),
+            sum(int(totals[c]) for c in STATUS_CODES),
+            f"計の行の{'+'.join(STATUS_CODES)}が項目数の合計と一致するか",
+        )
+    )
+    return out
+
+
+def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The summary sentence's 全N項目 against the table, its counts against the 計 row."""
+    summary, totals = meta.get("summary"), meta.get("totals")
+    if not summary:
+        return []
+    out = [
+        _row(
+            "summary_total",
+            "summary",
+            int(summary["total"]),
+            int(areas["items"].sum()),
+            f"本文の「全{summary['total']}項目」が表の項目数の合計と一致するか",
+        )
+    ]
+    for s in STATUS_CODES if totals else ():
+        out.append(
+            _row(
+                "summary_vs_table",
+                f"status {s}",
+                int(summary[s]),
+                int(totals[s]),
+                f"本文の「{summary[s]}項目が{vocabulary_of(meta).label(s)}」が表の計と一致するか",
+            )
+        )
+    return out
+
+
+def check_listed_vs_total(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The items listed as S and as B against the 計 row (a re-listed item under each number)."""
+    totals = meta.get("totals")
+    if not totals:
+        return []
+    return [
+        _row(
+            "listed_vs_total",
+            f"status {s}",
+            int(totals[s]),
+            len(numbers),
+            f"一覧に掲載された{vocabulary_of(meta).label(s)}の取組（No. {', '.join(map(str, numbers)) or 'なし'}）"
+            "の数が表の計と一致するか（再掲はそれぞれの番号で数える）",
+        )
+        for s, numbers in _listed(meta).items()
+    ]
+
+
+def check_listed_vs_area(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The items listed as S and as B within each area's numbers against the area's counts."""
+    if not meta.get("totals"):
+        return []
+    return [
+        _row(
+            "listed_vs_area",
+            f"area {a['area_no']} {s}",
+            int(a[s]),
+            sum(1 for no in numbers if a["item_from"] <= no <= a["item_to"]),
+            f"分野{a['area_no']}（No.{a['item_from']}～{a['item_to']}）の一覧掲載数（{s}）が表の値と一致するか",
+        )
+        for a in areas.to_dict("records")
+        for s, numbers in _listed(meta).items()
+    ]
+
+
+def check_area_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """A per-area table given beside the report says the same as the report's table."""
+    out = []
+    for other in meta.get("area_tables") or []:
+        by_no = {int(r["area_no"]): r for r in other["areas"]}
+        for a in areas.to_dict("records"):
+            row = by_no.get(int(a["area_no"]))
+            for col in ("items", *STATUS_CODES):
+                out.append(
+                    _row(
+                        "area_table_vs_report",
+                        f"area {a['area_no']} {col}",
+                        int(a[col]),
+                        None if row is None else int(row[col]),
+                        f"{other['file']} の分野{a['area_no']}の{col}が報告書の表と一致するか",
+                    )
+                )
+    return out
+
+
+def _relisted_pairs(items: pd.DataFrame, status: str | None = None) -> int:
+    """Re-listed items (one item under two numbers) among the items of ``status`` (or all)."""
+    if "relisted_as" not in items:
+        return 0
+    rows = items if status is None else items[items["status"] == status]
+    return int(rows["relisted_as"].notna().sum() // 2)
+
+
+def check_headings(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Each list heading's 件数 and うち再掲 against the rows listed under it."""
+    listed = meta.get("listed")
+    if not listed:
+        return []
+    out = []
+    for s, h in (meta.get("headings") or {}).items():
+        if h.get("count") is not None:
+            out.append(
+                _row(
+                    "heading_count",
+                    f"list {s}",
+                    int(h["count"]),
+                    len(listed[s]),
+                    f"一覧の見出し「{h['text']}」の項目数と掲載行数が一致するか",
+                )
+            )
+        if h.get("relisted") is not None:
+            out.append(
+                _row(
+                    "heading_relisted",
+                    f"list {s}",
+                    int(h["relisted"]),
+                    _relisted_pairs(items, s),
+                    "見出しの「うち再掲」の数が、一覧で複数の番号を持つ取組の数と一致するか",
+                )
+            )
+    return out
+
+
+def check_summary_relisted(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """The re-listed items found in the lists are no more than the summary's 再掲M項目."""
+    summary = meta.get("summary")
+    if not meta.get("listed") or not summary or summary.get("relisted") is None:
+        return []
+    pairs = int(items["relisted_as"].notna().sum() // 2)
+    return [
+        _row(
+            "summary_relisted",
+            "summary",
+            f"≤ {summary['relisted']}",
+            pairs,
+            f"一覧で見つかった再掲（{pairs}件）が本文の「再掲{summary['relisted']}項目」を超えないか",
+            ok=pairs <= int(summary["relisted"]),
+        )
+    ]
+
+
+#: the checks of the per-area table, the summary sentence and the item lists, in audit order
+TABLE_CHECKS = (
+    check_area_rows,
+    check_column_totals,
+    check_summary,
+    check_listed_vs_total,
+    check_listed_vs_area,
+    check_area_tables,
+    check_headings,
+    check_summary_relisted,
+)
+
+
+def audit_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
+    """Checks of the per-area table, the summary sentence and the item lists."""
+    return [row for check in TABLE_CHECKS for row in check(areas, items, meta)]
+
+
+# ------------------------------------------------------------- text arithmetic
+
+_YEN = r"(\d[\d,]*(?:\.\d+)?(?:[千万億兆]\d[\d,]*(?:\.\d+)?)*[千万億兆]?)円"
+
+
+def _fmt(d: Decimal) -> str:
+    return f"{d:,}"
+
+
+def check_sums(item_no: int, text: str) -> list[dict]:
+    """Amounts that add up to a stated 合計 (…円、…円、合計…円)."""
+    out = []
+    s = squash(text)
+    for sentence in re.split(r"(?<=。)", s):
+        for m in re.finditer(rf"合計{_YEN}", sentence):
+            before = sentence[: m.start()]
+            # only the clause list right before 合計: after the last 対し/目標 phrase
+            cut = max(before.rfind("に対し"), before.rfind("目標"))
+            if cut >= 0:
+                after_cut = before[cut:]
+                k = after_cut.find("、")
+                before = after_cut[k + 1 :] if k >= 0 else ""
+            parts = []
+            for pm in re.finditer(_YEN, before):
+                tail = before[pm.end() : pm.end() + 2]
+                if tail.startswith(("以上", "以下", "未満")):
+                    continue
+                try:
+                    parts.append(parse_amount(pm.group(0)))
+                except NumberError:
+                    continue
+            if len(parts) < 2:
+                continue
+            total = parse_amount(m.group(0))
+            out.append(
+                _row(
+                    "text_sum",
+                    f"item {item_no}",
+                    _fmt(total),
+                    _fmt(sum(parts)),
+                    "本文の合計額が内訳の和と一致するか: "
+                    + " + ".join(_fmt(p) for p in parts)
+                    + f" = {_fmt(sum(parts))}円（記載 {_fmt(total)}円）",
+                )
+            )
+    return out
+
+
+def _round_like(value: Decimal, stated: str) -> Decimal:
+    places = len(stated.split(".")[1]) if "." in stated else 0
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def check_rates(item_no: int, texts: list[str]) -> list[dict]:
+    """「62.6%（107指標のうち67本）」 and 「全106件中…6件」 against the stated rate."""
+    out = []
+    joined = squash("\n".join(t for t in texts if t))
+    for m in re.finditer(
+        r"(\d+(?:\.\d+)?)%[（(](\d[\d,]*)[^\d（）()]{0,6}?のうち(\d[\d,]*)", joined
+    ):
+        rate, n, k = (
+            m.group(1),
+            Decimal(m.group(2).replace(",", "")),
+            Decimal(m.group(3).replace(",", "")),
+        )
+        if n == 0:
+            continue
+        computed = _round_like(k / n * 100, rate)
+        out.append(
+            _row(
+                "text_rate",
+                f"item {item_no}",
+                rate,
+                str(computed),
+                f"記載の割合{rate}%が {k}/{n}×100 = {computed}% と一致するか",
+            )
+        )
+    rates = re.findall(r"達成率(?:は|が)?(\d+(?:\.\d+)?)%", joined)
+    for m in re.finditer(r"全(\d[\d,]*)件中、([^。]*?)が(\d[\d,]*)件", joined):
+        n, k = Decimal(m.group(1).replace(",", "")), Decimal(m.group(3).replace(",", ""))
+        if n == 0 or not rates:
+            continue
+        shortfall = bool(re.search(r"未達成|未実施|未了|除", m.group(2)))
+        share = (n - k) / n * 100 if shortfall else k / n * 100
+        rate = rates[0]
+        computed = _round_like(share, rate)
+        formula = f"({n}−{k})/{n}×100" if shortfall else f"{k}/{n}×100"
+        out.append(
+            _row(
+                "text_rate",
+                f"item {item_no}",
+                rate,
+                str(computed),
+                f"記載の達成率{rate}%が {formula} = {computed}% と一致するか"
+                + ("（未達成・未実施の件数を除いた割合）" if shortfall else ""),
+            )
+        )
+    return out
+
+
+_UP = ("微増", "増加", "伸び", "上昇", "向上", "増")
+_DOWN = ("微減", "減少", "低下", "下落", "減")
+
+
+def _texts_of(item_texts: dict, item_no) -> dict:
+    """The texts of an item; a re-listed number (41) finds those of its first (7)."""
+    key = str(item_no)
+    key = item_texts.get("__aliases__", {}).get(key, key)
+    return item_texts.get(key) or {}
+
+
+def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
+    """Words of change next to a KPI's numbers (微減, 伸び, 改善) against its computed change."""
+    out = []
+    for r in metrics.itertuples():
+        if is_missing(r.change_abs) or r.prev_derived:
+            continue
+        texts = _texts_of(item_texts, r.item_no)
+        progress = squash(texts.get("progress") or "")
+        needles = [squash(t) for t in (r.prev_text, r.value_text) if isinstance(t, str) and t]
+        for clause in re.split(r"[、。]", progress):
+            if not any(n and n in clause for n in needles):
+                continue
+            if "改善" in clause or "悪化" in clause:
+                said = TREND_LABELS["improved" if "改善" in clause else "worsened"]
+                got = TREND_LABELS.get(r.trend, MISSING_TEXT)
+            elif any(w in clause for w in _UP + _DOWN):
+                up = next((w for w in _UP if w in clause), None)
+                down = next((w for w in _DOWN if w in clause), None)
+                if up and down:
+                    continue
+                said = CHANGE_LABELS["increase" if up else "decrease"]
+                got = CHANGE_LABELS[
+                    "increase" if r.change_abs > 0 else ("decrease" if r.change_abs < 0 else "none")
+                ]
+            else:
+                continue
+            out.append(
+                _row(
+                    "text_change_word",
+                    f"KPI {r.kpi_id}",
+                    said,
+                    got,
+                    f"「{r.indicator}」の本文の表現（{clause[:40]}）が前年度からの変化の向きと一致するか",
+                )
+            )
+            break
+    return out
+
+
+def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
+    """Every statement of an item's change in points (4.7ポイント向上) agrees with value − prev."""
+    out = []
+    for r in metrics.itertuples():
+        if r.unit != "%" or is_missing(r.change_pt):
+            continue
+        texts = _texts_of(item_texts, r.item_no)
+        joined = squash("\n".join(t for t in texts.values() if t))
+        for m in re.finditer(
+            r"(\d+(?:\.\d+)?)ポイント(向上|上昇|増加|改善|低下|減少|悪化)", joined
+        ):
+            amount = Decimal(m.group(1))
+            sign = -1 if m.group(2) in ("低下", "減少") else 1
+            if m.group(2) in ("改善", "悪化"):
+                sign = (1 if m.group(2) == "改善" else -1) * (-1 if r.direction == "lower" else 1)
+            stated = sign * amount
+            computed = _round_like(Decimal(str(r.change_pt)), m.group(1))
+            out.append(
+                _row(
+                    "text_change",
+                    f"KPI {r.kpi_id}",
+                    str(stated),
+                    str(computed),
+                    f"本文の「{m.group(0)}」が {r.prev_value:g}% → {r.value:g}% の差（{computed}ポイント）と一致するか",
+                )
+            )
+    return out
+
+
+def check_stated_results(metrics: pd.DataFrame, item_texts: dict | None = None) -> list[dict]:
+    """What the report says (達成した / 届かなかった) against the computed met.
+
+    ``item_texts`` is not read: the KPI sheet holds what the report says of the target.
+    """
+    out = []
+    for r in metrics.itertuples():
+        if is_missing(r.stated_met) or is_missing(r.met) or r.target_kind in ("achieved",):
+            continue
+        out.append(
+            _row(
+                "stated_result",
+                f"KPI {r.kpi_id}",
+                "達成" if r.stated_met else "未達成",
+                "達成" if r.met else "未達成",
+                f"「{r.indicator}」: 報告書の記述（{r.result_text}）が数値から判定した目標達成と一致するか",
+            )
+        )
+    return out
+
+
+#: the checks of each KPI against its item's texts, in audit order
+KPI_CHECKS = (check_stated_changes, check_change_words, check_stated_results)
+
+
+def audit_texts(metrics: pd.DataFrame, meta: dict) -> list[dict]:
+    """Sums and rates stated in each item's texts, then each KPI against its item's texts."""
+    item_texts = dict(meta.get("item_texts") or {})
+    out = []
+    for no, texts in sorted(item_texts.items(), key=lambda kv: int(kv[0])):
+        out += check_sums(int(no), texts.get("progress") or "")
+        out += check_rates(
+            int(no), [texts.get("progress"), texts.get("causes"), texts.get("next_steps")]
+        )
+    item_texts["__aliases__"] = meta.get("item_aliases") or {}
+    if len(metrics):
+        for check in KPI_CHECKS:
+            out += check(metrics, item_texts)
+    return out
+
+
+def run_audit(
+    areas: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame, meta: dict
+) -> pd.DataFrame:
+    """All checks of a period, one row each: check, scope, expected, actual, ok, detail."""
+    rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
+    # a statement printed twice in an item's text is one check, not two identical rows
+    return schema.frame(rows, "audit").drop_duplicates(ignore_index=True)
+
+
+# ------------------------------------------------------------- across periods
+# Each check takes (period, history): history maps the plan's periods up to
+# ``period`` to their cleaned tables (areas, items, indicators, meta), as
+# helpers.analysis.compare.load_history gives them.
+
+
+def _kpi_key(r: dict) -> tuple[int, str]:
+    marker = r.get("marker") if isinstance(r.get("marker"), str) else ""
+    return int(r["item_no"]), squash(marker + str(r["indicator"]))
+
+
+def _sheet_place(result, r: dict) -> str:
+    sheet = ((result.meta.get("sources") or {}).get("kpi_sheet") or {}).get("file", "KPIシート")
+    line = "" if is_missing(r.get("sheet_line")) else f" {int(r['sheet_line'])}行"
+    return f"{result.period}/{sheet}{line}"
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+
+
+def check_previous_values(period: str, history: dict) -> list[dict]:
+    """Each printed previous value against the value held for the earlier year-end."""
+    from helpers.core.periods import fiscal_year, period_label
+
+    earlier_id = f"{fiscal_year(period):04d}-03"
+    current, earlier = history.get(period), history.get(earlier_id)
+    if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
+        return []
+    held = {_kpi_key(r): r for r in earlier.indicators.to_dict("records")}
+    out = []
+    for r in current.indicators.to_dict("records"):
+        h = held.get(_kpi_key(r))
+        if is_missing(r["prev_value"]) or h is None or is_missing(h["value"]):
+            continue
+        how = "（増減から算出）" if r["prev_derived"] else ""
+        out.append(
+            _row(
+                "prev_vs_earlier_period",
+                f"KPI {r['kpi_id']}",
+                h["value_text"],
+                f"{r['prev_text']}{how}",
+                f"「{r['indicator']}」: {period_label(period)}の報告書の前年度末"
+                f"（{period_label(earlier_id)}）の値 {r['prev_text']}{how}"
+                f"（{_sheet_place(current, r)}）が、{period_label(earlier_id)}の値 "
+                f"{h['value_text']}（{_sheet_place(earlier, h)}）と一致するか",
+                ok=_same(r["prev_value"], h["value"]),
+            )
+        )
+    return out
+
+
+def _previous(period: str, history: dict, named: bool = False):
+    """The latest period before ``period`` in history (``named``: whose items have names)."""
+    earlier = [
+        history[p]
+        for p in sorted(history)
+        if p < period and (not named or history[p].items["item_name"].notna().any())
+    ]
+    return earlier[-1] if earlier else None
+
+
+def check_item_names(period: str, history: dict) -> list[dict]:
+    """Items keep their numbers, names and areas from the previous period that names them."""
+    from helpers.core.periods import period_label
+
+    current, before = history.get(period), _previous(period, history, named=True)
+    if current is None or before is None:
+        return []
+    old = {int(r["item_no"]): r for r in before.items.to_dict("records")}
+    out, agreeing = [], 0
+    for r in current.items.dropna(subset=["item_name"]).to_dict("records"):
+        o = old.get(int(r["item_no"]))
+        if o is None or is_missing(o["item_name"]):
+            continue
+        same = squash(o["item_name"]) == squash(r["item_name"]) and o["area_no"] == r["area_no"]
+        agreeing += same
+        if not same:
+            out.append(
+                _row(
+                    "item_across_periods",
+                    f"item {r['item_no']}",
+                    f"No.{o['item_no']} {o['item_name']}（分野{o['area_no']}）",
+                    f"No.{r['item_no']} {r['item_name']}（分野{r['area_no']}）",
+                    f"No.{r['item_no']} の名称・分野が{period_label(before.period)}と同じか",
+                    ok=False,
+                )
+            )
+    if agreeing:
+        out.insert(
+            0,
+            _row(
+                "item_across_periods",
+                "items",
+                agreeing,
+                agreeing,
+                f"両時点に名前のある{agreeing}項目の番号・名称・分野が"
+                f"{period_label(before.period)}と同じか",
+            ),
+        )
+    return out
+
+
+def check_area_counts(period: str, history: dict) -> list[dict]:
+    """Each area's item count (and name) against the previous period; a change is listed."""
+    from helpers.core.periods import period_label
+
+    current, before = history.get(period), _previous(period, history)
+    if current is None or before is None:
+        return []
+    old = {int(a["area_no"]): a for a in before.areas.to_dict("records")}
+    out = []
+    for a in current.areas.to_dict("records"):
+        o = old.pop(int(a["area_no"]), None)
+        was = None if o is None else int(o["items"])
+        renamed = o is not None and squash(o["area_name"]) != squash(a["area_name"])
+        change = (
+            ""
+            if was == int(a["items"])
+            else f"（変更: {was if was is not None else 'なし'}→{a['items']}項目）"
+        )
+        if renamed:
+            change += f"（名称の変更: {o['area_name']}→{a['area_name']}）"
+        out.append(
+            _row(
+                "area_items_across_periods",
+                f"area {a['area_no']}",
+                "なし" if was is None else was,
+                int(a["items"]),
+                f"分野{a['area_no']}「{a['area_name']}」の項目数・名称が"
+                f"{period_label(before.period)}と同じか{change}",
+                ok=was == int(a["items"]) and not renamed,
+            )
+        )
+    for no, o in sorted(old.items()):
+        out.append(
+            _row(
+                "area_items_across_periods",
+                f"area {no}",
+                int(o["items"]),
+                "なし",
+                f"分野{no}「{o['area_name']}」が{period_label(before.period)}にあり今期にない"
+                f"（変更: {o['items']}→0項目）",
+                ok=False,
+            )
+        )
+    return out
+
+
+#: the checks of a period against the plan's earlier periods, in audit order
+CROSS_PERIOD_CHECKS = (check_previous_values, check_item_names, check_area_counts)
+
+
+def audit_across_periods(period: str, history: dict) -> pd.DataFrame:
+    """The checks against earlier periods of the same plan (never another plan's)."""
+    rows = [row for check in CROSS_PERIOD_CHECKS for row in check(period, history)]
+    return schema.frame(rows, "audit")

@@ -1,0 +1,119 @@
+"""Comparison with earlier periods of the same plan: status counts overall, per area, per item.
+
+Every function here is plan-scoped: a plan's periods are compared only with
+each other, never with another plan's, also where two plans hold the same
+period id. ``plan`` is the plan's folder id (None: the only plan).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core import paths, schema
+from helpers.core.errors import InputError
+from helpers.core.periods import period_label
+from helpers.core.vocab import STATUS_CODES
+from helpers.run.fingerprint import raw_periods
+
+
+def available_periods(data_dir: str | Path | None = None, plan: str | None = None) -> list[str]:
+    """The plan's periods that have a raw data folder, in time order."""
+    return raw_periods(paths.data_dir(data_dir), plan)
+
+
+def latest_period(data_dir: str | Path | None = None, plan: str | None = None) -> str | None:
+    """The plan's newest period with raw data."""
+    periods = available_periods(data_dir, plan)
+    return periods[-1] if periods else None
+
+
+def previous_period(
+    period: str, data_dir: str | Path | None = None, plan: str | None = None
+) -> str | None:
+    """The plan's period before ``period``, or None."""
+    earlier = [p for p in available_periods(data_dir, plan) if p < period]
+    return earlier[-1] if earlier else None
+
+
+def load_history(
+    period: str, data_dir: str | Path | None = None, current=None, *, plan: str | None = None
+) -> tuple[dict, list[str]]:
+    """Cleaned tables of ``period`` and every earlier period of the plan, read from raw data.
+
+    Earlier periods are cleaned in memory (nothing written). A period whose raw
+    data cannot be read is left out, with a note saying why. ``current``, the
+    period's own cleaned tables (a ``CleanResult``) where the caller has them,
+    saves cleaning the period a second time in one run.
+    """
+    from helpers.ingest.clean import (
+        clean_period,  # a late import: clean imports this module's peers
+    )
+
+    results: dict = {}
+    notes: list[str] = []
+    for p in available_periods(data_dir, plan):
+        if p > period:
+            continue
+        if p == period and current is not None:
+            results[p] = current
+            continue
+        try:
+            results[p] = clean_period(p, data_dir, plan=plan, write=False)
+        except InputError as exc:
+            if p == period:
+                raise
+            notes.append(f"{period_label(p)}（{p}）は読み込めないため比較から除きました: {exc}")
+    return results, notes
+
+
+def status_counts(history: dict) -> pd.DataFrame:
+    """S / A / B counts of each period (from the area table's columns)."""
+    rows = [
+        {"period": p, "label": period_label(p)}
+        | {col: int(r.areas[col].sum()) for col in ("items", *STATUS_CODES)}
+        for p, r in sorted(history.items())
+    ]
+    return schema.frame(rows, "status_counts")
+
+
+def compare_areas(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per-area S/A/B now and before, with the change in each (NA for an area in one period only)."""
+    counts = ["items", *STATUS_CODES]
+    merged = current[["area_no", "area_name", *counts]].merge(
+        previous[["area_no", *counts]],
+        on="area_no",
+        how="outer",
+        suffixes=("", "_prev"),
+    )
+    for s in STATUS_CODES:
+        merged[f"{s}_change"] = merged[s] - merged[f"{s}_prev"]
+    return schema.conform(merged.sort_values("area_no").reset_index(drop=True), "area_comparison")
+
+
+def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Items whose status is known in both periods, and whether it changed."""
+    cols = ["item_no", "item_name", "area_no", "status", "status_basis"]
+    merged = current[cols].merge(
+        previous[["item_no", "status", "status_basis"]],
+        on="item_no",
+        how="inner",
+        suffixes=("", "_prev"),
+    )
+    merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
+    merged["changed"] = merged["status"] != merged["status_prev"]
+    return schema.conform(merged.reset_index(drop=True), "item_comparison")
+
+
+def compare_with_previous(
+    period: str, history: dict, areas: pd.DataFrame, items: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-area and per-item comparison with the latest earlier period in ``history``.
+
+    Without an earlier period both tables are empty (with their columns).
+    """
+    earlier = [p for p in sorted(history) if p < period]
+    prev_areas = history[earlier[-1]].areas if earlier else areas.iloc[0:0]
+    prev_items = history[earlier[-1]].items if earlier else items.iloc[0:0]
+    return compare_areas(areas, prev_areas), compare_items(items, prev_items)

@@ -1,0 +1,254 @@
+"""KPI history: every point of every KPI of a plan, its charts, the pace towards the target.
+
+``kpi_history.csv`` holds one row per KPI and period (columns in
+:data:`helpers.core.schema.KPI_HISTORY`): the value each period's sheet gives
+(``basis`` = ``reported``), and, where an earlier year-end has no KPI data for
+that KPI, the previous value a later period prints for it (``basis`` =
+``previous_value``; 2018-03's 前年度末 9,855人 stands as 2017-03's point). A
+KPI is the same across periods when its item number and its marker + name
+agree (width and spaces aside); its ``kpi_id`` is the id it has in the newest
+period.
+
+Where it is written, consistent with the run's staging and swap:
+
+- per period, ``data/processed/<plan>/<period>/kpi_history.csv``: the points of
+  every period up to that one, computed by notebook 02 from the raw data of
+  those periods (the same inputs the run's fingerprint covers), written into
+  the staging folder and swapped in with the other tables;
+- per plan, ``data/processed/<plan>/kpi_history.csv``: a copy of the newest
+  period's table (the newest with processed tables), written atomically by
+  :func:`helpers.analysis.plan_history.publish_plan_history` after each period's swap (and on an up-to-date
+  rerun, so a deleted copy comes back), only when its bytes change. It is a
+  product of the period tables, never an input of a run, so the up-to-date
+  check does not read it.
+
+The pace (only where ``plan.toml`` gives ``last_year``): the yearly change still
+needed to reach the target by the end of the plan's last fiscal year, against the
+latest yearly change (between the last two year-end points); see
+:data:`PACE_DEFINITION`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history  # noqa: F401 (re-exported)
+from helpers.core import schema
+from helpers.core.periods import fiscal_year, fiscal_year_label, is_year_end, period_label
+from helpers.core.schema import is_missing
+from helpers.core.textnorm import squash
+
+REPORTED, PREVIOUS = "reported", "previous_value"
+PACE_DEFINITION = (
+    "目標年度までの見通し",
+    "計画の最終年度（plan.toml の last_year）の年度末までに目標に届くために毎年度必要な変化"
+    "（＝（目標値 − 直近の年度末の値）÷ 残りの年度数）と、直近1年の変化（直近の年度末の値 − "
+    "その1年前の年度末の値）を比べます。直近1年の変化が必要な変化以上なら「このままの伸びで"
+    "目標年度に届く見込み」、そうでなければ「このままの伸びでは目標年度に届かない見込み」と"
+    "します。小さいほど良い指標は減少を伸びとみなします。範囲の目標は近い方の境界を目標値とし、"
+    "数値のない目標や1年前の値がない指標では判定しません。",
+)
+
+
+def kpi_key(item_no, marker, indicator) -> tuple[int, str]:
+    """What identifies a KPI across periods: its item number and its marker + name."""
+    m = marker if isinstance(marker, str) else ""
+    return int(item_no), squash(m + str(indicator))
+
+
+def earlier_year_end(period: str) -> str:
+    """The year-end a period's 前年度末 values belong to: 2018-03 → 2017-03, 2018-09 → 2018-03."""
+    return f"{fiscal_year(period):04d}-03"
+
+
+def _sheet_name(result) -> str:
+    return ((result.meta.get("sources") or {}).get("kpi_sheet") or {}).get("file", "")
+
+
+def _point(period: str, r: dict, basis: str, source: str) -> dict:
+    row = {c: r.get(c) for c in schema.KPI_HISTORY if c in r}
+    row |= {"period": period, "label": period_label(period), "basis": basis, "source": source}
+    return row
+
+
+def _reported(period: str, metrics: pd.DataFrame, sheet: str) -> list[dict]:
+    return [
+        _point(period, r, REPORTED, f"{period}/{sheet} {_line(r)}")
+        for r in metrics.to_dict("records")
+    ]
+
+
+def _line(r: dict) -> str:
+    return "" if is_missing(r.get("sheet_line")) else f"{int(r['sheet_line'])}行"
+
+
+def _previous_points(period: str, metrics: pd.DataFrame, sheet: str, have: set) -> list[dict]:
+    """A period's previous values as points of the earlier year-end, where it has none."""
+    year_end = earlier_year_end(period)
+    out = []
+    for r in metrics.to_dict("records"):
+        key = kpi_key(r["item_no"], r["marker"], r["indicator"])
+        if is_missing(r["prev_value"]) or (year_end, key) in have:
+            continue
+        how = "、増減から算出" if r["prev_derived"] else ""
+        source = f"{period}/{sheet} {_line(r)}の前年度末の値{how}"
+        point = _point(year_end, r, PREVIOUS, source)
+        point |= {
+            "value": r["prev_value"],
+            "value_text": r["prev_text"],
+            "prev_value": None,
+            "prev_text": None,
+            "achievement_pct": None,
+            "met": None,
+        }
+        out.append(point)
+        have.add((year_end, key))
+    return out
+
+
+def build_kpi_history(period: str, history: dict, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Every KPI point of the plan up to ``period``.
+
+    ``history`` maps the plan's periods up to ``period`` to their cleaned tables
+    (:func:`helpers.analysis.compare.load_history`); ``metrics`` is ``period``'s own.
+    """
+    from helpers.analysis.metrics import compute_metrics
+
+    per_period = {
+        p: (metrics if p == period else compute_metrics(r.indicators), _sheet_name(r))
+        for p, r in sorted(history.items())
+        if p <= period and (p == period or len(r.indicators))
+    }
+    rows = [row for p, (m, sheet) in per_period.items() for row in _reported(p, m, sheet)]
+    have = {(r["period"], kpi_key(r["item_no"], r["marker"], r["indicator"])) for r in rows}
+    for p, (m, sheet) in sorted(per_period.items(), reverse=True):
+        rows += _previous_points(p, m, sheet, have)
+    return _ordered(schema.frame(rows, "kpi_history"))
+
+
+def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+    """Each KPI's id from its newest period; KPIs in their newest order, periods oldest first."""
+    if not len(df):
+        return df
+    keys = [kpi_key(*t) for t in df[["item_no", "marker", "indicator"]].itertuples(index=False)]
+    df = df.assign(_key=keys)
+    newest = df.sort_values("period", kind="stable").groupby("_key", sort=False).tail(1)
+    ids = dict(zip(newest["_key"], newest["kpi_id"], strict=True))
+    order = {k: i for i, k in enumerate(newest.sort_values(["item_no", "kpi_id"])["_key"])}
+    df = df.assign(kpi_id=[ids[k] for k in df["_key"]], _order=[order[k] for k in df["_key"]])
+    df = df.sort_values(["_order", "period"], kind="stable").drop(columns=["_key", "_order"])
+    return schema.conform(df.reset_index(drop=True), "kpi_history")
+
+
+def record_history(
+    period: str,
+    history: dict,
+    metrics: pd.DataFrame,
+    audit: pd.DataFrame,
+    processed_dir,
+    figures_dir,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Notebook 02's step: the KPI history, its chart, and the audit's checks across periods.
+
+    Writes ``kpi_history.csv`` and the audit (with the rows of
+    :func:`helpers.analysis.audit.audit_across_periods` added) into ``processed_dir``,
+    and the chart ``kpi_history`` into ``figures_dir``; returns both tables.
+    """
+    from helpers.analysis.audit import audit_across_periods
+    from helpers.ingest.store import save_table
+    from helpers.present.charts import chart_kpi_history, save_figure
+
+    kpi_history = build_kpi_history(period, history, metrics)
+    save_table(kpi_history, period, "kpi_history", processed=processed_dir)
+    across = audit_across_periods(period, history)
+    if len(across):
+        audit = pd.concat([audit, across], ignore_index=True).drop_duplicates(ignore_index=True)
+        save_table(audit, period, "audit", processed=processed_dir)
+    fig = chart_kpi_history(kpi_history)
+    if fig is not None:
+        save_figure(fig, figures_dir, "kpi_history")
+    return kpi_history, audit
+
+
+# ------------------------------------------------------------------- the pace
+
+
+def target_number(r: dict) -> float | None:
+    """The number a KPI's target asks for (a range: the bound nearer the value), or None."""
+    kind = r.get("target_kind")
+    value = r.get("target_value")
+    if not is_missing(value):
+        return float(value)
+    if kind in ("at_least", "greater_than") and not is_missing(r.get("target_low")):
+        return float(r["target_low"])
+    if kind in ("at_most", "less_than") and not is_missing(r.get("target_high")):
+        return float(r["target_high"])
+    if kind == "range" and not is_missing(r.get("value")):
+        low, high = r.get("target_low"), r.get("target_high")
+        bounds = [float(b) for b in (low, high) if not is_missing(b)]
+        return min(bounds, key=lambda b: abs(b - float(r["value"]))) if bounds else None
+    return None
+
+
+@dataclass
+class Pace:
+    kpi_id: str
+    indicator: str
+    words: str  # the judgement in Japanese
+    needed: float | None = None  # the yearly change still needed
+    latest: float | None = None  # the latest yearly change
+    reaches: bool | None = None
+
+
+def _year_end_points(points: pd.DataFrame) -> list[dict]:
+    rows = [r for r in points.to_dict("records") if is_year_end(r["period"])]
+    return [r for r in rows if not is_missing(r["value"])]
+
+
+def pace_of(points: pd.DataFrame, last_year: int) -> Pace | None:
+    """The pace of one KPI (its rows of the history, oldest first) towards ``last_year``."""
+    ends = _year_end_points(points)
+    if not ends:
+        return None
+    now = ends[-1]
+    reported = points[points["basis"] == REPORTED].to_dict("records")
+    target = target_number(reported[-1] if reported else now)
+    pace = Pace(now["kpi_id"], now["indicator"], "")
+    if target is None:
+        return None
+    sign = -1.0 if now["direction"] == "lower" else 1.0
+    needed_total = sign * (target - float(now["value"]))
+    years = last_year - fiscal_year(now["period"])
+    if needed_total <= 0:
+        pace.words, pace.reaches = "目標の水準に達しています", True
+        return pace
+    if years <= 0:
+        pace.words = f"計画の最終年度（{fiscal_year_label(last_year)}）を過ぎています"
+        return pace
+    before = [r for r in ends if fiscal_year(r["period"]) == fiscal_year(now["period"]) - 1]
+    pace.needed = needed_total / years
+    if not before:
+        pace.words = "1年前の年度末の値がなく、伸びを判定できません"
+        return pace
+    pace.latest = sign * (float(now["value"]) - float(before[-1]["value"]))
+    pace.reaches = pace.latest >= pace.needed
+    pace.words = (
+        "このままの伸びで目標年度に届く見込み"
+        if pace.reaches
+        else "このままの伸びでは目標年度に届かない見込み"
+    )
+    return pace
+
+
+def paces(kpi_history: pd.DataFrame, last_year: int | None) -> list[Pace]:
+    """The pace of every KPI of the history, where ``last_year`` is known."""
+    if last_year is None or not len(kpi_history):
+        return []
+    out = []
+    for _, points in kpi_history.groupby("kpi_id", sort=False):
+        pace = pace_of(points, last_year)
+        if pace is not None:
+            out.append(pace)
+    return out

@@ -1,0 +1,251 @@
+"""The one place that knows where things are, and which folders are the workbook's.
+
+Paths are found from this package's location, so notebooks and the command
+line work from any working directory. ``REFORM_DATA_DIR`` and
+``REFORM_OUTPUT_DIR`` override the defaults (papermill parameters and the CLI
+pass them explicitly).
+
+Layout: ``data/raw/<plan>/<period>/`` (as received), ``data/processed/<plan>/<period>/``
+and ``<output>/<plan>/<period>/``; ``<output>/index.html`` lists every plan and
+period (:mod:`helpers.present.index_page`).
+
+A folder the workbook makes for a period (``<output>/<plan>/<period>/``,
+``data/processed/<plan>/<period>/``) carries a marker file, ``.reform-workbook``. A run
+replaces a period's folder only if it carries that marker (or, for folders made
+before the marker existed, the run fingerprint ``.fingerprint``); anything else
+at that path is the user's and is left alone. No folder the workbook writes may
+lie inside ``raw/`` or hold it, also when reached through a link.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from helpers.core.errors import InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PROJ_ROOT = PACKAGE_DIR.parents[1]
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
+
+MARKER = ".reform-workbook"
+MARKER_TEXT = "This folder was made by reform-workbook: its next run of this period replaces it.\n"
+FINGERPRINT_FILE = ".fingerprint"
+PRECLEANED_FILE = ".precleaned"
+#: what the workbook writes in a period's output folder (relative paths, glob patterns);
+#: a marked folder holding anything else is not replaced (someone's memo.docx)
+OUTPUT_PRODUCTS = (
+    MARKER,
+    FINGERPRINT_FILE,
+    "report.html",
+    "report.pdf",
+    "report.png",
+    "summary.json",
+    "figures/*.png",
+    "figures/*.svg",
+    "tables/*.csv",
+    "tables/*.xlsx",
+    "notebooks/*.ipynb",
+    "failed/*.ipynb",
+    # JupyterLab's copies when someone opens an executed notebook
+    "notebooks/.ipynb_checkpoints/*.ipynb",
+    "failed/.ipynb_checkpoints/*.ipynb",
+)
+
+
+def data_dir(override: str | os.PathLike | None = None) -> Path:
+    """Folder holding ``raw/`` and ``processed/``."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("REFORM_DATA_DIR")
+    return Path(env).expanduser().resolve() if env else PROJ_ROOT / "data"
+
+
+def output_dir(override: str | os.PathLike | None = None) -> Path:
+    """Folder holding ``index.html`` and ``<plan>/<period>/report.html`` and the other products."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("REFORM_OUTPUT_DIR")
+    return Path(env).expanduser().resolve() if env else PROJ_ROOT / "outputs"
+
+
+def _plan(data: Path, plan: str | None) -> str:
+    """``plan``, or the only plan with raw data (InputError if there are several or none)."""
+    from helpers.core.plans import resolve_plan
+
+    return plan if plan else resolve_plan(data, None)
+
+
+def raw_dir(period: str, data: str | os.PathLike | None = None, plan: str | None = None) -> Path:
+    """``<data>/raw/<plan>/<period>``; without ``plan``, of the only plan."""
+    d = data_dir(data)
+    return d / "raw" / _plan(d, plan) / period
+
+
+def processed_dir(
+    period: str, data: str | os.PathLike | None = None, plan: str | None = None
+) -> Path:
+    """``<data>/processed/<plan>/<period>``; without ``plan``, of the only plan."""
+    d = data_dir(data)
+    return d / "processed" / _plan(d, plan) / period
+
+
+def period_output_dir(
+    period: str,
+    output: str | os.PathLike | None = None,
+    plan: str | None = None,
+    data: str | os.PathLike | None = None,
+) -> Path:
+    """``<output>/<plan>/<period>``; without ``plan``, of the only plan."""
+    return output_dir(output) / _plan(data_dir(data), plan) / period
+
+
+def _within(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: str) -> None:
+    """Refuse a folder the workbook writes that lies inside ``raw/`` or holds it.
+
+    Both are resolved first, so a link into ``raw/`` is caught too.
+
+    Raises
+    ------
+    InputError
+        Naming the folder and saying what to do.
+    """
+    raw = (Path(data) / "raw").resolve()
+    real = Path(target).resolve()
+    if _within(real, raw):
+        raise InputError(
+            target,
+            f"the {what} lies inside the raw data folder {raw}"
+            + (f" (it leads to {real})" if real != Path(target) else "")
+            + ", which is never written: choose a folder outside it",
+        )
+    if _within(raw, real):
+        raise InputError(
+            target,
+            f"the {what} holds the raw data folder {raw}, which is never written: "
+            "choose a folder that does not contain it",
+        )
+
+
+def check_outside_processed(target: str | os.PathLike, data: str | os.PathLike, what: str) -> None:
+    """Refuse an output folder inside ``processed/``: its period folders and locks would collide."""
+    processed = (Path(data) / "processed").resolve()
+    if _within(Path(target).resolve(), processed):
+        raise InputError(
+            target,
+            f"the {what} lies inside the processed data folder {processed}, "
+            "where the workbook keeps its tables: choose a folder outside it (e.g. outputs/)",
+        )
+
+
+def _processed_products() -> tuple[str, ...]:
+    """What the workbook writes in a period's processed folder: its tables, meta, summary."""
+    from helpers.core.schema import TABLES  # late: paths is imported where pandas is not needed
+
+    return (
+        MARKER,
+        FINGERPRINT_FILE,
+        PRECLEANED_FILE,
+        "meta.json",
+        "summary.json",
+        *(f"{name}.csv" for name in TABLES),
+    )
+
+
+def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
+    """Files in ``folder`` that the workbook does not write there (sorted), links included."""
+    products = _processed_products() if processed else OUTPUT_PRODUCTS
+    out = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_dir() and not p.is_symlink():
+            continue
+        rel = p.relative_to(folder)
+        if p.is_symlink() or not any(
+            rel.match(pattern) and len(rel.parts) == len(Path(pattern).parts)
+            for pattern in products
+        ):
+            out.append(p)
+    return out
+
+
+def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
+    """Whether ``folder`` is one the workbook made and holds nothing else (so a run may replace it).
+
+    True for an empty folder, and for a folder with the marker (or the run
+    fingerprint of a run before the marker existed; or, ``processed``, nothing
+    at all of its own, as earlier versions left it) that holds only the files the
+    workbook writes there (:data:`OUTPUT_PRODUCTS`; the processed tables named in
+    the schema). A user's file inside, even in a marked folder, keeps it from
+    being replaced.
+    """
+    if not any(folder.iterdir()):
+        return True
+    if foreign_files(folder, processed=processed):
+        return False
+    return processed or (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file()
+
+
+def check_replaceable(folder: Path, what: str, option: str, *, processed: bool = False) -> None:
+    """Refuse to replace ``folder`` unless it is absent or the workbook's own.
+
+    Raises
+    ------
+    InputError
+        For a file or link at that path, or a folder without the workbook's marker.
+    """
+    if folder.is_symlink():
+        raise InputError(
+            folder,
+            f"the {what} is a link; the workbook replaces this folder and does not "
+            f"follow links: remove the link, or give the real folder with {option}",
+        )
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise InputError(
+            folder,
+            f"a file lies where the {what} should be: move it away, or choose another {option}",
+        )
+    if not is_workbook_folder(folder, processed=processed):
+        foreign = foreign_files(folder, processed=processed)
+        names = ", ".join(p.relative_to(folder).as_posix() for p in foreign[:3])
+        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+        detail = f"({names}{more})" if foreign else f"(no {MARKER} marker)"
+        raise InputError(
+            folder,
+            f"the {what} holds files the workbook did not make {detail}; "
+            f"it is left as it is: move those files away, or choose another {option}",
+        )
+
+
+def mark(folder: Path) -> Path:
+    """Write the workbook's marker into ``folder`` (made if needed)."""
+    from helpers.core.atomic import atomic_write_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / MARKER).is_file():
+        atomic_write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))
+    return folder
+
+
+def product_folder(folder: str | os.PathLike, data: str | os.PathLike, what: str) -> Path:
+    """The folder a notebook writes a period's products into, ready for writing.
+
+    Used by the notebooks run alone (the pipeline gives them staging folders it
+    made). Refuses a folder inside ``raw/``; makes the folder and marks it as
+    the workbook's if it is new or empty. A folder the workbook's notebooks change
+    outside a pipeline run loses its run fingerprint, so the next run does not call
+    it up to date.
+    """
+    folder = Path(folder)
+    check_outside_raw(folder, data, what)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not any(folder.iterdir()):
+        mark(folder)
+    (folder / FINGERPRINT_FILE).unlink(missing_ok=True)
+    return folder

@@ -1,0 +1,248 @@
+"""Half-year periods: the ``YYYY-MM`` id and its Japanese labels.
+
+A period is named by its as-of month: ``2018-03`` is 平成29年度末 (the end of
+fiscal year 2017, which runs April 2017 to March 2018), ``2017-09`` is
+平成29年9月末. Japanese forms are accepted as input and turned into the id.
+
+Examples
+--------
+>>> period_label("2018-03")
+'平成29年度末'
+>>> period_label("2017-09")
+'平成29年9月末'
+>>> parse_period("令和元年度末")
+'2020-03'
+>>> parse_period("平成31年度")
+'2020-03'
+>>> parse_period("H29")
+'2018-03'
+>>> fiscal_year_label(2019)
+'令和元年度'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from helpers.core.errors import PeriodError
+
+ID_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MIN_YEAR, MAX_YEAR = 1989, 2100
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    letter: str
+    start: date  # first day of the era
+    end: date | None  # last day, None while current
+
+    @property
+    def first_year(self) -> int:
+        return self.start.year
+
+
+ERAS = (
+    Era("令和", "R", date(2019, 5, 1), None),
+    Era("平成", "H", date(1989, 1, 8), date(2019, 4, 30)),
+)
+_ERA_BY_TOKEN = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
+
+ACCEPTED_FORMS = (
+    "YYYY-MM (例: 2018-03), 平成29年度末, 平成29年9月末, 令和元年度末, 平成31年度, "
+    "H29, R1, H29.9, 2017年度末, 2017年9月末"
+)
+
+
+def _month_end(year: int, month: int) -> date:
+    if month == 12:
+        return date(year, 12, 31)
+    return date.fromordinal(date(year, month + 1, 1).toordinal() - 1)
+
+
+def validate_period(period_id: str) -> str:
+    """Return ``period_id`` if it is a well-formed, possible ``YYYY-MM`` id.
+
+    Raises
+    ------
+    PeriodError
+        For anything else, naming the accepted forms.
+    """
+    m = ID_RE.match(period_id or "")
+    if not m:
+        raise PeriodError(
+            f"period '{period_id}' is not of the form YYYY-MM; accepted forms: {ACCEPTED_FORMS}"
+        )
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        raise PeriodError(f"period '{period_id}': month {month:02d} does not exist (01-12)")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(
+            f"period '{period_id}': year {year} is outside {MIN_YEAR}-{MAX_YEAR} "
+            "(labels are given in the 平成 and 令和 eras)"
+        )
+    if (year, month) == (1989, 3):
+        # the end of FY1988 is 昭和63年度末: before the eras the workbook labels
+        raise PeriodError(f"period '{period_id}' is the end of 昭和63年度, before the 平成 era")
+    return period_id
+
+
+def fiscal_year(period_id: str) -> int:
+    """The Japanese fiscal year (April to March) a period falls in.
+
+    >>> fiscal_year("2018-03"), fiscal_year("2017-09"), fiscal_year("2017-04")
+    (2017, 2017, 2017)
+    """
+    validate_period(period_id)
+    year, month = int(period_id[:4]), int(period_id[5:])
+    return year if month >= 4 else year - 1
+
+
+def is_year_end(period_id: str) -> bool:
+    """True for the end of a fiscal year (the March period)."""
+    validate_period(period_id)
+    return period_id.endswith("-03")
+
+
+def _era_for_date(d: date) -> Era:
+    for era in ERAS:
+        if d >= era.start and (era.end is None or d <= era.end):
+            return era
+    raise PeriodError(f"{d.isoformat()} is before the 平成 era; no Japanese label is defined")
+
+
+def _era_year(era: Era, year: int) -> str:
+    n = year - era.first_year + 1
+    return "元" if n == 1 else str(n)
+
+
+def fiscal_year_label(fy: int) -> str:
+    """Japanese label of a fiscal year: 2017 → 平成29年度, 2019 → 令和元年度."""
+    if not MIN_YEAR <= fy <= MAX_YEAR:
+        raise PeriodError(f"fiscal year {fy} is outside {MIN_YEAR}-{MAX_YEAR}")
+    # A fiscal year is named in the era in force at its start (1 April); FY2019,
+    # begun under 平成, is customarily 令和元年度 (平成31年度 is the same year).
+    era = ERAS[0] if fy >= 2019 else ERAS[1]
+    return f"{era.name}{_era_year(era, fy)}年度"
+
+
+def period_label(period_id: str) -> str:
+    """Japanese label of a period id: 2018-03 → 平成29年度末, 2017-09 → 平成29年9月末."""
+    validate_period(period_id)
+    year, month = int(period_id[:4]), int(period_id[5:])
+    if month == 3:
+        return fiscal_year_label(year - 1) + "末"
+    end = _month_end(year, month)
+    era = _era_for_date(end)
+    return f"{era.name}{_era_year(era, year)}年{month}月末"
+
+
+def period_label_short(period_id: str) -> str:
+    """Short label for chart axes: 2018-03 → H29年度末, 2017-09 → H29年9月末."""
+    label = period_label(period_id)
+    for era in ERAS:
+        label = label.replace(era.name, era.letter)
+    return label
+
+
+def _era_to_year(token: str, n: int, *, original: str) -> tuple[Era, int]:
+    era = _ERA_BY_TOKEN[token]
+    if n < 1:
+        raise PeriodError(f"'{original}': era year must be 1 (元) or more")
+    return era, era.first_year + n - 1
+
+
+def _fy_to_id(fy: int, original: str) -> str:
+    period_id = f"{fy + 1:04d}-03"
+    try:
+        return validate_period(period_id)
+    except PeriodError as exc:
+        raise PeriodError(f"'{original}': {exc}") from None
+
+
+def parse_period(text: str) -> str:
+    """Turn a period id or a Japanese label into the ``YYYY-MM`` id.
+
+    A fiscal-year form (平成29年度, 平成29年度末, H29) means the end of that
+    fiscal year. An era year past the era's end (平成32年) or before its start
+    (令和元年4月) is refused.
+
+    Raises
+    ------
+    PeriodError
+        If the text names no possible period.
+    """
+    if not isinstance(text, str):
+        raise PeriodError(f"period must be text, got {type(text).__name__}")
+    original = text
+    s = unicodedata.normalize("NFKC", text).strip()
+    s = re.sub(r"\s+", "", s)
+    if ID_RE.match(s):
+        return validate_period(s)
+    s = s.upper() if re.match(r"^[hHrR](\d|元)", s) else s
+
+    m = re.fullmatch(r"(平成|令和|H|R)(元|\d{1,2})年?度?末?", s)
+    if m and (s.endswith("度") or s.endswith("度末") or re.fullmatch(r"[HR](\d{1,2}|元)", s)):
+        n = 1 if m.group(2) == "元" else int(m.group(2))
+        era, fy = _era_to_year(m.group(1), n, original=original)
+        if era.end is not None and fy > era.end.year:
+            raise PeriodError(
+                f"'{original}': {era.name}{n}年度 does not exist (the era ended in "
+                f"{era.end.year}); say {fiscal_year_label(fy) if fy <= MAX_YEAR else 'another year'}"
+            )
+        return _fy_to_id(fy, original)
+
+    m = re.fullmatch(r"(平成|令和|H|R)(元|\d{1,2})(?:年|[./-])(\d{1,2})月?末?", s)
+    if m:
+        n = 1 if m.group(2) == "元" else int(m.group(2))
+        era, year = _era_to_year(m.group(1), n, original=original)
+        month = int(m.group(3))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"'{original}': month {month} does not exist")
+        end = _month_end(year, month) if MIN_YEAR <= year <= MAX_YEAR else None
+        if (
+            end is None
+            or end < era.start
+            or (era.end is not None and date(year, month, 1) > era.end)
+        ):
+            raise PeriodError(
+                f"'{original}': {era.name}{'元' if n == 1 else n}年{month}月 is outside the "
+                f"{era.name} era ({era.start.isoformat()} to "
+                f"{era.end.isoformat() if era.end else 'now'})"
+            )
+        return validate_period(f"{year:04d}-{month:02d}")
+
+    m = re.fullmatch(r"(\d{4})年度末?", s)
+    if m:
+        return _fy_to_id(int(m.group(1)), original)
+    m = re.fullmatch(r"(\d{4})年(\d{1,2})月末?", s)
+    if m:
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            raise PeriodError(f"'{original}': month {month} does not exist")
+        return validate_period(f"{int(m.group(1)):04d}-{month:02d}")
+    raise PeriodError(f"'{original}' is not a period; accepted forms: {ACCEPTED_FORMS}")
+
+
+def sort_periods(period_ids) -> list[str]:
+    """Valid period ids in time order."""
+    return sorted(validate_period(p) for p in period_ids)
+
+
+def find_label_in_text(text: str) -> str | None:
+    """The first period label (…年度末 or …年…月末) in ``text``, as an id, or None.
+
+    Spaces and line breaks inside the label are allowed, as PDF text has them
+    (平成 29年度末, a label wrapped over two lines).
+    """
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    m = re.search(r"(平成|令和)(元|\d{1,2})年(?:度末|\d{1,2}月末)", s)
+    if not m:
+        return None
+    try:
+        return parse_period(m.group(0))
+    except PeriodError:
+        return None

@@ -1,0 +1,415 @@
+"""Plans: which plans have raw data, their ``plan.toml``, and which plan a run is of.
+
+A city reports several plans to the same committee (Kodaira: the 第3次 plan
+beside the 第2次 plan's follow-up items); each plan's periods are compared only
+with each other. The raw data of a plan lies in ``data/raw/<plan>/<YYYY-MM>/``,
+where ``<plan>`` is a short ASCII folder id the analyst chooses. The plan folder
+may hold ``plan.toml``::
+
+    name = "第3次行財政再構築プラン"   # as the reports print it
+    first_year = 2017                 # fiscal years of the plan (optional)
+    last_year = 2021
+    [status]                          # labels as printed → S / A / B (optional)
+    S = ["予定以上に進捗"]
+    A = ["予定どおりに進捗"]
+    B = ["予定よりも遅れている"]
+
+Without ``plan.toml`` the name comes from the sources' titles and the standard
+vocabulary applies. A malformed ``plan.toml`` is bad input (file and line).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core.errors import InputError, PeriodError
+from helpers.core.periods import validate_period
+from helpers.core.textnorm import squash
+from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+
+PLAN_FILE = "plan.toml"
+#: a plan's folder id: short ASCII, not a period id
+# [0-9], not \d (full-width digits are not an id); \Z, not $ (which allows a final newline)
+PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
+PERIOD_ID = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
+PLAN_KEYS = {"name", "first_year", "last_year", "status"}
+_YEARS = (1989, 2100)  # fiscal years the workbook's era labels cover
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One plan: its folder id, its ``plan.toml`` (if any) and its status vocabulary."""
+
+    id: str
+    folder: Path
+    name: str | None = None  # as printed, from plan.toml; None: from the sources' titles
+    first_year: int | None = None
+    last_year: int | None = None
+    vocab: Vocabulary = STANDARD
+    config: Path | None = None  # the plan.toml read
+
+    def years_label(self) -> str:
+        """The plan's fiscal years in Japanese, or '' where plan.toml gives none."""
+        from helpers.core.periods import fiscal_year_label
+
+        if self.first_year is None and self.last_year is None:
+            return ""
+        first = fiscal_year_label(self.first_year) if self.first_year else ""
+        last = fiscal_year_label(self.last_year) if self.last_year else ""
+        return f"{first}～{last}"
+
+
+def _skipped(p: Path) -> bool:
+    return p.name.startswith(".") or p.name.lower().startswith("readme")
+
+
+def plan_ids(data: Path) -> list[str]:
+    """The plans with a folder under ``data/raw``, sorted.
+
+    Raises
+    ------
+    InputError
+        For a period folder directly under ``raw/`` (the layout before plans),
+        or a folder whose name is not a short ASCII id.
+    """
+    raw = Path(data) / "raw"
+    if not raw.is_dir():
+        return []
+    ids = []
+    for p in sorted(raw.iterdir()):
+        if _skipped(p) or not p.is_dir():
+            continue
+        if PERIOD_ID.match(p.name):
+            raise InputError(
+                p,
+                "a period folder directly under raw/: periods now lie in a plan's folder, "
+                f"data/raw/<plan>/{p.name}/ (<plan> a short ASCII id such as kodaira-3): move it there",
+            )
+        if not PLAN_ID.match(p.name):
+            raise InputError(
+                p,
+                "a plan's folder id must be short ASCII: letters, digits, - and _ "
+                "(up to 40, e.g. kodaira-3); put the plan's name in its plan.toml",
+            )
+        ids.append(p.name)
+    return ids
+
+
+def plan_periods(data: Path, plan: str) -> list[str]:
+    """Periods (``YYYY-MM`` folder names) of ``plan`` with raw data, in order.
+
+    Raises
+    ------
+    InputError
+        For a folder in the plan's folder whose name is not a period id
+        (``2018-9``, ``2018-13``, ``H30_9月末``): silently passing over it would let
+        a run say "up to date" while the analyst's new period is never read.
+    """
+    folder = Path(data) / "raw" / plan
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        if _skipped(p) or not p.is_dir():
+            continue
+        out.append(_period_folder(p))
+    return sorted(out)
+
+
+def _period_folder(p: Path) -> str:
+    """The period id of a period folder, or InputError saying how to name it."""
+    hint = (
+        "name it by its as-of month YYYY-MM (2018-09 for 平成30年9月末, 2019-03 for 平成30年度末)"
+    )
+    if not PERIOD_ID.match(p.name):
+        raise InputError(p, f"not a period folder name: {hint}")
+    try:
+        return validate_period(p.name)
+    except PeriodError as exc:
+        raise InputError(p, f"{exc}: {hint}") from None
+
+
+def unknown_plan(data: Path, plan: str) -> InputError:
+    ids = plan_ids(data)
+    return InputError(
+        Path(data) / "raw" / plan,
+        f"no plan '{plan}'; plans with raw data: " + (", ".join(ids) if ids else "none"),
+    )
+
+
+def resolve_plan(data: Path, plan: str | None) -> str:
+    """``plan`` if it has a folder; with None, the only plan (InputError if there are several)."""
+    ids = plan_ids(data)
+    if plan:
+        if plan not in ids:
+            raise unknown_plan(data, plan)
+        return plan
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise InputError(
+            Path(data) / "raw",
+            "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
+        )
+    raise InputError(
+        Path(data) / "raw",
+        f"several plans ({', '.join(ids)}): say which, with --plan ID (make: PLAN=ID)",
+    )
+
+
+def default_plan(data: Path, period: str | None = None) -> str:
+    """The plan a notebook run without ``plan`` works on.
+
+    The only plan; with several, the first (by id) holding ``period``, or without
+    a period the plan with the newest period (ties: the first by id).
+    """
+    data = Path(data)
+    ids = plan_ids(data)
+    if len(ids) <= 1:
+        return resolve_plan(data, None)
+    if period:
+        having = [p for p in ids if period in plan_periods(data, p)]
+        return having[0] if having else ids[0]
+    newest = {p: (plan_periods(data, p) or [""])[-1] for p in ids}
+    return next(p for p in ids if newest[p] == max(newest.values()))
+
+
+def choose_plan(data: Path, plan: str = "", period: str | None = None) -> str:
+    """A notebook's plan: ``plan`` if given (checked), else :func:`default_plan`."""
+    return resolve_plan(Path(data), plan) if plan else default_plan(data, period)
+
+
+# --- plan.toml ------------------------------------------------------------------
+
+
+def _line_of(text: str, key: str) -> int | None:
+    m = re.search(rf"^\s*{re.escape(key)}\s*=", text, flags=re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    m = re.search(r"line (\d+)", str(exc))
+    return int(m.group(1)) if m else None
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    from helpers.ingest.rawio import strip_invisible
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    # the same policy as raw text: bidi controls refused, zero-width characters removed
+    text = strip_invisible(text.replace("\r\n", "\n"), path)
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise InputError(path, f"not valid TOML: {detail}", line=_toml_line(exc)) from None
+
+
+def _check_keys(path: Path, text: str, conf: dict) -> None:
+    for key in conf:
+        if key not in PLAN_KEYS:
+            raise InputError(
+                path,
+                f"unknown key '{key}'; a plan.toml may hold " + ", ".join(sorted(PLAN_KEYS)),
+                line=_line_of(text, key),
+                field=key,
+            )
+    name = conf.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip() or "\n" in name):
+        raise InputError(
+            path,
+            "name must be the plan's name as printed, in quotes",
+            line=_line_of(text, "name"),
+            field="name",
+        )
+
+
+def _year(path: Path, text: str, conf: dict, key: str) -> int | None:
+    value = conf.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not _YEARS[0] <= value <= _YEARS[1]:
+        raise InputError(
+            path,
+            f"{key} must be a fiscal year such as 2017 ({_YEARS[0]}–{_YEARS[1]}), not {value!r}",
+            line=_line_of(text, key),
+            field=key,
+        )
+    return value
+
+
+def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
+    status = conf.get("status")
+    if status is None:
+        return STANDARD
+    line = _line_of(text, "[status]") or (text.count("\n", 0, text.find("[status]")) + 1)
+    if not isinstance(status, dict) or set(status) != set(STATUS_CODES):
+        given = ", ".join(status) if isinstance(status, dict) else repr(status)
+        raise InputError(
+            path,
+            f"[status] must give the labels of S, A and B (each a list of labels as printed); "
+            f"it gives {given or 'nothing'}",
+            line=line,
+            field="status",
+        )
+    seen: dict[str, str] = {}
+    for code in STATUS_CODES:
+        labels = status[code]
+        labels = [labels] if isinstance(labels, str) else labels
+        if (
+            not isinstance(labels, list)
+            or not labels
+            or not all(isinstance(x, str) and x.strip() and "\n" not in x for x in labels)
+        ):
+            raise InputError(
+                path,
+                f"[status] {code} must be a list of labels as printed",
+                line=_line_of(text, code) or line,
+                field=f"status.{code}",
+            )
+        for x in labels:
+            if squash(x) in seen:
+                raise InputError(
+                    path,
+                    f"the label 「{x}」 is given for both {seen[squash(x)]} and {code}",
+                    line=_line_of(text, code) or line,
+                    field=f"status.{code}",
+                )
+            seen[squash(x)] = code
+        status[code] = labels
+    return Vocabulary.of_plan(status)
+
+
+def read_plan_config(path: Path, plan_id: str) -> Plan:
+    """The plan described by ``path`` (a plan.toml).
+
+    Raises
+    ------
+    InputError
+        Malformed TOML (the line from tomllib), unknown keys, a year that is not
+        one, first_year after last_year, [status] without S, A and B.
+    """
+    conf, text = _read_toml(path)
+    _check_keys(path, text, conf)
+    first, last = _year(path, text, conf, "first_year"), _year(path, text, conf, "last_year")
+    if first is not None and last is not None and first > last:
+        raise InputError(
+            path,
+            f"first_year {first} is after last_year {last}",
+            line=_line_of(text, "first_year"),
+            field="first_year",
+        )
+    name = conf.get("name")
+    return Plan(
+        plan_id,
+        path.parent,
+        name.strip() if name else None,
+        first,
+        last,
+        _labels(path, text, conf),
+        path,
+    )
+
+
+def load_plan(data: Path, plan: str | None = None) -> Plan:
+    """The plan ``plan`` (None: the only one) with its plan.toml read, if it has one."""
+    pid = resolve_plan(Path(data), plan)
+    folder = Path(data) / "raw" / pid
+    config = folder / PLAN_FILE
+    if config.is_dir():
+        raise InputError(config, "a folder where the plan's plan.toml file is expected")
+    if not config.exists():
+        return Plan(pid, folder)
+    return read_plan_config(config, pid)
+
+
+def check_title(plan: Plan, path: Path, text: str) -> str | None:
+    """The plan name in the source's title; refused if it names another plan than plan.toml.
+
+    The names are compared after width and space normalisation (第３次 = 第3次).
+    """
+    from helpers.ingest.report_parser import find_plan_title
+
+    found = find_plan_title(text)
+    if found is None:
+        return None
+    title, line = found
+    if "\n" in title:
+        return None
+    if plan.name is not None and squash(title) != squash(plan.name):
+        raise InputError(
+            path,
+            f"its title names the plan 「{title}」, but this folder's plan.toml "
+            f"({plan.config}) is 「{plan.name}」: put the file in that plan's folder, "
+            "or correct the name in plan.toml",
+            line=line,
+        )
+    return title
+
+
+def _source_titles(folder: Path):
+    """(file, title, line) of each titled source (report text, per-area table) in a period folder."""
+    from helpers.ingest.rawio import read_text
+    from helpers.ingest.report_parser import find_plan_title
+
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
+            try:
+                found = find_plan_title(read_text(f))
+            except InputError:
+                continue  # its own run names that fault
+            if found:
+                yield f, found[0], found[1]
+
+
+def check_same_plan(
+    plan: Plan, period: str, path: Path, title: str | None, line: int | None
+) -> None:
+    """Without plan.toml, every period's sources must name one plan (never two plans mixed).
+
+    Raises
+    ------
+    InputError
+        Naming both files and both names when another period's source names another plan.
+    """
+    if plan.name is not None or not title:
+        return  # with plan.toml, check_title compares each source with it
+    for other in plan_periods(plan.folder.parent.parent, plan.id):
+        if other == period:
+            continue
+        for f, name, n in _source_titles(plan.folder / other):
+            if squash(name) != squash(title):
+                raise InputError(
+                    path,
+                    f"its title names the plan 「{title}」, but {f} (line {n}) of the same "
+                    f"folder names 「{name}」: one plan's periods only; move the files of the "
+                    f"other plan to a folder of their own, or give {plan.folder.name} a plan.toml",
+                    line=line,
+                )
+
+
+def plan_name(data: Path, plan: str) -> str:
+    """The plan's name: plan.toml's, else the title of its newest source, else its id."""
+    p = load_plan(data, plan)
+    if p.name:
+        return p.name
+    from helpers.ingest.rawio import read_text
+    from helpers.ingest.report_parser import find_plan_name
+
+    for period in reversed(plan_periods(data, plan)):
+        folder = p.folder / period
+        for f in sorted(folder.iterdir()):
+            if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
+                try:
+                    title = find_plan_name(read_text(f))
+                except InputError:
+                    continue
+                if title:
+                    return title
+    return plan

@@ -1,0 +1,71 @@
+"""Writing tables and files atomically, in forms Excel and diff both like."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.atomic import atomic_write_bytes
+
+__all__ = [
+    "atomic_write_bytes",
+    "format_number",
+    "frame_for_csv",
+    "read_csv",
+    "read_json",
+    "write_csv",
+    "write_json",
+]
+
+
+def format_number(value) -> str:
+    """Shortest exact text of a number: 2540000000.0 → '2540000000', NA → ''."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(float(round(float(value), 10)))
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def frame_for_csv(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as text without float noise (9718, not 9718.0); NA stays empty."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_float_dtype(s) or s.dtype == object:
+            out[col] = [format_number(v) if not isinstance(v, str) else v for v in s]
+        elif pd.api.types.is_bool_dtype(s):
+            out[col] = [format_number(v) if not pd.isna(v) else "" for v in s]
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, *, bom: bool = False) -> Path:
+    """CSV with LF line ends; ``bom=True`` for files people open in Excel."""
+    text = frame_for_csv(df).to_csv(index=False, lineterminator="\n")
+    return atomic_write_bytes(path, text.encode("utf-8-sig" if bom else "utf-8"))
+
+
+def write_json(obj, path: str | Path) -> Path:
+    text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:
+    """Read a processed CSV (UTF-8, with or without BOM)."""
+    return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""], **kwargs)

@@ -1,0 +1,269 @@
+"""A new half-year period in minutes: ``reform-workbook new-period [--plan ID] YYYY-MM``.
+
+Creates ``data/raw/<plan>/<YYYY-MM>/`` with a KPI sheet carried from the plan's
+latest earlier period that has one: the same rows (item, marker, indicator,
+unit, target text, direction), the values blank. Where the plan holds the
+year-end one year earlier, each KPI's previous-value text is that period's
+value text (``9,718人`` for 1-1 of 2019-03, from 2018-03), and ``draft_source``
+says it was carried. Every row is marked ``未入力`` in the ``draft`` column: a
+run refuses the sheet until the analyst has filled and checked each row and
+emptied its mark (see :mod:`helpers.cycle.drafts`).
+
+Nothing existing is ever overwritten or changed: a period that already has a
+KPI sheet is refused (exit 2) and left as it is. The sheet is written as
+``kpi_sheet.xlsx`` (frozen header, column widths, text cells, drop-down lists for
+``direction`` and ``draft``), or ``kpi_sheet.csv`` with ``--csv``. Then the next
+steps are printed in Japanese.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core import paths
+from helpers.core.errors import InputError
+from helpers.core.periods import fiscal_year, is_year_end, parse_period, period_label
+from helpers.core.textnorm import squash
+
+COLUMNS = (
+    "item_no",
+    "marker",
+    "indicator",
+    "unit",
+    "value_text",
+    "prev_text",
+    "target_text",
+    "result_text",
+    "direction",
+    "note",
+    "draft",
+    "draft_source",
+)
+#: the columns carried from the earlier sheet; all others start blank
+CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction")
+CHOICES = {
+    "direction": ("higher", "lower"),
+    "draft": ("要確認", "要確認（不一致の可能性）", "未入力"),
+}
+
+
+@dataclass
+class Carried:
+    """The rows of a new sheet and where they came from."""
+
+    rows: list[dict[str, str]]
+    source: Path  # the sheet the rows were carried from
+    prev_source: Path | None  # the year-end sheet the previous values came from
+    prev_filled: int
+
+
+def kpi_sheet_of(folder: Path) -> Path | None:
+    """The KPI sheet of a period folder (``*kpi*.csv`` or ``*kpi*.xlsx``, not a draft), or None."""
+    from helpers.cycle.drafts import is_draft_file
+
+    if not folder.is_dir():
+        return None
+    found = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+        and p.suffix.lower() in (".csv", ".xlsx")
+        and "kpi" in p.name.lower()
+        and not is_draft_file(p)
+    ]
+    return found[0] if found else None
+
+
+def sheet_records(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a KPI sheet as (line, column → text), without checking them against a report."""
+    from helpers.ingest.kpi_sheet import read_sheet_rows
+
+    sheet = read_sheet_rows(path)
+    out = []
+    for line, row in sheet.rows:
+        cells = dict(zip(sheet.header, row, strict=False))
+        out.append((line, {c: cells.get(c, "").strip() for c in COLUMNS}))
+    return out
+
+
+def kpi_key(rec: dict) -> tuple[str, str]:
+    """What identifies a KPI across periods: its item and its marker + name."""
+    return squash(str(rec.get("item_no") or "")), squash(
+        str(rec.get("marker") or "") + str(rec.get("indicator") or "")
+    )
+
+
+def _earlier_year_end(period: str) -> str | None:
+    """The year-end one year before ``period`` (2019-03 → 2018-03), for a year-end period."""
+    return f"{fiscal_year(period):04d}-03" if is_year_end(period) else None
+
+
+def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
+    """Value texts of the year-end one year earlier, by KPI, where they hold a figure."""
+    from helpers.core.jpnum import figures, is_missing
+
+    year_end = _earlier_year_end(period)
+    sheet = kpi_sheet_of(raw_plan / year_end) if year_end else None
+    if sheet is None:
+        return {}, None
+    values = {}
+    for _, rec in sheet_records(sheet):
+        text = rec["value_text"]
+        if text and not is_missing(text) and figures(text):
+            values[kpi_key(rec)] = text
+    return values, sheet
+
+
+def carry_rows(data: Path, plan: str, period: str) -> Carried:
+    """The rows of ``period``'s new sheet, from the plan's latest earlier period with KPIs."""
+    from helpers.core.plans import plan_periods
+
+    raw_plan = data / "raw" / plan
+    earlier = [p for p in plan_periods(data, plan) if p < period]
+    source = next((s for p in reversed(earlier) if (s := kpi_sheet_of(raw_plan / p))), None)
+    if source is None:
+        raise InputError(
+            raw_plan,
+            f"no period of plan {plan} before {period} has a KPI sheet to carry the KPIs from; "
+            "copy a sheet by hand (columns: data/raw/README.md)",
+        )
+    prev, prev_source = _previous_values(raw_plan, period)
+    rows, filled = [], 0
+    for _line, rec in sheet_records(source):
+        row = dict.fromkeys(COLUMNS, "") | {c: rec[c] for c in CARRIED}
+        row["draft"] = "未入力"
+        carried = prev.get(kpi_key(rec))
+        if carried:
+            row["prev_text"] = carried
+            row["draft_source"] = (
+                f"prev_text は {prev_source.parent.name}/{prev_source.name} の value_text"
+                f"（{carried}）から転記"
+            )
+            filled += 1
+        rows.append(row)
+    return Carried(rows, source, prev_source, filled)
+
+
+def sheet_bytes(rows: list[dict[str, str]], fmt: str) -> bytes:
+    """A KPI sheet as .xlsx (see :mod:`helpers.ingest.sheet_xlsx`) or as CSV UTF-8 with BOM and CRLF."""
+    body = [[r.get(c, "") for c in COLUMNS] for r in rows]
+    if fmt == "xlsx":
+        from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
+
+        return kpi_workbook_bytes(list(COLUMNS), body, CHOICES)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([list(COLUMNS), *body])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def write_new_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path``, which must not exist: never overwrites (InputError if it does)."""
+    if path.exists() or path.is_symlink():
+        raise InputError(path, "exists already; it is left as it is (nothing was written)")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+        if path.exists():  # made meanwhile by someone else: theirs stays
+            raise InputError(path, "exists already; it is left as it is (nothing was written)")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def new_period(
+    period: str, data_dir=None, plan: str | None = None, fmt: str = "xlsx"
+) -> tuple[Path, Carried]:
+    """Create ``raw/<plan>/<period>/`` with its carried KPI sheet; never touch an existing file.
+
+    Raises
+    ------
+    InputError
+        A period that already has a KPI sheet, a plan without an earlier sheet.
+    """
+    from helpers.core.plans import resolve_plan
+
+    pid = parse_period(period)
+    data = paths.data_dir(data_dir)
+    plan = resolve_plan(data, plan)
+    folder = data / "raw" / plan / pid
+    existing = kpi_sheet_of(folder)
+    if existing is not None:
+        raise InputError(
+            existing,
+            f"period {pid} of plan {plan} has a KPI sheet already; it is left as it is "
+            "(nothing was written). To draft its values from the report: "
+            f"reform-workbook draft-kpis --plan {plan} --period {pid}",
+        )
+    carried = carry_rows(data, plan, pid)
+    folder.mkdir(parents=True, exist_ok=True)
+    sheet = write_new_file(folder / f"kpi_sheet.{fmt}", sheet_bytes(carried.rows, fmt))
+    return sheet, carried
+
+
+def next_steps(sheet: Path, carried: Carried, plan: str, period: str, data: Path) -> str:
+    """What the analyst does next, in Japanese."""
+    label = period_label(period)
+    folder = sheet.parent
+    shown = _shown(folder, data)
+    src = f"{carried.source.parent.name}/{carried.source.name}"
+    prev = (
+        f"前年度末の値（prev_text）は {carried.prev_source.parent.name} の値から"
+        f" {carried.prev_filled} 件を転記しました（draft_source に記載）。"
+        if carried.prev_source
+        else "前年度末の値（prev_text）は空欄です（1年前の年度末の成果指標シートがありません）。"
+    )
+    return "\n".join(
+        [
+            f"{shown}/{sheet.name} を作りました: {src} の成果指標 {len(carried.rows)} 件"
+            f"（取組・指標名・単位・目標・望ましい方向）を引き継ぎ、値は空欄です。{prev}",
+            "",
+            "次の手順:",
+            f"1. {label}の進捗状況報告書（PDF）のテキストを .txt で {shown}/ に置きます"
+            "（UTF-8 または CP932）。報告書がないとレポートは作れません"
+            "（成果指標シートは報告書と照合するため）。",
+            f"2. make draft-kpis PERIOD={period} PLAN={plan} で、報告書から値と前年度末の値の下書きを作ります"
+            f"（{sheet.stem}.draft{sheet.suffix} として横に書き出します。確認が済んだら {sheet.name} を"
+            f"削除し、下書きの名前を {sheet.name} に変えます）。",
+            "3. 各行の value_text・prev_text・target_text・result_text を報告書の表記どおりに"
+            "確認・入力し、確認した行の draft 欄を空にします（draft 欄が空でない行があると"
+            "レポートは作られません）。報告書に載っていない指標の行は削除し、新しい指標は行を追加します。",
+            f"4. make report PERIOD={period} PLAN={plan} でレポートを作り、outputs/{plan}/{period}/report.html を開きます"
+            "（検算の節で前年度末の値と前回の値の照合結果を確認してください）。",
+        ]
+    )
+
+
+def _shown(folder: Path, data: Path) -> str:
+    try:
+        return folder.relative_to(paths.PROJ_ROOT).as_posix()
+    except ValueError:
+        return str(folder)
+
+
+def main(argv: list[str]) -> int:
+    """``reform-workbook new-period [--plan ID] [--data-dir D] [--csv] YYYY-MM``."""
+    p = argparse.ArgumentParser(
+        prog="reform-workbook new-period",
+        description="Create data/raw/<plan>/<YYYY-MM>/ with a KPI sheet carried from the plan's "
+        "latest period that has one (values blank; previous values from the year-end one year "
+        "earlier). Never overwrites an existing file (exit 2).",
+    )
+    p.add_argument("period", help="the new period, YYYY-MM (as-of month) or 平成30年度末")
+    p.add_argument("--plan", help="plan folder id under data/raw/ (default: the only plan)")
+    p.add_argument("--data-dir", help="folder holding raw/ (default: the project's data/)")
+    p.add_argument("--csv", action="store_true", help="write kpi_sheet.csv instead of .xlsx")
+    args = p.parse_args(argv)
+    sheet, carried = new_period(
+        args.period, args.data_dir, args.plan, "csv" if args.csv else "xlsx"
+    )
+    data = paths.data_dir(args.data_dir)
+    print(next_steps(sheet, carried, sheet.parent.parent.name, sheet.parent.name, data))
+    return 0

@@ -1,0 +1,222 @@
+"""Per-area status tables in CSV, as the city writes them.
+
+Headers are Japanese (分野, 項目数, 予定以上に進捗(S), 予定どおりに進捗(A),
+予定よりも遅れている(B)); the file may be UTF-8, UTF-8 with BOM or CP932, with
+LF or CRLF line ends, and may start with ``#`` comment lines. The area label
+is ``1 地域協働の推進`` (or ``Ⅰ 地域協働の推進``); a totals row is labelled
+計/合計 or left blank.
+
+A status column's header is a label of the plan's vocabulary, optionally with
+its code, ``予定以上に進捗(S)``. With a plan's own labels (``plan.toml``) a label
+must be one of them exactly; with the standard vocabulary the keywords and the
+code alone are understood too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core.errors import InputError
+from helpers.core.jpnum import MAX_COUNT
+from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
+from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.ingest.rawio import read_text
+
+_ROMAN = ROMAN_NUMERALS
+
+#: words that identify the columns other than the statuses (whose labels come from helpers.core.vocab)
+COLUMN_KEYS = {
+    "area": ("分野", "取組分野", "area"),
+    "items": ("項目数", "取組数", "items"),
+}
+#: the columns a table must have, in the order the city prints them
+REQUIRED_COLUMNS = (*COLUMN_KEYS, *STATUS_CODES)
+TOTAL_LABELS = ("", "計", "合計", "総計")
+
+
+@dataclass
+class AreaTable:
+    areas: pd.DataFrame  # area_no, area_name, items, S, A, B, line
+    totals: dict[str, int] | None
+    totals_line: int | None
+    path: Path
+
+
+def header_names(vocab: Vocabulary = STANDARD) -> dict[str, str]:
+    """Each column's header as the city writes it, for messages."""
+    return {"area": "分野", "items": "項目数"} | {
+        code: f"{vocab.label(code)}({code})" for code in STATUS_CODES
+    }
+
+
+_CODE_MARK = re.compile(r"[(（]\s*([SAB])\s*[)）]$", re.I)
+
+
+def _status_column(h: str, vocab: Vocabulary) -> tuple[str | None, str, str | None]:
+    """For a squashed header: the status it names, its label part, and its code mark (S)."""
+    m = _CODE_MARK.search(h)
+    mark = m.group(1).upper() if m else None
+    label = h[: m.start()] if m else h
+    if not label:
+        return mark, label, mark
+    code = vocab.code_of(label)
+    if code is None and not vocab.exact:
+        code = vocab.code_of(h) or mark
+    return code, label, mark
+
+
+def _column_for(header: str, vocab: Vocabulary, path: Path, line: int) -> str | None:
+    """The column a header names: area, items, or a status code (by its label or by (S))."""
+    h = squash(header)
+    for key, words in COLUMN_KEYS.items():
+        if any(w.lower() in h.lower() for w in words):
+            return key
+    code, label, mark = _status_column(h, vocab)
+    if code is not None and mark is not None and mark != code:
+        raise InputError(
+            path,
+            f"the column '{header}' is marked ({mark}) but its label is that of {code} "
+            f"({vocab.label(code)})",
+            line=line,
+            field=header,
+        )
+    if code is None and vocab.exact and mark is not None:
+        raise InputError(
+            path,
+            f"unknown status label 「{label}」 in the column '{header}'; this plan's labels "
+            "(plan.toml): " + ", ".join(f"「{x}」" for x in vocab.known_labels()),
+            line=line,
+            field=header,
+        )
+    return code
+
+
+def _count(cell: str, path: Path, line: int, field: str) -> int:
+    s = squash(cell)
+    if not re.fullmatch(r"\d+", s):
+        raise InputError(path, f"'{cell}' is not a whole number of items", line=line, field=field)
+    if len(s) > len(str(MAX_COUNT)) or int(s) > MAX_COUNT:
+        raise InputError(
+            path,
+            f"'{cell}' is not a plausible count of items (at most {MAX_COUNT:,}); correct the figure",
+            line=line,
+            field=field,
+        )
+    return int(s)
+
+
+def parse_area_label(label: str) -> tuple[int, str] | None:
+    """``1 地域協働の推進`` or ``Ⅰ 地域協働の推進`` → (1, '地域協働の推進')."""
+    s = label.strip()
+    if s[:1] in _ROMAN:
+        return _ROMAN[s[0]], collapse(s[1:]).replace(" ", "") or ""
+    m = re.match(r"^(\d{1,2})[\s.．、:)）]*(.*)$", collapse(s))
+    if m:
+        return int(m.group(1)), m.group(2).replace(" ", "")
+    return None
+
+
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The table's rows as (line number, cells), without comment and blank lines."""
+    text = read_text(path)
+    rows = []
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            rows.append((n, next(csv.reader(io.StringIO(line)))))
+        except csv.Error as exc:
+            raise InputError(path, f"not valid CSV: {exc}", line=n) from None
+    if not rows:
+        raise InputError(path, "no table rows, only comments or blank lines")
+    return rows
+
+
+def _header_columns(
+    path: Path, header_line: int, header: list[str], vocab: Vocabulary
+) -> dict[str, int]:
+    """Each required column's index in the header; unknown, repeated or missing ones refused."""
+    columns: dict[str, int] = {}
+    names = header_names(vocab)
+    for idx, name in enumerate(header):
+        if not name.strip():
+            continue
+        key = _column_for(name, vocab, path, header_line)
+        if key is None:
+            raise InputError(
+                path,
+                f"unknown column '{name}'; expected " + ", ".join(names.values()),
+                line=header_line,
+                field=name,
+            )
+        if key in columns:
+            raise InputError(path, f"two columns for {key}", line=header_line, field=name)
+        columns[key] = idx
+    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
+    if missing:
+        raise InputError(
+            path,
+            "missing column(s): " + ", ".join(names[k] for k in missing),
+            line=header_line,
+        )
+    return columns
+
+
+def _check_area_order(path: Path, areas: list[dict], field: str) -> None:
+    for expected, area in enumerate(areas, start=1):
+        if area["area_no"] != expected:
+            raise InputError(
+                path,
+                f"area number {area['area_no']} where {expected} was expected: areas must run "
+                "1, 2, 3, … once each, in order (a row missing, repeated or out of order?)",
+                line=area["line"],
+                field=field,
+            )
+
+
+def read_area_table(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
+    """Read a per-area table; every fault names the file, line and field.
+
+    ``vocab`` is the plan's status vocabulary (see the module docstring).
+    """
+    path = Path(path)
+    rows = _read_rows(path)
+    header_line, header = rows[0]
+    columns = _header_columns(path, header_line, header, vocab)
+    area_field = header[columns["area"]]
+    areas = []
+    totals = None
+    totals_line = None
+    for n, row in rows[1:]:
+        if len(row) != len(header):
+            raise InputError(path, f"{len(row)} fields where the header has {len(header)}", line=n)
+        label = row[columns["area"]].strip()
+        counts = {
+            k: _count(row[columns[k]], path, n, header[columns[k]])
+            for k in ("items", *STATUS_CODES)
+        }
+        if totals is not None:
+            raise InputError(path, "a row after the totals row", line=n)
+        if squash(label) in TOTAL_LABELS:
+            totals = {k: counts[k] for k in STATUS_CODES} | {"items": counts["items"]}
+            totals_line = n
+            continue
+        parsed = parse_area_label(label)
+        if parsed is None:
+            raise InputError(
+                path,
+                f"area label '{label}' does not start with its number (e.g. '1 地域協働の推進')",
+                line=n,
+                field=area_field,
+            )
+        areas.append({"area_no": parsed[0], "area_name": parsed[1], **counts, "line": n})
+    if not areas:
+        raise InputError(path, "the table has no area rows", line=header_line)
+    _check_area_order(path, areas, area_field)
+    return AreaTable(pd.DataFrame(areas), totals, totals_line, path)

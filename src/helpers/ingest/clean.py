@@ -1,0 +1,342 @@
+"""Cleaning stage: one period's raw files → processed areas, items, indicators.
+
+What a period's raw folder may hold (see data/raw/README.md):
+
+- ``*.txt``: the published progress report, as text from its PDF (at most one);
+- ``*kpi*.csv`` or ``*kpi*.xlsx``: the analysts' KPI sheet (needs the report; one
+  of the two, not both);
+- any other ``*.csv``: a per-area status table (the areas when there is no report;
+  beside a report it is compared with the report's table by the audit).
+
+Everything is read and checked before anything is written; each file is then
+written atomically, so a failure leaves the previous processed tables as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.core import paths, schema
+from helpers.core.errors import InputError
+from helpers.core.periods import period_label, validate_period
+from helpers.core.plans import Plan, check_same_plan, check_title, load_plan
+from helpers.core.tables import write_csv, write_json
+from helpers.core.vocab import STATUS_CODES
+from helpers.ingest.area_table import AreaTable, read_area_table
+from helpers.ingest.kpi_sheet import read_kpi_sheet
+from helpers.ingest.rawio import file_sha256, read_text
+from helpers.ingest.report_parser import ParsedReport, parse_report
+
+#: the statuses whose items the report lists one by one (A items are only counted)
+LISTED_STATUSES = ("S", "B")
+RAW_SUFFIXES = {".txt", ".csv", ".xlsx"}
+IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
+
+
+@dataclass
+class RawFiles:
+    report: Path | None = None
+    kpi_sheet: Path | None = None
+    area_tables: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class CleanResult:
+    period: str
+    areas: pd.DataFrame
+    items: pd.DataFrame
+    indicators: pd.DataFrame
+    meta: dict
+    written: list[Path] = field(default_factory=list)
+
+
+def find_raw_files(raw: Path) -> RawFiles:
+    """Sort a period's raw files by kind; refuse what the workbook cannot read."""
+    if not raw.is_dir():
+        raise InputError(raw, "no raw data folder for this period")
+    found = RawFiles()
+    for p in sorted(raw.iterdir()):
+        if p.name.startswith((".", "~$")) or p.name.lower().startswith("readme"):
+            continue  # hidden files, notes, and the lock file Excel keeps beside an open sheet
+        suffix = p.suffix.lower()
+        if p.is_dir():
+            if suffix in RAW_SUFFIXES:  # a folder named like a raw file is a mistake, not a note
+                raise InputError(
+                    p, f"a folder where a {suffix} file is expected: put the file here"
+                )
+            continue
+        if suffix in IGNORED_SUFFIXES:
+            continue
+        if suffix == ".txt":
+            if found.report is not None:
+                raise InputError(
+                    p, f"a second report text in the folder (first: {found.report.name})"
+                )
+            found.report = p
+        elif suffix in (".csv", ".xlsx") and "kpi" in p.name.lower():
+            _check_second_sheet(p, found.kpi_sheet)
+            found.kpi_sheet = p
+        elif suffix == ".csv":
+            found.area_tables.append(p)
+        else:
+            raise InputError(
+                p,
+                "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932), "
+                "the KPI sheet as .csv or .xlsx",
+            )
+    if found.kpi_sheet is not None and found.report is None:
+        raise InputError(
+            found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against"
+        )
+    if found.report is None and not found.area_tables:
+        raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
+    if len(found.area_tables) > 1 and found.report is None:
+        raise InputError(found.area_tables[1], "more than one per-area table in the folder")
+    return found
+
+
+def _check_second_sheet(p: Path, first: Path | None) -> None:
+    """One KPI sheet per period: a drafted sheet or a CSV beside an .xlsx is refused, saying why."""
+    from helpers.cycle.drafts import is_draft_file
+
+    drafted = next((x for x in (p, first) if x is not None and is_draft_file(x)), None)
+    if drafted is not None:
+        raise InputError(
+            drafted,
+            "a KPI sheet drafted by draft-kpis lies in the folder: check it, then put it in "
+            "place of the KPI sheet (rename it, replacing the old one) or delete it",
+        )
+    if first is not None:
+        raise InputError(
+            p,
+            f"a second KPI sheet in the folder (first: {first.name}); keep one, "
+            "kpi_sheet.csv or kpi_sheet.xlsx, not both",
+        )
+
+
+def _item_ranges(areas: pd.DataFrame) -> pd.DataFrame:
+    areas = areas.copy()
+    areas["item_to"] = areas["items"].cumsum()
+    areas["item_from"] = areas["item_to"] - areas["items"] + 1
+    return areas
+
+
+def _listed_items(report: ParsedReport | None) -> dict[int, dict]:
+    """The items the report lists, by number (a re-listed item under each of its numbers)."""
+    listed: dict[int, dict] = {}
+    for item in report.items if report is not None else []:
+        for no in item.numbers:
+            others = [n for n in item.numbers if n != no]
+            listed[no] = {
+                "item_name": item.name,
+                "status": item.status,
+                "status_basis": "listed",
+                "relisted_as": ",".join(map(str, others)) or None,
+                "progress": item.progress or None,
+                "causes": item.causes,
+                "next_steps": item.next_steps,
+                "source_line": item.line,
+            }
+    return listed
+
+
+def build_items(areas: pd.DataFrame, report: ParsedReport | None) -> pd.DataFrame:
+    """One row per item number of the plan.
+
+    Listed items take the report's status and texts. An unlisted item is A only
+    where the counts settle it: its area's listed S and B items equal the table's
+    S and B counts, so all the others of that area are on schedule. Otherwise NA.
+    """
+    listed = _listed_items(report)
+    rows = []
+    for area in _item_ranges(areas).to_dict("records"):
+        numbers = range(int(area["item_from"]), int(area["item_to"]) + 1)
+        settled = all(
+            sum(1 for n in numbers if listed.get(n, {}).get("status") == code) == area[code]
+            for code in LISTED_STATUSES
+        )
+        for n in numbers:
+            base = {"item_no": n, "area_no": int(area["area_no"])}
+            if n in listed:
+                rows.append(base | listed[n])
+            elif settled:
+                rows.append(base | {"status": "A", "status_basis": "inferred from counts"})
+            else:
+                rows.append(base)
+    return schema.frame(rows, "items")
+
+
+def _areas_from_report(report: ParsedReport) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"area_no": a.area_no, "area_name": a.area_name, "items": a.items}
+            | {code: getattr(a, code) for code in STATUS_CODES}
+            | {"source_line": a.line}
+            for a in report.areas
+        ]
+    )
+
+
+def _source(path: Path) -> dict:
+    return {"file": path.name, "sha256": file_sha256(path)}
+
+
+def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
+    """The report of ``period``; refused when it is as of another period or of another plan."""
+    _check_plan(plan, period, path)
+    report = parse_report(path, plan.vocab)
+    if report.period_id is not None and report.period_id != period:
+        raise InputError(
+            path,
+            f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
+            f"but lies in the folder of {period} ({period_label(period)})",
+            line=1,
+        )
+    return report
+
+
+def _area_table_meta(table: AreaTable) -> dict:
+    """A per-area table given beside the report, kept for the audit to compare."""
+    cols = ["area_no", "area_name", "items", *STATUS_CODES]
+    return {"file": table.path.name, "areas": table.areas[cols].to_dict("records")}
+
+
+def _report_meta(report: ParsedReport) -> dict:
+    """What the audit and the report need of the report's text: counts, headings, lists, texts."""
+    items = report.items
+    return {
+        "summary": {"total": report.summary.total, "relisted": report.summary.relisted}
+        | {code: report.summary.counts[code] for code in STATUS_CODES}
+        | {"line": report.summary.line, "text": report.summary.text},
+        "totals": report.totals | {"line": report.totals_line},
+        "headings": {
+            s: {"count": h.count, "relisted": h.relisted, "line": h.line, "text": h.text}
+            for s, h in report.headings.items()
+        },
+        "listed": {
+            s: sorted(n for it in items if it.status == s for n in it.numbers)
+            for s in LISTED_STATUSES
+        },
+        "status_basis": sorted({it.status_basis for it in items}),
+        # a re-listed item's texts are kept once, under its first number
+        "item_aliases": {str(n): str(it.numbers[0]) for it in items for n in it.numbers[1:]},
+        "item_texts": {
+            str(it.numbers[0]): {
+                "progress": it.progress,
+                "causes": it.causes,
+                "next_steps": it.next_steps,
+            }
+            for it in items
+        },
+    }
+
+
+def _check_plan(plan: Plan, period: str, path: Path) -> None:
+    """A source of another plan is refused: against plan.toml, or else against the other periods."""
+    text = read_text(path)
+    title = check_title(plan, path, text)
+    if title is not None:
+        from helpers.ingest.report_parser import find_plan_title
+
+        check_same_plan(plan, period, path, title, find_plan_title(text)[1])
+
+
+def _read_table(path: Path, plan: Plan, period: str) -> AreaTable:
+    """A per-area table of the plan; refused when its title names another plan."""
+    _check_plan(plan, period, path)
+    return read_area_table(path, plan.vocab)
+
+
+def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Plan) -> pd.DataFrame:
+    """The areas of the report's table; per-area tables beside it go into meta for the audit."""
+    meta["plan_name"] = plan.name or _title(files.report)
+    for extra in files.area_tables:
+        meta.setdefault("area_tables", []).append(
+            _area_table_meta(_read_table(extra, plan, meta["period"]))
+        )
+        meta["sources"][f"area_table:{extra.name}"] = _source(extra)
+    meta["sources"]["report"] = _source(files.report)
+    meta.update(_report_meta(report))
+    return _areas_from_report(report)
+
+
+def _title(path: Path) -> str | None:
+    from helpers.ingest.report_parser import find_plan_name
+
+    return find_plan_name(read_text(path))
+
+
+def _areas_of_table(path: Path, meta: dict, plan: Plan) -> pd.DataFrame:
+    """The areas of a per-area table, the period's only source."""
+    table = _read_table(path, plan, meta["period"])
+    meta["plan_name"] = plan.name or _title(path)
+    meta["sources"]["area_table"] = _source(path)
+    if table.totals is not None:
+        meta["totals"] = table.totals | {"line": table.totals_line}
+    return table.areas.rename(columns={"line": "source_line"})
+
+
+def _plan_meta(plan: Plan) -> dict:
+    return {
+        "plan": plan.id,
+        "plan_years": [plan.first_year, plan.last_year],
+        "vocabulary": plan.vocab.to_dict(),
+    }
+
+
+def clean_period(
+    period: str,
+    data_dir: str | Path | None = None,
+    *,
+    plan: str | None = None,
+    write: bool = True,
+) -> CleanResult:
+    """Read and check a period's raw files; write areas, items, indicators and meta.
+
+    ``plan`` is the plan's folder id (None: the only plan); its ``plan.toml``
+    gives the status vocabulary and the name the sources' titles must carry.
+    The tables have the columns and dtypes of :mod:`helpers.core.schema`.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line of the first fault; nothing is written then.
+    """
+    validate_period(period)
+    the_plan = load_plan(paths.data_dir(data_dir), plan)
+    files = find_raw_files(paths.raw_dir(period, data_dir, the_plan.id))
+    meta: dict = {"period": period, "label": period_label(period), "sources": {}}
+    meta |= _plan_meta(the_plan)
+    report = None
+    if files.report is not None:
+        report = _read_report(files.report, period, the_plan)
+        areas = _areas_of_report(files, report, meta, the_plan)
+    else:
+        areas = _areas_of_table(files.area_tables[0], meta, the_plan)
+    areas = schema.conform(_item_ranges(areas), "areas")
+    items = build_items(areas, report)
+    if files.kpi_sheet is not None:
+        indicators = schema.conform(read_kpi_sheet(files.kpi_sheet, report), "indicators")
+        meta["sources"]["kpi_sheet"] = _source(files.kpi_sheet)
+    else:
+        indicators = schema.frame([], "indicators")
+    meta["has_items"] = report is not None
+    meta["has_indicators"] = files.kpi_sheet is not None
+    result = CleanResult(period, areas, items, indicators, meta)
+    if write:
+        write_cleaned(result, paths.processed_dir(period, data_dir, the_plan.id))
+    return result
+
+
+def write_cleaned(result: CleanResult, out: Path) -> list[Path]:
+    """Write a cleaning's areas, items, indicators and meta into the folder ``out``."""
+    result.written = [
+        write_csv(result.areas, out / "areas.csv"),
+        write_csv(result.items, out / "items.csv"),
+        write_csv(result.indicators, out / "indicators.csv"),
+        write_json(result.meta, out / "meta.json"),
+    ]
+    return result.written

@@ -1,0 +1,382 @@
+"""Charts of a period, in PNG and SVG, with Japanese labels.
+
+Status and result labels, colours and hatching come from :mod:`helpers.core.vocab`.
+
+Colours are told apart in grey-scale print too: each status or result also
+has its own hatching and grey level.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from helpers.analysis.narrative import format_decimal, format_value, is_na, target_label, tidy  # noqa: E402
+from helpers.core.tables import atomic_write_bytes  # noqa: E402
+from helpers.core.vocab import (  # noqa: E402
+    MET_LABELS,
+    MET_STYLE,
+    STANDARD,
+    STATUS_CODES,
+    STATUS_STYLE,
+    TREND_STYLE,
+    Vocabulary,
+    status_display,
+)
+from helpers.present.fonts import use_japanese_font  # noqa: E402
+
+WIDTH_IN = 9.0
+EDGE = {"edgecolor": "#333333", "linewidth": 0.6}
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85}
+
+
+def _setup() -> None:
+    use_japanese_font()
+    matplotlib.rcParams["svg.hashsalt"] = "reform-workbook"
+    matplotlib.rcParams["hatch.linewidth"] = 0.8
+
+
+def _tight_below_title(fig, extra_inches: float = 0.0) -> None:
+    """Lay the panels out below the figure's title (a tall figure's title would overlap them)."""
+    title_inches = 0.55 + extra_inches
+    fig.tight_layout(rect=(0, 0, 1, 1 - title_inches / fig.get_figheight()))
+
+
+def _trend_legend(fig) -> None:
+    """What the bars' colours mean in figure 4 (not met / not met as in figure 3: the trend)."""
+    from matplotlib.patches import Patch
+
+    words = {"previous": "前年度末", "improved": "今期（改善）", "worsened": "今期（悪化）"}
+    handles = [
+        Patch(facecolor=st["color"], hatch=st["hatch"], edgecolor="#333333", label=words[k])
+        for k, st in TREND_STYLE.items()
+        if k in words
+    ]
+    top = 1 - 0.5 / fig.get_figheight()
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        ncol=3,
+        fontsize=9,
+        frameon=False,
+        bbox_to_anchor=(0.5, top),
+    )
+
+
+def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
+    """Write ``name``.png and ``name``.svg atomically; return their paths."""
+    figures_dir = Path(figures_dir)
+    out = []
+    for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+        out.append(atomic_write_bytes(figures_dir / f"{name}.{fmt}", buf.getvalue()))
+    plt.close(fig)
+    return out
+
+
+def _text(x) -> str:
+    """Text from the data for a label: NA (a float NaN read back from CSV) is empty, never 'nan'."""
+    return "" if is_na(x) else tidy(x)
+
+
+def _count_labels(ax, bars, vals: list[int], text_colour: str) -> None:
+    box = dict(LABEL_BOX, alpha=0.7) if text_colour == "black" else None
+    for bar, v in zip(bars, vals, strict=True):
+        if v:
+            x = bar.get_x() + bar.get_width() / 2
+            y = bar.get_y() + bar.get_height() / 2
+            ax.text(
+                x, y, str(v), ha="center", va="center", fontsize=10, color=text_colour, bbox=box
+            )
+
+
+def _stacked(
+    ax, labels: list[str], data: pd.DataFrame, horizontal: bool, vocab: Vocabulary = STANDARD
+) -> None:
+    """S, A, B stacked, each with its colour and hatching, counts written on the bars."""
+    base = [0] * len(labels)
+    for s in STATUS_CODES:
+        st = STATUS_STYLE[s]
+        vals = [int(v) for v in data[s]]
+        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s, vocab), **EDGE)
+        if horizontal:
+            bars = ax.barh(labels, vals, left=base, **kw)
+        else:
+            bars = ax.bar(labels, vals, bottom=base, **kw)
+        _count_labels(ax, bars, vals, st["text"])
+        base = [a + b for a, b in zip(base, vals, strict=True)]
+
+
+def chart_status_by_area(areas: pd.DataFrame, period_label: str, vocab: Vocabulary = STANDARD):
+    """Stacked S/A/B counts per area, in the plan's wording ``vocab``."""
+    _setup()
+    labels = [
+        f"{int(a.area_no)} {_text(a.area_name)}（{int(a.items)}項目）" for a in areas.itertuples()
+    ]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.6 * len(labels) + 1.6))
+    _stacked(ax, labels, areas, horizontal=True, vocab=vocab)
+    ax.invert_yaxis()
+    ax.set_xlabel("項目数")
+    ax.set_title(f"分野別の進捗状況（{period_label}）")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return fig
+
+
+def chart_status_across_periods(counts: pd.DataFrame, vocab: Vocabulary = STANDARD):
+    """Stacked S/A/B counts for each period of one plan."""
+    _setup()
+    labels = [_text(x) for x in counts["label"]]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 4.2))
+    _stacked(ax, labels, counts, horizontal=False, vocab=vocab)
+    ax.set_ylabel("項目数")
+    ax.set_title("進捗状況の推移（全項目）")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _achievement_label(r) -> str:
+    lower = "〔低いほど良い〕" if r.direction == "lower" else ""
+    return _shorten(f"{_marker(r.marker)}{_text(r.indicator)}（No.{r.item_no}）{lower}", 34)
+
+
+def _met(x) -> bool:
+    return not is_na(x) and bool(x)
+
+
+def _achievement_bar(ax, i: int, r) -> None:
+    st = MET_STYLE[_met(r.met)]
+    pct = float(r.achievement_pct)
+    ax.barh(i, pct, color=st["color"], hatch=st["hatch"], **EDGE)
+    ax.text(pct + 2, i, f"{_pct(pct)}%", va="center", fontsize=9, bbox=LABEL_BOX)
+
+
+def _met_legend(ax) -> None:
+    handles = [
+        plt.Rectangle(
+            (0, 0), 1, 1, color=MET_STYLE[k]["color"], hatch=MET_STYLE[k]["hatch"], ec="#333333"
+        )
+        for k in (True, False)
+    ]
+    ax.legend(
+        handles,
+        [MET_LABELS[k] for k in (True, False)],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
+        frameon=False,
+    )
+
+
+#: KPIs drawn in one chart at most: a chart of hundreds of bars or panels is neither
+#: readable nor cheap (matplotlib's cost grows with them); the tables hold them all
+MAX_KPIS_DRAWN = 30
+
+
+def _first_kpis(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The first MAX_KPIS_DRAWN rows, and a title note when some were left out."""
+    if len(df) <= MAX_KPIS_DRAWN:
+        return df, ""
+    return df.head(
+        MAX_KPIS_DRAWN
+    ), f"（全{len(df):,}件のうち先頭の{MAX_KPIS_DRAWN}件。全件は表を参照）"
+
+
+def chart_achievement(metrics: pd.DataFrame):
+    """Achievement rate of each KPI with a numeric target, against 100%."""
+    _setup()
+    df = metrics[metrics["achievement_pct"].notna()]
+    if df.empty:
+        return None
+    df, note = _first_kpis(df)
+    df = df.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 * len(df) + 1.8))
+    for i, r in enumerate(df.itertuples()):
+        _achievement_bar(ax, i, r)
+    ax.set_yticks(range(len(df)), [_achievement_label(r) for r in df.itertuples()])
+    ax.axvline(100, color="black", linestyle="--", linewidth=1)
+    ax.text(100, len(df) - 0.4, " 目標（100%）", fontsize=9, va="bottom")
+    ax.set_xlim(0, max(120.0, float(df["achievement_pct"].max()) * 1.2))
+    ax.set_xlabel("達成率（%）")
+    ax.set_title(f"成果指標の目標達成率{note}")
+    _met_legend(ax)
+    fig.tight_layout()
+    return fig
+
+
+def _marker(m) -> str:
+    """①②③ of a sub-indicator, or nothing (NA read back from CSV is a float NaN)."""
+    return m if isinstance(m, str) else ""
+
+
+def _pct(x) -> str:
+    return format_decimal(float(x), 1, trim=False)
+
+
+def _target_line_value(r) -> float | None:
+    """The number a panel draws the target at: the target, or a range's upper bound."""
+    tv = r.target_value
+    if is_na(tv) and r.target_kind == "range":
+        tv = r.target_high
+    return None if is_na(tv) else float(tv)
+
+
+def _prev_current_bars(ax, r, period_label: str) -> list[float]:
+    vals = [float(r.prev_value), float(r.value)]
+    now = TREND_STYLE["improved" if r.trend == "improved" else "worsened"]
+    colours = [TREND_STYLE["previous"]["color"], now["color"]]
+    hatches = [TREND_STYLE["previous"]["hatch"], now["hatch"]]
+    bars = ax.bar(["前年度末", period_label], vals, color=colours, **EDGE)
+    for bar, h, v, approx in zip(bars, hatches, vals, [r.prev_approx, r.approx], strict=True):
+        bar.set_hatch(h)
+        x = bar.get_x() + bar.get_width() / 2
+        text = format_value(v, r.unit, _met(approx))
+        ax.text(x, v, text, ha="center", va="bottom", fontsize=9, bbox=LABEL_BOX)
+    return vals
+
+
+def _prev_current_panel(ax, r, period_label: str) -> None:
+    """One KPI: previous and current value, the target as a dashed line, its own scale."""
+    vals = _prev_current_bars(ax, r, period_label)
+    tv = _target_line_value(r)
+    if tv is not None:
+        ax.axhline(tv, color="black", linestyle="--", linewidth=1)
+    ax.set_ylim(0, max(vals + ([tv] if tv is not None else [])) * 1.3)
+    target = target_label(r._asdict())
+    title = _shorten(f"{_marker(r.marker)}{_text(r.indicator)}", 22)
+    ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(
+            lambda v, _p, u=r.unit: format_value(v, u, False, short=True)
+        )
+    )
+    if _met(r.prev_derived):
+        ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
+
+
+def chart_prev_current(metrics: pd.DataFrame, period_label: str):
+    """Previous → current for each KPI that has both, one panel per KPI (own scale)."""
+    _setup()
+    df = metrics[metrics["value"].notna() & metrics["prev_value"].notna()]
+    if df.empty:
+        return None
+    df, note = _first_kpis(df)
+    n, cols = len(df), 2
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.6 * rows), squeeze=False)
+    for ax, r in zip(axes.flat, df.itertuples(), strict=False):
+        _prev_current_panel(ax, r, period_label)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(f"前年度末と今期の比較（成果指標）{note}", fontsize=12)
+    _trend_legend(fig)
+    _tight_below_title(fig, extra_inches=0.35)
+    return fig
+
+
+def make_all_charts(
+    areas, metrics, counts, period_label: str, figures_dir, vocab: Vocabulary = STANDARD
+) -> dict[str, list[Path]]:
+    """All charts of a period; a chart with nothing to show is left out."""
+    out = {}
+    across = chart_status_across_periods(counts, vocab) if len(counts) > 1 else None
+    for name, fig in (
+        ("status_by_area", chart_status_by_area(areas, period_label, vocab)),
+        ("kpi_achievement", chart_achievement(metrics) if len(metrics) else None),
+        ("kpi_prev_current", chart_prev_current(metrics, period_label) if len(metrics) else None),
+        ("status_across_periods", across),
+    ):
+        if fig is not None:
+            out[name] = save_figure(fig, figures_dir, name)
+    return out
+
+
+# ------------------------------------------------------------------ KPI history
+
+
+def history_series(kpi_history: pd.DataFrame) -> list[pd.DataFrame]:
+    """The points of each KPI that has two or more with a value, oldest first."""
+    if not len(kpi_history):
+        return []
+    valued = kpi_history[kpi_history["value"].notna()]
+    return [g for _, g in valued.groupby("kpi_id", sort=False) if len(g) >= 2]
+
+
+def _history_panel(ax, points: pd.DataFrame) -> None:
+    """One KPI over time: a line through its points (a hollow one from a later report's
+    前年度末), the target of its newest point as a dashed line, its own scale."""
+    from helpers.analysis.history import PREVIOUS, target_number
+    from helpers.core.periods import period_label_short
+
+    rows = points.to_dict("records")
+    xs = list(range(len(rows)))
+    ys = [float(r["value"]) for r in rows]
+    ax.plot(xs, ys, color="#333333", linewidth=1.2, zorder=2)
+    for x, y, r in zip(xs, ys, rows, strict=True):
+        hollow = r["basis"] == PREVIOUS
+        ax.plot(
+            x, y, "o", ms=7, zorder=3, mfc="white" if hollow else "#1f4e79", mec="#1f4e79", mew=1.5
+        )
+        ax.annotate(
+            format_value(y, r["unit"], False, short=True),
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=8,
+            bbox=LABEL_BOX,
+        )
+    target = target_number(rows[-1])
+    if target is not None:
+        ax.axhline(target, color="black", linestyle="--", linewidth=1)
+    top = max(ys + ([target] if target is not None else []))
+    ax.set_ylim(0, top * 1.3 if top > 0 else 1)
+    ax.set_xticks(xs, [period_label_short(r["period"]) for r in rows], fontsize=8)
+    ax.set_xlim(-0.5, len(rows) - 0.5)
+    label = target_label(rows[-1])
+    title = _shorten(f"{_marker(rows[-1]['marker'])}{_text(rows[-1]['indicator'])}", 22)
+    ax.set_title(
+        f"{rows[-1]['kpi_id']} {title}" + (f"\n（目標 {label}）" if label else ""), fontsize=9
+    )
+    ax.tick_params(axis="y", labelsize=8)
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(
+            lambda v, _p, u=rows[-1]["unit"]: format_value(v, u, False, short=True)
+        )
+    )
+
+
+def chart_kpi_history(kpi_history: pd.DataFrame):
+    """Each KPI with two or more points over the plan's periods, one panel each; None if none."""
+    series = history_series(kpi_history)
+    if not series:
+        return None
+    _setup()
+    n, cols = len(series), 2
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.8 * rows), squeeze=False)
+    for ax, points in zip(axes.flat, series, strict=False):
+        _history_panel(ax, points)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(
+        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線は目標）",
+        fontsize=11,
+    )
+    _tight_below_title(fig)
+    return fig

@@ -1,0 +1,534 @@
+"""``<output>/index.html``: the page people open first, every plan with its periods.
+
+For each plan (a folder under ``data/raw/``) and each of its periods, newest
+first: the as-of label, the S/A/B counts and shares, the KPIs met / not met /
+without data, the audit checks agreeing / flagged, and links to the period's
+report, its Excel tables and any PDF beside the report; a small chart of the
+statuses over time per plan. One self-contained file like ``report.html``:
+escaped and sanitised, a Content-Security-Policy, no request to any other host.
+
+The figures of a period come from ``<output>/<plan>/<period>/summary.json``,
+which a run writes beside the report (:func:`write_summary`), so the page is
+built without reading any table. The page is rebuilt only when what it shows
+changed: its fingerprint (the code, each plan's ``plan.toml``, each period's run
+fingerprint and summary, the files linked) is kept in the page itself. It is
+written atomically, under a lock, and only over an ``index.html`` the workbook
+made (it carries the fingerprint's ``<meta>``): anyone else's file there stops
+the build (exit 2) and is left as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers import __version__
+from helpers.core import paths
+from helpers.core.errors import InputError, LockedError
+from helpers.core.periods import period_label, period_label_short
+from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_name, plan_periods
+from helpers.core.vocab import STATUS_CODES, STATUS_STYLE, Vocabulary
+
+INDEX_FILE = "index.html"
+SUMMARY_FILE = "summary.json"
+INDEX_META = "reform-workbook-index"
+TEMPLATE = "index.html.j2"
+PRINT_CSS = "report-print.css"  # included by the template: the page prints on A4 as the report does
+_META_RE = re.compile(rf'<meta name="{INDEX_META}" content="([0-9a-f]{{64}})">')
+_HEAD_BYTES = 4096
+LOCK_TIMEOUT = 60.0  # another run's index build takes well under a second
+
+
+# --- a period's summary, written by the run ----------------------------------------
+
+
+def _count(values, wanted) -> int:
+    return sum(1 for v in values if v is not None and v == v and bool(v) is wanted)
+
+
+def period_summary(processed: Path, meta: dict) -> dict:
+    """What the index shows of a period, from its processed tables and meta."""
+    from helpers.core.schema import is_missing, read_table
+
+    areas = read_table(processed / "areas.csv", "areas")
+    audit = read_table(processed / "audit.csv", "audit")
+    met = [
+        None if is_missing(v) else bool(v)
+        for v in read_table(processed / "metrics.csv", "metrics")["met"]
+    ]
+    ok = [None if is_missing(v) else bool(v) for v in audit["ok"]]
+    kpis = None
+    if meta.get("has_indicators"):
+        kpis = {"met": _count(met, True), "not_met": _count(met, False), "no_data": met.count(None)}
+    return {
+        "kpi_points": _kpi_points(processed),
+        "plan": meta.get("plan"),
+        "plan_name": meta.get("plan_name"),
+        "period": meta["period"],
+        "label": meta["label"],
+        "counts": {c: int(areas[c].sum()) for c in ("items", *STATUS_CODES)},
+        "kpis": kpis,
+        "audit": {"agree": _count(ok, True), "flagged": _count(ok, False)},
+    }
+
+
+def _kpi_points(processed: Path) -> list[dict] | None:
+    """The period's KPI history (every point up to it) as the index's KPI × period table needs it."""
+    from helpers.core.schema import is_missing, read_table
+
+    path = processed / "kpi_history.csv"
+    if not path.is_file():
+        return None
+    out = []
+    for r in read_table(path, "kpi_history").to_dict("records"):
+        out.append(
+            {
+                "period": r["period"],
+                "kpi_id": r["kpi_id"],
+                "name": (r["marker"] if isinstance(r["marker"], str) else "") + str(r["indicator"]),
+                "basis": r["basis"],
+                "value": None if is_missing(r["value"]) else float(r["value"]),
+                "unit": None if is_missing(r["unit"]) else r["unit"],
+                "achievement_pct": None
+                if is_missing(r["achievement_pct"])
+                else round(float(r["achievement_pct"]), 1),
+                "met": None if is_missing(r["met"]) else bool(r["met"]),
+            }
+        )
+    return out
+
+
+def write_summary(processed: Path, period_folder: Path, meta: dict) -> Path:
+    """Write ``summary.json`` of a run into its (staged) period folder."""
+    from helpers.core.tables import write_json
+
+    return write_json(period_summary(Path(processed), meta), Path(period_folder) / SUMMARY_FILE)
+
+
+# --- what the page shows ----------------------------------------------------------
+
+
+@dataclass
+class PeriodEntry:
+    period: str
+    label: str
+    summary: dict | None
+    links: list[tuple[str, str]]  # (text, href relative to the index)
+
+
+@dataclass
+class PlanEntry:
+    id: str
+    name: str
+    years: str
+    vocab: Vocabulary
+    periods: list[PeriodEntry] = field(default_factory=list)  # newest first
+
+
+def _read_summary(folder: Path) -> tuple[dict | None, bytes]:
+    try:
+        raw = (folder / SUMMARY_FILE).read_bytes()
+        return json.loads(raw.decode("utf-8")), raw
+    except (OSError, ValueError):
+        return None, b""
+
+
+def _links(out_root: Path, folder: Path) -> list[tuple[str, str]]:
+    """The period's files a reader opens, where they exist, as links from the index."""
+    rel = folder.relative_to(out_root).as_posix()
+    found = []
+    if (folder / "report.html").is_file():
+        found.append(("レポート", f"{rel}/report.html"))
+    if (folder / "tables" / "tables.xlsx").is_file():
+        found.append(("表（Excel）", f"{rel}/tables/tables.xlsx"))
+    if (folder / "report.pdf").is_file():  # the workbook's own PDF, nobody else's
+        found.append(("PDF", f"{rel}/report.pdf"))
+    return found
+
+
+def _fingerprint_of_run(folder: Path) -> bytes:
+    try:
+        return (folder / paths.FINGERPRINT_FILE).read_bytes()
+    except OSError:
+        return b""
+
+
+def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
+    """Every plan and period the page lists, and the fingerprint of all that it shows."""
+    h = hashlib.sha256()
+    h.update(f"version={__version__}\0".encode())
+    for code in (Path(__file__), paths.TEMPLATES_DIR / TEMPLATE, paths.TEMPLATES_DIR / PRINT_CSS):
+        h.update(code.read_bytes() + b"\0")
+    entries = []
+    for pid in plan_ids(data):
+        try:
+            plan = load_plan(data, pid)
+        except InputError:  # its runs report the fault; the page still lists what was made
+            plan = Plan(pid, data / "raw" / pid)
+        config = data / "raw" / pid / PLAN_FILE
+        h.update(f"plan={pid}\0".encode() + (config.read_bytes() if config.is_file() else b""))
+        entry = PlanEntry(pid, plan.name or "", plan.years_label(), plan.vocab)
+        for period in reversed(plan_periods(data, pid)):
+            folder = out_root / pid / period
+            summary, raw = _read_summary(folder)
+            links = _links(out_root, folder)
+            h.update(f"\0{period}\0".encode() + raw + _fingerprint_of_run(folder))
+            h.update(repr(links).encode())
+            entry.periods.append(PeriodEntry(period, period_label(period), summary, links))
+        entry.name = entry.name or _name_from_summaries(entry) or _plan_name_or_id(data, pid)
+        h.update(entry.name.encode())
+        entries.append(entry)
+    return entries, h.hexdigest()
+
+
+def _plan_name_or_id(data: Path, pid: str) -> str:
+    try:
+        return plan_name(data, pid)
+    except InputError:
+        return pid
+
+
+def _name_from_summaries(entry: PlanEntry) -> str | None:
+    return next(
+        (p.summary["plan_name"] for p in entry.periods if p.summary and p.summary.get("plan_name")),
+        None,
+    )
+
+
+# --- the page ---------------------------------------------------------------------
+
+_SVG_FONT = "IPAexGothic, Yu Gothic, Meiryo, Hiragino Sans, Noto Sans CJK JP, sans-serif"
+
+
+def _share(n: int, total: int) -> str:
+    return f"{100 * n / total:.1f}%" if total else "—"
+
+
+def status_chart_svg(plan: PlanEntry) -> str | None:
+    """A small stacked-bar chart of S/A/B per period (oldest left), as SVG text; None if no data."""
+    from markupsafe import escape
+
+    done = [p for p in reversed(plan.periods) if p.summary]
+    if not done:
+        return None
+    top = max(p.summary["counts"]["items"] for p in done) or 1
+    bar, gap, height, base = 44, 28, 120, 150
+    legend = max(len(plan.vocab.label(c)) for c in STATUS_CODES) + 3  # label（S）, in em
+    width = max(40 + len(done) * (bar + gap), 45 + 11 * legend)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="215" '
+        f'viewBox="0 0 {width} 215" font-family="{_SVG_FONT}" font-size="11">',
+        f"<title>{escape(plan.name)}: 進捗状況の推移</title>",
+        f'<line x1="20" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#888"/>',
+    ]
+    for i, p in enumerate(done):
+        x, y = 30 + i * (bar + gap), base
+        for code in STATUS_CODES:
+            n = p.summary["counts"][code]
+            h = height * n / top
+            style = STATUS_STYLE[code]
+            parts.append(
+                f'<rect x="{x}" y="{y - h:.1f}" width="{bar}" height="{h:.1f}" '
+                f'fill="{style["color"]}" stroke="#333" stroke-width="0.5"/>'
+            )
+            if h >= 13:
+                parts.append(
+                    f'<text x="{x + bar / 2}" y="{y - h / 2 + 4:.1f}" text-anchor="middle" '
+                    f'fill="{style["text"]}">{n}</text>'
+                )
+            y -= h
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{base + 15}" text-anchor="middle">'
+            f"{escape(period_label_short(p.period))}</text>"
+        )
+    for k, code in enumerate(STATUS_CODES):
+        y = 178 + 13 * k
+        parts.append(
+            f'<rect x="20" y="{y - 9}" width="10" height="10" fill="{STATUS_STYLE[code]["color"]}" '
+            f'stroke="#333" stroke-width="0.5"/><text x="35" y="{y}">'
+            f"{escape(plan.vocab.label(code))}（{code}）</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _chart_html(plan: PlanEntry) -> str:
+    from markupsafe import escape
+
+    svg = status_chart_svg(plan)
+    if svg is None:
+        return '<p class="note">まだ作成されたレポートがありません。</p>'
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = "、".join(
+        f"{p.label}: " + "・".join(f"{c} {p.summary['counts'][c]}項目" for c in STATUS_CODES)
+        for p in reversed(plan.periods)
+        if p.summary
+    )
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{data}" alt="進捗状況の推移（{escape(alt)}）">'
+        f"<figcaption>{escape(plan.name)}の進捗状況の推移（項目数）</figcaption></figure>"
+    )
+
+
+def _status_cells(s: dict | None) -> list[str]:
+    if not s:
+        return ['<td class="num">—</td>'] * len(STATUS_CODES)
+    items = s["counts"]["items"]
+    return [
+        f'<td class="num">{s["counts"][c]}（{_share(s["counts"][c], items)}）</td>'
+        for c in STATUS_CODES
+    ]
+
+
+def _kpi_cell(s: dict | None) -> str:
+    if not s:
+        return '<td class="num">—</td>'
+    k = s.get("kpis")
+    if k is None:
+        return '<td class="num">指標なし</td>'
+    return f'<td class="num">{k["met"]} ／ {k["not_met"]} ／ {k["no_data"]}</td>'
+
+
+def _audit_cell(s: dict | None) -> str:
+    if not s:
+        return '<td class="num">—</td>'
+    a = s["audit"]
+    cls = "num ng" if a["flagged"] else "num"
+    return f'<td class="{cls}">{a["agree"]} ／ {a["flagged"]}</td>'
+
+
+def _period_row(p: PeriodEntry) -> str:
+    from markupsafe import escape
+
+    links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
+    return (
+        f'<tr><td>{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
+        + "".join(_status_cells(p.summary))
+        + _kpi_cell(p.summary)
+        + _audit_cell(p.summary)
+        + f"<td>{links or '未作成（make report で作成）'}</td></tr>"
+    )
+
+
+# --- the KPI × period table ---------------------------------------------------------
+
+#: a KPI's judgement in a cell: class, mark and word (readable without colour)
+_JUDGED = {
+    True: ("met", "○ 達成"),
+    False: ("notmet", "× 未達成"),
+    None: ("nodata", "－ データなし"),
+}
+
+
+def _kpi_points_of(plan: PlanEntry) -> list[dict]:
+    """The newest period's KPI history (it holds every point up to it), or none."""
+    return next(
+        (
+            p.summary["kpi_points"]
+            for p in plan.periods
+            if p.summary and p.summary.get("kpi_points")
+        ),
+        [],
+    )
+
+
+def _kpi_cell_html(point: dict | None) -> str:
+    from markupsafe import escape
+
+    from helpers.analysis.narrative import format_value
+
+    if point is None:
+        return '<td class="nodata">—</td>'
+    if point["basis"] == "previous_value":
+        shown = format_value(point["value"], point["unit"]) if point["value"] is not None else "—"
+        return f'<td class="ref">参考 {escape(shown)}<br><span class="id">後の報告書の前年度末の値</span></td>'
+    cls, word = _JUDGED[point["met"]]
+    pct = point["achievement_pct"]
+    rate = f"<br>達成率 {pct:.1f}%" if pct is not None else ""
+    return f'<td class="{cls}">{escape(word)}{rate}</td>'
+
+
+def kpi_table_html(plan: PlanEntry) -> str:
+    """成果指標 × 時点: each KPI's judgement and achievement in each period (colour and text)."""
+    from markupsafe import escape
+
+    points = _kpi_points_of(plan)
+    if not points:
+        return ""
+    periods = sorted({p["period"] for p in points})
+    kpis: dict[str, dict] = {}
+    for p in points:
+        kpis.setdefault(p["kpi_id"], {"name": p["name"], "cells": {}})["cells"][p["period"]] = p
+    heads = "".join(f"<th>{escape(period_label(p))}</th>" for p in periods)
+    rows = "".join(
+        f"<tr><td>{escape(kid)} {escape(k['name'])}</td>"
+        + "".join(_kpi_cell_html(k["cells"].get(p)) for p in periods)
+        + "</tr>"
+        for kid, k in kpis.items()
+    )
+    return (
+        '<table class="data"><caption>成果指標の目標達成の推移（○ 達成、× 未達成、－ データなし。'
+        "参考は後の時点の報告書が記載する前年度末の値で、判定はしていません）</caption>"
+        f"<thead><tr><th>成果指標</th>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _plan_section(plan: PlanEntry) -> str:
+    from markupsafe import escape
+
+    heads = "".join(f"<th>{escape(plan.vocab.label(c))}（{c}）</th>" for c in STATUS_CODES)
+    facts = [f"フォルダ: {escape(plan.id)}", f"時点数: {len(plan.periods)}"]
+    if plan.years:
+        facts.insert(1, f"計画期間: {escape(plan.years)}")
+    return (
+        f'<section id="plan-{escape(plan.id)}"><h2>{escape(plan.name)}</h2>'
+        f'<p class="note">{"、".join(facts)}</p>'
+        + _chart_html(plan)
+        + '<table class="data"><caption>時点ごとの進捗状況（新しい順。件数（割合））</caption>'
+        + f"<thead><tr><th>時点</th>{heads}<th>成果指標<br>達成 ／ 未達成 ／ データなし</th>"
+        + "<th>検算<br>一致 ／ 不一致</th><th>資料</th></tr></thead><tbody>"
+        + "".join(_period_row(p) for p in plan.periods)
+        + "</tbody></table>"
+        + kpi_table_html(plan)
+        + "</section>"
+    )
+
+
+def index_body(plans: list[PlanEntry]) -> str:
+    """The page's content (sanitised by :func:`sanitize_index` before use)."""
+    from markupsafe import escape
+
+    toc = "".join(f'<li><a href="#plan-{escape(p.id)}">{escape(p.name)}</a></li>' for p in plans)
+    lead = (
+        "計画（プラン）ごとに、各時点の進捗状況（項目数と割合）、成果指標の目標達成の状況、"
+        "報告書の数値の検算結果と、各時点のレポート・表・PDF へのリンクを新しい順に示します。"
+        "時点の比較は同じ計画の中でだけ行います。"
+    )
+    if not plans:
+        return f'<h1>進捗状況レポート一覧</h1><p class="lead">{lead}</p><p>計画の生データがありません。</p>'
+    return (
+        f'<h1>進捗状況レポート一覧</h1><p class="lead">{lead}</p>'
+        f'<nav aria-label="計画"><ul>{toc}</ul></nav>' + "".join(_plan_section(p) for p in plans)
+    )
+
+
+_LINK = re.compile(r"^(#[A-Za-z0-9_-]+|[A-Za-z0-9_-][A-Za-z0-9._~%-]*(/[A-Za-z0-9._~%-]+)*)$")
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    from helpers.present.render import IMAGE_PREFIXES
+
+    if tag == "img" and attr == "src":
+        return value if value.startswith(IMAGE_PREFIXES) else None
+    if tag == "a" and attr == "href":
+        # within the page, or a file below the output folder: no scheme, no host, no ..
+        ok = _LINK.match(value) and ".." not in value.split("/")
+        return value if ok else None
+    return value
+
+
+def sanitize_index(html: str) -> str:
+    """The report's allow-list, with links to files below the output folder allowed."""
+    from helpers.present.render import sanitize
+
+    return sanitize(html, attribute_filter=_attribute_filter)
+
+
+def render_index(plans: list[PlanEntry], fingerprint: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(
+        loader=FileSystemLoader(str(paths.TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    return env.get_template(TEMPLATE).render(
+        body=Markup(sanitize_index(index_body(plans))),
+        fingerprint=fingerprint,
+        meta_name=INDEX_META,
+        version=__version__,
+    )
+
+
+# --- building it --------------------------------------------------------------------
+
+
+def _current_fingerprint(index: Path) -> str | None:
+    """The fingerprint of an index.html the workbook made; None if absent; raise if not ours."""
+    if not (index.exists() or index.is_symlink()):
+        return None
+    if index.is_symlink() or not index.is_file():
+        raise InputError(
+            index,
+            "not a file the workbook made (a link or a folder): move it away, "
+            "or choose another --output-dir",
+        )
+    with open(index, "rb") as fh:
+        head = fh.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    m = _META_RE.search(head)
+    if m is None:
+        raise InputError(
+            index,
+            "this index.html was not made by the workbook (no reform-workbook-index marker); "
+            "it is left as it is: move it away, or choose another --output-dir",
+        )
+    return m.group(1)
+
+
+def check_index(output_dir=None) -> None:
+    """Refuse, before any run, an index.html in the output folder that the workbook did not make."""
+    _current_fingerprint(paths.output_dir(output_dir) / INDEX_FILE)
+
+
+def _lock(out_root: Path):
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(out_root / ".index.lock"))
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise LockedError(
+            f"the index page is being built by another run (lock {out_root / '.index.lock'})"
+        ) from None
+    return lock
+
+
+@dataclass
+class IndexResult:
+    path: Path
+    rebuilt: bool
+    plans: int
+    periods: int
+
+
+def build_index(data_dir=None, output_dir=None, *, force: bool = False, log=print) -> IndexResult:
+    """Rebuild ``<output>/index.html`` if what it shows changed (or ``force``).
+
+    Raises
+    ------
+    InputError
+        An index.html there that the workbook did not make, or bad plan folders.
+    """
+    data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
+    paths.check_outside_raw(out_root, data, "output folder (--output-dir)")
+    out_root.mkdir(parents=True, exist_ok=True)
+    index = out_root / INDEX_FILE
+    lock = _lock(out_root)
+    try:
+        plans, fp = collect(data, out_root)
+        n = sum(len(p.periods) for p in plans)
+        if not force and _current_fingerprint(index) == fp:
+            log(f"{index}: 最新です")
+            return IndexResult(index, False, len(plans), n)
+        _current_fingerprint(index)  # refuse someone else's file before replacing it
+        from helpers.core.atomic import atomic_write_bytes
+
+        atomic_write_bytes(index, render_index(plans, fp).encode("utf-8"))
+        log(f"{index}: 一覧ページを書き出しました（計画 {len(plans)}、期間 {n}）")
+        return IndexResult(index, True, len(plans), n)
+    finally:
+        lock.release()

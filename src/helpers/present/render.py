@@ -1,0 +1,227 @@
+"""Export the executed report notebook to one self-contained, safe HTML file.
+
+nbconvert's default templates load require.js and MathJax from a CDN; this
+module uses nbconvert's exporter with its ``basic`` template (the body only,
+code cells excluded), sanitises that body with nh3 (an allow-list: no script,
+no event handlers, images only as inline ``data:`` PNG or SVG, links only within
+the page), adds a table of contents from its headings, and wraps it in the
+workbook's own page template, which loads nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import nh3
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from helpers import __version__
+from helpers.core.atomic import atomic_write_bytes
+from helpers.core.paths import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+# nbformat and nbconvert are imported where they are used: importing them costs
+# 1.5-2 s (jsonschema's format checkers), which the report notebook's kernel
+# would pay only to call figure_html (see docs/benchmarks.md).
+
+ALLOWED_TAGS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "div",
+    "span",
+    "strong",
+    "em",
+    "a",
+    "br",
+    "code",
+    "pre",
+    "nav",
+    "section",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class"},
+    "img": {"src", "alt", "width", "height"},
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+REPORT_TAG = "report"  # cells whose output goes into the report; others are left out
+
+_exporter: HTMLExporter | None = None
+
+#: invisible characters that change the direction of the text around them (Unicode's
+#: bidi controls): a name from the data holding U+202E would print the report's own
+#: text after it backwards ("Trojan Source", CVE-2021-42574); Japanese text needs none
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi_controls(text: str) -> str:
+    r"""``text`` without Unicode's bidi control characters.
+
+    >>> strip_bidi_controls("abc\u202efdp.exe")
+    'abcfdp.exe'
+    """
+    return text.translate(_NO_BIDI)
+
+
+#: images the page may hold: inline only (data: URIs), PNG or SVG. An SVG shown by <img>
+#: runs no script and loads nothing (browsers' image mode), so it is as safe as a PNG.
+IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/svg+xml;base64,")
+_MEDIA_TYPES = {".png": "image/png", ".svg": "image/svg+xml"}
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        return value if value.startswith(IMAGE_PREFIXES) else None
+    if tag == "a" and attr == "href":
+        return value if value.startswith("#") else None
+    return value
+
+
+def sanitize(html: str, attribute_filter=None) -> str:
+    """Keep only the allow-listed tags and attributes; drop scripts with their content.
+
+    Bidi control characters are removed from the whole page as well.
+    ``attribute_filter`` replaces the report's (the index page allows links to files).
+    """
+    return nh3.clean(
+        strip_bidi_controls(html),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"data"},
+        attribute_filter=attribute_filter or _attribute_filter,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def figure_html(image_path: str | Path, caption: str) -> Markup:
+    """A figure with the PNG or SVG inlined as a data URI (no file beside the report needed)."""
+    path = Path(image_path)
+    media = _MEDIA_TYPES.get(path.suffix.lower())
+    if media is None:
+        raise ValueError(f"{path}: a figure must be .png or .svg")
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return Markup(
+        f'<figure><img src="data:{media};base64,{data}" alt="{escape(caption)}">'
+        f"<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def figure_if_drawn(figures_dir: str | Path, name: str, caption: str) -> Markup:
+    """:func:`figure_html` of ``<name>.png`` if that chart was drawn, else nothing."""
+    path = Path(figures_dir) / f"{name}.png"
+    return figure_html(path, caption) if path.exists() else Markup("")
+
+
+def _get_exporter() -> HTMLExporter:
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+
+        exp = HTMLExporter(template_name="basic")
+        exp.exclude_input = True
+        exp.exclude_input_prompt = True
+        exp.exclude_output_prompt = True
+        exp.exclude_markdown = True
+        exp.exclude_raw = True
+        exp.exclude_unknown = True
+        _exporter = exp
+    return _exporter
+
+
+def report_cells_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy keeping the outputs of cells tagged ``report``, minus stderr text."""
+    import nbformat
+
+    nb = nbformat.from_dict(nb)
+    kept = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or REPORT_TAG not in cell.get("metadata", {}).get("tags", []):
+            continue
+        cell.outputs = [
+            o
+            for o in cell.get("outputs", [])
+            if o.get("output_type") in ("display_data", "execute_result")
+        ]
+        kept.append(cell)
+    nb.cells = kept
+    return nb
+
+
+def build_toc(body: str) -> Markup:
+    """A nested list of links to the body's h2 and h3 headings."""
+    items: list[tuple[int, str, str]] = []
+    for m in re.finditer(r'<h([23]) id="([^"]+)">(.*?)</h\1>', body, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", m.group(3))
+        items.append((int(m.group(1)), m.group(2), text))
+    out = ["<ul>"]
+    open_sub = False
+    for level, anchor, text in items:
+        if level == 2:
+            if open_sub:
+                out.append("</ul></li>")
+                open_sub = False
+            elif len(out) > 1:
+                out.append("</li>")
+            out.append(f'<li><a href="#{anchor}">{text}</a>')
+        else:
+            if not open_sub:
+                out.append("<ul>")
+                open_sub = True
+            out.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    if open_sub:
+        out.append("</ul></li>")
+    elif len(out) > 1:
+        out.append("</li>")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
+    """HTML of the whole report page from an executed report notebook."""
+    body, _ = _get_exporter().from_notebook_node(report_cells_only(nb))
+    body = sanitize(body)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"])
+    )
+    toc = Markup(sanitize(build_toc(body)))
+    page = env.get_template("report.html.j2").render(
+        title=title, toc=toc, body=Markup(body), footer=footer, version=__version__
+    )
+    return page
+
+
+def export_report(
+    executed_notebook: str | Path, out_html: str | Path, title: str, footer: str = ""
+) -> Path:
+    import nbformat
+
+    nb = nbformat.read(str(executed_notebook), as_version=4)
+    html = render_report(nb, title, footer)
+    return atomic_write_bytes(out_html, html.encode("utf-8"))

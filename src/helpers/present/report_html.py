@@ -1,0 +1,665 @@
+"""HTML sections of the Japanese report, built from the processed tables.
+
+Every string that comes from data is escaped here (markupsafe), so item names
+or KPI texts holding ``<script>`` appear as text. The exporter sanitises the
+whole page once more (see :mod:`helpers.present.render`). Status labels, their display
+form and the text shown for a missing value come from :mod:`helpers.core.vocab`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from helpers.analysis.metrics import summarise_met
+from helpers.analysis.narrative import (
+    format_decimal,
+    format_value,
+    is_na,
+    kpi_sentence,
+    target_label,
+    tidy,
+)
+from helpers.core.vocab import (
+    MISSING_TEXT,
+    STANDARD,
+    STATUS_CODES,
+    TREND_LABELS,
+    Vocabulary,
+    status_display,
+)
+from helpers.present.render import strip_bidi_controls
+
+#: a KPI's judgement in the KPI table (met is True / False / NA)
+JUDGEMENT = {True: "達成", False: "未達成", None: "判定不能"}
+#: what the comparison tables show for an item's status that the source does not give
+UNKNOWN_STATUS = "状況不明"
+
+#: the method section's definitions after the statuses (term, definition)
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("増減", "今期の値 − 前年度末の値（指標の単位）。"),
+    ("増減率", "増減 ÷ 前年度末の値 × 100。割合（%）の指標には用いません。"),
+    (
+        "ポイント",
+        "割合（%）の指標の増減は、差をポイントで表します（例: 94.8% → 92.6% は −2.2ポイントであり、−2.3%ではありません）。",
+    ),
+    (
+        "前年度末の値の算出",
+        "報告書が前年度末の値でなく増減（例:「前年度から159万円の減」）を記載している場合、前年度末の値 = 今期の値 − 増減 とし、表では＊を付けます。",
+    ),
+    (
+        "望ましい方向",
+        "原則は値が大きいほど良いものとし、経常収支比率のように小さいほど良い指標（指標名、成果指標シートの「望ましい方向」の欄、または「以下」「未満」の目標から判断）は逆に扱います。傾向（改善・悪化・横ばい）はこの向きで判定します。",
+    ),
+    (
+        "達成率",
+        "大きいほど良い指標: 今期の値 ÷ 目標値 × 100。小さいほど良い指標: 目標値 ÷ 今期の値 × 100。範囲の目標（80%台）や数値のない目標では算出しません。",
+    ),
+    (
+        "目標の種類と達成",
+        "以上: 値 ≥ 目標。超: 値 > 目標。以下: 値 ≤ 目標。未満: 値 < 目標。目標値（到達）: 値 ≥ 目標（小さいほど良い指標では ≤）。範囲（80%台 = 80.0以上90.0未満）: 範囲内なら達成。数値なしの達成（「目標を達成した」）: 達成。実施の有無（協定締結など）: 実施したなら達成。",
+    ),
+    (
+        "差",
+        "目標までの不足分（指標の単位、割合はポイント）。大きいほど良い指標: 目標 − 値、小さいほど良い指標: 値 − 目標。正なら不足、負なら目標超過。範囲の目標では、範囲内なら0、範囲外なら近い方の境界までの距離。",
+    ),
+    (
+        "欠損",
+        "「未算出」「未集計」「－」などは欠損（値なし）とし、0とはしません。欠損の指標は達成・未達成のどちらにも数えません。",
+    ),
+    ("概数", "報告書が「約」を付けた値は概数として扱い、文中でも「約」を付けます。"),
+    (
+        "構成比",
+        "各状況の項目数 ÷ 全項目数 × 100（小数第1位で四捨五入）。期間の比較ではポイント差で示します。",
+    ),
+    ("端数処理", "表示は小数第1位で四捨五入（0.05は切り上げ）。計算は丸めずに行います。"),
+    (
+        "検算",
+        "分野ごとの S+A+B と項目数、列の合計と計の行、本文の件数と表、一覧の掲載数と表の件数、本文の合計額と内訳、記載された割合と「N件中M件」、記載された増減と前年度末・今期の値、「達成した」「届かなかった」などの記述と数値による判定を照合します。不一致があっても処理は止めず、表で示します。",
+    ),
+)
+
+
+def esc(text) -> Markup:
+    r"""A text from the data as HTML: escaped, its invisible direction controls removed.
+
+    >>> esc('<script>"x" & \u202eabc')
+    Markup('&lt;script&gt;&#34;x&#34; &amp; abc')
+    """
+    if isinstance(text, Markup):
+        return text
+    return escape(strip_bidi_controls(str(text)))
+
+
+def heading(level: int, text: str, anchor: str) -> Markup:
+    return Markup(f'<h{level} id="{esc(anchor)}">{esc(text)}</h{level}>')
+
+
+def para(text: str, cls: str | None = None) -> Markup:
+    c = f' class="{esc(cls)}"' if cls else ""
+    return Markup(f"<p{c}>{esc(text)}</p>")
+
+
+def _cell(value, numeric: bool) -> str:
+    text = "" if is_na(value) else str(value)
+    klass = ' class="num"' if numeric else ""
+    return f"<td{klass}>{esc(text)}</td>"
+
+
+def table(
+    headers: list[str],
+    rows: list[list],
+    *,
+    caption: str | None = None,
+    num_cols: set[int] | None = None,
+    row_classes: list[str] | None = None,
+) -> Markup:
+    """A plain HTML table; every cell escaped."""
+    num_cols = num_cols or set()
+    out = ['<table class="data">']
+    if caption:
+        out.append(f"<caption>{esc(caption)}</caption>")
+    out.append(
+        "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr></thead><tbody>"
+    )
+    for i, row in enumerate(rows):
+        cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+        cells = "".join(_cell(v, j in num_cols) for j, v in enumerate(row))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out.append("</tbody></table>")
+    return Markup("".join(out))
+
+
+def _join(parts) -> Markup:
+    return Markup("").join(parts)
+
+
+def _share(n: int, total: int) -> str:
+    return MISSING_TEXT if not total else format_decimal(n / total * 100, 1, trim=False) + "%"
+
+
+def _int(v) -> str:
+    return MISSING_TEXT if is_na(v) else str(int(v))
+
+
+def _signed(d: float, text: str, zero_when: bool) -> str:
+    """``+3``, ``−3`` or ``±0``: the sign of ``d`` in front of ``text`` (its size)."""
+    sign = "±" if zero_when else ("+" if d > 0 else "−")
+    return f"{sign}{text}"
+
+
+def _status_name(code, vocab: Vocabulary = STANDARD) -> str:
+    return status_display(code, vocab) if code in STATUS_CODES else UNKNOWN_STATUS
+
+
+# ------------------------------------------------------------------- sections
+
+
+def title_block(meta: dict, plan_name: str) -> Markup:
+    return Markup(
+        f'<h1 id="top">{esc(plan_name)}の進捗状況（{esc(meta["label"])}）</h1>'
+        f'<p class="lead">{esc(meta["label"])}時点の各プログラム（取組項目）の進捗状況と成果指標を、'
+        "公表資料から機械的に集計・検算したものです。数値はすべてデータからプログラムで算出しています。</p>"
+    )
+
+
+def status_totals(areas: pd.DataFrame) -> dict[str, int]:
+    """Items in all areas, and per status: ``{"items": 43, "S": 3, "A": 30, "B": 10}``."""
+    return {k: int(areas[k].sum()) for k in ("items", *STATUS_CODES)}
+
+
+def _status_sentence(label: str, totals: dict[str, int], relisted: str, vocab: Vocabulary) -> str:
+    total = totals["items"]
+    per_status = "、".join(
+        f"{status_display(c, vocab)}が{totals[c]}項目（{_share(totals[c], total)}）"
+        for c in STATUS_CODES
+    )
+    return f"{label}の進捗状況は、全{total}項目{relisted}のうち、{per_status}です。"
+
+
+def _status_delta(code: str, now: dict[str, int], prev) -> str:
+    """One status against the previous period: count change and share change in points."""
+    before, after = int(prev[code]), now[code]
+    d = after - before
+    pts = (after / now["items"] * 100 if now["items"] else 0) - (
+        before / int(prev["items"]) * 100 if int(prev["items"]) else 0
+    )
+    count = _signed(d, f"{abs(d)}項目", d == 0)
+    share = _signed(pts, format_decimal(abs(pts), 1, trim=False), round(pts, 1) == 0)
+    return f"{code}は{before}項目から{after}項目（{count}、構成比{share}ポイント）"
+
+
+def _change_sentence(counts: pd.DataFrame, totals: dict[str, int]) -> str:
+    prev = counts.iloc[-2]
+    deltas = "、".join(_status_delta(c, totals, prev) for c in STATUS_CODES)
+    return f"前回（{prev['label']}）と比べると、{deltas}となりました。"
+
+
+def _met_sentence(metrics: pd.DataFrame, vocab: Vocabulary) -> str:
+    m = summarise_met(metrics)
+    return (
+        f"{vocab.label('S')}（S）または{vocab.label('B')}（B）の取組の成果指標{m['kpis']}件のうち、"
+        f"目標を達成したものが{m['met']}件、未達成が{m['not_met']}件、"
+        f"値や目標の記載がなく判定できないものが{m['undetermined']}件です。"
+    )
+
+
+def summary_section(
+    areas: pd.DataFrame,
+    metrics: pd.DataFrame,
+    counts: pd.DataFrame,
+    meta: dict,
+    *,
+    vocab: Vocabulary = STANDARD,
+) -> Markup:
+    totals = status_totals(areas)
+    summ = meta.get("summary") or {}
+    relisted = f"（再掲{summ['relisted']}項目を含む）" if summ.get("relisted") else ""
+    out = [
+        heading(2, "概要", "summary"),
+        para(_status_sentence(meta["label"], totals, relisted, vocab)),
+    ]
+    if len(counts) > 1:
+        out.append(para(_change_sentence(counts, totals)))
+    if len(metrics):
+        out.append(para(_met_sentence(metrics, vocab)))
+    elif not meta.get("has_indicators"):
+        out.append(
+            para(
+                "この期間のデータには取組ごとの一覧と成果指標がないため、分野別の集計のみを示します。",
+                "note",
+            )
+        )
+    return _join(out)
+
+
+def _status_legend(vocab: Vocabulary) -> str:
+    return "、".join(f"{c}: {vocab.label(c)}" for c in STATUS_CODES)
+
+
+def areas_section(
+    areas: pd.DataFrame, figure_html: Markup | str = "", *, vocab: Vocabulary = STANDARD
+) -> Markup:
+    rows = [
+        [
+            r.area_no,
+            r.area_name,
+            f"No.{r.item_from}～{r.item_to}",
+            r.items,
+            *(getattr(r, c) for c in STATUS_CODES),
+            _share(int(r.B), int(r.items)),
+        ]
+        for r in areas.itertuples()
+    ]
+    t = status_totals(areas)
+    rows.append(
+        ["計", "", "", t["items"], *(t[c] for c in STATUS_CODES), _share(t["B"], t["items"])]
+    )
+    return _join(
+        [
+            heading(2, "分野別の進捗状況", "areas"),
+            table(
+                ["No.", "分野", "項目番号", "項目数", *STATUS_CODES, "Bの割合"],
+                rows,
+                num_cols={3, 4, 5, 6, 7},
+                caption=f"表1 分野別の進捗状況（{_status_legend(vocab)}）",
+                row_classes=[""] * (len(rows) - 1) + ["total"],
+            ),
+            Markup(figure_html),
+        ]
+    )
+
+
+# ------------------------------------------------------------- comparison
+
+
+def _counts_table(counts: pd.DataFrame) -> Markup:
+    rows = []
+    for r in counts.itertuples():
+        row = [r.label, r.items]
+        for c in STATUS_CODES:
+            row += [getattr(r, c), _share(getattr(r, c), r.items)]
+        rows.append(row)
+    headers = ["時点", "項目数"] + [h for c in STATUS_CODES for h in (c, f"{c}の割合")]
+    return table(headers, rows, num_cols=set(range(1, 8)), caption="表2 進捗状況の推移")
+
+
+def _count_change(v) -> str:
+    if is_na(v):
+        return MISSING_TEXT
+    v = int(v)
+    return _signed(v, str(abs(v)), v == 0)
+
+
+def _area_changes_table(area_cmp: pd.DataFrame) -> Markup:
+    def cell(r, c: str) -> str:
+        prev, now, change = (getattr(r, f"{c}_prev"), getattr(r, c), getattr(r, f"{c}_change"))
+        return f"{_int(prev)} → {_int(now)}（{_count_change(change)}）"
+
+    rows = [
+        [r.area_no, r.area_name, *(cell(r, c) for c in STATUS_CODES)] for r in area_cmp.itertuples()
+    ]
+    headers = ["No.", "分野", *(f"{c}（前回→今回）" for c in STATUS_CODES)]
+    return table(headers, rows, caption="表3 分野別の増減")
+
+
+def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
+    changed = item_cmp[item_cmp["changed"]]
+    out = [
+        para(
+            f"両時点で状況が分かる{len(item_cmp)}項目（一覧への掲載、または分野の件数から確定するもの）のうち、"
+            f"{len(changed)}項目の状況が変わりました。"
+        )
+    ]
+    if len(changed):
+        rows = [
+            [
+                r.item_no,
+                tidy(r.item_name) or "（名称の記載なし）",
+                r.status_prev,
+                r.status,
+                "一覧" if r.status_basis == "listed" else "件数から確定",
+            ]
+            for r in changed.itertuples()
+        ]
+        out.append(
+            table(
+                ["No.", "取組", "前回", "今回", "今回の根拠"],
+                rows,
+                caption="表4 状況が変わった取組",
+            )
+        )
+    return out
+
+
+def comparison_section(
+    counts: pd.DataFrame,
+    area_cmp: pd.DataFrame | None,
+    item_cmp: pd.DataFrame | None,
+    notes: list[str],
+    figure_html: Markup | str = "",
+) -> Markup:
+    out = [heading(2, "前回との比較", "comparison")]
+    if len(counts) < 2:
+        out.append(para("比較できる過去の期間のデータがありません。", "note"))
+        out += [para(n, "note") for n in notes]
+        return _join(out)
+    out.append(_counts_table(counts))
+    if area_cmp is not None and len(area_cmp):
+        out.append(_area_changes_table(area_cmp))
+    if item_cmp is not None and len(item_cmp):
+        out += _item_changes(item_cmp)
+    out += [para(n, "note") for n in notes]
+    out.append(Markup(figure_html))
+    return _join(out)
+
+
+# ------------------------------------------------------------------- KPIs
+
+
+def _kpi_item_block(item: pd.Series, group: pd.DataFrame, period_label: str, vocab) -> Markup:
+    """The heading of one item and its KPIs in words."""
+    relisted = f"（No.{item['relisted_as']}に再掲）" if not is_na(item["relisted_as"]) else ""
+    title = f"No.{item['item_no']} {tidy(item['item_name'])}{relisted}：{_status_name(item['status'], vocab)}"
+    sentences = "".join(
+        f"<li>{esc(kpi_sentence(r, period_label))}</li>" for r in group.to_dict("records")
+    )
+    return heading(3, title, f"kpi-{item['item_no']}") + Markup(f'<ul class="kpi">{sentences}</ul>')
+
+
+def _indicator_name(r: dict) -> str:
+    marker = r["marker"] if isinstance(r["marker"], str) else ""
+    return marker + tidy(r["indicator"])
+
+
+def _value_text(r: dict) -> str:
+    if not is_na(r["value"]):
+        return format_value(r["value"], r["unit"], bool(r["approx"]))
+    return tidy(r["value_text"]) or MISSING_TEXT
+
+
+def _prev_text(r: dict) -> str:
+    if is_na(r["prev_value"]):
+        return MISSING_TEXT
+    derived = "＊" if r["prev_derived"] else ""
+    return format_value(r["prev_value"], r["unit"], bool(r["prev_approx"])) + derived
+
+
+def _achievement_text(r: dict) -> str:
+    if is_na(r["achievement_pct"]):
+        return MISSING_TEXT
+    return format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%"
+
+
+def _fmt_change(r: dict) -> str:
+    if is_na(r.get("change_abs")):
+        return MISSING_TEXT
+    c = float(r["change_abs"])
+    approx = bool(r.get("approx")) or bool(r.get("prev_approx"))
+    if r.get("unit") == "%":
+        size = f"{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
+        return _signed(c, size, c == 0)
+    text = _signed(c, format_value(abs(c), r.get("unit"), approx), c == 0)
+    if not is_na(r.get("change_pct")):
+        pct = format_decimal(abs(float(r["change_pct"])), 1, trim=False)
+        text += f"（{_signed(c, pct, c == 0)}%）"
+    return text
+
+
+def _kpi_row(r: dict) -> list[str]:
+    met = None if is_na(r["met"]) else bool(r["met"])
+    return [
+        r["kpi_id"],
+        _indicator_name(r),
+        _value_text(r),
+        _prev_text(r),
+        _fmt_change(r),
+        target_label(r) or MISSING_TEXT,
+        _achievement_text(r),
+        JUDGEMENT[met],
+        MISSING_TEXT if is_na(r["trend"]) else TREND_LABELS.get(r["trend"], MISSING_TEXT),
+    ]
+
+
+def _kpi_table(metrics: pd.DataFrame) -> Markup:
+    return table(
+        ["ID", "成果指標", "今期", "前年度末", "増減", "目標", "達成率", "判定", "傾向"],
+        [_kpi_row(r) for r in metrics.to_dict("records")],
+        num_cols={2, 3, 4, 6},
+        caption="表5 成果指標の一覧（＊は報告書の記載する増減から算出した前年度末の値）",
+        row_classes=["ng" if r is False else "" for r in metrics["met"].tolist()],
+    )
+
+
+def kpi_section(
+    items: pd.DataFrame,
+    metrics: pd.DataFrame,
+    period_label: str,
+    figures_html: Markup | str = "",
+    *,
+    vocab: Vocabulary = STANDARD,
+) -> Markup:
+    out = [heading(2, "成果指標の状況", "kpis")]
+    if not len(metrics):
+        out.append(para("この期間には成果指標のデータがありません。", "note"))
+        return _join(out)
+    out.append(
+        para(
+            f"{status_display('S', vocab)}の取組と{status_display('B', vocab)}の取組について、"
+            "報告書に記載された成果指標を取組ごとに示します。"
+        )
+    )
+    by_no = items.drop_duplicates("item_no").set_index("item_no", drop=False)
+    for item_no, group in metrics.groupby("item_no", sort=False):
+        out.append(_kpi_item_block(by_no.loc[item_no], group, period_label, vocab))
+    out.append(_kpi_table(metrics))
+    out.append(Markup(figures_html))
+    return _join(out)
+
+
+# ------------------------------------------------------------- KPI history
+
+
+def _history_points(points: pd.DataFrame) -> str:
+    from helpers.analysis.history import PREVIOUS
+    from helpers.core.periods import period_label
+
+    parts = []
+    for r in points.to_dict("records"):
+        if is_na(r["value"]):
+            continue
+        mark = "（後の報告書が記載する前年度末の値）" if r["basis"] == PREVIOUS else ""
+        parts.append(f"{period_label(r['period'])} {format_value(r['value'], r['unit'])}{mark}")
+    return " → ".join(parts)
+
+
+def _pace_items(kpi_history: pd.DataFrame, last_year: int) -> list[str]:
+    from helpers.analysis.history import paces
+    from helpers.core.periods import fiscal_year_label
+
+    out = []
+    for p in paces(kpi_history, last_year):
+        unit = kpi_history.loc[kpi_history["kpi_id"] == p.kpi_id, "unit"].iloc[-1]
+        unit = None if is_na(unit) else unit
+        detail = ""
+        if p.needed is not None and p.latest is not None:
+            step = "ポイント" if unit == "%" else ""
+            needed = (
+                format_value(p.needed, unit) if not step else format_decimal(p.needed, 1) + step
+            )
+            latest = (
+                format_value(p.latest, unit) if not step else format_decimal(p.latest, 1) + step
+            )
+            detail = f"（{fiscal_year_label(last_year)}末までに毎年度 {needed} の伸びが必要、直近1年の伸びは {latest}）"
+        out.append(f"{p.kpi_id} {tidy(p.indicator)}: {p.words}{detail}。")
+    return out
+
+
+def kpi_history_section(
+    kpi_history: pd.DataFrame, meta: dict, figures_html: Markup | str = ""
+) -> Markup:
+    """成果指標の推移: each KPI's points over the plan's periods, the chart, the pace."""
+    out = [heading(2, "成果指標の推移", "kpi-history")]
+    series = [
+        g for _, g in kpi_history.groupby("kpi_id", sort=False) if g["value"].notna().sum() >= 2
+    ]
+    if not series:
+        out.append(para("2時点以上の値がある成果指標はまだありません。", "note"))
+        return _join(out)
+    out.append(
+        para(
+            "同じ計画の各時点の値を指標ごとに並べます（取組番号と指標名が同じものを同じ指標とみなします）。"
+            "後の時点の報告書が記載する前年度末の値は、その年度末の値として示します。"
+        )
+    )
+    items = "".join(
+        f"<li>{esc(g['kpi_id'].iloc[0])} {esc(tidy(g['indicator'].iloc[-1]))}: {esc(_history_points(g))}</li>"
+        for g in series
+    )
+    out.append(Markup(f'<ul class="kpi">{items}</ul>'))
+    out.append(Markup(figures_html))
+    last_year = (meta.get("plan_years") or [None, None])[1]
+    if last_year:
+        lines = "".join(f"<li>{esc(t)}</li>" for t in _pace_items(kpi_history, int(last_year)))
+        out.append(heading(3, "目標年度までの見通し", "kpi-pace"))
+        out.append(Markup(f'<ul class="kpi">{lines}</ul>' if lines else ""))
+    return _join(out)
+
+
+# ------------------------------------------------------------- narratives
+
+
+def _quote_block(label: str, text) -> Markup:
+    if is_na(text) or not str(text).strip():
+        return Markup(f'<p class="label">{esc(label)}</p><p class="note">（記載なし）</p>')
+    paras = "".join(f"<p>{esc(line)}</p>" for line in str(text).split("\n") if line.strip())
+    return Markup(
+        f'<p class="label">{esc(label)}（報告書から引用）</p><blockquote>{paras}</blockquote>'
+    )
+
+
+def _delayed_blocks(items: pd.DataFrame) -> list[Markup]:
+    out = [heading(2, "遅れている取組の要因と今後の対応", "delayed")]
+    delayed = items[(items["status"] == "B") & items["item_name"].notna()]
+    if not len(delayed):
+        out.append(para("この期間のデータには、遅れている取組の一覧がありません。", "note"))
+    for r in delayed.itertuples():
+        out.append(heading(3, f"No.{r.item_no} {tidy(r.item_name)}", f"delayed-{r.item_no}"))
+        out.append(_quote_block("進捗状況", r.progress))
+        out.append(_quote_block("要因", r.causes))
+        out.append(_quote_block("今後の対応", r.next_steps))
+    return out
+
+
+def _ahead_blocks(items: pd.DataFrame) -> list[Markup]:
+    out = [heading(2, "予定以上に進捗している取組", "ahead")]
+    ahead = items[(items["status"] == "S") & items["item_name"].notna() & items["progress"].notna()]
+    if not len(ahead):
+        out.append(
+            para("この期間のデータには、予定以上に進捗している取組の一覧がありません。", "note")
+        )
+    # an item listed twice (再掲) is shown once, under its first number
+    for r in ahead.drop_duplicates("item_name").itertuples():
+        relisted = f"（No.{r.relisted_as}に再掲）" if not is_na(r.relisted_as) else ""
+        out.append(
+            heading(3, f"No.{r.item_no}{relisted} {tidy(r.item_name)}", f"ahead-{r.item_no}")
+        )
+        out.append(_quote_block("進捗状況", r.progress))
+        out.append(_quote_block("今後の取組", r.next_steps))
+    return out
+
+
+def narratives_section(items: pd.DataFrame) -> Markup:
+    return _join(_delayed_blocks(items) + _ahead_blocks(items))
+
+
+# ------------------------------------------------------------------ audit
+
+
+def audit_section(audit: pd.DataFrame) -> Markup:
+    out = [heading(2, "検算結果", "audit")]
+    n_ng = int((~audit["ok"].astype(bool)).sum()) if len(audit) else 0
+    if n_ng:
+        out.append(
+            para(
+                f"⚠ 検算{len(audit)}件のうち{n_ng}件で報告書の数値が一致しません（表中「不一致」）。",
+                "alert",
+            )
+        )
+    else:
+        out.append(para(f"報告書自身の数値の整合性を{len(audit)}件検算し、すべて一致しました。"))
+    # the flagged checks first, so that a reader finds them without reading every row
+    ordered = sorted(audit.itertuples(), key=lambda r: bool(r.ok))
+    rows = [["一致" if r.ok else "不一致", r.detail, r.expected, r.actual] for r in ordered]
+    out.append(
+        table(
+            ["結果", "検算内容", "報告書の値", "再計算の値"],
+            rows,
+            caption="表6 検算の一覧（不一致を先に）" if n_ng else "表6 検算の一覧",
+            row_classes=["" if r.ok else "ng" for r in ordered],
+        )
+    )
+    return _join(out)
+
+
+# ----------------------------------------------------------------- method
+
+
+def _status_definition(vocab: Vocabulary) -> tuple[str, str]:
+    labels = "".join(f"「{status_display(c, vocab)}」" for c in STATUS_CODES)
+    return (
+        f"状況（{'/'.join(STATUS_CODES)}）",
+        f"報告書の{labels}。一覧に掲載のない取組は、その分野の一覧掲載数（S・B）が表の件数と"
+        "一致する場合に限り A と確定し、それ以外は不明（欠損）とします。取組の分野は、番号が"
+        "分野順・表の項目数どおりに振られていることから求めます。",
+    )
+
+
+def _history_definitions(meta: dict) -> list[list[str]]:
+    """The KPI history's terms; the pace where plan.toml gives the plan's last year."""
+    from helpers.analysis.history import PACE_DEFINITION
+
+    rows = [
+        [
+            "成果指標の推移",
+            "同じ計画の各時点の成果指標シートの値を、取組番号と指標名（①②③を含む）が同じものを同じ"
+            "指標として並べます。ある年度末に値がない指標は、後の時点の報告書が記載する前年度末の値を"
+            "その年度末の値として示します（図では白抜きの点）。",
+        ]
+    ]
+    last_year = (meta.get("plan_years") or [None, None])[1]
+    if last_year:
+        rows.append(list(PACE_DEFINITION))
+    else:
+        rows.append(
+            [
+                PACE_DEFINITION[0],
+                "計画の最終年度が計画の設定（plan.toml）に書かれていないため、示していません。",
+            ]
+        )
+    return rows
+
+
+def method_section(meta: dict, *, vocab: Vocabulary = STANDARD) -> Markup:
+    rows = [list(_status_definition(vocab)), *(list(d) for d in DEFINITIONS)]
+    rows += _history_definitions(meta)
+    return heading(2, "方法と定義", "method") + table(
+        ["項目", "定義"], rows, caption="表7 用語と計算方法"
+    )
+
+
+SOURCE_KINDS = {
+    "report": "進捗状況報告書（PDFから抽出したテキスト）",
+    "kpi_sheet": "成果指標シート（報告書の記載を転記）",
+    "area_table": "分野別進捗状況の表（CSV）",
+}
+
+
+def sources_section(meta: dict) -> Markup:
+    rows = [
+        [SOURCE_KINDS.get(k.split(":")[0], k), v["file"], v["sha256"][:16] + "…"]
+        for k, v in sorted(meta.get("sources", {}).items())
+    ]
+    return heading(2, "データの出典", "sources") + table(
+        ["種類", "ファイル", "SHA-256（先頭）"], rows, caption="表8 入力データ"
+    )

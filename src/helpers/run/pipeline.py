@@ -1,0 +1,565 @@
+"""Run a plan's period end to end: three notebooks through papermill, then the HTML export.
+
+One process: papermill's Python API executes the three notebooks in turn in one
+kernel the pipeline starts and owns, and nbconvert's exporter turns the executed
+report notebook into HTML.
+
+Everything below is per plan and period: ``<output>/<plan>/<period>/`` and
+``<data>/processed/<plan>/<period>/``, whose parents ``<output>/<plan>/`` and
+``<data>/processed/<plan>/`` hold the lock ``.<period>.lock``, the staging
+folders and the asides (written ``<period>`` below, relative to those parents).
+The index page ``<output>/index.html`` is rebuilt by the command line after its
+runs (:mod:`helpers.present.index_page`).
+
+A run (``run_period``), in order
+--------------------------------
+1. Check the period and the folders: the output folder and the processed folder
+   may not lie inside ``raw/`` nor hold it, also through links (exit 2).
+2. Take the period's lock in the output root (held: exit 3); put back what a
+   killed run left there (``recover``).
+3. Fingerprint the run; if it equals the one the period's outputs and processed
+   tables carry, stop: up to date.
+4. Clean the period in memory: bad input stops the run here, before any kernel
+   starts, with the file and line (exit 2). This is the run's only cleaning of
+   the period (notebook 02 still reads earlier periods for the comparison).
+5. ``<output>/<period>/`` and ``<data>/processed/<period>/`` must be absent or the
+   workbook's own (marker ``.reform-workbook``, see ``helpers.core.paths``); a file, a
+   link or a folder of someone else's there stops the run (exit 2) untouched.
+   Take the period's lock in ``<data>/processed/`` and recover there too.
+6. Stage: ``<output>/.<period>.staging-<random>/<period>/`` and
+   ``<data>/processed/.<period>.staging-<random>/``, both marked. The tables of
+   step 4 are written into the processed staging folder with the token
+   ``.precleaned``; notebook 01 takes them from there (``store.cleaned_tables``).
+7. Notebooks 01–03 write only into the staging folders (parameters
+   ``processed_dir`` and ``output_dir``; ``run_by_pipeline`` tells 03 not to
+   export itself); then ``report.html`` is exported there, and with ``pdf``
+   printed to ``report.pdf`` beside it.
+8. Commit: remove the token, write ``.fingerprint`` into both staged folders (the
+   last file written), and swap both in (``swap_in``), processed first.
+   Whatever happens, the staging folders are removed at the end (also on SIGTERM
+   and SIGHUP, which the command line turns into an exit that runs this cleanup).
+
+The swap (``swap_in``)
+----------------------
+For each pair: rename the current ``<period>/`` aside to
+``.<period>.old-<random>`` in the same folder, then rename the staged folder to
+``<period>``. Each step is one ``os.replace`` of a folder onto a name that does
+not exist: atomic on POSIX and on Windows, no links. If a rename fails, those
+done so far are undone in reverse order and the error is raised, so the old
+folders are back; once all succeeded the asides are removed. A killed run cannot
+undo: between the two renames of a pair (two consecutive system calls) the old
+folder exists only under its aside name. The next run of the period therefore
+begins with ``recover``: if ``<period>/`` is missing and a marked aside exists, it
+is renamed back; leftover marked asides and staging folders of dead runs (under
+the lock, so no live run owns them) are removed. A crash at any other instant
+leaves the old or the new folder in place, each complete.
+
+Processed tables follow the same path: the notebooks never write into
+``data/processed/<period>/`` during a run, so a failed or killed run leaves the
+previous tables as they were, and a run is up to date only if both the outputs
+and the processed folder carry this run's fingerprint, which only a complete
+run writes. Notebooks run alone in JupyterLab write to the usual folders and
+remove the fingerprint there (``paths.product_folder``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from helpers.core import paths
+from helpers.core.errors import InputError, LockedError, StageError
+from helpers.core.paths import FINGERPRINT_FILE, MARKER
+from helpers.core.periods import parse_period, period_label
+from helpers.core.plans import resolve_plan
+from helpers.run.fingerprint import raw_periods, run_fingerprint
+
+STAGES = (
+    ("01_clean", "クリーニング（生データ → 整理済みの表）"),
+    ("02_analyze", "分析（指標・検算・比較・グラフ）"),
+    ("03_report", "レポート（本文・表の書き出し）"),
+)
+KERNEL_NAME = "reform-workbook"
+OUTPUT_OPTION, DATA_OPTION = "--output-dir", "--data-dir"
+
+
+# What the run says, in Japanese; the words the benchmark and the tests look for
+UP_TO_DATE = "最新です"
+REPORT_WRITTEN = "レポートを書き出しました"
+STAGE_DONE = "完了"
+
+
+@dataclass
+class RunResult:
+    period: str
+    skipped: bool
+    output: Path
+    seconds: float
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    plan: str = ""
+
+
+@dataclass
+class Folders:
+    """Where a period's run reads and writes."""
+
+    plan: str
+    period: str
+    data: Path
+    out_root: Path
+    final: Path  # <output>/<plan>/<period>
+    processed: Path  # <data>/processed/<plan>/<period>
+
+
+def _kernel_name() -> str:
+    """The project's kernel if installed (make install does it), else python3."""
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
+            return KERNEL_NAME
+    except Exception:  # pragma: no cover - jupyter_client always present with papermill
+        pass
+    return "python3"
+
+
+def check_period(period: str, data_dir: str | Path | None = None, plan: str | None = None) -> str:
+    """The period id if the plan has raw data for it; else InputError listing its periods."""
+    pid = parse_period(period)
+    data = paths.data_dir(data_dir)
+    plan = resolve_plan(data, plan)
+    available = raw_periods(data, plan)
+    if pid not in available:
+        raise InputError(
+            data / "raw" / plan / pid,
+            f"no raw data for {pid} ({period_label(pid)}) in plan {plan}; periods with raw data: "
+            + (", ".join(available) if available else "none"),
+        )
+    return pid
+
+
+def _read_fingerprint(folder: Path) -> str | None:
+    """The fingerprint of the run that made ``folder``, if every file it listed is still there."""
+    try:
+        lines = (folder / FINGERPRINT_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    if not lines or not all((folder / rel).is_file() for rel in lines[1:]):
+        return None  # a product deleted since: not up to date
+    return lines[0].strip()
+
+
+def write_fingerprint(folder: Path, fp: str) -> None:
+    """Write the run's fingerprint into ``folder``, then the files it holds (checked on rerun)."""
+    from helpers.core.atomic import atomic_write_bytes
+
+    files = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name not in (FINGERPRINT_FILE, MARKER)
+    )
+    atomic_write_bytes(folder / FINGERPRINT_FILE, "\n".join([fp, *files, ""]).encode("utf-8"))
+
+
+def is_up_to_date(
+    period: str, data_dir=None, output_dir=None, fingerprint=None, plan: str | None = None
+) -> bool:
+    """Whether the period's report and processed tables are complete and from this fingerprint."""
+    data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
+    plan = resolve_plan(data, plan)
+    final, processed = out_root / plan / period, paths.processed_dir(period, data, plan)
+    if not ((final / "report.html").is_file() and (processed / "metrics.csv").is_file()):
+        return False
+    fp = fingerprint or run_fingerprint(period, data, out_root, plan)
+    return _read_fingerprint(final) == fp and _read_fingerprint(processed) == fp
+
+
+# --- folders: checks, errors a user can fix, locks, recovery, the swap ---------------
+
+
+def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
+    """The run's folders, refused (InputError) if they lie inside raw/ or hold it."""
+    data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
+    f = Folders(
+        plan, pid, data, out_root, out_root / plan / pid, paths.processed_dir(pid, data, plan)
+    )
+    paths.check_outside_raw(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
+    paths.check_outside_processed(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
+    paths.check_outside_raw(f.final, data, "period's output folder")
+    paths.check_outside_raw(f.processed, data, "period's processed folder")
+    return f
+
+
+_FIXES = {
+    errno.EACCES: "make it writable for you, or choose another folder",
+    errno.EPERM: "make it writable for you, or choose another folder",
+    errno.EROFS: "it is on a read-only disk: choose another folder",
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EEXIST: "a file lies where a folder should be: move it away",
+    errno.ENOTDIR: "a file lies where a folder should be: move it away",
+}
+
+
+def input_error_from(exc: OSError, option: str = OUTPUT_OPTION) -> InputError:
+    """An OSError a user can fix (permissions, read-only disk, a file in the way) as InputError."""
+    fix = _FIXES.get(exc.errno, "check that it is a folder you can write to")
+    return InputError(
+        exc.filename,
+        f"{exc.strerror or exc}: {fix}; or give another folder with {option}",
+    )
+
+
+@contextlib.contextmanager
+def _user_fixable(option: str = OUTPUT_OPTION):
+    """Turn the OSErrors a user can fix into InputError (exit 2, one line)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in _FIXES:
+            raise input_error_from(exc, option) from None
+        raise
+
+
+def _lock(root: Path, pid: str, timeout: float, option: str) -> FileLock:
+    with _user_fixable(option):
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(root / f".{pid}.lock"))
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            raise LockedError(
+                f"another run of {pid} is in progress (lock {root / f'.{pid}.lock'}); "
+                "wait for it to finish and run again"
+            ) from None
+    return lock
+
+
+def _marked(folder: Path) -> bool:
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def _leftovers(final: Path) -> list[Path]:
+    """Staging folders and asides of earlier runs beside ``final``."""
+    parent = final.parent
+    if not parent.is_dir():
+        return []
+    return [*parent.glob(f".{final.name}.staging-*"), *parent.glob(f".{final.name}.old-*")]
+
+
+def recover(final: Path, log: Callable[[str], None] = print) -> None:
+    """Put back what a killed run left beside ``final``; call it holding the period's lock.
+
+    A missing ``final`` with a marked aside ``.<name>.old-*`` (a run killed between
+    the two renames of its swap) gets the aside back. Leftover marked asides and
+    staging folders ``.<name>.staging-*`` of dead runs are removed. Nothing else is
+    touched.
+    """
+    parent = final.parent
+    if not parent.is_dir():
+        return
+    asides = sorted(
+        (p for p in parent.glob(f".{final.name}.old-*") if _marked(p)),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    if asides and not (final.exists() or final.is_symlink()):
+        os.replace(asides.pop(), final)
+        log(f"{final}: 中断された実行が退避したままのフォルダを元に戻しました")
+    for stale in parent.glob(f".{final.name}.staging-*"):
+        if _marked(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    for stale in asides:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _rename(src: Path, dst: Path) -> None:
+    """One step of the swap (a name of its own so that tests can stop a run between steps)."""
+    os.replace(src, dst)
+
+
+def swap_in(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename each staged folder to its final name; all or none (see the module docstring)."""
+    done: list[tuple[Path, Path]] = []  # renames made, (from, to)
+    try:
+        for staged, final in pairs:
+            if final.exists() or final.is_symlink():
+                aside = final.with_name(f".{final.name}.old-{secrets.token_hex(4)}")
+                _rename(final, aside)
+                done.append((final, aside))
+            _rename(staged, final)
+            done.append((staged, final))
+    except BaseException:
+        for src, dst in reversed(done):
+            with contextlib.suppress(OSError):  # what is left, the next run recovers
+                _rename(dst, src)
+        raise
+    for _, dst in done:
+        if ".old-" in dst.name:
+            shutil.rmtree(dst, ignore_errors=True)
+
+
+# --- a run ----------------------------------------------------------------------
+
+
+def run_period(
+    period: str,
+    data_dir: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    *,
+    plan: str | None = None,
+    force: bool = False,
+    log: Callable[[str], None] = print,
+    lock_timeout: float = 0,
+    pdf: bool = False,
+) -> RunResult:
+    """Run the three notebooks of ``plan``'s ``period`` and export its report.
+
+    ``plan`` is the plan's folder id; None means the only plan. ``pdf`` also
+    prints ``report.pdf`` beside the report (staged like the rest: a failure
+    leaves the previous report as it was); a period up to date but without its
+    PDF is run again then.
+
+    Raises
+    ------
+    InputError, PeriodError
+        Bad parameters, folders or raw data (checked before any notebook runs).
+    LockedError
+        Another run of the same period is in progress.
+    StageError
+        A notebook failed; its executed copy is kept under ``<period>/failed/``.
+    """
+    t0 = time.perf_counter()
+    plan = resolve_plan(paths.data_dir(data_dir), plan)
+    pid = check_period(period, data_dir, plan)
+    f = _folders(plan, pid, data_dir, output_dir)
+    with contextlib.ExitStack() as locks:
+        locks.callback(_lock(f.final.parent, pid, lock_timeout, OUTPUT_OPTION).release)
+        with _user_fixable(OUTPUT_OPTION):
+            recover(f.final, log)
+        processed_locked = bool(_leftovers(f.processed))
+        if processed_locked:  # a dead run's leftovers go, even if the period is up to date
+            locks.callback(_lock(f.processed.parent, pid, lock_timeout, DATA_OPTION).release)
+            with _user_fixable(DATA_OPTION):
+                recover(f.processed, log)
+        fp = run_fingerprint(pid, f.data, f.out_root, plan)
+        wants_pdf = pdf and not (f.final / "report.pdf").is_file()
+        if not force and not wants_pdf and is_up_to_date(pid, f.data, f.out_root, fp, plan):
+            log(
+                f"{plan} {pid}（{period_label(pid)}）: {UP_TO_DATE}。前回の実行から変わったものが"
+                "ないため省きました（作り直すには --force、make では FORCE=1）"
+            )
+            _publish_history(f)  # back if deleted; bytes compared only
+            return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
+        # Fail fast on bad input, with the file and line, before any kernel starts.
+        from helpers.ingest.clean import clean_period
+
+        cleaned = clean_period(pid, f.data, plan=plan, write=False)
+        paths.check_replaceable(f.final, "period's output folder", OUTPUT_OPTION)
+        if not processed_locked:
+            locks.callback(_lock(f.processed.parent, pid, lock_timeout, DATA_OPTION).release)
+            with _user_fixable(DATA_OPTION):
+                recover(f.processed, log)
+        paths.check_replaceable(
+            f.processed, "period's processed folder", DATA_OPTION, processed=True
+        )
+        with _user_fixable(OUTPUT_OPTION):
+            return _execute(f, cleaned, fp, log, t0, pdf)
+
+
+@dataclass
+class Staging:
+    """A run's staging folders: ``output`` is passed as output_dir, ``period`` is in it."""
+
+    output: Path
+    period: Path
+    processed: Path
+
+
+@contextlib.contextmanager
+def _staging(f: Folders):
+    """Make and mark the staging folders; remove them whatever happens."""
+    token = secrets.token_hex(4)
+    st = Staging(
+        f.final.parent / f".{f.period}.staging-{token}",
+        f.final.parent / f".{f.period}.staging-{token}" / f.period,
+        f.processed.parent / f".{f.period}.staging-{token}",
+    )
+    try:
+        with _user_fixable(DATA_OPTION):
+            paths.mark(st.processed)
+        paths.mark(st.output)  # marked too: it stays behind, empty, once its period is swapped in
+        paths.mark(st.period)
+        (st.period / "notebooks").mkdir()
+        yield st
+    finally:
+        shutil.rmtree(st.output, ignore_errors=True)
+        shutil.rmtree(st.processed, ignore_errors=True)
+
+
+def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) -> RunResult:
+    from helpers.core.tables import atomic_write_bytes
+    from helpers.ingest.clean import write_cleaned
+    from helpers.present.index_page import write_summary
+    from helpers.present.render import export_report
+
+    with _staging(f) as st:
+        write_cleaned(cleaned, st.processed)
+        atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
+        timings = _run_notebooks(f, st, log)
+        log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
+        s0 = time.perf_counter()
+        plan = cleaned.meta.get("plan_name") or "行財政改革プラン"
+        export_report(
+            st.period / "notebooks" / "03_report.ipynb",
+            st.period / "report.html",
+            title=f"{plan}の進捗状況（{period_label(f.period)}）",
+            footer=f"reform-workbook により {period_label(f.period)}（{f.period}）の生データから自動生成。",
+        )
+        write_summary(st.processed, st.period, cleaned.meta)
+        timings["export"] = time.perf_counter() - s0
+        if pdf:
+            _print_pdf(st.period, log, timings)
+        (st.processed / paths.PRECLEANED_FILE).unlink(missing_ok=True)
+        for folder in (st.processed, st.period):
+            write_fingerprint(folder, fp)
+        swap_in([(st.processed, f.processed), (st.period, f.final)])
+    _publish_history(f)
+    total = time.perf_counter() - t0
+    log(
+        f"{f.plan} {f.period}（{period_label(f.period)}）: {REPORT_WRITTEN} "
+        f"{f.final / 'report.html'}（{total:.1f} 秒）"
+    )
+    return RunResult(f.period, False, f.final, total, timings, f.plan)
+
+
+def _publish_history(f: Folders) -> None:
+    """The plan's ``kpi_history.csv`` from its newest period's (:mod:`helpers.analysis.history`)."""
+    from helpers.analysis.plan_history import publish_plan_history
+
+    publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
+
+
+def _print_pdf(period_dir: Path, log, timings: dict[str, float]) -> None:
+    """``report.pdf`` beside the staged report (A4, through Chromium: helpers.present.pdf)."""
+    from helpers.present.pdf import html_to_pdf
+
+    log("      report.pdf: A4 で PDF に印刷 …")
+    s0 = time.perf_counter()
+    html_to_pdf(period_dir / "report.html", period_dir / "report.pdf")
+    timings["pdf"] = time.perf_counter() - s0
+
+
+# --- the notebooks ----------------------------------------------------------------
+
+
+def _shutdown(km) -> None:
+    """Shut down the shared kernel, if it was started."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # pragma: no cover - a kernel that is already gone
+        pass
+
+
+def _import_papermill():
+    import logging
+
+    # jsonschema (via nbformat) builds an RFC 3987 grammar when it is imported
+    # (about 0.9 s) for "iri" formats that notebook validation never checks.
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill as pm
+
+    # papermill logs at INFO/WARNING on its own; progress is reported by `log`
+    logging.getLogger("papermill").setLevel(logging.ERROR)
+    return pm
+
+
+def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
+    """Execute the three notebooks in one kernel; their products go to the staging folders."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    pm = _import_papermill()
+    params = {
+        "plan": f.plan,
+        "period": f.period,
+        "data_dir": str(f.data),
+        "output_dir": str(f.out_root),
+        "period_output_dir": str(st.period),
+        "processed_dir": str(st.processed),
+        "run_by_pipeline": True,  # notebook 03 leaves the export to the pipeline (below)
+    }
+    kernel = _kernel_name()
+    timings: dict[str, float] = {}
+    # One kernel serves the three notebooks in turn (each notebook also runs on
+    # its own in a fresh kernel: tests/test_notebooks_run.py); papermill starts
+    # it for the first notebook and leaves it running because we own it.
+    kms = [AsyncKernelManager(kernel_name=kernel)]
+    try:
+        for i, (name, title) in enumerate(STAGES, start=1):
+            log(f"[{i}/{len(STAGES) + 1}] {name}: {title} …")
+            s0 = time.perf_counter()
+            _run_notebook(pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log)
+            timings[name] = time.perf_counter() - s0
+            log(f"      {STAGE_DONE} {timings[name]:.1f} 秒")
+    finally:
+        _shutdown(kms[-1])
+    return timings
+
+
+def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folders, log) -> None:
+    """Execute one notebook in the kernel ``kms[-1]``; a kernel that dies at start is replaced once."""
+    from jupyter_client.manager import AsyncKernelManager
+    from papermill.exceptions import PapermillExecutionError
+
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(
+                str(paths.NOTEBOOKS_DIR / f"{name}.ipynb"),
+                str(out_nb),
+                parameters=params,
+                kernel_name=kms[-1].kernel_name,
+                km=kms[-1],
+                cwd=str(paths.NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                # the kernel's start-up notices (e.g. about TCP transport) are not ours to show
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+            return
+        except PapermillExecutionError as exc:
+            raise _stage_failure(name, exc, out_nb, f) from None
+        except RuntimeError as exc:
+            # "Kernel died before replying to kernel_info": two kernels started
+            # at once (--jobs 2) can race for a port; start a fresh one once.
+            if attempt == 2 or "Kernel died" not in str(exc):
+                raise StageError(f"notebook {name}: the kernel failed: {exc}") from None
+            _shutdown(kms[-1])
+            kms.append(AsyncKernelManager(kernel_name=kms[-1].kernel_name))
+            log("      カーネルが起動の途中で止まったため、起動し直します")
+
+
+def _stage_failure(name: str, exc, out_nb: Path, f: Folders) -> Exception:
+    """The error for a failed notebook, whose executed copy is kept in ``<period>/failed/``."""
+    failed = paths.mark(f.final) / "failed"
+    failed.mkdir(exist_ok=True)
+    kept = failed / f"{name}.ipynb"
+    if out_nb.exists():
+        shutil.copyfile(out_nb, kept)
+    if exc.ename in ("InputError", "NotebookStop"):
+        return InputError(None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})")
+    return StageError(
+        f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
+        f"the executed notebook is kept at {kept}; the previous report is unchanged"
+    )
