@@ -1,32 +1,9 @@
-"""Shared fixtures: the real raw data, and one end-to-end run of it in a temporary folder."""
+"""Shared fixtures: one end-to-end run of the real data in a temporary folder (places and copies: ``support``)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-
-from helpers.core import paths
-
-REAL_RAW = paths.PROJ_ROOT / "data" / "raw"
-PLAN = "kodaira-3"  # the real plan's folder id
-REAL_PLAN = REAL_RAW / PLAN
-REPORT_FILE = REAL_PLAN / "2018-03" / "progress_report_H29_end.txt"
-KPI_FILE = REAL_PLAN / "2018-03" / "kpi_sheet.csv"
-AREAS_FILE = REAL_PLAN / "2017-09" / "progress_areas_H29_9.csv"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def copy_raw(dest: Path) -> Path:
-    """A data folder (raw/ only) holding a copy of the project's real raw data."""
-    shutil.copytree(REAL_RAW, dest / "raw", ignore=shutil.ignore_patterns("README*"))
-    return dest
-
-
-def raw_of(data: Path, period: str, plan: str = PLAN) -> Path:
-    """``<data>/raw/<plan>/<period>``."""
-    return data / "raw" / plan / period
+from support import PLAN, copy_raw
 
 
 @pytest.fixture(scope="session")

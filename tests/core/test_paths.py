@@ -1,0 +1,124 @@
+"""Which folders the workbook may write and replace: never raw/, only its own."""
+
+from __future__ import annotations
+
+import pytest
+from support import PLAN
+
+from helpers.core import paths
+from helpers.core.errors import InputError
+
+
+@pytest.fixture
+def data(tmp_path):
+    (tmp_path / "data" / "raw" / PLAN / "2018-03").mkdir(parents=True)
+    return tmp_path / "data"
+
+
+@pytest.mark.parametrize("target", ["raw", "raw/2018-03", "raw/2018-03/x"])
+def test_a_folder_inside_raw_is_refused(data, target):
+    with pytest.raises(InputError, match="inside the raw data folder"):
+        paths.check_outside_raw(data / target, data, "output folder")
+
+
+def test_a_folder_holding_raw_is_refused(data):
+    with pytest.raises(InputError, match="holds the raw data folder"):
+        paths.check_outside_raw(data, data, "output folder")
+
+
+def test_a_link_into_raw_is_refused(data, tmp_path):
+    link = tmp_path / "processed-link"
+    link.symlink_to(data / "raw" / PLAN / "2018-03", target_is_directory=True)
+    with pytest.raises(InputError, match="leads to"):
+        paths.check_outside_raw(link, data, "processed folder")
+
+
+def test_a_folder_beside_raw_is_fine(data):
+    paths.check_outside_raw(data / "processed" / PLAN / "2018-03", data, "processed folder")
+
+
+def test_absent_empty_and_marked_folders_may_be_replaced(tmp_path):
+    paths.check_replaceable(tmp_path / "absent", "output folder", "--output-dir")
+    (tmp_path / "empty").mkdir()
+    paths.check_replaceable(tmp_path / "empty", "output folder", "--output-dir")
+    paths.mark(tmp_path / "marked")
+    (tmp_path / "marked" / "report.html").write_text("x", encoding="utf-8")
+    paths.check_replaceable(tmp_path / "marked", "output folder", "--output-dir")
+    legacy = tmp_path / "legacy"  # a run before the marker existed left its fingerprint
+    legacy.mkdir()
+    (legacy / paths.FINGERPRINT_FILE).write_text("abc\n", encoding="utf-8")
+    paths.check_replaceable(legacy, "output folder", "--output-dir")
+
+
+def test_a_folder_of_someone_else_is_refused(tmp_path):
+    folder = tmp_path / "2018-03"
+    folder.mkdir()
+    (folder / "memo.docx").write_bytes(b"PK")
+    with pytest.raises(InputError, match="did not make") as exc:
+        paths.check_replaceable(folder, "period's output folder", "--output-dir")
+    assert str(folder) in str(exc.value) and "--output-dir" in str(exc.value)
+    # a table of the user's is not mistaken for processed tables of an earlier version
+    (folder / "memo.docx").unlink()
+    (folder / "budget.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="did not make"):
+        paths.check_replaceable(folder, "period's output folder", "--output-dir")
+    # nor by a processed folder: only the tables the workbook writes there are its own
+    with pytest.raises(InputError, match=r"did not make \(budget.csv\)"):
+        paths.check_replaceable(folder, "processed folder", "--data-dir", processed=True)
+    (folder / "budget.csv").unlink()
+    (folder / "areas.csv").write_text("area_no\n1\n", encoding="utf-8")  # an earlier version's
+    paths.check_replaceable(folder, "processed folder", "--data-dir", processed=True)
+
+
+def test_a_users_file_inside_a_marked_folder_keeps_it_from_being_replaced(tmp_path):
+    out = paths.mark(tmp_path / "out")
+    for rel in (
+        "report.html",
+        "figures/a.png",
+        "tables/tables.xlsx",
+        "notebooks/01_clean.ipynb",
+        "notebooks/.ipynb_checkpoints/01_clean-checkpoint.ipynb",
+    ):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+    paths.check_replaceable(out, "output folder", "--output-dir")  # all the workbook's
+    (out / "figures" / "memo.docx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"did not make \(figures/memo.docx\)"):
+        paths.check_replaceable(out, "output folder", "--output-dir")
+    processed = paths.mark(tmp_path / "processed")
+    (processed / "metrics.csv").write_text("x\n", encoding="utf-8")
+    (processed / "my.xlsx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"did not make \(my.xlsx\)"):
+        paths.check_replaceable(processed, "processed folder", "--data-dir", processed=True)
+
+
+def test_a_file_or_a_link_where_the_folder_should_be_is_refused(tmp_path):
+    (tmp_path / "2018-03").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="a file lies where"):
+        paths.check_replaceable(tmp_path / "2018-03", "output folder", "--output-dir")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "2017-09").symlink_to(tmp_path / "real", target_is_directory=True)
+    with pytest.raises(InputError, match="is a link"):
+        paths.check_replaceable(tmp_path / "2017-09", "output folder", "--output-dir")
+
+
+def test_product_folder_marks_a_new_folder_and_drops_the_fingerprint(data):
+    folder = paths.product_folder(data / "processed" / PLAN / "2018-03", data, "processed folder")
+    assert (folder / paths.MARKER).is_file()
+    (folder / paths.FINGERPRINT_FILE).write_text("abc\n", encoding="utf-8")
+    paths.product_folder(folder, data, "processed folder")
+    assert not (folder / paths.FINGERPRINT_FILE).exists()
+
+
+def test_product_folder_does_not_mark_a_folder_of_someone_else(data, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "memo.docx").write_bytes(b"PK")
+    paths.product_folder(mine, data, "output folder")
+    assert not (mine / paths.MARKER).exists()
+
+
+def test_product_folder_refuses_raw(data):
+    with pytest.raises(InputError, match="inside the raw data folder"):
+        paths.product_folder(data / "raw" / PLAN / "2018-03", data, "processed folder")
+    assert list((data / "raw" / PLAN / "2018-03").iterdir()) == []

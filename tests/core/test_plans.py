@@ -1,0 +1,321 @@
+"""Plans (helpers.core.plans and the plan-scoped parts of cleaning and comparison).
+
+A second, synthetic plan (tests/fixtures/plans/kodaira-2: its own status
+wording and area counts, a period id shared with the real plan) is copied next
+to a copy of the real data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support import AREAS_FILE, FIXTURES, PLAN, copy_raw
+
+from helpers.analysis.compare import available_periods, latest_period, load_history, status_counts
+from helpers.core import plans
+from helpers.core.errors import InputError
+from helpers.core.plans import Plan, check_title, load_plan, read_plan_config, resolve_plan
+from helpers.ingest.clean import clean_period
+from helpers.run.fingerprint import run_fingerprint
+
+OTHER = "kodaira-2"
+OTHER_NAME = "第2次行財政再構築プラン（フォローアップ項目）"
+
+
+def add_other_plan(data: Path) -> Path:
+    """The synthetic second plan, copied into ``data/raw/kodaira-2``."""
+    return Path(shutil.copytree(FIXTURES / "plans" / OTHER, data / "raw" / OTHER))
+
+
+@pytest.fixture
+def data(tmp_path):
+    return copy_raw(tmp_path / "data")
+
+
+@pytest.fixture
+def two(data):
+    add_other_plan(data)
+    return data
+
+
+# --- plan folders ----------------------------------------------------------------
+
+
+def test_the_real_plan_and_its_plan_toml(data):
+    assert plans.plan_ids(data) == [PLAN]
+    plan = load_plan(data)
+    assert plan.id == PLAN and plan.name == "第3次行財政再構築プラン"
+    # the source states no fiscal years of the plan, so plan.toml gives none
+    assert (plan.first_year, plan.last_year, plan.years_label()) == (None, None, "")
+    assert plan.vocab.exact and plan.vocab.label("B") == "予定よりも遅れている"
+
+
+def test_a_period_folder_directly_under_raw_is_refused_with_the_new_layout(data):
+    (data / "raw" / "2018-09").mkdir()
+    with pytest.raises(InputError, match=r"data/raw/<plan>/2018-09/") as err:
+        plans.plan_ids(data)
+    assert err.value.path == data / "raw" / "2018-09"
+
+
+@pytest.mark.parametrize("name", ["第2次", "a b", "-x", "x" * 41])
+def test_a_plan_folder_id_must_be_short_ascii(data, name):
+    (data / "raw" / name).mkdir()
+    with pytest.raises(InputError, match="short ASCII"):
+        plans.plan_ids(data)
+
+
+def test_readme_and_hidden_entries_are_not_plans(data):
+    (data / "raw" / "README.md").write_text("notes", encoding="utf-8")
+    (data / "raw" / ".cache").mkdir()
+    assert plans.plan_ids(data) == [PLAN]
+
+
+def test_an_unknown_plan_lists_the_plans(two):
+    with pytest.raises(
+        InputError, match=f"no plan 'kodaira-9'; plans with raw data: {OTHER}, {PLAN}"
+    ):
+        resolve_plan(two, "kodaira-9")
+
+
+def test_several_plans_need_a_choice(two):
+    with pytest.raises(InputError, match="several plans .*--plan"):
+        resolve_plan(two, None)
+    assert resolve_plan(two, OTHER) == OTHER
+
+
+def test_a_notebooks_default_plan(two):
+    # the newest period: kodaira-3's 2018-03; a period only one plan has: that plan
+    assert plans.default_plan(two) == PLAN
+    assert plans.default_plan(two, "2017-03") == OTHER
+    assert plans.default_plan(two, "2017-09") == OTHER  # both have it: the first by id
+    assert plans.choose_plan(two, PLAN, "2017-09") == PLAN
+
+
+# --- plan.toml ----------------------------------------------------------------------
+
+
+def _toml(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "plan.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_plan_toml_with_years_and_labels(tmp_path):
+    p = _toml(
+        tmp_path,
+        'name = "試験用プラン"\nfirst_year = 2013\nlast_year = 2016\n'
+        '[status]\nS = ["予定より前倒しで進行している"]\nA = ["予定どおり進行している", "ほぼ予定どおり"]\n'
+        'B = ["予定より遅れている"]\n',
+    )
+    plan = read_plan_config(p, "x")
+    assert (plan.name, plan.first_year, plan.last_year) == ("試験用プラン", 2013, 2016)
+    assert plan.years_label() == "平成25年度～平成28年度"
+    assert plan.vocab.code_of("ほぼ予定どおり") == "A"
+
+
+@pytest.mark.parametrize(
+    "text, message, line, field",
+    [
+        ('name = "x"\nfirst_year = 2017\nlast_year = \n', "not valid TOML", 3, None),
+        ('name = "x\n', "not valid TOML", 1, None),
+        ('name = "x"\nyears = 5\n', "unknown key 'years'", 2, "years"),
+        ('name = "x"\nfirst_year = "2017"\n', "first_year must be a fiscal year", 2, "first_year"),
+        ("first_year = 2021\nlast_year = 2017\n", "after last_year", 1, "first_year"),
+        ('[status]\nS = ["a"]\nA = ["b"]\n', "S, A and B", 1, "status"),
+        (
+            '[status]\nS = ["a"]\nA = ["a"]\nB = ["c"]\n',
+            "「a」 is given for both S and A",
+            3,
+            "status.A",
+        ),
+        ('[status]\nS = []\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('name = ""\n', "name must be", 1, "name"),
+        ('name = "\u200b"\n', "name must be", 1, "name"),  # invisible only: removed, empty
+        ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = true\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = {x = "a"}\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+    ],
+)
+def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
+    tmp_path, text, message, line, field
+):
+    p = _toml(tmp_path, text)
+    with pytest.raises(InputError, match=message) as err:
+        read_plan_config(p, "x")
+    assert err.value.path == p and err.value.line == line and err.value.field == field
+
+
+def test_a_direction_control_in_plan_toml_is_refused(tmp_path):
+    p = _toml(tmp_path, 'name = "第3次行財政再構築プラン\u202e"\n')
+    with pytest.raises(InputError, match="U\\+202E") as err:
+        read_plan_config(p, "x")
+    assert err.value.path == p
+
+
+@pytest.mark.parametrize("name", ["２０１７-03", "2017-03\n"])
+def test_a_period_folder_with_full_width_digits_or_a_newline_is_refused(two, name):
+    (two / "raw" / OTHER / "2017-03").rename(two / "raw" / OTHER / name)
+    with pytest.raises(InputError, match="YYYY-MM"):
+        plans.plan_periods(two, OTHER)
+
+
+def test_a_plan_id_ending_in_a_newline_is_refused(data):
+    (data / "raw" / "kodaira-2\n").mkdir()
+    with pytest.raises(InputError, match="short ASCII"):
+        plans.plan_ids(data)
+
+
+def test_without_plan_toml_two_plans_in_one_folder_are_refused(data):
+    mixed = data / "raw" / "mixed"
+    shutil.copytree(data / "raw" / PLAN / "2017-09", mixed / "2017-09")
+    shutil.copytree(FIXTURES / "plans" / OTHER / "2017-03", mixed / "2017-03")
+    with pytest.raises(InputError, match="「第2次行財政再構築プラン") as err:
+        clean_period("2017-09", data, plan="mixed", write=False)
+    assert "2017-03" in str(err.value) and err.value.path.parent == mixed / "2017-09"
+
+
+def test_a_title_after_a_cover_sheet_is_still_checked(two):
+    k2 = two / "raw" / OTHER / "2018-03"
+    k2.mkdir()
+    report = next((two / "raw" / PLAN / "2018-03").glob("*.txt"))
+    text = report.read_text(encoding="utf-8")
+    (k2 / report.name).write_text("資料３\n" * 16 + text, encoding="utf-8")
+    shutil.copy(two / "raw" / PLAN / "2018-03" / "kpi_sheet.csv", k2)
+    with pytest.raises(InputError, match="第3次行財政再構築プラン") as err:
+        clean_period("2018-03", two, plan=OTHER, write=False)
+    assert err.value.line == 17
+
+
+def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, monkeypatch):
+    import helpers.present.index_page
+    import helpers.run.pipeline
+    from helpers.run.cli import main
+
+    (two / "raw" / OTHER / "plan.toml").write_text('name = "x\n', encoding="utf-8")
+    ran: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        helpers.run.pipeline,
+        "run_period",
+        lambda period, *a, plan=None, **k: ran.append((plan, period)),
+    )
+    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    status = main(["--all", "--data-dir", str(two), "--output-dir", str(two.parent / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "not valid TOML" in err and OTHER in err
+    assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
+
+
+def test_a_malformed_plan_toml_stops_the_run_with_exit_2(data, capsys):
+    from helpers.run.cli import main
+
+    (data / "raw" / PLAN / "plan.toml").write_text('name = "x\n', encoding="utf-8")
+    status = main(["--data-dir", str(data), "--output-dir", str(data.parent / "out")])
+    err = capsys.readouterr().err
+    assert status == 2 and "plan.toml, line 1" in err and "not valid TOML" in err, err
+    assert not (data.parent / "out").exists()
+
+
+# --- titles naming another plan, labels outside the plan's vocabulary ---------------
+
+
+def test_titles_are_compared_after_width_and_space_normalisation(tmp_path):
+    plan = Plan("x", tmp_path, name="第３次 行財政再構築プラン")
+    assert check_title(plan, tmp_path / "a.csv", "# 第3次行財政再構築プランの進捗状況（…）") == (
+        "第3次行財政再構築プラン"
+    )
+    with pytest.raises(
+        InputError, match="「第2次行財政再構築プラン」.*「第３次 行財政再構築プラン」"
+    ):
+        check_title(plan, tmp_path / "a.csv", "x\n第2次行財政再構築プランの進捗状況\n")
+
+
+def test_a_source_whose_title_names_another_plan_is_refused(two):
+    """The real plan's mid-year table put into the second plan's folder."""
+    folder = two / "raw" / OTHER / "2018-03"
+    folder.mkdir()
+    shutil.copy(AREAS_FILE, folder)
+    with pytest.raises(InputError) as err:
+        clean_period("2018-03", two, plan=OTHER, write=False)
+    msg = str(err.value)
+    assert err.value.path == folder / AREAS_FILE.name and err.value.line == 1
+    assert "第3次行財政再構築プラン" in msg and OTHER_NAME in msg, msg
+
+
+def test_a_label_outside_the_plans_vocabulary_is_refused(two):
+    """A table of the second plan with the first plan's wording in a header."""
+    table = two / "raw" / OTHER / "2017-09" / "progress_areas.csv"
+    text = table.read_text(encoding="utf-8").replace(
+        "予定より遅れている(B)", "予定よりも遅れている(B)"
+    )
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        clean_period("2017-09", two, plan=OTHER, write=False)
+    msg = str(err.value)
+    assert err.value.path == table and err.value.line == 3
+    assert "「予定よりも遅れている」" in msg
+    for label in ("予定より前倒しで進行している", "予定どおり進行している", "予定より遅れている"):
+        assert f"「{label}」" in msg
+
+
+def test_a_code_mark_that_contradicts_its_label_is_refused(two):
+    table = two / "raw" / OTHER / "2017-09" / "progress_areas.csv"
+    text = table.read_text(encoding="utf-8").replace(
+        "予定より遅れている(B)", "予定より遅れている(S)"
+    )
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"marked \(S\) but its label is that of B"):
+        clean_period("2017-09", two, plan=OTHER, write=False)
+
+
+def test_without_plan_toml_the_standard_wording_and_the_title_apply(data):
+    (data / "raw" / PLAN / "plan.toml").unlink()
+    r = clean_period("2017-09", data, write=False)
+    assert r.meta["plan_name"] == "第3次行財政再構築プラン"
+    assert r.meta["vocabulary"]["exact"] is False
+
+
+def test_the_real_report_reads_the_same_with_its_plan_toml_as_without(data):
+    with_toml = clean_period("2018-03", data, write=False)
+    (data / "raw" / PLAN / "plan.toml").unlink()
+    without = clean_period("2018-03", data, write=False)
+    assert with_toml.items.equals(without.items) and with_toml.areas.equals(without.areas)
+    assert with_toml.meta["vocabulary"]["exact"] is True
+
+
+# --- isolation between plans -----------------------------------------------------------
+
+
+def test_one_period_id_in_two_plans(two):
+    mine = clean_period("2017-09", two, plan=PLAN, write=True)
+    other = clean_period("2017-09", two, plan=OTHER, write=True)
+    assert (int(mine.areas["items"].sum()), int(other.areas["items"].sum())) == (43, 41)
+    assert other.areas["items"].tolist() == [7, 5, 6, 12, 11]
+    assert other.meta["plan_name"] == OTHER_NAME and other.meta["plan"] == OTHER
+    assert (two / "processed" / PLAN / "2017-09" / "areas.csv").is_file()
+    assert (two / "processed" / OTHER / "2017-09" / "areas.csv").is_file()
+
+
+def test_history_and_counts_stay_within_a_plan(two):
+    assert available_periods(two, PLAN) == ["2017-09", "2018-03"]
+    assert available_periods(two, OTHER) == ["2017-03", "2017-09"]
+    assert latest_period(two, OTHER) == "2017-09"
+    history, notes = load_history("2018-03", two, plan=PLAN)
+    assert sorted(history) == ["2017-09", "2018-03"] and not notes
+    counts = status_counts(history)
+    # kodaira-3's own 2017-09 (43 items: 0/39/4), never kodaira-2's (41 items)
+    assert counts[["items", "S", "A", "B"]].values.tolist() == [[43, 0, 39, 4], [43, 3, 30, 10]]
+    other, _ = load_history("2017-09", two, plan=OTHER)
+    assert status_counts(other)[["items", "B"]].values.tolist() == [[41, 5], [41, 7]]
+
+
+def test_another_plans_data_does_not_change_a_plans_fingerprint(data):
+    out = data.parent / "out"
+    before = run_fingerprint("2018-03", data, out, PLAN)
+    add_other_plan(data)
+    assert run_fingerprint("2018-03", data, out, PLAN) == before
+    (data / "raw" / PLAN / "plan.toml").write_text(
+        'name = "第3次行財政再構築プラン"\n', encoding="utf-8"
+    )
+    assert run_fingerprint("2018-03", data, out, PLAN) != before

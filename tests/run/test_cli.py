@@ -1,0 +1,460 @@
+"""The command line: exit statuses, bounded --jobs, folders it refuses, the Makefile's quoting."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support import PLAN, copy_raw
+
+from helpers.core import paths
+from helpers.core.errors import InputError
+from helpers.run import cli
+from helpers.run.cli import main, worker_count
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def data(tmp_path):
+    return copy_raw(tmp_path / "data")
+
+
+@pytest.fixture
+def no_notebooks(monkeypatch):
+    """Fail the test if a run gets as far as starting a notebook."""
+    import helpers.run.pipeline
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a notebook was started")
+
+    monkeypatch.setattr(helpers.run.pipeline, "_run_notebooks", refuse)
+
+
+def _run(capsys, *args) -> tuple[int, str]:
+    status = main(list(args))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+@pytest.mark.parametrize("jobs", ["0", "-3"])
+def test_jobs_below_one_is_refused(data, capsys, jobs):
+    status, err = _run(capsys, "--all", "--jobs", jobs, "--data-dir", str(data))
+    assert status == 2 and f"--jobs {jobs}" in err and err.count("\n") == 1
+
+
+def test_jobs_are_capped_by_periods_and_cpus():
+    assert worker_count(50, 2) == 2
+    assert worker_count(10_000, 10_000) == (os.cpu_count() or 1)
+    assert worker_count(1, 5) == 1
+
+
+def test_a_huge_jobs_value_starts_no_more_processes_than_periods(data, monkeypatch):
+    started = []
+
+    class FakePool:
+        def __init__(self, processes):
+            started.append(processes)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def imap(self, fn, tasks):
+            return [(t[0], t[1], 0, "") for t in tasks]
+
+    monkeypatch.setattr("multiprocessing.Pool", FakePool)
+    out = str(data.parent / "out")
+    assert main(["--all", "--jobs", "50", "--data-dir", str(data), "--output-dir", out]) == 0
+    assert started == [min(2, os.cpu_count() or 1)]
+
+
+def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_notebooks):
+    before = _tree(data / "raw")
+    for out in (data / "raw", data / "raw" / PLAN / "2018-03", data / "raw" / "x"):
+        status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+        assert status == 2 and "inside the raw data folder" in err, err
+        assert err.count("\n") == 1
+    assert _tree(data / "raw") == before
+    assert not (data / "raw" / "x").exists()
+
+
+def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_path):
+    before = _tree(data / "raw")
+    (data / "processed" / PLAN).mkdir(parents=True)
+    (data / "processed" / PLAN / "2018-03").symlink_to(data / "raw" / PLAN / "2018-03")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
+    assert status == 2 and "inside the raw data folder" in err, err
+    assert _tree(data / "raw") == before
+    # processed/ itself a link into raw/
+    (data / "processed" / PLAN / "2018-03").unlink()
+    (data / "processed" / PLAN).rmdir()
+    (data / "processed").rmdir()
+    (data / "processed").symlink_to(data / "raw")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
+    assert status == 2 and "inside the raw data folder" in err, err
+    assert _tree(data / "raw") == before
+
+
+def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    (out / PLAN / "2018-03").mkdir(parents=True)
+    (out / PLAN / "2018-03" / "memo.docx").write_bytes(b"PK\x03\x04 the user's memo")
+    before = _tree(out / PLAN / "2018-03")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
+    assert status == 2, err
+    assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
+    assert _tree(out / PLAN / "2018-03") == before
+    assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
+
+
+def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_notebooks, tmp_path):
+    mine = data / "processed" / PLAN / "2018-03"
+    mine.mkdir(parents=True)
+    (mine / "memo.docx").write_bytes(b"PK")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
+    )
+    assert status == 2 and "did not make" in err and "--data-dir" in err, err
+    assert [p.name for p in mine.iterdir()] == ["memo.docx"]
+
+
+@pytest.mark.parametrize("where", ["root", "period", "processed-root", "processed"])
+def test_a_file_where_a_folder_should_be_exits_2_with_one_line(
+    data, capsys, no_notebooks, tmp_path, where
+):
+    out = tmp_path / "out"
+    target = {
+        "root": out,
+        "period": out / PLAN / "2018-03",
+        "processed-root": data / "processed",
+        "processed": data / "processed" / PLAN / "2018-03",
+    }[where]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("not a folder", encoding="utf-8")
+    status, err = _run(
+        capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
+    )
+    assert status == 2, err
+    assert str(target) in err and err.count("\n") == 1, err
+    assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="root writes into read-only folders: the file-in-the-way cases cover exit 2",
+)
+def test_read_only_output_root_exits_2(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out / "sub"))
+    finally:
+        out.chmod(0o755)
+    assert status == 2 and str(out / "sub") in err and err.count("\n") == 1, err
+
+
+def test_an_unforeseen_os_error_is_one_line_exit_2(data, capsys, monkeypatch, tmp_path):
+    import helpers.run.pipeline
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "x.csv"))
+
+    monkeypatch.setattr(helpers.run.pipeline, "_execute", full_disk)
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "out"))
+    assert status == 2 and "x.csv" in err and "disk is full" in err and err.count("\n") == 1
+
+
+def test_signal_handlers_turn_sigterm_into_an_exit_that_runs_cleanup(monkeypatch):
+    import signal
+
+    installed = {}
+    monkeypatch.setattr(signal, "signal", lambda sig, fn: installed.setdefault(sig, fn))
+    cli.install_signal_handlers()
+    assert signal.SIGTERM in installed
+    with pytest.raises(SystemExit) as exc:
+        installed[signal.SIGTERM](signal.SIGTERM, None)
+    assert exc.value.code == 128 + signal.SIGTERM
+
+
+WEIRD = ["a b", "it's", 'say "hi"', "back`tick`", "dollar$HOME", "$(PWD)", "$$x", "semi;colon"]
+
+
+def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
+    """The arguments a real `make report` passes to a stand-in for the command."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "reform-workbook"
+    fake.write_text(
+        f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    proc = subprocess.run(
+        ["make", "-s", "-C", str(paths.PROJ_ROOT), "report", f"BIN={bin_dir}", f"STAMP={stamp}"]
+        + list(settings),
+        capture_output=True,
+        text=True,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
+        },
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize("name", WEIRD)
+def test_makefile_passes_paths_literally(tmp_path, name):
+    """A real `make report` with a stand-in for the command: its arguments arrive as given."""
+    out_dir, data_dir = str(tmp_path / name / "out"), str(tmp_path / name / "data")
+    got = make_report_args(
+        tmp_path,
+        f"OUTPUT_DIR={out_dir}",
+        f"DATA_DIR={data_dir}",
+        "PERIOD=平成29年度末",
+        f"PLAN={name}",
+        "FORCE=1",
+    )
+    assert got == [
+        "--period",
+        "平成29年度末",
+        "--plan",
+        name,
+        "--data-dir",
+        data_dir,
+        "--output-dir",
+        out_dir,
+        "--force",
+    ]
+    assert not (tmp_path / name).exists()  # nothing was run by the shell
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("force", "forced"),
+    [("0", False), ("no", False), ("false", False), ("", False), ("1", True), ("yes", True)],
+)
+def test_makefile_force_0_does_not_force(tmp_path, force, forced):
+    assert ("--force" in make_report_args(tmp_path, f"FORCE={force}")) is forced
+
+
+# --- several plans ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(data):
+    from support import FIXTURES
+
+    shutil.copytree(FIXTURES / "plans" / "kodaira-2", data / "raw" / "kodaira-2")
+    return data
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Record the (plan, period) runs instead of running them; no index is built."""
+    import helpers.present.index_page
+    import helpers.run.pipeline
+
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        helpers.run.pipeline,
+        "run_period",
+        lambda period, *a, plan=None, **k: calls.append((plan, period)),
+    )
+    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "args, expect",
+    [
+        # nothing made yet: every period of every plan, so the index links them all
+        (
+            [],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
+        (
+            ["--all"],
+            [
+                ("kodaira-2", "2017-03"),
+                ("kodaira-2", "2017-09"),
+                (PLAN, "2017-09"),
+                (PLAN, "2018-03"),
+            ],
+        ),
+        (["--plan", PLAN], [(PLAN, "2017-09"), (PLAN, "2018-03")]),
+        (["--plan", "kodaira-2", "--all"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
+        # a period and the plan's later periods, which compare with it
+        (
+            ["--period", "平成29年9月末"],
+            [("kodaira-2", "2017-09"), (PLAN, "2017-09"), (PLAN, "2018-03")],
+        ),
+        (["--period", "2017-03"], [("kodaira-2", "2017-03"), ("kodaira-2", "2017-09")]),
+    ],
+)
+def test_which_plans_and_periods_run(two_plans, recorded, args, expect):
+    assert (
+        main([*args, "--data-dir", str(two_plans), "--output-dir", str(two_plans.parent / "o")])
+        == 0
+    )
+    assert recorded == expect
+
+
+def test_make_report_runs_the_latest_period_and_those_not_made_yet(two_plans, recorded):
+    out = two_plans.parent / "o"
+    for plan, period in [("kodaira-2", "2017-03"), (PLAN, "2017-09"), (PLAN, "2018-03")]:
+        (out / plan / period).mkdir(parents=True)
+        (out / plan / period / "report.html").write_text("r", encoding="utf-8")
+    assert main(["--data-dir", str(two_plans), "--output-dir", str(out)]) == 0
+    assert recorded == [("kodaira-2", "2017-09"), (PLAN, "2018-03")]
+
+
+def test_an_unknown_plan_exits_2_listing_the_plans(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--plan", "kodaira-9", "--data-dir", str(two_plans))
+    assert (
+        status == 2 and "plans with raw data: kodaira-2, kodaira-3" in err and err.count("\n") == 1
+    )
+    assert not recorded
+
+
+def test_a_period_no_plan_has_exits_2_listing_each_plans_periods(two_plans, recorded, capsys):
+    status, err = _run(capsys, "--period", "2016-03", "--data-dir", str(two_plans))
+    assert status == 2 and "no plan has raw data for 2016-03" in err, err
+    assert "kodaira-2: 2017-03, 2017-09; kodaira-3: 2017-09, 2018-03" in err
+    assert not recorded
+
+
+def test_list_shows_plans_and_their_periods(two_plans, capsys):
+    assert main(["--list", "--data-dir", str(two_plans)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "kodaira-2\t第2次行財政再構築プラン（フォローアップ項目）",
+        "  2017-03\t平成28年度末",
+        "  2017-09\t平成29年9月末",
+        f"{PLAN}\t第3次行財政再構築プラン",
+        "  2017-09\t平成29年9月末",
+        "  2018-03\t平成29年度末",
+    ]
+
+
+def test_the_index_is_rebuilt_after_the_runs(data, monkeypatch, tmp_path):
+    import helpers.present.index_page
+    import helpers.run.pipeline
+
+    built = []
+    monkeypatch.setattr(helpers.run.pipeline, "run_period", lambda *a, **k: None)
+    monkeypatch.setattr(
+        helpers.present.index_page, "build_index", lambda d, o: built.append((d, o))
+    )
+    assert main(["--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")]) == 0
+    assert built == [(str(data), str(tmp_path / "o"))]
+
+
+def test_output_dir_inside_processed_is_refused(data, capsys, no_notebooks):
+    (data / "processed").mkdir(exist_ok=True)
+    status, err = _run(
+        capsys,
+        "--period",
+        "2018-03",
+        "--data-dir",
+        str(data),
+        "--output-dir",
+        str(data / "processed"),
+    )
+    assert status == 2 and "inside the processed data folder" in err, err
+
+
+@pytest.mark.parametrize("name", ["2018-9", "2018-13", "H30_9月末"])
+def test_a_misnamed_period_folder_is_refused_not_passed_over(data, capsys, no_notebooks, name):
+    shutil.copytree(data / "raw" / PLAN / "2018-03", data / "raw" / PLAN / name)
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
+    assert status == 2 and name in err and "YYYY-MM" in err, err
+
+
+def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, capsys):
+    import helpers.present.index_page
+    import helpers.run.pipeline
+
+    ran: list[tuple[str, str]] = []
+
+    def run(period, *a, plan=None, **k):
+        if plan == "kodaira-2":
+            raise InputError(two_plans / "raw" / plan / period / "x.txt", "a deliberate fault")
+        ran.append((plan, period))
+
+    monkeypatch.setattr(helpers.run.pipeline, "run_period", run)
+    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    status, err = _run(capsys, "--all", "--data-dir", str(two_plans))
+    assert status == 2
+    assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
+    assert err.count("a deliberate fault") == 2 and "kodaira-2 2017-03" in err
+
+
+def test_ctrl_c_is_one_line_and_exit_130(data, monkeypatch, capsys):
+    import helpers.run.pipeline
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(helpers.run.pipeline, "run_period", interrupted)
+    status, err = _run(capsys, "--period", "2018-03", "--data-dir", str(data))
+    assert status == 130 and "interrupted" in err and len(err.strip().splitlines()) == 1
+
+
+def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_notebooks, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("<html>our intranet page</html>", encoding="utf-8")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
+    assert status == 2 and "index.html" in err and "not made by the workbook" in err, err
+    assert (out / "index.html").read_text(encoding="utf-8") == "<html>our intranet page</html>"
+    assert not (out / PLAN).exists()  # no period was run
+
+
+def test_period_runs_the_later_periods_only_when_it_was_made(data, monkeypatch, capsys):
+    import helpers.present.index_page
+    import helpers.run.pipeline
+
+    ran: list[str] = []
+
+    def run(period, *a, plan=None, **k):
+        ran.append(period)
+        if period == "2017-09":
+            raise InputError(data / "raw" / PLAN / period / "x.csv", "a deliberate fault")
+
+    monkeypatch.setattr(helpers.run.pipeline, "run_period", run)
+    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    status, err = _run(capsys, "--period", "2017-09", "--data-dir", str(data))
+    assert status == 2 and "a deliberate fault" in err
+    assert ran == ["2017-09"]  # 2018-03, which compares with it, was not run

@@ -1,0 +1,78 @@
+"""What the tests share: the real raw data's places, copies of it, and git clones of this checkout.
+
+Fixtures built from these live in ``tests/conftest.py``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.core import paths
+
+REAL_RAW = paths.PROJ_ROOT / "data" / "raw"
+PLAN = "kodaira-3"  # the real plan's folder id
+REAL_PLAN = REAL_RAW / PLAN
+REPORT_FILE = REAL_PLAN / "2018-03" / "progress_report_H29_end.txt"
+KPI_FILE = REAL_PLAN / "2018-03" / "kpi_sheet.csv"
+AREAS_FILE = REAL_PLAN / "2017-09" / "progress_areas_H29_9.csv"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def copy_raw(dest: Path) -> Path:
+    """A data folder (raw/ only) holding a copy of the project's real raw data."""
+    shutil.copytree(REAL_RAW, dest / "raw", ignore=shutil.ignore_patterns("README*"))
+    return dest
+
+
+def raw_of(data: Path, period: str, plan: str = PLAN) -> Path:
+    """``<data>/raw/<plan>/<period>``."""
+    return data / "raw" / plan / period
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)}: {done.stderr}")
+    return done.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    if git(repo, "status", "--porcelain"):
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", message)
+
+
+def make_clone(dest: Path) -> Path:
+    """A clone of this repository holding the working tree's attributes and notebooks."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "clone", "-q", str(paths.PROJ_ROOT), str(dest)], check=True)
+    shutil.copy2(paths.PROJ_ROOT / ".gitattributes", dest / ".gitattributes")
+    for nb in paths.NOTEBOOKS_DIR.glob("*.ipynb"):
+        shutil.copy2(nb, dest / "notebooks" / nb.name)
+    commit_all(dest, "working tree's notebooks")
+    venv = Path(sys.prefix)
+    (dest / ".venv").symlink_to(venv, target_is_directory=True)
+    with (dest / ".git" / "info" / "exclude").open("a", encoding="utf-8") as f:
+        f.write(".venv\n")
+    return dest
+
+
+def set_up_filter(repo: Path) -> str:
+    """What ``make install`` runs, from the top of the clone with the clone's .venv."""
+    python = repo / ".venv" / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-m", "helpers.run.gitfilter"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return done.stdout
