@@ -33,10 +33,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.analysis.audit import audit_across_periods, run_audit
+from helpers.analysis.compare import compare_with_previous, load_history, status_counts
+from helpers.analysis.history import build_kpi_history
+from helpers.analysis.metrics import compute_metrics, summarise_met
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, WorkbookError
 from helpers.core.periods import parse_period, period_label
-from helpers.core.vocab import STANDARD, Vocabulary
+from helpers.core.plans import choose_plan, plan_ids, plan_periods
+from helpers.core.vocab import STANDARD, Vocabulary, vocabulary_of
+from helpers.ingest.clean import CleanResult, find_raw_files
+from helpers.ingest.plan_sources import plan_name
+from helpers.ingest.store import (
+    _sources_unchanged,
+    cleaned_tables,
+    load_meta,
+    load_table,
+    save_table,
+)
+from helpers.present.charts import chart_kpi_history, make_all_charts, save_figure
+from helpers.present.display import Message
+from helpers.present.index_page import build_index
+from helpers.run.pipeline import run_period
 
 #: the metrics a notebook shows, in this order
 METRIC_COLUMNS = [
@@ -173,8 +191,6 @@ def shown_path(path: Path) -> str:
 
 
 def _plan_title(data: Path, plan: str) -> str:
-    from helpers.core.plans import plan_name
-
     try:
         return plan_name(data, plan)
     except (InputError, OSError):
@@ -186,8 +202,6 @@ def available_text(data: Path) -> str:
 
     ``生データのある計画と期間: kodaira-3（第3次…）: 2017-09（平成29年9月末）、2018-03（平成29年度末）``
     """
-    from helpers.core.plans import plan_ids, plan_periods
-
     try:
         parts = []
         for plan in plan_ids(data):
@@ -219,8 +233,6 @@ def _period_id(period: str, data: Path) -> str | None:
 
 def resolve(plan: str, period: str, data: Path) -> tuple[str, str]:
     """The (plan, period) a notebook works on; NotebookStop (one Japanese line) if there is none."""
-    from helpers.core.plans import choose_plan, plan_ids, plan_periods
-
     pid = _period_id(period, data)
     with stop_on_input_error():
         ids = plan_ids(data)
@@ -305,8 +317,6 @@ def open_period(
 
 def raw_files_frame(run: Period) -> pd.DataFrame:
     """The period's raw files by kind (report text, KPI sheet, per-area table)."""
-    from helpers.ingest.clean import find_raw_files
-
     with stop_on_input_error():
         files = find_raw_files(run.raw_dir)
     rows = [("報告書のテキスト", files.report), ("成果指標シート", files.kpi_sheet)]
@@ -319,8 +329,6 @@ def raw_files_frame(run: Period) -> pd.DataFrame:
 
 def clean(run: Period):
     """01's step: the period's cleaned tables (a ``CleanResult``), written to its processed folder."""
-    from helpers.ingest.store import cleaned_tables
-
     with stop_on_input_error():
         result = cleaned_tables(run.period, run.data_dir, run.processed_dir, run.plan)
     run.vocab = _vocab(result.meta)
@@ -358,16 +366,11 @@ def status_count_frame(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def _vocab(meta: dict) -> Vocabulary:
-    from helpers.core.vocab import vocabulary_of
-
     return vocabulary_of(meta)
 
 
 def _cleaned_on_disk(run: Period):
     """The cleaned tables in the processed folder, if all there and made from today's raw files."""
-    from helpers.ingest.clean import CleanResult
-    from helpers.ingest.store import _sources_unchanged, load_meta, load_table
-
     if not all((run.processed_dir / f).is_file() for f in CLEANED_FILES):
         return None, "整理済みの表（01 の結果）がありません"
     meta = load_meta(run.period, processed=run.processed_dir)
@@ -405,15 +408,11 @@ def cleaned_inputs(run: Period):
 
 
 def _save(run: Period, df: pd.DataFrame, name: str) -> None:
-    from helpers.ingest.store import save_table
-
     save_table(df, run.period, name, processed=run.processed_dir)
 
 
 def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each KPI's change and achievement (``metrics.csv``)."""
-    from helpers.analysis.metrics import compute_metrics
-
     metrics = compute_metrics(indicators)
     _save(run, metrics, "metrics")
     return metrics
@@ -421,8 +420,6 @@ def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
 
 def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
     """KPIs met, not met, and without a judgement (no data), as a small table."""
-    from helpers.analysis.metrics import summarise_met
-
     s = summarise_met(metrics)
     return pd.DataFrame(
         {
@@ -434,8 +431,6 @@ def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
 
 def audit_step(run: Period, cleaned, metrics: pd.DataFrame) -> pd.DataFrame:
     """The report's own arithmetic, recomputed (``audit.csv``)."""
-    from helpers.analysis.audit import run_audit
-
     audit = run_audit(cleaned.areas, cleaned.items, metrics, cleaned.meta)
     _save(run, audit, "audit")
     return audit
@@ -466,8 +461,6 @@ class Comparison:
 
 def compare_step(run: Period, cleaned) -> Comparison:
     """Status counts across the plan's periods and the change since the previous one."""
-    from helpers.analysis.compare import compare_with_previous, load_history, status_counts
-
     with stop_on_input_error():
         history, notes = load_history(run.period, run.data_dir, cleaned, plan=run.plan)
     counts = status_counts(history)
@@ -485,12 +478,23 @@ def compare_step(run: Period, cleaned) -> Comparison:
 def history_step(
     run: Period, comparison: Comparison, metrics: pd.DataFrame, audit: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The KPI history, its chart, and the audit with its checks across periods added."""
-    from helpers.analysis.history import record_history
+    """Notebook 02's step: the KPI history, its chart, and the audit's checks across periods.
 
-    return record_history(
-        run.period, comparison.history, metrics, audit, run.processed_dir, run.figures_dir
-    )
+    Writes ``kpi_history.csv`` and the audit (with the rows of
+    :func:`helpers.analysis.audit.audit_across_periods` added) into the period's
+    processed folder, and the chart ``kpi_history`` into its figures folder; returns
+    both tables.
+    """
+    kpi_history = build_kpi_history(run.period, comparison.history, metrics)
+    save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
+    across = audit_across_periods(run.period, comparison.history)
+    if len(across):
+        audit = pd.concat([audit, across], ignore_index=True).drop_duplicates(ignore_index=True)
+        save_table(audit, run.period, "audit", processed=run.processed_dir)
+    fig = chart_kpi_history(kpi_history)
+    if fig is not None:
+        save_figure(fig, run.figures_dir, "kpi_history")
+    return kpi_history, audit
 
 
 def notes_text(notes: list[str]) -> str:
@@ -499,16 +503,12 @@ def notes_text(notes: list[str]) -> str:
 
 def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFrame) -> dict:
     """The period's charts, drawn into its figures folder (a chart with nothing to show is left out)."""
-    from helpers.present.charts import make_all_charts
-
     return make_all_charts(
         cleaned.areas, metrics, counts, run.label, run.figures_dir, _vocab(cleaned.meta)
     )
 
 
 def _missing_chart(name: str):
-    from helpers.present.display import Message
-
     if name == "status_across_periods":
         return Message("前の期間の生データがないため、推移のグラフはありません。")
     return Message("この期間には成果指標がないため、このグラフはありません。")
@@ -575,8 +575,6 @@ def _analysis_missing(run: Period) -> list[str]:
 
 def report_inputs(run: Period) -> ReportInputs:
     """03's inputs: the cleaned and analysed tables and the charts, built first if missing."""
-    from helpers.ingest.store import load_table
-
     cleaned, rebuilt = _cleaned(run)
     missing = _analysis_missing(run)
     if rebuilt or missing:
@@ -645,9 +643,6 @@ def export_report(run: Period, *, log: Callable[[str], None] = print) -> Path | 
             "report.html は書き出しません（make report で作ってください）。"
         )
         return None
-    from helpers.present.index_page import build_index
-    from helpers.run.pipeline import run_period
-
     log("report.html を書き出しています（make report と同じ処理です。しばらくかかります）…")
     try:
         result = _in_own_thread(

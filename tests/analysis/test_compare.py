@@ -119,17 +119,17 @@ def test_an_unreadable_current_period_is_an_error(tmp_path):
 
 
 def test_load_history_takes_the_current_periods_tables_instead_of_cleaning_again(monkeypatch):
-    import helpers.ingest.clean
+    import helpers.analysis.compare
 
     current = clean_period("2018-03", DATA, write=False)
     cleaned: list[str] = []
-    real = helpers.ingest.clean.clean_period
+    real = helpers.analysis.compare.clean_period
 
     def counting(period, *args, **kwargs):
         cleaned.append(period)
         return real(period, *args, **kwargs)
 
-    monkeypatch.setattr(helpers.ingest.clean, "clean_period", counting)
+    monkeypatch.setattr(helpers.analysis.compare, "clean_period", counting)
     hist, notes = load_history("2018-03", DATA, current)
     assert hist["2018-03"] is current
     assert cleaned == ["2017-09"]  # only the earlier period is read from raw data

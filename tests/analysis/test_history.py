@@ -3,17 +3,20 @@ next year-end (tests/support/next_year.py) agreeing and not agreeing with 2018-0
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from support import PLAN, copy_raw
 from support.next_year import add_next_year
 
 from helpers.analysis.audit import audit_across_periods
 from helpers.analysis.compare import load_history
-from helpers.analysis.history import build_kpi_history, pace_of, paces, record_history
+from helpers.analysis.history import build_kpi_history, pace_of, paces
 from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history
 from helpers.core.schema import read_table
 from helpers.ingest.clean import clean_period
+from helpers.notebook import history_step
 
 
 def _history(data, period):
@@ -91,7 +94,8 @@ def test_record_history_writes_table_audit_and_chart(data, tmp_path):
     history, metrics = _history(data, "2019-03")
     cur = history["2019-03"]
     audit = run_audit(cur.areas, cur.items, metrics, cur.meta)
-    kh, audit2 = record_history("2019-03", history, metrics, audit, tmp_path, tmp_path / "fig")
+    run = SimpleNamespace(period="2019-03", processed_dir=tmp_path, figures_dir=tmp_path / "fig")
+    kh, audit2 = history_step(run, SimpleNamespace(history=history), metrics, audit)
     assert len(audit2) > len(audit)
     assert read_table(tmp_path / "kpi_history.csv", "kpi_history").equals(kh)
     assert read_table(tmp_path / "audit.csv", "audit").equals(audit2)

@@ -16,8 +16,9 @@ from support import AREAS_FILE, FIXTURES, PLAN, copy_raw
 from helpers.analysis.compare import available_periods, latest_period, load_history, status_counts
 from helpers.core import plans
 from helpers.core.errors import InputError
-from helpers.core.plans import Plan, check_title, load_plan, read_plan_config, resolve_plan
+from helpers.core.plans import Plan, load_plan, read_plan_config, resolve_plan
 from helpers.ingest.clean import clean_period
+from helpers.ingest.plan_sources import check_title
 from helpers.run.fingerprint import run_fingerprint
 
 OTHER = "kodaira-2"
@@ -190,17 +191,18 @@ def test_a_title_after_a_cover_sheet_is_still_checked(two):
 
 def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, monkeypatch):
     import helpers.present.index_page
+    import helpers.run.cli
     import helpers.run.pipeline
     from helpers.run.cli import main
 
     (two / "raw" / OTHER / "plan.toml").write_text('name = "x\n', encoding="utf-8")
     ran: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        helpers.run.pipeline,
+        helpers.run.cli,
         "run_period",
         lambda period, *a, plan=None, **k: ran.append((plan, period)),
     )
-    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
     status = main(["--all", "--data-dir", str(two), "--output-dir", str(two.parent / "out")])
     err = capsys.readouterr().err
     assert status == 2 and "not valid TOML" in err and OTHER in err

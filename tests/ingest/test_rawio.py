@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers.core.errors import InputError
-from helpers.ingest.rawio import check_text, decode_bytes, file_sha256, read_text, strip_invisible
+from helpers.core.textnorm import strip_invisible
+from helpers.ingest.rawio import check_text, decode_bytes, file_sha256, read_text
 
 # Japanese text with CP932 extensions (①, ㈱, Ⅳ, 髙 is IBM-extended) and full-width forms.
 TEXT = (
@@ -447,7 +448,7 @@ def test_combining_mark_after_a_letter_is_kept(tmp_path):
 
 def test_every_default_ignorable_character_is_decided():
     """No default-ignorable character (Unicode 15.0.0) passes through unchanged."""
-    from helpers.ingest.rawio import DEFAULT_IGNORABLE
+    from helpers.core.textnorm import DEFAULT_IGNORABLE
 
     assert len(DEFAULT_IGNORABLE) == 4174
     for cp in sorted(DEFAULT_IGNORABLE):

@@ -227,12 +227,11 @@ def test_other_folders_than_the_defaults_are_not_exported(data, tmp_path):
 
 
 def test_a_failed_export_is_one_japanese_line(data, monkeypatch):
-    from helpers.run import pipeline
 
     def locked(*a, **k):
         raise LockedError("another run of 2018-03 is in progress")
 
-    monkeypatch.setattr(pipeline, "run_period", locked)
+    monkeypatch.setattr(nb, "run_period", locked)
     run = open_(data, "03_report")
     with pytest.raises(nb.NotebookStop, match="別の実行（make report など）がこの期間を処理中"):
         nb.export_report(run, log=lambda _m: None)

@@ -256,7 +256,7 @@ def test_pdf_without_chromium_says_how_to_install_and_exits_2_before_anything(
 ):
     from support import copy_raw
 
-    from helpers.run import cli, pipeline
+    from helpers.run import cli
 
     data = copy_raw(tmp_path / "data")
     monkeypatch.setattr(pdf, "find_chromium", lambda: None)
@@ -264,7 +264,7 @@ def test_pdf_without_chromium_says_how_to_install_and_exits_2_before_anything(
     def must_not_run(*a, **k):
         raise AssertionError("a period ran although the PDF cannot be printed")
 
-    monkeypatch.setattr(pipeline, "run_period", must_not_run)
+    monkeypatch.setattr(cli, "run_period", must_not_run)
     code = cli.main(["--pdf", "--data-dir", str(data), "--output-dir", str(tmp_path / "out")])
     assert code == 2
     err = capsys.readouterr().err.strip()

@@ -453,6 +453,7 @@ def test_late_found_faults_are_refused(case: Case, tmp_path):
 @pytest.fixture
 def no_run(monkeypatch):
     """Replace the pipeline run by a recorder: a refused period must never get that far."""
+    import helpers.run.cli
     import helpers.run.pipeline
 
     calls: list[str] = []
@@ -460,7 +461,7 @@ def no_run(monkeypatch):
     def fake_run_period(period, *args, **kwargs):
         calls.append(period)
 
-    monkeypatch.setattr(helpers.run.pipeline, "run_period", fake_run_period)
+    monkeypatch.setattr(helpers.run.cli, "run_period", fake_run_period)
     return calls
 
 

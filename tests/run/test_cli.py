@@ -35,6 +35,7 @@ def data(tmp_path):
 @pytest.fixture
 def no_notebooks(monkeypatch):
     """Fail the test if a run gets as far as starting a notebook."""
+    import helpers.run.cli
     import helpers.run.pipeline
 
     def refuse(*args, **kwargs):
@@ -177,6 +178,7 @@ def test_read_only_output_root_exits_2(data, capsys, no_notebooks, tmp_path):
 
 
 def test_an_unforeseen_os_error_is_one_line_exit_2(data, capsys, monkeypatch, tmp_path):
+    import helpers.run.cli
     import helpers.run.pipeline
 
     def full_disk(*args, **kwargs):
@@ -280,15 +282,16 @@ def two_plans(data):
 def recorded(monkeypatch):
     """Record the (plan, period) runs instead of running them; no index is built."""
     import helpers.present.index_page
+    import helpers.run.cli
     import helpers.run.pipeline
 
     calls: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        helpers.run.pipeline,
+        helpers.run.cli,
         "run_period",
         lambda period, *a, plan=None, **k: calls.append((plan, period)),
     )
-    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
     return calls
 
 
@@ -370,13 +373,12 @@ def test_list_shows_plans_and_their_periods(two_plans, capsys):
 
 def test_the_index_is_rebuilt_after_the_runs(data, monkeypatch, tmp_path):
     import helpers.present.index_page
+    import helpers.run.cli
     import helpers.run.pipeline
 
     built = []
-    monkeypatch.setattr(helpers.run.pipeline, "run_period", lambda *a, **k: None)
-    monkeypatch.setattr(
-        helpers.present.index_page, "build_index", lambda d, o: built.append((d, o))
-    )
+    monkeypatch.setattr(helpers.run.cli, "run_period", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda d, o: built.append((d, o)))
     assert main(["--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")]) == 0
     assert built == [(str(data), str(tmp_path / "o"))]
 
@@ -404,6 +406,7 @@ def test_a_misnamed_period_folder_is_refused_not_passed_over(data, capsys, no_no
 
 def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, capsys):
     import helpers.present.index_page
+    import helpers.run.cli
     import helpers.run.pipeline
 
     ran: list[tuple[str, str]] = []
@@ -413,8 +416,8 @@ def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, cap
             raise InputError(two_plans / "raw" / plan / period / "x.txt", "a deliberate fault")
         ran.append((plan, period))
 
-    monkeypatch.setattr(helpers.run.pipeline, "run_period", run)
-    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.run.cli, "run_period", run)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
     status, err = _run(capsys, "--all", "--data-dir", str(two_plans))
     assert status == 2
     assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
@@ -422,12 +425,13 @@ def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, cap
 
 
 def test_ctrl_c_is_one_line_and_exit_130(data, monkeypatch, capsys):
+    import helpers.run.cli
     import helpers.run.pipeline
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(helpers.run.pipeline, "run_period", interrupted)
+    monkeypatch.setattr(helpers.run.cli, "run_period", interrupted)
     status, err = _run(capsys, "--period", "2018-03", "--data-dir", str(data))
     assert status == 130 and "interrupted" in err and len(err.strip().splitlines()) == 1
 
@@ -444,6 +448,7 @@ def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_not
 
 def test_period_runs_the_later_periods_only_when_it_was_made(data, monkeypatch, capsys):
     import helpers.present.index_page
+    import helpers.run.cli
     import helpers.run.pipeline
 
     ran: list[str] = []
@@ -453,8 +458,8 @@ def test_period_runs_the_later_periods_only_when_it_was_made(data, monkeypatch, 
         if period == "2017-09":
             raise InputError(data / "raw" / PLAN / period / "x.csv", "a deliberate fault")
 
-    monkeypatch.setattr(helpers.run.pipeline, "run_period", run)
-    monkeypatch.setattr(helpers.present.index_page, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(helpers.run.cli, "run_period", run)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
     status, err = _run(capsys, "--period", "2017-09", "--data-dir", str(data))
     assert status == 2 and "a deliberate fault" in err
     assert ran == ["2017-09"]  # 2018-03, which compares with it, was not run

@@ -14,39 +14,12 @@ import sys
 
 import nbformat
 import pytest
-from support import git, make_clone, set_up_filter
+from support import add_outputs, git, make_clone, set_up_filter
 
 from helpers.core import paths
 from helpers.run import gitfilter
 
 NOTEBOOK = "notebooks/01_clean.ipynb"
-
-
-def add_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Outputs, execution counts and the kernel's details, as a run in JupyterLab leaves them."""
-    nb.metadata.language_info = {
-        "codemirror_mode": {"name": "ipython", "version": 3},
-        "file_extension": ".py",
-        "mimetype": "text/x-python",
-        "name": "python",
-        "nbconvert_exporter": "python",
-        "pygments_lexer": "ipython3",
-        "version": "3.11.7",
-    }
-    count = 0
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            count += 1
-            cell.execution_count = count
-            cell.outputs = [
-                nbformat.v4.new_output("stream", name="stdout", text=f"結果 {count}\n" * 20),
-                nbformat.v4.new_output(
-                    "execute_result",
-                    data={"text/plain": "42", "text/html": "<b>42</b>"},
-                    execution_count=count,
-                ),
-            ]
-    return nb
 
 
 @pytest.fixture

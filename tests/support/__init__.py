@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers.core import paths
@@ -76,3 +77,30 @@ def set_up_filter(repo: Path) -> str:
         check=True,
     )
     return done.stdout
+
+
+def add_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Outputs, execution counts and the kernel's details, as a run in JupyterLab leaves them."""
+    nb.metadata.language_info = {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": "3.11.7",
+    }
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            count += 1
+            cell.execution_count = count
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=f"結果 {count}\n" * 20),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={"text/plain": "42", "text/html": "<b>42</b>"},
+                    execution_count=count,
+                ),
+            ]
+    return nb

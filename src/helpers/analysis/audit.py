@@ -35,6 +35,7 @@ import pandas as pd
 
 from helpers.core import schema
 from helpers.core.jpnum import NumberError, parse_amount
+from helpers.core.periods import fiscal_year, period_label
 from helpers.core.schema import AUDIT_COLUMNS, is_missing
 from helpers.core.textnorm import squash
 from helpers.core.vocab import (
@@ -540,8 +541,6 @@ def _same(a: float, b: float) -> bool:
 
 def check_previous_values(period: str, history: dict) -> list[dict]:
     """Each printed previous value against the value held for the earlier year-end."""
-    from helpers.core.periods import fiscal_year, period_label
-
     earlier_id = f"{fiscal_year(period):04d}-03"
     current, earlier = history.get(period), history.get(earlier_id)
     if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
@@ -581,8 +580,6 @@ def _previous(period: str, history: dict, named: bool = False):
 
 def check_item_names(period: str, history: dict) -> list[dict]:
     """Items keep their numbers, names and areas from the previous period that names them."""
-    from helpers.core.periods import period_label
-
     current, before = history.get(period), _previous(period, history, named=True)
     if current is None or before is None:
         return []
@@ -622,8 +619,6 @@ def check_item_names(period: str, history: dict) -> list[dict]:
 
 def check_area_counts(period: str, history: dict) -> list[dict]:
     """Each area's item count (and name) against the previous period; a change is listed."""
-    from helpers.core.periods import period_label
-
     current, before = history.get(period), _previous(period, history)
     if current is None or before is None:
         return []

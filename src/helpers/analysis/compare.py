@@ -14,8 +14,11 @@ import pandas as pd
 from helpers.core import paths, schema
 from helpers.core.errors import InputError
 from helpers.core.periods import period_label
+from helpers.core.plans import raw_periods
 from helpers.core.vocab import STATUS_CODES
-from helpers.run.fingerprint import raw_periods
+from helpers.ingest.clean import (
+    clean_period,  # a late import: clean imports this module's peers
+)
 
 
 def available_periods(data_dir: str | Path | None = None, plan: str | None = None) -> list[str]:
@@ -47,10 +50,6 @@ def load_history(
     period's own cleaned tables (a ``CleanResult``) where the caller has them,
     saves cleaning the period a second time in one run.
     """
-    from helpers.ingest.clean import (
-        clean_period,  # a late import: clean imports this module's peers
-    )
-
     results: dict = {}
     notes: list[str] = []
     for p in available_periods(data_dir, plan):

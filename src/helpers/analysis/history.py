@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history  # noqa: F401 (re-exported)
 from helpers.core import schema
 from helpers.core.periods import fiscal_year, fiscal_year_label, is_year_end, period_label
@@ -114,8 +115,6 @@ def build_kpi_history(period: str, history: dict, metrics: pd.DataFrame) -> pd.D
     ``history`` maps the plan's periods up to ``period`` to their cleaned tables
     (:func:`helpers.analysis.compare.load_history`); ``metrics`` is ``period``'s own.
     """
-    from helpers.analysis.metrics import compute_metrics
-
     per_period = {
         p: (metrics if p == period else compute_metrics(r.indicators), _sheet_name(r))
         for p, r in sorted(history.items())
@@ -140,36 +139,6 @@ def _ordered(df: pd.DataFrame) -> pd.DataFrame:
     df = df.assign(kpi_id=[ids[k] for k in df["_key"]], _order=[order[k] for k in df["_key"]])
     df = df.sort_values(["_order", "period"], kind="stable").drop(columns=["_key", "_order"])
     return schema.conform(df.reset_index(drop=True), "kpi_history")
-
-
-def record_history(
-    period: str,
-    history: dict,
-    metrics: pd.DataFrame,
-    audit: pd.DataFrame,
-    processed_dir,
-    figures_dir,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Notebook 02's step: the KPI history, its chart, and the audit's checks across periods.
-
-    Writes ``kpi_history.csv`` and the audit (with the rows of
-    :func:`helpers.analysis.audit.audit_across_periods` added) into ``processed_dir``,
-    and the chart ``kpi_history`` into ``figures_dir``; returns both tables.
-    """
-    from helpers.analysis.audit import audit_across_periods
-    from helpers.ingest.store import save_table
-    from helpers.present.charts import chart_kpi_history, save_figure
-
-    kpi_history = build_kpi_history(period, history, metrics)
-    save_table(kpi_history, period, "kpi_history", processed=processed_dir)
-    across = audit_across_periods(period, history)
-    if len(across):
-        audit = pd.concat([audit, across], ignore_index=True).drop_duplicates(ignore_index=True)
-        save_table(audit, period, "audit", processed=processed_dir)
-    fig = chart_kpi_history(kpi_history)
-    if fig is not None:
-        save_figure(fig, figures_dir, "kpi_history")
-    return kpi_history, audit
 
 
 # ------------------------------------------------------------------- the pace

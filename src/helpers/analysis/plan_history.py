@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.core.atomic import atomic_write_bytes
+from helpers.core.paths import FINGERPRINT_FILE
+from helpers.core.plans import PERIOD_ID
+
 HISTORY_FILE = "kpi_history.csv"
 
 
@@ -21,10 +25,6 @@ def publish_plan_history(processed_plan: Path, periods: list[str] | None = None)
     (see ``helpers.run.cli``) and this copy follows.
     Written atomically; returns the path written, or None when nothing changed.
     """
-    from helpers.core.atomic import atomic_write_bytes
-    from helpers.core.paths import FINGERPRINT_FILE
-    from helpers.core.plans import PERIOD_ID
-
     processed_plan = Path(processed_plan)
     if not processed_plan.is_dir():
         return None

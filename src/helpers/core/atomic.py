@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from helpers.core.errors import InputError
+
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
     """A new temporary file beside ``name``, opened for writing.
@@ -32,8 +34,6 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     if path.is_symlink() or (path.exists() and not path.is_file()):
         # a rename would replace a device, a pipe or a link (as root even /dev/null)
-        from helpers.core.errors import InputError
-
         raise InputError(path, "is not a regular file; it is left as it is: choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temp(path.parent, path.name)
@@ -46,4 +46,20 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return path
+
+
+def write_new_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path``, which must not exist: never overwrites (InputError if it does)."""
+    if path.exists() or path.is_symlink():
+        raise InputError(path, "exists already; it is left as it is (nothing was written)")
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+        if path.exists():  # made meanwhile by someone else: theirs stays
+            raise InputError(path, "exists already; it is left as it is (nothing was written)")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

@@ -22,7 +22,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
+from helpers.core.plans import resolve_plan
+from helpers.core.schema import TABLES
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJ_ROOT = PACKAGE_DIR.parents[1]
@@ -72,8 +75,6 @@ def output_dir(override: str | os.PathLike | None = None) -> Path:
 
 def _plan(data: Path, plan: str | None) -> str:
     """``plan``, or the only plan with raw data (InputError if there are several or none)."""
-    from helpers.core.plans import resolve_plan
-
     return plan if plan else resolve_plan(data, None)
 
 
@@ -145,8 +146,6 @@ def check_outside_processed(target: str | os.PathLike, data: str | os.PathLike, 
 
 def _processed_products() -> tuple[str, ...]:
     """What the workbook writes in a period's processed folder: its tables, meta, summary."""
-    from helpers.core.schema import TABLES  # late: paths is imported where pandas is not needed
-
     return (
         MARKER,
         FINGERPRINT_FILE,
@@ -225,8 +224,6 @@ def check_replaceable(folder: Path, what: str, option: str, *, processed: bool =
 
 def mark(folder: Path) -> Path:
     """Write the workbook's marker into ``folder`` (made if needed)."""
-    from helpers.core.atomic import atomic_write_bytes
-
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / MARKER).is_file():
         atomic_write_bytes(folder / MARKER, MARKER_TEXT.encode("utf-8"))

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError, PeriodError
-from helpers.core.periods import validate_period
-from helpers.core.textnorm import squash
+from helpers.core.periods import fiscal_year_label, validate_period
+from helpers.core.textnorm import squash, strip_invisible
 from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
 
 PLAN_FILE = "plan.toml"
@@ -53,8 +53,6 @@ class Plan:
 
     def years_label(self) -> str:
         """The plan's fiscal years in Japanese, or '' where plan.toml gives none."""
-        from helpers.core.periods import fiscal_year_label
-
         if self.first_year is None and self.last_year is None:
             return ""
         first = fiscal_year_label(self.first_year) if self.first_year else ""
@@ -117,6 +115,13 @@ def plan_periods(data: Path, plan: str) -> list[str]:
             continue
         out.append(_period_folder(p))
     return sorted(out)
+
+
+def raw_periods(data: Path, plan: str | None = None) -> list[str]:
+    """Periods of ``plan`` (None: the only plan) with a raw data folder, in order."""
+    if plan is None and not plan_ids(data):
+        return []
+    return plan_periods(data, plan or resolve_plan(data, None))
 
 
 def _period_folder(p: Path) -> str:
@@ -196,8 +201,6 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:
-    from helpers.ingest.rawio import strip_invisible
-
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -327,89 +330,3 @@ def load_plan(data: Path, plan: str | None = None) -> Plan:
     if not config.exists():
         return Plan(pid, folder)
     return read_plan_config(config, pid)
-
-
-def check_title(plan: Plan, path: Path, text: str) -> str | None:
-    """The plan name in the source's title; refused if it names another plan than plan.toml.
-
-    The names are compared after width and space normalisation (第３次 = 第3次).
-    """
-    from helpers.ingest.report_parser import find_plan_title
-
-    found = find_plan_title(text)
-    if found is None:
-        return None
-    title, line = found
-    if "\n" in title:
-        return None
-    if plan.name is not None and squash(title) != squash(plan.name):
-        raise InputError(
-            path,
-            f"its title names the plan 「{title}」, but this folder's plan.toml "
-            f"({plan.config}) is 「{plan.name}」: put the file in that plan's folder, "
-            "or correct the name in plan.toml",
-            line=line,
-        )
-    return title
-
-
-def _source_titles(folder: Path):
-    """(file, title, line) of each titled source (report text, per-area table) in a period folder."""
-    from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import find_plan_title
-
-    for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
-            try:
-                found = find_plan_title(read_text(f))
-            except InputError:
-                continue  # its own run names that fault
-            if found:
-                yield f, found[0], found[1]
-
-
-def check_same_plan(
-    plan: Plan, period: str, path: Path, title: str | None, line: int | None
-) -> None:
-    """Without plan.toml, every period's sources must name one plan (never two plans mixed).
-
-    Raises
-    ------
-    InputError
-        Naming both files and both names when another period's source names another plan.
-    """
-    if plan.name is not None or not title:
-        return  # with plan.toml, check_title compares each source with it
-    for other in plan_periods(plan.folder.parent.parent, plan.id):
-        if other == period:
-            continue
-        for f, name, n in _source_titles(plan.folder / other):
-            if squash(name) != squash(title):
-                raise InputError(
-                    path,
-                    f"its title names the plan 「{title}」, but {f} (line {n}) of the same "
-                    f"folder names 「{name}」: one plan's periods only; move the files of the "
-                    f"other plan to a folder of their own, or give {plan.folder.name} a plan.toml",
-                    line=line,
-                )
-
-
-def plan_name(data: Path, plan: str) -> str:
-    """The plan's name: plan.toml's, else the title of its newest source, else its id."""
-    p = load_plan(data, plan)
-    if p.name:
-        return p.name
-    from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import find_plan_name
-
-    for period in reversed(plan_periods(data, plan)):
-        folder = p.folder / period
-        for f in sorted(folder.iterdir()):
-            if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
-                try:
-                    title = find_plan_name(read_text(f))
-                except InputError:
-                    continue
-                if title:
-                    return title
-    return plan

@@ -170,3 +170,11 @@ TREND_STYLE: dict[str, dict[str, str]] = {
 CHANGE_LABELS: dict[str, str] = {"increase": "増加", "decrease": "減少", "none": "変化なし"}
 #: shown wherever a value is missing (NA): never 0
 MISSING_TEXT = "—"
+
+
+# ------------------------------------------------------------- draft marks
+#: the marks of a KPI sheet's ``draft`` column (see :mod:`helpers.cycle.drafts`)
+MARK_TODO = "未入力"
+MARK_CHECK = "要確認"
+MARK_UNSURE = "要確認（不一致の可能性）"
+DRAFT_MARKS = (MARK_CHECK, MARK_UNSURE, MARK_TODO)

@@ -37,27 +37,32 @@ folder holding such a file until it has replaced the sheet or been deleted.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.core import paths
+from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
+from helpers.core.jpnum import (
+    NumberError,
+    looks_like_change,
+    parse_change,
+    parse_quantity,
+    parse_result,
+)
 from helpers.core.periods import fiscal_year, parse_period, period_label
+from helpers.core.plans import load_plan
 from helpers.core.textnorm import squash
+from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
+from helpers.cycle.new_period import carry_rows, sheet_bytes
+from helpers.ingest.plan_sources import check_title
+from helpers.ingest.rawio import read_text
+from helpers.ingest.report_parser import parse_report
+from helpers.ingest.sheets import DRAFT_SUFFIX, kpi_sheet_of, sheet_records
 
-MARK_TODO = "未入力"
-MARK_CHECK = "要確認"
-MARK_UNSURE = "要確認（不一致の可能性）"
-DRAFT_MARKS = (MARK_CHECK, MARK_UNSURE, MARK_TODO)
-DRAFT_SUFFIX = ".draft"
 MIN_NAME_MATCH = 3  # characters shared with an indicator's name for a sentence to name it
-
-
-def is_draft_file(path: Path) -> bool:
-    """Whether ``path`` is a drafted sheet written by draft-kpis (``kpi_sheet.draft.xlsx``)."""
-    return Path(path).stem.lower().endswith(DRAFT_SUFFIX)
 
 
 # --------------------------------------------------------------- the wording
@@ -216,8 +221,6 @@ def _value_without_figure(s: str, unit: str) -> Found | None:
     if missing:
         return Found(missing, s)
     if not unit:
-        from helpers.core.jpnum import parse_result
-
         clause = re.split(r"[、，]", s.rstrip("。"))[-1]
         return Found(clause, s) if parse_result(clause) is not None else None
     # a bare number (36のアクションプラン): not in the unit, so only a guess
@@ -285,8 +288,6 @@ class RowDraft:
 
 def _checked_unit(found: Found | None, unit: str, is_prev: bool) -> Found | None:
     """A drafted figure that reads in another unit than the unit column says is not sure."""
-    from helpers.core.jpnum import NumberError, looks_like_change, parse_change, parse_quantity
-
     if found is None or not unit or not re.search(r"\d", found.text):
         return found
     try:
@@ -337,8 +338,6 @@ def _change_agrees(rec: dict, out: RowDraft, prev: Found, unit: str) -> bool:
     62.6% carried and 「前年度から2.8ポイント向上」 with 65.4% this year agree: the
     report states the change instead of the figure, so nothing differs.
     """
-    from helpers.core.jpnum import NumberError, looks_like_change, parse_change, parse_quantity
-
     value_text = out.value.text if out.value is not None else rec["value_text"]
     if not value_text or not looks_like_change(prev.text):
         return False
@@ -412,10 +411,6 @@ def _apply(rec: dict, d: RowDraft, report_name: str) -> None:
 
 def _report_of(folder: Path, period: str, plan) -> tuple:
     """The period's parsed report and its lines (InputError if the folder holds none)."""
-    from helpers.core.plans import check_title
-    from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import parse_report
-
     texts = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".txt")
     if not texts:
         raise InputError(
@@ -450,16 +445,6 @@ def draft_kpis(period: str, data_dir=None, plan: str | None = None) -> DraftResu
     and written as ``kpi_sheet.xlsx``; with one, the drafted sheet is written
     beside it as ``<name>.draft<suffix>``.
     """
-    from helpers.core import paths
-    from helpers.core.plans import load_plan
-    from helpers.cycle.new_period import (
-        carry_rows,
-        kpi_sheet_of,
-        sheet_bytes,
-        sheet_records,
-        write_new_file,
-    )
-
     pid = parse_period(period)
     data = paths.data_dir(data_dir)
     the_plan = load_plan(data, plan)
@@ -513,23 +498,6 @@ def summary_words(result: DraftResult, period: str) -> str:
     )
 
 
-def main(argv: list[str]) -> int:
-    """``reform-workbook draft-kpis [--plan ID] [--data-dir D] --period YYYY-MM``."""
-    p = argparse.ArgumentParser(
-        prog="reform-workbook draft-kpis",
-        description="Draft the blank values and previous values of a period's KPI sheet from "
-        "its report; the drafted sheet is written as a new file, each drafted row marked in "
-        "its 'draft' column for the analyst to check and clear.",
-    )
-    p.add_argument("--period", required=True, help="period id YYYY-MM or a label (平成30年度末)")
-    p.add_argument("--plan", help="plan folder id under data/raw/ (default: the only plan)")
-    p.add_argument("--data-dir", help="folder holding raw/ (default: the project's data/)")
-    args = p.parse_args(argv)
-    result = draft_kpis(args.period, args.data_dir, args.plan)
-    print(summary_words(result, parse_period(args.period)))
-    return 0
-
-
 # ------------------------------------------------------------- measurement
 
 
@@ -552,8 +520,6 @@ class Measure:
 
 def measure_drafts(sheet: Path, report_dir: Path, period: str, plan) -> Measure:
     """Blank the sheet's value and previous-value texts, draft them again, and compare."""
-    from helpers.cycle.new_period import sheet_records
-
     report, lines = _report_of(report_dir, period, plan)
     truth = [rec for _, rec in sheet_records(sheet)]
     rows = [dict(r, value_text="", prev_text="", draft="") for r in truth]

@@ -18,33 +18,21 @@ steps are printed in Japanese.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
+from helpers.core.jpnum import figures, is_missing
 from helpers.core.periods import fiscal_year, is_year_end, parse_period, period_label
+from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
+from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
+from helpers.ingest.sheets import COLUMNS, kpi_sheet_of, sheet_records
 
-COLUMNS = (
-    "item_no",
-    "marker",
-    "indicator",
-    "unit",
-    "value_text",
-    "prev_text",
-    "target_text",
-    "result_text",
-    "direction",
-    "note",
-    "draft",
-    "draft_source",
-)
 #: the columns carried from the earlier sheet; all others start blank
 CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction")
 CHOICES = {
@@ -63,35 +51,6 @@ class Carried:
     prev_filled: int
 
 
-def kpi_sheet_of(folder: Path) -> Path | None:
-    """The KPI sheet of a period folder (``*kpi*.csv`` or ``*kpi*.xlsx``, not a draft), or None."""
-    from helpers.cycle.drafts import is_draft_file
-
-    if not folder.is_dir():
-        return None
-    found = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file()
-        and p.suffix.lower() in (".csv", ".xlsx")
-        and "kpi" in p.name.lower()
-        and not is_draft_file(p)
-    ]
-    return found[0] if found else None
-
-
-def sheet_records(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a KPI sheet as (line, column → text), without checking them against a report."""
-    from helpers.ingest.kpi_sheet import read_sheet_rows
-
-    sheet = read_sheet_rows(path)
-    out = []
-    for line, row in sheet.rows:
-        cells = dict(zip(sheet.header, row, strict=False))
-        out.append((line, {c: cells.get(c, "").strip() for c in COLUMNS}))
-    return out
-
-
 def kpi_key(rec: dict) -> tuple[str, str]:
     """What identifies a KPI across periods: its item and its marker + name."""
     return squash(str(rec.get("item_no") or "")), squash(
@@ -106,8 +65,6 @@ def _earlier_year_end(period: str) -> str | None:
 
 def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
     """Value texts of the year-end one year earlier, by KPI, where they hold a figure."""
-    from helpers.core.jpnum import figures, is_missing
-
     year_end = _earlier_year_end(period)
     sheet = kpi_sheet_of(raw_plan / year_end) if year_end else None
     if sheet is None:
@@ -122,8 +79,6 @@ def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
 
 def carry_rows(data: Path, plan: str, period: str) -> Carried:
     """The rows of ``period``'s new sheet, from the plan's latest earlier period with KPIs."""
-    from helpers.core.plans import plan_periods
-
     raw_plan = data / "raw" / plan
     earlier = [p for p in plan_periods(data, plan) if p < period]
     source = next((s for p in reversed(earlier) if (s := kpi_sheet_of(raw_plan / p))), None)
@@ -154,28 +109,10 @@ def sheet_bytes(rows: list[dict[str, str]], fmt: str) -> bytes:
     """A KPI sheet as .xlsx (see :mod:`helpers.ingest.sheet_xlsx`) or as CSV UTF-8 with BOM and CRLF."""
     body = [[r.get(c, "") for c in COLUMNS] for r in rows]
     if fmt == "xlsx":
-        from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
-
         return kpi_workbook_bytes(list(COLUMNS), body, CHOICES)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows([list(COLUMNS), *body])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
-
-
-def write_new_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path``, which must not exist: never overwrites (InputError if it does)."""
-    if path.exists() or path.is_symlink():
-        raise InputError(path, "exists already; it is left as it is (nothing was written)")
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-        if path.exists():  # made meanwhile by someone else: theirs stays
-            raise InputError(path, "exists already; it is left as it is (nothing was written)")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def new_period(
@@ -188,8 +125,6 @@ def new_period(
     InputError
         A period that already has a KPI sheet, a plan without an earlier sheet.
     """
-    from helpers.core.plans import resolve_plan
-
     pid = parse_period(period)
     data = paths.data_dir(data_dir)
     plan = resolve_plan(data, plan)
@@ -246,24 +181,3 @@ def _shown(folder: Path, data: Path) -> str:
         return folder.relative_to(paths.PROJ_ROOT).as_posix()
     except ValueError:
         return str(folder)
-
-
-def main(argv: list[str]) -> int:
-    """``reform-workbook new-period [--plan ID] [--data-dir D] [--csv] YYYY-MM``."""
-    p = argparse.ArgumentParser(
-        prog="reform-workbook new-period",
-        description="Create data/raw/<plan>/<YYYY-MM>/ with a KPI sheet carried from the plan's "
-        "latest period that has one (values blank; previous values from the year-end one year "
-        "earlier). Never overwrites an existing file (exit 2).",
-    )
-    p.add_argument("period", help="the new period, YYYY-MM (as-of month) or 平成30年度末")
-    p.add_argument("--plan", help="plan folder id under data/raw/ (default: the only plan)")
-    p.add_argument("--data-dir", help="folder holding raw/ (default: the project's data/)")
-    p.add_argument("--csv", action="store_true", help="write kpi_sheet.csv instead of .xlsx")
-    args = p.parse_args(argv)
-    sheet, carried = new_period(
-        args.period, args.data_dir, args.plan, "csv" if args.csv else "xlsx"
-    )
-    data = paths.data_dir(args.data_dir)
-    print(next_steps(sheet, carried, sheet.parent.parent.name, sheet.parent.name, data))
-    return 0

@@ -22,13 +22,15 @@ import pandas as pd
 from helpers.core import paths, schema
 from helpers.core.errors import InputError
 from helpers.core.periods import period_label, validate_period
-from helpers.core.plans import Plan, check_same_plan, check_title, load_plan
+from helpers.core.plans import Plan, load_plan
 from helpers.core.tables import write_csv, write_json
 from helpers.core.vocab import STATUS_CODES
 from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
+from helpers.ingest.plan_sources import check_same_plan, check_title
 from helpers.ingest.rawio import file_sha256, read_text
-from helpers.ingest.report_parser import ParsedReport, parse_report
+from helpers.ingest.report_parser import ParsedReport, find_plan_name, find_plan_title, parse_report
+from helpers.ingest.sheets import is_draft_file
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
@@ -100,8 +102,6 @@ def find_raw_files(raw: Path) -> RawFiles:
 
 def _check_second_sheet(p: Path, first: Path | None) -> None:
     """One KPI sheet per period: a drafted sheet or a CSV beside an .xlsx is refused, saying why."""
-    from helpers.cycle.drafts import is_draft_file
-
     drafted = next((x for x in (p, first) if x is not None and is_draft_file(x)), None)
     if drafted is not None:
         raise InputError(
@@ -239,8 +239,6 @@ def _check_plan(plan: Plan, period: str, path: Path) -> None:
     text = read_text(path)
     title = check_title(plan, path, text)
     if title is not None:
-        from helpers.ingest.report_parser import find_plan_title
-
         check_same_plan(plan, period, path, title, find_plan_title(text)[1])
 
 
@@ -264,8 +262,6 @@ def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Pl
 
 
 def _title(path: Path) -> str | None:
-    from helpers.ingest.report_parser import find_plan_name
-
     return find_plan_name(read_text(path))
 
 

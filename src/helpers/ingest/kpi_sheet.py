@@ -91,6 +91,7 @@ from helpers.core.schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
 from helpers.core.textnorm import collapse, squash
 from helpers.ingest.rawio import read_text
 from helpers.ingest.report_parser import ListedItem, ParsedReport
+from helpers.ingest.sheet_xlsx import read_xlsx_rows
 
 REQUIRED = ("item_no", "indicator", "unit", "value_text", "prev_text", "target_text")
 OPTIONAL = ("marker", "result_text", "direction", "note", "draft", "draft_source")
@@ -171,8 +172,6 @@ def read_sheet_rows(path: str | Path) -> SheetRows:
     """The rows of a KPI sheet, ``.csv`` or ``.xlsx``, as texts (nothing checked but the form)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        from helpers.ingest.sheet_xlsx import read_xlsx_rows
-
         x = read_xlsx_rows(path)
         sheet = SheetRows(path, x.header, x.header_row, x.rows, x)
     else:

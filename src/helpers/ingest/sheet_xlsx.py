@@ -9,7 +9,7 @@ CSV path applies to it, and a fault names the sheet, the row and the column
 What a cell may hold:
 
 - text, checked for invisible characters as a CSV file's text is
-  (:func:`helpers.ingest.rawio.strip_invisible`);
+  (:func:`helpers.core.textnorm.strip_invisible`);
 - a whole number in ``item_no`` (Excel stores a typed ``1`` as a number);
 - nothing else: a number in a wording column (Excel turns ``92.6%`` typed into a
   General cell into 0.926 and ``9,718`` into 9718, so the wording as printed is
@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
-from helpers.ingest.rawio import _read_bytes, check_text, strip_invisible
+from helpers.core.textnorm import strip_invisible
+from helpers.ingest.rawio import _read_bytes, check_text
 
 SHEET_TITLE = "kpi_sheet"
 #: columns whose cells may hold a whole number as Excel stores it (a typed 1)

@@ -11,6 +11,8 @@ import pandas as pd
 
 from helpers.core import paths, schema
 from helpers.core.tables import read_json, write_csv
+from helpers.ingest.clean import CleanResult, clean_period, find_raw_files, write_cleaned
+from helpers.ingest.rawio import file_sha256
 
 # the token the pipeline leaves beside the tables its pre-check cleaned (see cleaned_tables)
 PRECLEANED = paths.PRECLEANED_FILE
@@ -67,9 +69,6 @@ def save_table(
 
 def _sources_unchanged(meta: dict, raw: Path) -> bool:
     """Whether the raw files are still those (by name and sha256) the tables were made from."""
-    from helpers.ingest.clean import find_raw_files
-    from helpers.ingest.rawio import file_sha256
-
     files = find_raw_files(raw)
     now = [files.report, files.kpi_sheet, *files.area_tables]
     have = {(p.name, file_sha256(p)) for p in now if p is not None}
@@ -92,8 +91,6 @@ def cleaned_tables(
     were made from. Otherwise (a notebook run alone, or raw data changed in the
     meantime) the period is cleaned here and the tables written to ``processed``.
     """
-    from helpers.ingest.clean import CleanResult, clean_period, write_cleaned
-
     folder = _folder(period, data_dir, processed, plan)
     token = folder / PRECLEANED
     if token.is_file():

@@ -18,7 +18,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from helpers.analysis.history import PREVIOUS, target_number
 from helpers.analysis.narrative import format_decimal, format_value, is_na, target_label, tidy  # noqa: E402
+from helpers.core.periods import period_label_short
 from helpers.core.tables import atomic_write_bytes  # noqa: E402
 from helpers.core.vocab import (  # noqa: E402
     MET_LABELS,
@@ -320,9 +322,6 @@ def history_series(kpi_history: pd.DataFrame) -> list[pd.DataFrame]:
 def _history_panel(ax, points: pd.DataFrame) -> None:
     """One KPI over time: a line through its points (a hollow one from a later report's
     前年度末), the target of its newest point as a dashed line, its own scale."""
-    from helpers.analysis.history import PREVIOUS, target_number
-    from helpers.core.periods import period_label_short
-
     rows = points.to_dict("records")
     xs = list(range(len(rows)))
     ys = [float(r["value"]) for r in rows]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.tables import atomic_write_bytes, frame_for_csv, write_csv
+from helpers.present.display import words_for_readers
 
 #: a cell whose text begins with one of these is taken for a formula by Excel,
 #: LibreOffice Calc or Google Sheets (OWASP's list)
@@ -113,8 +114,6 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], sheet_names: dict[str, str] 
     (:func:`helpers.present.display.words_for_readers`); the CSVs beside it keep the
     machine column names of the processed tables, for reuse by scripts.
     """
-    from helpers.present.display import words_for_readers
-
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in tables.items():

@@ -27,11 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import __version__
+from helpers.analysis.narrative import format_value
 from helpers.core import paths
+from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError
 from helpers.core.periods import period_label, period_label_short
-from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_name, plan_periods
+from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
+from helpers.core.schema import is_missing, read_table
+from helpers.core.tables import write_json
 from helpers.core.vocab import STATUS_CODES, STATUS_STYLE, Vocabulary
+from helpers.ingest.plan_sources import plan_name
+from helpers.present.render import IMAGE_PREFIXES, sanitize
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
@@ -52,8 +58,6 @@ def _count(values, wanted) -> int:
 
 def period_summary(processed: Path, meta: dict) -> dict:
     """What the index shows of a period, from its processed tables and meta."""
-    from helpers.core.schema import is_missing, read_table
-
     areas = read_table(processed / "areas.csv", "areas")
     audit = read_table(processed / "audit.csv", "audit")
     met = [
@@ -78,8 +82,6 @@ def period_summary(processed: Path, meta: dict) -> dict:
 
 def _kpi_points(processed: Path) -> list[dict] | None:
     """The period's KPI history (every point up to it) as the index's KPI × period table needs it."""
-    from helpers.core.schema import is_missing, read_table
-
     path = processed / "kpi_history.csv"
     if not path.is_file():
         return None
@@ -104,8 +106,6 @@ def _kpi_points(processed: Path) -> list[dict] | None:
 
 def write_summary(processed: Path, period_folder: Path, meta: dict) -> Path:
     """Write ``summary.json`` of a run into its (staged) period folder."""
-    from helpers.core.tables import write_json
-
     return write_json(period_summary(Path(processed), meta), Path(period_folder) / SUMMARY_FILE)
 
 
@@ -339,8 +339,6 @@ def _kpi_points_of(plan: PlanEntry) -> list[dict]:
 def _kpi_cell_html(point: dict | None) -> str:
     from markupsafe import escape
 
-    from helpers.analysis.narrative import format_value
-
     if point is None:
         return '<td class="nodata">—</td>'
     if point["basis"] == "previous_value":
@@ -420,8 +418,6 @@ _LINK = re.compile(r"^(#[A-Za-z0-9_-]+|[A-Za-z0-9_-][A-Za-z0-9._~%-]*(/[A-Za-z0-
 
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    from helpers.present.render import IMAGE_PREFIXES
-
     if tag == "img" and attr == "src":
         return value if value.startswith(IMAGE_PREFIXES) else None
     if tag == "a" and attr == "href":
@@ -433,8 +429,6 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
 
 def sanitize_index(html: str) -> str:
     """The report's allow-list, with links to files below the output folder allowed."""
-    from helpers.present.render import sanitize
-
     return sanitize(html, attribute_filter=_attribute_filter)
 
 
@@ -525,8 +519,6 @@ def build_index(data_dir=None, output_dir=None, *, force: bool = False, log=prin
             log(f"{index}: 最新です")
             return IndexResult(index, False, len(plans), n)
         _current_fingerprint(index)  # refuse someone else's file before replacing it
-        from helpers.core.atomic import atomic_write_bytes
-
         atomic_write_bytes(index, render_index(plans, fp).encode("utf-8"))
         log(f"{index}: 一覧ページを書き出しました（計画 {len(plans)}、期間 {n}）")
         return IndexResult(index, True, len(plans), n)

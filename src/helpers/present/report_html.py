@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup, escape
 
+from helpers.analysis.history import PACE_DEFINITION, PREVIOUS, paces
 from helpers.analysis.metrics import summarise_met
 from helpers.analysis.narrative import (
     format_decimal,
@@ -20,6 +21,7 @@ from helpers.analysis.narrative import (
     target_label,
     tidy,
 )
+from helpers.core.periods import fiscal_year_label, period_label
 from helpers.core.vocab import (
     MISSING_TEXT,
     STANDARD,
@@ -461,9 +463,6 @@ def kpi_section(
 
 
 def _history_points(points: pd.DataFrame) -> str:
-    from helpers.analysis.history import PREVIOUS
-    from helpers.core.periods import period_label
-
     parts = []
     for r in points.to_dict("records"):
         if is_na(r["value"]):
@@ -474,9 +473,6 @@ def _history_points(points: pd.DataFrame) -> str:
 
 
 def _pace_items(kpi_history: pd.DataFrame, last_year: int) -> list[str]:
-    from helpers.analysis.history import paces
-    from helpers.core.periods import fiscal_year_label
-
     out = []
     for p in paces(kpi_history, last_year):
         unit = kpi_history.loc[kpi_history["kpi_id"] == p.kpi_id, "unit"].iloc[-1]
@@ -617,8 +613,6 @@ def _status_definition(vocab: Vocabulary) -> tuple[str, str]:
 
 def _history_definitions(meta: dict) -> list[list[str]]:
     """The KPI history's terms; the pace where plan.toml gives the plan's last year."""
-    from helpers.analysis.history import PACE_DEFINITION
-
     rows = [
         [
             "成果指標の推移",

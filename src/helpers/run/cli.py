@@ -11,9 +11,11 @@ periods run:
 - ``--period P``: that period of each plan that has it;
 - ``--all``: every period of every plan, oldest first.
 
-Two subcommands serve the half-year cycle: ``reform-workbook new-period
-[--plan ID] YYYY-MM`` (:mod:`helpers.cycle.new_period`) and ``reform-workbook
-draft-kpis [--plan ID] --period YYYY-MM`` (:mod:`helpers.cycle.drafts`).
+One parser (:func:`build_parser`) serves every command: ``report`` (the default;
+the old form with options only, ``--all`` and ``--list`` still works), ``all``,
+``list``, and the half-year cycle's ``new-period [--plan ID] YYYY-MM``
+(:mod:`helpers.cycle.new_period`) and ``draft-kpis [--plan ID] --period YYYY-MM``
+(:mod:`helpers.cycle.drafts`).
 
 ``--pdf`` also prints each report to ``report.pdf`` (helpers.present.pdf); without a
 Chromium to print with, the command says how to install one and exits 2 before
@@ -34,8 +36,16 @@ import signal
 import sys
 from pathlib import Path
 
+from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, StageError
-from helpers.core.periods import parse_period
+from helpers.core.periods import parse_period, period_label
+from helpers.core.plans import load_plan, plan_ids, plan_periods, unknown_plan
+from helpers.cycle.drafts import draft_kpis, summary_words
+from helpers.cycle.new_period import new_period, next_steps
+from helpers.ingest.plan_sources import plan_name
+from helpers.present.index_page import build_index, check_index
+from helpers.present.pdf import check_chromium
+from helpers.run.pipeline import check_period, input_error_from, run_period
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
@@ -51,56 +61,132 @@ def exit_status(exc: Exception) -> int:
     return EXIT_FAILED
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="reform-workbook",
-        description="Run the reform-plan progress workbook for a half-year period "
-        "(clean → analyze → report).",
-    )
+EPILOG = """例:
+  reform-workbook                               各計画の最新の期間（とまだ作っていない期間）のレポート
+  reform-workbook report --period 2018-03       2018-03（平成29年度末）のレポート
+  reform-workbook all --pdf                     すべての期間のレポートと PDF
+  reform-workbook list                          計画と期間の一覧
+  reform-workbook new-period 2019-03            次の期間のフォルダと成果指標シート
+  reform-workbook draft-kpis --period 2019-03   報告書から成果指標の値の下書き
+
+終了コード: 0 完了（または最新）、1 ノートブックの失敗、2 入力やパラメータの誤り、3 別の実行中。"""
+
+#: the subcommands; a command line that starts with an option is ``report`` (the old form)
+COMMANDS = ("report", "all", "list", "new-period", "draft-kpis")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--plan",
-        help="plan folder id under data/raw/ (default: every plan; with one plan, that one)",
+        metavar="計画",
+        help="data/raw/ の下の計画フォルダ名（省略時: すべての計画。計画が一つならその計画）",
     )
     p.add_argument(
-        "--period",
-        help="period id YYYY-MM or a label such as 平成29年度末 (default: each plan's latest "
-        "with raw data)",
+        "--data-dir",
+        metavar="フォルダ",
+        help="raw/ と processed/ を持つフォルダ（省略時: プロジェクトの data/）",
     )
-    p.add_argument(
-        "--all",
-        action="store_true",
-        help="run every period of every plan (or of --plan) that has raw data, oldest first",
-    )
-    p.add_argument(
-        "--data-dir", help="folder holding raw/ and processed/ (default: the project's data/)"
-    )
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--output-dir",
-        help="folder for index.html and <plan>/<period>/report.html etc. "
-        "(default: the project's outputs/)",
+        metavar="フォルダ",
+        help="index.html と <計画>/<期間>/report.html などの書き出し先（省略時: outputs/）",
     )
-    p.add_argument(
-        "--force", action="store_true", help="rerun even if nothing changed since the last run"
-    )
+    p.add_argument("--force", action="store_true", help="変更がなくても作り直す")
     p.add_argument(
         "--jobs",
         type=int,
         default=1,
-        help="with --all: periods run at once (default 1; at most the number of "
-        "periods and of CPUs)",
+        metavar="N",
+        help="同時に実行する期間の数（既定 1。期間数と CPU 数が上限）",
     )
     p.add_argument(
         "--pdf",
         action="store_true",
-        help="also print report.pdf (A4) beside each report.html, through Chromium "
-        "(checked before anything runs)",
+        help="report.html の横に report.pdf（A4）も作る（Chromium が必要。実行前に確認します）",
     )
-    p.add_argument(
-        "--list",
-        action="store_true",
-        help="list the plans and their periods that have raw data, and exit",
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The one parser of ``reform-workbook``: a run, the list, and the half-year cycle's tools."""
+    p = argparse.ArgumentParser(
+        prog="reform-workbook",
+        description="行財政改革の進捗状況ワークブック: 期間ごとに整理 → 分析 → レポートを作ります。",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    sub = p.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
+    report = sub.add_parser(
+        "report",
+        help="レポートを作る（省略時のコマンド）",
+        description="各計画の最新の期間と、レポートがまだない期間のレポートを作り、"
+        "outputs/index.html を更新します。",
+        epilog="例: reform-workbook report --plan kodaira-3 --period 2018-03",
+    )
+    _common(report)
+    report.add_argument(
+        "--period",
+        metavar="期間",
+        help="期間 YYYY-MM または 平成29年度末 などの表記（その期間と、その計画の後の期間）",
+    )
+    report.add_argument("--all", action="store_true", help="すべての期間（all と同じ）")
+    report.add_argument("--list", action="store_true", help="計画と期間の一覧（list と同じ）")
+    _run_options(report)
+    every = sub.add_parser(
+        "all",
+        help="すべての期間のレポートを作る",
+        description="すべての計画（--plan: その計画）の、生データのあるすべての期間を古い順に実行します。",
+        epilog="例: reform-workbook all --jobs 2 --pdf",
+    )
+    _common(every)
+    _run_options(every)
+    listing = sub.add_parser(
+        "list",
+        help="計画と期間の一覧",
+        description="生データのある計画とその期間を一覧にします。",
+        epilog="例: reform-workbook list",
+    )
+    _common(listing)
+    new = sub.add_parser(
+        "new-period",
+        help="次の期間のフォルダと成果指標シートを作る",
+        description="data/raw/<計画>/<期間>/ を作り、前の期間から成果指標シートを引き継ぎます"
+        "（値は空欄）。既存のファイルは決して上書きしません。",
+        epilog="例: reform-workbook new-period 2019-03 --plan kodaira-3",
+    )
+    new.add_argument("period", metavar="期間", help="新しい期間 YYYY-MM または 平成30年度末 など")
+    _common(new)
+    new.add_argument("--csv", action="store_true", help=".xlsx ではなく kpi_sheet.csv で書き出す")
+    draft = sub.add_parser(
+        "draft-kpis",
+        help="報告書から成果指標の値の下書きを作る",
+        description="期間の報告書から、成果指標シートの空欄の値と前年度末の値の下書きを作り、"
+        "新しいファイルとして書き出します（各行に確認の印が付きます）。",
+        epilog="例: reform-workbook draft-kpis --period 2019-03",
+    )
+    draft.add_argument(
+        "--period", required=True, metavar="期間", help="期間 YYYY-MM または 平成30年度末 など"
+    )
+    _common(draft)
     return p
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line as a namespace; the old forms (``--all``, ``--list``, options only) kept."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["report", *argv]
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        args = build_parser().parse_args(["report"])
+    if args.command == "report" and args.list:
+        args.command = "list"
+    if args.command == "all" or (args.command == "report" and args.all):
+        args.command, args.all = "report", True
+    args.period = getattr(args, "period", None)
+    args.all = getattr(args, "all", False)
+    return args
 
 
 def _err(msg: str) -> None:
@@ -131,8 +217,6 @@ def _plans(args, data: Path) -> list[str]:
     With ``--plan`` a malformed plan.toml is the command's error. Without it the
     other plans still run (``args.plan_faults`` keeps the faults for the exit status).
     """
-    from helpers.core.plans import load_plan, plan_ids, unknown_plan
-
     ids = plan_ids(data)
     if args.plan:
         if args.plan not in ids:
@@ -159,9 +243,6 @@ def _plans(args, data: Path) -> list[str]:
 
 def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
     """``--period``: that period of each plan that has it, and the plan's later periods."""
-    from helpers.core.plans import plan_periods
-    from helpers.run.pipeline import check_period
-
     pid = parse_period(args.period)
     having = [p for p in plans if pid in plan_periods(data, p)]
     if having:
@@ -183,9 +264,6 @@ def _unmade(out_root: Path, plan: str, periods: list[str]) -> list[str]:
 
 def tasks(args, data: Path) -> list[tuple[str, str]]:
     """The (plan, period) pairs a command runs, in order."""
-    from helpers.core import paths
-    from helpers.core.plans import plan_periods
-
     plans = _plans(args, data)
     if args.period is not None:
         return _one_period(args, data, plans)
@@ -203,9 +281,6 @@ def tasks(args, data: Path) -> list[tuple[str, str]]:
 
 def list_plans(data: Path) -> None:
     """``--list``: each plan, its name, and its periods with their labels."""
-    from helpers.core.periods import period_label
-    from helpers.core.plans import plan_ids, plan_name, plan_periods
-
     for plan in plan_ids(data):
         try:
             name = plan_name(data, plan)
@@ -216,19 +291,21 @@ def list_plans(data: Path) -> None:
             print(f"  {p}\t{period_label(p)}")
 
 
-#: ``reform-workbook <name> …``: the half-year cycle's commands, each its module's ``main``
-SUBCOMMANDS = {"new-period": "new_period", "draft-kpis": "drafts"}
+def new_period_command(args) -> int:
+    """``new-period``: the folder and its carried KPI sheet, then the next steps."""
+    sheet, carried = new_period(
+        args.period, args.data_dir, args.plan, "csv" if args.csv else "xlsx"
+    )
+    data = paths.data_dir(args.data_dir)
+    print(next_steps(sheet, carried, sheet.parent.parent.name, sheet.parent.name, data))
+    return EXIT_OK
 
 
-def run_subcommand(argv: list[str]) -> int:
-    """``new-period`` / ``draft-kpis``: the module's own parser; errors as for a run."""
-    import importlib
-
-    module = importlib.import_module(f"helpers.cycle.{SUBCOMMANDS[argv[0]]}")
-    try:
-        return module.main(argv[1:])
-    except (*HANDLED, OSError) as exc:
-        return _failed(exc)
+def draft_kpis_command(args) -> int:
+    """``draft-kpis``: the drafted sheet beside the analyst's, then what to check."""
+    result = draft_kpis(args.period, args.data_dir, args.plan)
+    print(summary_words(result, parse_period(args.period)))
+    return EXIT_OK
 
 
 def _failed(exc: Exception) -> int:
@@ -241,13 +318,20 @@ def _failed(exc: Exception) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in SUBCOMMANDS:
-        return run_subcommand(argv)
-    args = build_parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command in ("new-period", "draft-kpis"):
+        command = new_period_command if args.command == "new-period" else draft_kpis_command
+        try:
+            return command(args)
+        except (*HANDLED, OSError) as exc:
+            return _failed(exc)
+    if args.command == "list":
+        try:
+            list_plans(paths.data_dir(args.data_dir))
+        except (*HANDLED, OSError) as exc:
+            return _failed(exc)
+        return EXIT_OK
     args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
-    from helpers.core import paths
-
     if args.all and args.period is not None:
         _err("give either --period or --all, not both")
         return EXIT_INPUT
@@ -258,16 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     install_signal_handlers()
     done = 0
     try:
-        if args.list:
-            list_plans(data)
-            return EXIT_OK
         if args.pdf:  # no browser to print with: say how to install one before anything runs
-            from helpers.present.pdf import check_chromium
-
             check_chromium()
         todo = tasks(args, data)
-        from helpers.present.index_page import check_index
-
         check_index(args.output_dir)  # someone else's index.html: refused before any run
         if len(todo) > 1 and worker_count(args.jobs, len(todo)) > 1:
             status, done = _run_parallel(todo, args)
@@ -294,9 +371,6 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     line and the command's status is the worst. A fault every period would meet
     (the folders, the disk) stops the command at once.
     """
-    from helpers.core import paths
-    from helpers.run.pipeline import run_period
-
     raw = paths.data_dir(args.data_dir) / "raw"
     worst, done = EXIT_OK, 0
     failed: set[str] = set()
@@ -328,8 +402,6 @@ def _periods_own(exc: Exception, period_raw: Path) -> bool:
 
 def _refresh_index(args, quiet_errors: bool = False) -> None:
     """Rebuild outputs/index.html if what it shows changed."""
-    from helpers.present.index_page import build_index
-
     try:
         build_index(args.data_dir, args.output_dir)
     except (*HANDLED, OSError):
@@ -339,15 +411,11 @@ def _refresh_index(args, quiet_errors: bool = False) -> None:
 
 def _os_error_line(exc: OSError) -> str:
     """One line for a file-system error the pipeline did not foresee: the path and a fix."""
-    from helpers.run.pipeline import input_error_from
-
     return str(input_error_from(exc))
 
 
 def _run_one(args_tuple) -> tuple[str, str, int, str]:
     plan, period, data_dir, output_dir, force, pdf = args_tuple
-    from helpers.run.pipeline import run_period
-
     install_signal_handlers()  # a spawned worker does not inherit them
 
     try:

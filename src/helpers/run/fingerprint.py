@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.core import paths
+from helpers.core.plans import PLAN_FILE, raw_periods, resolve_plan
 
 PACKAGE_DIR = paths.PACKAGE_DIR
 DISTRIBUTION = "reform-workbook"
@@ -31,15 +32,6 @@ NOT_RUN_DEPENDENCIES = {"jupyterlab"}  # the editor; a run never imports it
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _VERSION = re.compile(r"^Version:\s*(\S+)", re.M)
 _REQUIRES = re.compile(r"^Requires-Dist:\s*(.+)$", re.M)
-
-
-def raw_periods(data: Path, plan: str | None = None) -> list[str]:
-    """Periods of ``plan`` (None: the only plan) with a raw data folder, in order."""
-    from helpers.core.plans import plan_ids, plan_periods, resolve_plan
-
-    if plan is None and not plan_ids(data):
-        return []
-    return plan_periods(data, plan or resolve_plan(data, None))
 
 
 def notebook_files(folder: Path | None = None) -> list[Path]:
@@ -135,8 +127,6 @@ def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None
     The raw data are the plan's own: its plan.toml and its periods up to this
     one. Other plans' data do not count (their periods are never compared).
     """
-    from helpers.core.plans import PLAN_FILE, resolve_plan
-
     plan = plan or resolve_plan(data, None)
     h = hashlib.sha256()
     h.update(f"plan={plan}\0period={period}\0data={data}\0out={output_root}\0".encode())

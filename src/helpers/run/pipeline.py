@@ -77,12 +77,18 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from helpers.analysis.plan_history import publish_plan_history
 from helpers.core import paths
+from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError, StageError
 from helpers.core.paths import FINGERPRINT_FILE, MARKER
 from helpers.core.periods import parse_period, period_label
-from helpers.core.plans import resolve_plan
-from helpers.run.fingerprint import raw_periods, run_fingerprint
+from helpers.core.plans import raw_periods, resolve_plan
+from helpers.ingest.clean import clean_period, write_cleaned
+from helpers.present.index_page import write_summary
+from helpers.present.pdf import html_to_pdf
+from helpers.present.render import export_report
+from helpers.run.fingerprint import run_fingerprint
 
 STAGES = (
     ("01_clean", "クリーニング（生データ → 整理済みの表）"),
@@ -161,8 +167,6 @@ def _read_fingerprint(folder: Path) -> str | None:
 
 def write_fingerprint(folder: Path, fp: str) -> None:
     """Write the run's fingerprint into ``folder``, then the files it holds (checked on rerun)."""
-    from helpers.core.atomic import atomic_write_bytes
-
     files = sorted(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
@@ -360,8 +364,6 @@ def run_period(
             _publish_history(f)  # back if deleted; bytes compared only
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         # Fail fast on bad input, with the file and line, before any kernel starts.
-        from helpers.ingest.clean import clean_period
-
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, "period's output folder", OUTPUT_OPTION)
         if not processed_locked:
@@ -406,11 +408,6 @@ def _staging(f: Folders):
 
 
 def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) -> RunResult:
-    from helpers.core.tables import atomic_write_bytes
-    from helpers.ingest.clean import write_cleaned
-    from helpers.present.index_page import write_summary
-    from helpers.present.render import export_report
-
     with _staging(f) as st:
         write_cleaned(cleaned, st.processed)
         atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
@@ -443,15 +440,11 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
 
 def _publish_history(f: Folders) -> None:
     """The plan's ``kpi_history.csv`` from its newest period's (:mod:`helpers.analysis.history`)."""
-    from helpers.analysis.plan_history import publish_plan_history
-
     publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
 
 
 def _print_pdf(period_dir: Path, log, timings: dict[str, float]) -> None:
     """``report.pdf`` beside the staged report (A4, through Chromium: helpers.present.pdf)."""
-    from helpers.present.pdf import html_to_pdf
-
     log("      report.pdf: A4 で PDF に印刷 …")
     s0 = time.perf_counter()
     html_to_pdf(period_dir / "report.html", period_dir / "report.pdf")
