@@ -7,7 +7,7 @@ import pytest
 from support import PLAN, copy_raw
 from support.next_year import add_next_year
 
-from helpers.analysis.audit import audit_across_periods
+from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import load_history
 from helpers.analysis.history import build_kpi_history, pace_of, paces, record_history
 from helpers.analysis.metrics import compute_metrics

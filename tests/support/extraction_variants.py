@@ -243,7 +243,10 @@ def variants(text: str) -> list[Variant]:
 
 
 def main(argv: list[str]) -> int:
-    report = Path(__file__).resolve().parents[2] / "data/raw/kodaira-3/2018-03/progress_report_H29_end.txt"
+    report = (
+        Path(__file__).resolve().parents[2]
+        / "data/raw/kodaira-3/2018-03/progress_report_H29_end.txt"
+    )
     dest = Path(argv[1]) if len(argv) > 1 else Path("variants")
     dest.mkdir(parents=True, exist_ok=True)
     for v in variants(report.read_text(encoding="utf-8")):

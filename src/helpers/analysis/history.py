@@ -153,10 +153,10 @@ def record_history(
     """Notebook 02's step: the KPI history, its chart, and the audit's checks across periods.
 
     Writes ``kpi_history.csv`` and the audit (with the rows of
-    :func:`helpers.analysis.audit.audit_across_periods` added) into ``processed_dir``,
+    :func:`helpers.analysis.audit_periods.audit_across_periods` added) into ``processed_dir``,
     and the chart ``kpi_history`` into ``figures_dir``; returns both tables.
     """
-    from helpers.analysis.audit import audit_across_periods
+    from helpers.analysis.audit_periods import audit_across_periods
     from helpers.ingest.store import save_table
     from helpers.present.charts import chart_kpi_history, save_figure
 

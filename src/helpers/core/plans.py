@@ -334,7 +334,7 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
 
     The names are compared after width and space normalisation (第３次 = 第3次).
     """
-    from helpers.ingest.report_parser import find_plan_title
+    from helpers.ingest.report import find_plan_title
 
     found = find_plan_title(text)
     if found is None:
@@ -356,7 +356,7 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
 def _source_titles(folder: Path):
     """(file, title, line) of each titled source (report text, per-area table) in a period folder."""
     from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import find_plan_title
+    from helpers.ingest.report import find_plan_title
 
     for f in sorted(folder.iterdir()):
         if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
@@ -400,7 +400,7 @@ def plan_name(data: Path, plan: str) -> str:
     if p.name:
         return p.name
     from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import find_plan_name
+    from helpers.ingest.report import find_plan_name
 
     for period in reversed(plan_periods(data, plan)):
         folder = p.folder / period

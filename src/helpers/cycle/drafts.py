@@ -414,7 +414,7 @@ def _report_of(folder: Path, period: str, plan) -> tuple:
     """The period's parsed report and its lines (InputError if the folder holds none)."""
     from helpers.core.plans import check_title
     from helpers.ingest.rawio import read_text
-    from helpers.ingest.report_parser import parse_report
+    from helpers.ingest.report import parse_report
 
     texts = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".txt")
     if not texts:

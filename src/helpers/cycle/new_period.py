@@ -82,7 +82,7 @@ def kpi_sheet_of(folder: Path) -> Path | None:
 
 def sheet_records(path: Path) -> list[tuple[int, dict[str, str]]]:
     """The rows of a KPI sheet as (line, column → text), without checking them against a report."""
-    from helpers.ingest.kpi_sheet import read_sheet_rows
+    from helpers.ingest.kpi_rows import read_sheet_rows
 
     sheet = read_sheet_rows(path)
     out = []

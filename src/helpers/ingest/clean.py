@@ -28,7 +28,7 @@ from helpers.core.vocab import STATUS_CODES
 from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.rawio import file_sha256, read_text
-from helpers.ingest.report_parser import ParsedReport, parse_report
+from helpers.ingest.report import ParsedReport, parse_report
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
@@ -239,7 +239,7 @@ def _check_plan(plan: Plan, period: str, path: Path) -> None:
     text = read_text(path)
     title = check_title(plan, path, text)
     if title is not None:
-        from helpers.ingest.report_parser import find_plan_title
+        from helpers.ingest.report import find_plan_title
 
         check_same_plan(plan, period, path, title, find_plan_title(text)[1])
 
@@ -264,7 +264,7 @@ def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Pl
 
 
 def _title(path: Path) -> str | None:
-    from helpers.ingest.report_parser import find_plan_name
+    from helpers.ingest.report import find_plan_name
 
     return find_plan_name(read_text(path))
 
