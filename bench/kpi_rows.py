@@ -68,7 +68,7 @@ def measure_size(s: Settings, n: int) -> dict:
     from helpers.core.paths import raw_dir
     from helpers.ingest.clean import clean_period, find_raw_files
     from helpers.ingest.kpi_sheet import read_kpi_sheet
-    from helpers.ingest.report_parser import parse_report
+    from helpers.ingest.report import parse_report
 
     data = make_data_dir(s.tmp, n)
     files = find_raw_files(raw_dir(PERIOD, data))

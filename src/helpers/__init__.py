@@ -7,7 +7,7 @@ One concern per module:
 - ``periods``: period ids (``YYYY-MM``) and their Japanese labels.
 - ``jpnum``: Japanese numbers, amounts, targets and changes.
 - ``textnorm``: width and whitespace normalisation of PDF text.
-- ``report_parser``: the published progress report (text from its PDF).
+- ``ingest.report``: the published progress report (text from its PDF), one module for each part it reads.
 - ``area_table``: per-area status tables in CSV.
 - ``kpi_sheet``: the analysts' KPI sheet, checked against the report.
 - ``clean``: one period's raw files to processed tables.

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.analysis.audit import audit_across_periods, run_audit
+from helpers.analysis.audit import run_audit
+from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import compare_with_previous, load_history, status_counts
 from helpers.analysis.history import build_kpi_history
 from helpers.analysis.metrics import compute_metrics, summarise_met

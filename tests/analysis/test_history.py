@@ -9,7 +9,8 @@ import pytest
 from support import PLAN, copy_raw
 from support.next_year import add_next_year
 
-from helpers.analysis.audit import audit_across_periods
+from helpers.analysis.audit import run_audit
+from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import load_history
 from helpers.analysis.history import build_kpi_history, pace_of, paces
 from helpers.analysis.metrics import compute_metrics
@@ -88,7 +89,6 @@ def test_an_item_renamed_or_an_area_resized_is_listed(data):
 
 
 def test_record_history_writes_table_audit_and_chart(data, tmp_path):
-    from helpers.analysis.audit import run_audit
 
     add_next_year(data, agree=False)
     history, metrics = _history(data, "2019-03")

@@ -37,7 +37,7 @@ from support.extraction_variants import (
 from helpers.core.errors import InputError
 from helpers.core.textnorm import collapse, nfkc, squash
 from helpers.ingest.clean import clean_period
-from helpers.ingest.report_parser import ParsedReport, parse_report
+from helpers.ingest.report import ParsedReport, parse_report
 
 PERIOD = "2018-03"
 TABLES = ("areas", "items", "indicators")

@@ -11,7 +11,7 @@ from support import KPI_FILE, REPORT_FILE
 
 from helpers.core.errors import InputError
 from helpers.ingest.kpi_sheet import INDICATOR_COLUMNS, infer_direction, read_kpi_sheet
-from helpers.ingest.report_parser import parse_report
+from helpers.ingest.report import parse_report
 
 KPI_IDS = [
     "1-1", "1-2", "1-3", "7-1", "28-1", "3-1", "8-1", "10-1", "11-1",
@@ -443,9 +443,9 @@ def test_wording_guard_accepts_the_forms_of_the_pdf_text(
 
 def _figures(text: str):
     from helpers.core.textnorm import squash
-    from helpers.ingest.kpi_sheet import _Figures
+    from helpers.ingest.kpi_figures import Figures
 
-    return _Figures(squash(text))
+    return Figures(squash(text))
 
 
 @pytest.mark.parametrize(
@@ -559,16 +559,16 @@ def test_soft_hyphen_between_words_is_removed(tmp_path, report, sheet_text, kpis
 
 def test_each_item_is_indexed_once(tmp_path, report, sheet_text, monkeypatch):
     """The report's text of an item is normalised once, however many rows cite it."""
-    import helpers.ingest.kpi_sheet as ks
+    from helpers.ingest.kpi_figures import ItemIndex
 
     built: list[int] = []
-    real_of = ks._ItemIndex.of.__func__
+    real_of = ItemIndex.of.__func__
 
     def counting_of(cls, item):
         built.append(item.numbers[0])
         return real_of(cls, item)
 
-    monkeypatch.setattr(ks._ItemIndex, "of", classmethod(counting_of))
+    monkeypatch.setattr(ItemIndex, "of", classmethod(counting_of))
     lines = sheet_text.rstrip("\n").split("\n")
     extra = [lines[1].replace("来場者数", f"来場者数{i}") for i in range(50)]
     got = read_kpi_sheet(write(tmp_path, "\n".join(lines + extra) + "\n"), report)

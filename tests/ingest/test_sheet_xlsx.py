@@ -11,7 +11,7 @@ from support import KPI_FILE, REPORT_FILE
 from helpers.core.errors import InputError
 from helpers.core.plans import load_plan
 from helpers.ingest.kpi_sheet import read_kpi_sheet
-from helpers.ingest.report_parser import parse_report
+from helpers.ingest.report import parse_report
 from helpers.ingest.sheet_xlsx import CellError, kpi_workbook_bytes, read_xlsx_rows
 
 REAL_ROWS = list(csv.reader(io.StringIO(KPI_FILE.read_text(encoding="utf-8-sig"))))

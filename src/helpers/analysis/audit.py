@@ -15,15 +15,7 @@ A failed check never stops a run: the report shows it, flagged. Checks:
   微減 / 伸び / 改善 against the direction of the change, and 達成した /
   届かなかった against the computed met.
 
-Across the plan's periods (:data:`CROSS_PERIOD_CHECKS`, flagged, never fatal):
-
-- a period's printed previous value (前年度末) of a KPI equals the value the
-  workbook holds for that KPI at the earlier year-end of the same plan (both
-  figures, both sheets and lines in the detail);
-- items keep their numbers, names and areas from the previous period that
-  names them;
-- each area's item count agrees with the previous period's, or the change is
-  listed.
+The checks across the plan's periods are in :mod:`helpers.analysis.audit_periods`.
 """
 
 from __future__ import annotations
@@ -35,7 +27,6 @@ import pandas as pd
 
 from helpers.core import schema
 from helpers.core.jpnum import NumberError, parse_amount
-from helpers.core.periods import fiscal_year, period_label
 from helpers.core.schema import AUDIT_COLUMNS, is_missing
 from helpers.core.textnorm import squash
 from helpers.core.vocab import (
@@ -48,16 +39,15 @@ from helpers.core.vocab import (
 
 __all__ = [
     "AUDIT_COLUMNS",
-    "CROSS_PERIOD_CHECKS",
     "KPI_CHECKS",
     "TABLE_CHECKS",
-    "audit_across_periods",
     "audit_tables",
     "run_audit",
 ]
 
 
-def _row(check, scope, expected, actual, detail, ok=None) -> dict:
+def audit_row(check, scope, expected, actual, detail, ok=None) -> dict:
+    """One row of the audit table; ``ok`` defaults to expected == actual."""
     if ok is None:
         ok = expected == actual
     return {
@@ -84,7 +74,7 @@ def _listed(meta: dict) -> dict[str, list[int]]:
 def check_area_rows(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
     """Each area's S + A + B equals its item count."""
     return [
-        _row(
+        audit_row(
             "area_row_sum",
             f"area {a['area_no']}",
             int(a["items"]),
@@ -102,7 +92,7 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
     if not totals:
         return []
     out = [
-        _row(
+        audit_row(
             "column_total",
             f"column {s}",
             int(totals[s]),
@@ -113,7 +103,7 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
     ]
     if "items" in totals:
         out.append(
-            _row(
+            audit_row(
                 "column_total",
                 "column items",
                 int(totals["items"]),
@@ -122,7 +112,7 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
             )
         )
     out.append(
-        _row(
+        audit_row(
             "total_row_sum",
             "totals",
             int(areas["items"].sum()),
@@ -139,7 +129,7 @@ def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[
     if not summary:
         return []
     out = [
-        _row(
+        audit_row(
             "summary_total",
             "summary",
             int(summary["total"]),
@@ -149,7 +139,7 @@ def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[
     ]
     for s in STATUS_CODES if totals else ():
         out.append(
-            _row(
+            audit_row(
                 "summary_vs_table",
                 f"status {s}",
                 int(summary[s]),
@@ -166,7 +156,7 @@ def check_listed_vs_total(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) 
     if not totals:
         return []
     return [
-        _row(
+        audit_row(
             "listed_vs_total",
             f"status {s}",
             int(totals[s]),
@@ -183,7 +173,7 @@ def check_listed_vs_area(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -
     if not meta.get("totals"):
         return []
     return [
-        _row(
+        audit_row(
             "listed_vs_area",
             f"area {a['area_no']} {s}",
             int(a[s]),
@@ -204,7 +194,7 @@ def check_area_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> l
             row = by_no.get(int(a["area_no"]))
             for col in ("items", *STATUS_CODES):
                 out.append(
-                    _row(
+                    audit_row(
                         "area_table_vs_report",
                         f"area {a['area_no']} {col}",
                         int(a[col]),
@@ -232,7 +222,7 @@ def check_headings(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list
     for s, h in (meta.get("headings") or {}).items():
         if h.get("count") is not None:
             out.append(
-                _row(
+                audit_row(
                     "heading_count",
                     f"list {s}",
                     int(h["count"]),
@@ -242,7 +232,7 @@ def check_headings(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list
             )
         if h.get("relisted") is not None:
             out.append(
-                _row(
+                audit_row(
                     "heading_relisted",
                     f"list {s}",
                     int(h["relisted"]),
@@ -260,7 +250,7 @@ def check_summary_relisted(areas: pd.DataFrame, items: pd.DataFrame, meta: dict)
         return []
     pairs = int(items["relisted_as"].notna().sum() // 2)
     return [
-        _row(
+        audit_row(
             "summary_relisted",
             "summary",
             f"≤ {summary['relisted']}",
@@ -324,7 +314,7 @@ def check_sums(item_no: int, text: str) -> list[dict]:
                 continue
             total = parse_amount(m.group(0))
             out.append(
-                _row(
+                audit_row(
                     "text_sum",
                     f"item {item_no}",
                     _fmt(total),
@@ -358,7 +348,7 @@ def check_rates(item_no: int, texts: list[str]) -> list[dict]:
             continue
         computed = _round_like(k / n * 100, rate)
         out.append(
-            _row(
+            audit_row(
                 "text_rate",
                 f"item {item_no}",
                 rate,
@@ -377,7 +367,7 @@ def check_rates(item_no: int, texts: list[str]) -> list[dict]:
         computed = _round_like(share, rate)
         formula = f"({n}−{k})/{n}×100" if shortfall else f"{k}/{n}×100"
         out.append(
-            _row(
+            audit_row(
                 "text_rate",
                 f"item {item_no}",
                 rate,
@@ -427,7 +417,7 @@ def check_change_words(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
             else:
                 continue
             out.append(
-                _row(
+                audit_row(
                     "text_change_word",
                     f"KPI {r.kpi_id}",
                     said,
@@ -457,7 +447,7 @@ def check_stated_changes(metrics: pd.DataFrame, item_texts: dict) -> list[dict]:
             stated = sign * amount
             computed = _round_like(Decimal(str(r.change_pt)), m.group(1))
             out.append(
-                _row(
+                audit_row(
                     "text_change",
                     f"KPI {r.kpi_id}",
                     str(stated),
@@ -478,7 +468,7 @@ def check_stated_results(metrics: pd.DataFrame, item_texts: dict | None = None) 
         if is_missing(r.stated_met) or is_missing(r.met) or r.target_kind in ("achieved",):
             continue
         out.append(
-            _row(
+            audit_row(
                 "stated_result",
                 f"KPI {r.kpi_id}",
                 "達成" if r.stated_met else "未達成",
@@ -516,156 +506,3 @@ def run_audit(
     rows = audit_tables(areas, items, meta) + audit_texts(metrics, meta)
     # a statement printed twice in an item's text is one check, not two identical rows
     return schema.frame(rows, "audit").drop_duplicates(ignore_index=True)
-
-
-# ------------------------------------------------------------- across periods
-# Each check takes (period, history): history maps the plan's periods up to
-# ``period`` to their cleaned tables (areas, items, indicators, meta), as
-# helpers.analysis.compare.load_history gives them.
-
-
-def _kpi_key(r: dict) -> tuple[int, str]:
-    marker = r.get("marker") if isinstance(r.get("marker"), str) else ""
-    return int(r["item_no"]), squash(marker + str(r["indicator"]))
-
-
-def _sheet_place(result, r: dict) -> str:
-    sheet = ((result.meta.get("sources") or {}).get("kpi_sheet") or {}).get("file", "KPIシート")
-    line = "" if is_missing(r.get("sheet_line")) else f" {int(r['sheet_line'])}行"
-    return f"{result.period}/{sheet}{line}"
-
-
-def _same(a: float, b: float) -> bool:
-    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
-
-
-def check_previous_values(period: str, history: dict) -> list[dict]:
-    """Each printed previous value against the value held for the earlier year-end."""
-    earlier_id = f"{fiscal_year(period):04d}-03"
-    current, earlier = history.get(period), history.get(earlier_id)
-    if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
-        return []
-    held = {_kpi_key(r): r for r in earlier.indicators.to_dict("records")}
-    out = []
-    for r in current.indicators.to_dict("records"):
-        h = held.get(_kpi_key(r))
-        if is_missing(r["prev_value"]) or h is None or is_missing(h["value"]):
-            continue
-        how = "（増減から算出）" if r["prev_derived"] else ""
-        out.append(
-            _row(
-                "prev_vs_earlier_period",
-                f"KPI {r['kpi_id']}",
-                h["value_text"],
-                f"{r['prev_text']}{how}",
-                f"「{r['indicator']}」: {period_label(period)}の報告書の前年度末"
-                f"（{period_label(earlier_id)}）の値 {r['prev_text']}{how}"
-                f"（{_sheet_place(current, r)}）が、{period_label(earlier_id)}の値 "
-                f"{h['value_text']}（{_sheet_place(earlier, h)}）と一致するか",
-                ok=_same(r["prev_value"], h["value"]),
-            )
-        )
-    return out
-
-
-def _previous(period: str, history: dict, named: bool = False):
-    """The latest period before ``period`` in history (``named``: whose items have names)."""
-    earlier = [
-        history[p]
-        for p in sorted(history)
-        if p < period and (not named or history[p].items["item_name"].notna().any())
-    ]
-    return earlier[-1] if earlier else None
-
-
-def check_item_names(period: str, history: dict) -> list[dict]:
-    """Items keep their numbers, names and areas from the previous period that names them."""
-    current, before = history.get(period), _previous(period, history, named=True)
-    if current is None or before is None:
-        return []
-    old = {int(r["item_no"]): r for r in before.items.to_dict("records")}
-    out, agreeing = [], 0
-    for r in current.items.dropna(subset=["item_name"]).to_dict("records"):
-        o = old.get(int(r["item_no"]))
-        if o is None or is_missing(o["item_name"]):
-            continue
-        same = squash(o["item_name"]) == squash(r["item_name"]) and o["area_no"] == r["area_no"]
-        agreeing += same
-        if not same:
-            out.append(
-                _row(
-                    "item_across_periods",
-                    f"item {r['item_no']}",
-                    f"No.{o['item_no']} {o['item_name']}（分野{o['area_no']}）",
-                    f"No.{r['item_no']} {r['item_name']}（分野{r['area_no']}）",
-                    f"No.{r['item_no']} の名称・分野が{period_label(before.period)}と同じか",
-                    ok=False,
-                )
-            )
-    if agreeing:
-        out.insert(
-            0,
-            _row(
-                "item_across_periods",
-                "items",
-                agreeing,
-                agreeing,
-                f"両時点に名前のある{agreeing}項目の番号・名称・分野が"
-                f"{period_label(before.period)}と同じか",
-            ),
-        )
-    return out
-
-
-def check_area_counts(period: str, history: dict) -> list[dict]:
-    """Each area's item count (and name) against the previous period; a change is listed."""
-    current, before = history.get(period), _previous(period, history)
-    if current is None or before is None:
-        return []
-    old = {int(a["area_no"]): a for a in before.areas.to_dict("records")}
-    out = []
-    for a in current.areas.to_dict("records"):
-        o = old.pop(int(a["area_no"]), None)
-        was = None if o is None else int(o["items"])
-        renamed = o is not None and squash(o["area_name"]) != squash(a["area_name"])
-        change = (
-            ""
-            if was == int(a["items"])
-            else f"（変更: {was if was is not None else 'なし'}→{a['items']}項目）"
-        )
-        if renamed:
-            change += f"（名称の変更: {o['area_name']}→{a['area_name']}）"
-        out.append(
-            _row(
-                "area_items_across_periods",
-                f"area {a['area_no']}",
-                "なし" if was is None else was,
-                int(a["items"]),
-                f"分野{a['area_no']}「{a['area_name']}」の項目数・名称が"
-                f"{period_label(before.period)}と同じか{change}",
-                ok=was == int(a["items"]) and not renamed,
-            )
-        )
-    for no, o in sorted(old.items()):
-        out.append(
-            _row(
-                "area_items_across_periods",
-                f"area {no}",
-                int(o["items"]),
-                "なし",
-                f"分野{no}「{o['area_name']}」が{period_label(before.period)}にあり今期にない"
-                f"（変更: {o['items']}→0項目）",
-                ok=False,
-            )
-        )
-    return out
-
-
-#: the checks of a period against the plan's earlier periods, in audit order
-CROSS_PERIOD_CHECKS = (check_previous_values, check_item_names, check_area_counts)
-
-
-def audit_across_periods(period: str, history: dict) -> pd.DataFrame:
-    """The checks against earlier periods of the same plan (never another plan's)."""
-    rows = [row for check in CROSS_PERIOD_CHECKS for row in check(period, history)]
-    return schema.frame(rows, "audit")

@@ -59,7 +59,7 @@ from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
 from helpers.cycle.new_period import carry_rows, sheet_bytes
 from helpers.ingest.plan_sources import check_title
 from helpers.ingest.rawio import read_text
-from helpers.ingest.report_parser import parse_report
+from helpers.ingest.report import parse_report
 from helpers.ingest.sheets import DRAFT_SUFFIX, kpi_sheet_of, sheet_records
 
 MIN_NAME_MATCH = 3  # characters shared with an indicator's name for a sentence to name it

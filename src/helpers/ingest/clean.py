@@ -29,7 +29,7 @@ from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.plan_sources import check_same_plan, check_title
 from helpers.ingest.rawio import file_sha256, read_text
-from helpers.ingest.report_parser import ParsedReport, find_plan_name, find_plan_title, parse_report
+from helpers.ingest.report import ParsedReport, find_plan_name, find_plan_title, parse_report
 from helpers.ingest.sheets import is_draft_file
 
 #: the statuses whose items the report lists one by one (A items are only counted)

@@ -13,7 +13,7 @@ from helpers.core.errors import InputError
 from helpers.core.plans import Plan, load_plan, plan_periods
 from helpers.core.textnorm import squash
 from helpers.ingest.rawio import read_text
-from helpers.ingest.report_parser import find_plan_name, find_plan_title
+from helpers.ingest.report import find_plan_name, find_plan_title
 
 
 def check_title(plan: Plan, path: Path, text: str) -> str | None:

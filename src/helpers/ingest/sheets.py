@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.ingest.kpi_sheet import read_sheet_rows
+from helpers.ingest.kpi_rows import read_sheet_rows
 
 #: the columns of a KPI sheet, in the order new-period and draft-kpis write them
 COLUMNS = (

@@ -1,4 +1,4 @@
-"""The published progress report (helpers.ingest.report_parser), on the real 2018-03 text.
+"""The published progress report (helpers.ingest.report and its modules), on the real 2018-03 text.
 
 The real file is PDF text with every line followed by an empty line (double
 spacing); line numbers below are those of the file as it lies on disk.
@@ -7,6 +7,8 @@ Synthetic variants are built by editing the real text in tmp_path.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -18,18 +20,16 @@ from helpers.analysis.audit import run_audit
 from helpers.analysis.metrics import compute_metrics
 from helpers.core.errors import InputError
 from helpers.core.vocab import STANDARD, Vocabulary
-from helpers.ingest import report_parser
+from helpers.ingest import report as report_package
 from helpers.ingest.clean import clean_period
-from helpers.ingest.report_parser import (
-    STRONG,
-    WEAK,
+from helpers.ingest.report import (
     ParsedReport,
     Summary,
-    _row_opening,
     parse_report,
     parse_report_text,
     undouble_lines,
 )
+from helpers.ingest.report.rows import STRONG, WEAK, _row_opening
 
 B_ITEMS = [1, 3, 8, 10, 11, 12, 20, 22, 25, 30]
 S_ITEMS = [[7, 41], [28]]
@@ -326,8 +326,13 @@ def test_status_labels_come_from_the_vocabulary():
     assert code_of("予定通りに進捗") == "A"
     assert code_of("予定よりも遅れている") == "B"
     assert code_of("順調") is None
-    assert not hasattr(report_parser, "STATUS_LABELS")
-    assert not hasattr(report_parser, "status_of_label")
+    names = [info.name for info in pkgutil.iter_modules(report_package.__path__)]
+    assert "title" in names
+    for module in [report_package] + [
+        importlib.import_module(f"{report_package.__name__}.{n}") for n in names
+    ]:
+        assert not hasattr(module, "STATUS_LABELS")
+        assert not hasattr(module, "status_of_label")
 
 
 def test_undouble_lines_keeps_single_spacing():

@@ -1,0 +1,173 @@
+"""The checks of a period against the plan's earlier periods (flagged, never fatal).
+
+- a period's printed previous value (前年度末) of a KPI equals the value the
+  workbook holds for that KPI at the earlier year-end of the same plan (both
+  figures, both sheets and lines in the detail);
+- items keep their numbers, names and areas from the previous period that
+  names them;
+- each area's item count agrees with the previous period's, or the change is
+  listed.
+
+Each check takes (period, history): history maps the plan's periods up to
+``period`` to their cleaned tables (areas, items, indicators, meta), as
+helpers.analysis.compare.load_history gives them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis.audit import audit_row
+from helpers.core import schema
+from helpers.core.periods import fiscal_year, period_label
+from helpers.core.schema import is_missing
+from helpers.core.textnorm import squash
+
+__all__ = ["CROSS_PERIOD_CHECKS", "audit_across_periods"]
+
+
+def _kpi_key(r: dict) -> tuple[int, str]:
+    marker = r.get("marker") if isinstance(r.get("marker"), str) else ""
+    return int(r["item_no"]), squash(marker + str(r["indicator"]))
+
+
+def _sheet_place(result, r: dict) -> str:
+    sheet = ((result.meta.get("sources") or {}).get("kpi_sheet") or {}).get("file", "KPIシート")
+    line = "" if is_missing(r.get("sheet_line")) else f" {int(r['sheet_line'])}行"
+    return f"{result.period}/{sheet}{line}"
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+
+
+def check_previous_values(period: str, history: dict) -> list[dict]:
+    """Each printed previous value against the value held for the earlier year-end."""
+    earlier_id = f"{fiscal_year(period):04d}-03"
+    current, earlier = history.get(period), history.get(earlier_id)
+    if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
+        return []
+    held = {_kpi_key(r): r for r in earlier.indicators.to_dict("records")}
+    out = []
+    for r in current.indicators.to_dict("records"):
+        h = held.get(_kpi_key(r))
+        if is_missing(r["prev_value"]) or h is None or is_missing(h["value"]):
+            continue
+        how = "（増減から算出）" if r["prev_derived"] else ""
+        out.append(
+            audit_row(
+                "prev_vs_earlier_period",
+                f"KPI {r['kpi_id']}",
+                h["value_text"],
+                f"{r['prev_text']}{how}",
+                f"「{r['indicator']}」: {period_label(period)}の報告書の前年度末"
+                f"（{period_label(earlier_id)}）の値 {r['prev_text']}{how}"
+                f"（{_sheet_place(current, r)}）が、{period_label(earlier_id)}の値 "
+                f"{h['value_text']}（{_sheet_place(earlier, h)}）と一致するか",
+                ok=_same(r["prev_value"], h["value"]),
+            )
+        )
+    return out
+
+
+def _previous(period: str, history: dict, named: bool = False):
+    """The latest period before ``period`` in history (``named``: whose items have names)."""
+    earlier = [
+        history[p]
+        for p in sorted(history)
+        if p < period and (not named or history[p].items["item_name"].notna().any())
+    ]
+    return earlier[-1] if earlier else None
+
+
+def check_item_names(period: str, history: dict) -> list[dict]:
+    """Items keep their numbers, names and areas from the previous period that names them."""
+    current, before = history.get(period), _previous(period, history, named=True)
+    if current is None or before is None:
+        return []
+    old = {int(r["item_no"]): r for r in before.items.to_dict("records")}
+    out, agreeing = [], 0
+    for r in current.items.dropna(subset=["item_name"]).to_dict("records"):
+        o = old.get(int(r["item_no"]))
+        if o is None or is_missing(o["item_name"]):
+            continue
+        same = squash(o["item_name"]) == squash(r["item_name"]) and o["area_no"] == r["area_no"]
+        agreeing += same
+        if not same:
+            out.append(
+                audit_row(
+                    "item_across_periods",
+                    f"item {r['item_no']}",
+                    f"No.{o['item_no']} {o['item_name']}（分野{o['area_no']}）",
+                    f"No.{r['item_no']} {r['item_name']}（分野{r['area_no']}）",
+                    f"No.{r['item_no']} の名称・分野が{period_label(before.period)}と同じか",
+                    ok=False,
+                )
+            )
+    if agreeing:
+        out.insert(
+            0,
+            audit_row(
+                "item_across_periods",
+                "items",
+                agreeing,
+                agreeing,
+                f"両時点に名前のある{agreeing}項目の番号・名称・分野が"
+                f"{period_label(before.period)}と同じか",
+            ),
+        )
+    return out
+
+
+def check_area_counts(period: str, history: dict) -> list[dict]:
+    """Each area's item count (and name) against the previous period; a change is listed."""
+    current, before = history.get(period), _previous(period, history)
+    if current is None or before is None:
+        return []
+    old = {int(a["area_no"]): a for a in before.areas.to_dict("records")}
+    out = []
+    for a in current.areas.to_dict("records"):
+        o = old.pop(int(a["area_no"]), None)
+        was = None if o is None else int(o["items"])
+        renamed = o is not None and squash(o["area_name"]) != squash(a["area_name"])
+        change = (
+            ""
+            if was == int(a["items"])
+            else f"（変更: {was if was is not None else 'なし'}→{a['items']}項目）"
+        )
+        if renamed:
+            change += f"（名称の変更: {o['area_name']}→{a['area_name']}）"
+        out.append(
+            audit_row(
+                "area_items_across_periods",
+                f"area {a['area_no']}",
+                "なし" if was is None else was,
+                int(a["items"]),
+                f"分野{a['area_no']}「{a['area_name']}」の項目数・名称が"
+                f"{period_label(before.period)}と同じか{change}",
+                ok=was == int(a["items"]) and not renamed,
+            )
+        )
+    for no, o in sorted(old.items()):
+        out.append(
+            audit_row(
+                "area_items_across_periods",
+                f"area {no}",
+                int(o["items"]),
+                "なし",
+                f"分野{no}「{o['area_name']}」が{period_label(before.period)}にあり今期にない"
+                f"（変更: {o['items']}→0項目）",
+                ok=False,
+            )
+        )
+    return out
+
+
+#: the checks of a period against the plan's earlier periods, in audit order
+CROSS_PERIOD_CHECKS = (check_previous_values, check_item_names, check_area_counts)
+
+
+def audit_across_periods(period: str, history: dict) -> pd.DataFrame:
+    """The checks against earlier periods of the same plan (never another plan's)."""
+    rows = [row for check in CROSS_PERIOD_CHECKS for row in check(period, history)]
+    return schema.frame(rows, "audit")

@@ -1,0 +1,172 @@
+"""The lists of items ahead (【参考１】) and behind (【参考２】) schedule: headings, then listed items."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers.core.errors import InputError
+from helpers.core.textnorm import squash
+from helpers.core.vocab import STANDARD, Vocabulary
+from helpers.ingest.report.cells import parse_row
+from helpers.ingest.report.lines import open_brackets
+from helpers.ingest.report.model import ListedItem, ListHeading
+from helpers.ingest.report.rows import Row, is_header_start, scan_rows
+
+_HEADING_COUNT_RE = re.compile(r"[(（](\d+)項目(?:[(（]うち再掲(\d+)項目[)）])?[)）]")
+_HEADING_MAX_LINES = 4
+
+
+def _heading_goes_on(text: str, next_line: str) -> bool:
+    """Whether a list heading wrapped onto ``next_line``."""
+    s = squash(next_line)
+    if not s or s.startswith("【") or is_header_start(next_line):
+        return False
+    if open_brackets(text):
+        return True
+    return "一覧" not in text or bool(re.match(r"[(（]\d+項目", s))
+
+
+def _heading_at(lines: list[str], i: int, vocab: Vocabulary) -> tuple[ListHeading, int] | None:
+    """The S or B list heading starting on line ``i`` and the index of its last line."""
+    text = squash(lines[i])
+    if not text.startswith("【参考"):
+        return None
+    end = i
+    while (
+        end + 1 < len(lines)
+        and end - i + 1 < _HEADING_MAX_LINES
+        and _heading_goes_on(text, lines[end + 1])
+    ):
+        end += 1
+        text += squash(lines[end])
+    status = vocab.code_in(text)
+    if status not in ("S", "B"):
+        return None
+    m = _HEADING_COUNT_RE.search(text)
+    count = int(m.group(1)) if m else None
+    relisted = int(m.group(2)) if m and m.group(2) else (0 if m else None)
+    return ListHeading(status, count, relisted, i + 1, text), end
+
+
+def find_list_headings(
+    lines: list[str], path: Path, after_line: int, vocab: Vocabulary = STANDARD
+) -> dict[int, tuple[ListHeading, int]]:
+    """The list headings after ``after_line``, by the index of their first line."""
+    found: dict[int, tuple[ListHeading, int]] = {}
+    statuses: set[str] = set()
+    i = after_line
+    while i < len(lines):
+        heading = _heading_at(lines, i, vocab)
+        if heading is None:
+            i += 1
+            continue
+        if heading[0].status in statuses:
+            raise InputError(
+                path, f"a second list heading for status {heading[0].status}", line=i + 1
+            )
+        statuses.add(heading[0].status)
+        found[i] = heading
+        i = heading[1] + 1
+    if not found:
+        raise InputError(
+            path,
+            "no list of items ahead of (【参考１】予定以上に進捗…) or behind schedule "
+            "(【参考２】予定よりも遅れている…) found; the file may be truncated",
+        )
+    return found
+
+
+def _row_status(
+    row: Row, has_causes: bool, headings: dict[str, ListHeading], interleaved: bool
+) -> tuple[str, str]:
+    """A row's status and how it was found: by position, or by content where the
+    lists are printed inside each other."""
+    if not interleaved:
+        return row.position, "position"
+    empty = [st for st, h in headings.items() if h.count == 0]
+    if len(empty) == 1:
+        # one list says it has no items: every row belongs to the other
+        return ("B" if empty[0] == "S" else "S"), "heading (the other list is empty)"
+    return ("B" if has_causes else "S"), "content (【要因】)"
+
+
+def _listed_items(
+    rows: list[Row], headings: dict[str, ListHeading], path: Path
+) -> list[ListedItem]:
+    by_position = {s: [r for r in rows if r.position == s] for s in ("S", "B")}
+    interleaved = len(headings) == 2 and any(not by_position[s] for s in ("S", "B"))
+    items: list[ListedItem] = []
+    seen: dict[int, int] = {}
+    for r in rows:
+        parsed = parse_row(r, path)
+        status, basis = _row_status(r, parsed["has_causes"], headings, interleaved)
+        if not parsed["name"]:
+            raise InputError(path, f"row {r.numbers} has no item name", line=r.line)
+        for no in r.numbers:
+            if no in seen:
+                raise InputError(
+                    path, f"item No. {no} is listed twice (first on line {seen[no]})", line=r.line
+                )
+            seen[no] = r.line
+        items.append(
+            ListedItem(
+                numbers=r.numbers,
+                name=parsed["name"],
+                status=status,
+                progress=parsed["progress"],
+                causes=parsed["causes"],
+                next_steps=parsed["next_steps"],
+                text=squash(" ".join([r.first_rest] + [t for _, t in r.body])),
+                line=r.line,
+                end_line=r.end,
+                status_basis=basis,
+            )
+        )
+    return items
+
+
+def _check_last_row(items: list[ListedItem], path: Path) -> None:
+    """A delayed row gives 【要因】 then 【今後の対応】; the last row stopping in
+    between means the file was cut off."""
+    last = items[-1] if items else None
+    if last and last.status == "B" and last.causes is not None and not last.next_steps:
+        raise InputError(
+            path,
+            f"the last delayed item (No. {last.numbers[0]}) has 【要因】 but no 【今後の対応】: "
+            "the file looks truncated",
+            line=last.end_line,
+        )
+
+
+def _check_list_counts(
+    items: list[ListedItem], headings: dict[str, ListHeading], path: Path, vocab: Vocabulary
+) -> None:
+    for status, heading in headings.items():
+        numbers = [n for it in items if it.status == status for n in it.numbers]
+        if heading.count is not None and len(numbers) != heading.count:
+            raise InputError(
+                path,
+                f"the list heading says {heading.count} items {vocab.label(status)} but "
+                f"{len(numbers)} rows were read (numbers: "
+                + ", ".join(map(str, numbers))
+                + "); the file may be truncated or in another layout",
+                line=heading.line,
+            )
+
+
+def parse_item_lists(
+    lines: list[str],
+    path: Path,
+    total_items: int,
+    after_line: int,
+    vocab: Vocabulary = STANDARD,
+) -> tuple[dict[str, ListHeading], list[ListedItem]]:
+    """The lists of items ahead (S) and behind (B) schedule, with each row's texts."""
+    found = find_list_headings(lines, path, after_line, vocab)
+    headings = {h.status: h for h, _ in found.values()}
+    rows = scan_rows(lines, path, total_items, found)
+    items = _listed_items(rows, headings, path)
+    _check_last_row(items, path)
+    _check_list_counts(items, headings, path, vocab)
+    return headings, items

@@ -1,0 +1,107 @@
+"""The title (the plan's name) and the summary sentence 全N項目（再掲M項目）の取組のうち、…."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from helpers.core.errors import InputError
+from helpers.core.textnorm import squash
+from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.ingest.report.lines import Squashed, read_count
+from helpers.ingest.report.model import Summary
+
+_SUMMARY_START_RE = re.compile(r"全\d+項目")
+_SUMMARY_RE = re.compile(
+    r"全(\d+)項目(?:[(（]再掲(\d+)項目[)）])?の取組のうち、?(.*?)(?:となりました|となった|です)"
+)
+_SUMMARY_SPAN = 400  # characters (spaces and line breaks removed) a summary sentence may run to
+
+
+def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict[str, int]:
+    """S/A/B counts of the summary's 「N 項目が「label」」 parts."""
+    counts: dict[str, int] = {}
+    for num, label in re.findall(r"(\d+)項目が「([^」]+)」", body):
+        status = vocab.code_of(label)
+        if status is None:
+            raise InputError(
+                path,
+                f"unknown status 「{label}」 in the summary sentence; expected one of "
+                + ", ".join(f"「{v}」" for v in vocab.known_labels()),
+                line=line,
+            )
+        if status in counts:
+            raise InputError(path, f"status 「{label}」 appears twice in the summary", line=line)
+        counts[status] = read_count(num, path, line, f"the summary's count of 「{label}」")
+    if not counts:
+        raise InputError(path, "the summary sentence gives no counts (N 項目が「…」)", line=line)
+    stated = len(re.findall(r"項目が「", body))
+    if stated != len(counts):
+        raise InputError(
+            path,
+            "a count in the summary sentence is not written in digits "
+            f"({stated} statuses named, {len(counts)} with a number): '{body[:60]}'",
+            line=line,
+        )
+    for status in STATUS_CODES:
+        counts.setdefault(status, 0)
+    return counts
+
+
+def parse_summary(lines: list[str], path: Path, vocab: Vocabulary = STANDARD) -> Summary:
+    """The sentence 全N項目（再掲M項目）の取組のうち、x 項目が「…」、… となりました。
+
+    The sentence is found by its words, wherever the lines are broken.
+    """
+    squashed = Squashed.of(lines)
+    for start in _SUMMARY_START_RE.finditer(squashed.text):
+        m = _SUMMARY_RE.match(squashed.text, start.start(), start.start() + _SUMMARY_SPAN)
+        if not m:
+            continue
+        line = squashed.line_of(m.start())
+        counts = _summary_counts(m.group(3), path, line, vocab)
+        relisted = read_count(m.group(2), path, line, "再掲") if m.group(2) else None
+        total = read_count(m.group(1), path, line, "the summary's total")
+        return Summary(total, relisted, counts, line, m.group(0))
+    raise InputError(
+        path,
+        "no summary sentence found: expected '全N項目（再掲M項目）の取組のうち、"
+        "x 項目が「予定以上に進捗」…となりました' (is this a progress report?)",
+    )
+
+
+def find_plan_name(text: str) -> str | None:
+    """The plan's name from a title such as 第３次行財政再構築プランの進捗状況（…）.
+
+    >>> find_plan_name(" 第３次行財政再構築プランの進捗状況 \\n（平成 29年度末）について")
+    '第3次行財政再構築プラン'
+    """
+    found = find_plan_title(text)
+    return found[0] if found else None
+
+
+def find_plan_title(text: str) -> tuple[str, int] | None:
+    """The plan's name from the title in the first lines, and the title's line number.
+
+    >>> find_plan_title("# 第3次行財政再構築プランの進捗状況（平成29年9月末）: counts")
+    ('第3次行財政再構築プラン', 1)
+    >>> find_plan_title("資料３\\n" * 16 + "第２次行財政再構築プランの進捗状況\\n本文")
+    ('第2次行財政再構築プラン', 17)
+    """
+    lines = text.split("\n")
+    for n, line in enumerate(lines[:15], start=1):
+        s = squash(line).lstrip("#").strip()
+        m = re.match(r"^(.{2,60}?)(?:の)?進捗状況", s)
+        if m and not m.group(1).startswith(("【", "各")):
+            return m.group(1).rstrip("の"), n
+    # Further down only a line that is a title and nothing else (…プランの進捗状況（…）),
+    # so that a cover sheet or a note before the title does not hide it from the plan check.
+    for n, line in enumerate(lines[15:200], start=16):
+        s = squash(line).lstrip("#").strip()
+        m = _TITLE_LINE.match(s)
+        if m and not m.group(1).startswith(("【", "各")) and not m.group(1)[0].isdigit():
+            return m.group(1).rstrip("の"), n
+    return None
+
+
+_TITLE_LINE = re.compile(r"^([^、。]{2,60}?プラン)の?進捗状況(?:[（(][^）)]*[）)])?(?:について)?$")
