@@ -71,9 +71,9 @@ def measure_size(s: Settings, n: int) -> dict:
     from helpers.ingest.report import parse_report
 
     data = make_data_dir(s.tmp, n)
-    files = find_raw_files(raw_dir(PERIOD, data))
+    files = find_raw_files(raw_dir(PERIOD, data, PLAN))
     report = parse_report(files.report)
-    sheet = raw_dir(PERIOD, data) / SHEET
+    sheet = raw_dir(PERIOD, data, PLAN) / SHEET
     rows = len(read_kpi_sheet(sheet, report))  # a sheet that fails the check raises here
     return {
         "rows": rows,

@@ -155,7 +155,7 @@ class Period:
 
     @property
     def raw_dir(self) -> Path:
-        return self.data_dir / "raw" / self.plan / self.period
+        return paths.raw_dir(self.period, self.data_dir, self.plan)
 
     @property
     def figures_dir(self) -> Path:

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
-from helpers.core.plans import resolve_plan
 from helpers.core.schema import TABLES
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -73,33 +72,42 @@ def output_dir(override: str | os.PathLike | None = None) -> Path:
     return Path(env).expanduser().resolve() if env else PROJ_ROOT / "outputs"
 
 
-def _plan(data: Path, plan: str | None) -> str:
-    """``plan``, or the only plan with raw data (InputError if there are several or none)."""
-    return plan if plan else resolve_plan(data, None)
+RAW, PROCESSED = "raw", "processed"
 
 
-def raw_dir(period: str, data: str | os.PathLike | None = None, plan: str | None = None) -> Path:
-    """``<data>/raw/<plan>/<period>``; without ``plan``, of the only plan."""
-    d = data_dir(data)
-    return d / "raw" / _plan(d, plan) / period
+def raw_root(data: str | os.PathLike) -> Path:
+    """``<data>/raw``: the raw data as received, never written."""
+    return Path(data) / RAW
 
 
-def processed_dir(
-    period: str, data: str | os.PathLike | None = None, plan: str | None = None
-) -> Path:
-    """``<data>/processed/<plan>/<period>``; without ``plan``, of the only plan."""
-    d = data_dir(data)
-    return d / "processed" / _plan(d, plan) / period
+def plan_raw_dir(data: str | os.PathLike, plan: str) -> Path:
+    """``<data>/raw/<plan>``: a plan's folder (its plan.toml and period folders)."""
+    return raw_root(data) / plan
 
 
-def period_output_dir(
-    period: str,
-    output: str | os.PathLike | None = None,
-    plan: str | None = None,
-    data: str | os.PathLike | None = None,
-) -> Path:
-    """``<output>/<plan>/<period>``; without ``plan``, of the only plan."""
-    return output_dir(output) / _plan(data_dir(data), plan) / period
+def raw_dir(period: str, data: str | os.PathLike | None, plan: str) -> Path:
+    """``<data>/raw/<plan>/<period>``; ``data`` None: the project's data folder."""
+    return plan_raw_dir(data_dir(data), plan) / period
+
+
+def processed_root(data: str | os.PathLike) -> Path:
+    """``<data>/processed``: the tables the workbook makes from the raw data."""
+    return Path(data) / PROCESSED
+
+
+def plan_processed_dir(data: str | os.PathLike, plan: str) -> Path:
+    """``<data>/processed/<plan>``: a plan's processed periods and its KPI history."""
+    return processed_root(data) / plan
+
+
+def processed_dir(period: str, data: str | os.PathLike | None, plan: str) -> Path:
+    """``<data>/processed/<plan>/<period>``; ``data`` None: the project's data folder."""
+    return plan_processed_dir(data_dir(data), plan) / period
+
+
+def period_output_dir(period: str, output: str | os.PathLike | None, plan: str) -> Path:
+    """``<output>/<plan>/<period>``; ``output`` None: the project's outputs folder."""
+    return output_dir(output) / plan / period
 
 
 def _within(path: Path, root: Path) -> bool:
@@ -116,7 +124,7 @@ def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: 
     InputError
         Naming the folder and saying what to do.
     """
-    raw = (Path(data) / "raw").resolve()
+    raw = raw_root(data).resolve()
     real = Path(target).resolve()
     if _within(real, raw):
         raise InputError(
@@ -135,7 +143,7 @@ def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: 
 
 def check_outside_processed(target: str | os.PathLike, data: str | os.PathLike, what: str) -> None:
     """Refuse an output folder inside ``processed/``: its period folders and locks would collide."""
-    processed = (Path(data) / "processed").resolve()
+    processed = processed_root(data).resolve()
     if _within(Path(target).resolve(), processed):
         raise InputError(
             target,

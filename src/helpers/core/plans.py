@@ -25,6 +25,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.core import paths
 from helpers.core.errors import InputError, PeriodError
 from helpers.core.periods import fiscal_year_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
@@ -73,7 +74,7 @@ def plan_ids(data: Path) -> list[str]:
         For a period folder directly under ``raw/`` (the layout before plans),
         or a folder whose name is not a short ASCII id.
     """
-    raw = Path(data) / "raw"
+    raw = paths.raw_root(data)
     if not raw.is_dir():
         return []
     ids = []
@@ -106,7 +107,7 @@ def plan_periods(data: Path, plan: str) -> list[str]:
         (``2018-9``, ``2018-13``, ``H30_9月末``): silently passing over it would let
         a run say "up to date" while the analyst's new period is never read.
     """
-    folder = Path(data) / "raw" / plan
+    folder = paths.plan_raw_dir(data, plan)
     if not folder.is_dir():
         return []
     out = []
@@ -140,7 +141,7 @@ def _period_folder(p: Path) -> str:
 def unknown_plan(data: Path, plan: str) -> InputError:
     ids = plan_ids(data)
     return InputError(
-        Path(data) / "raw" / plan,
+        paths.plan_raw_dir(data, plan),
         f"no plan '{plan}'; plans with raw data: " + (", ".join(ids) if ids else "none"),
     )
 
@@ -156,11 +157,11 @@ def resolve_plan(data: Path, plan: str | None) -> str:
         return ids[0]
     if not ids:
         raise InputError(
-            Path(data) / "raw",
+            paths.raw_root(data),
             "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
     raise InputError(
-        Path(data) / "raw",
+        paths.raw_root(data),
         f"several plans ({', '.join(ids)}): say which, with --plan ID (make: PLAN=ID)",
     )
 
@@ -323,7 +324,7 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
 def load_plan(data: Path, plan: str | None = None) -> Plan:
     """The plan ``plan`` (None: the only one) with its plan.toml read, if it has one."""
     pid = resolve_plan(Path(data), plan)
-    folder = Path(data) / "raw" / pid
+    folder = paths.plan_raw_dir(data, pid)
     config = folder / PLAN_FILE
     if config.is_dir():
         raise InputError(config, "a folder where the plan's plan.toml file is expected")

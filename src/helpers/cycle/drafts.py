@@ -448,7 +448,7 @@ def draft_kpis(period: str, data_dir=None, plan: str | None = None) -> DraftResu
     pid = parse_period(period)
     data = paths.data_dir(data_dir)
     the_plan = load_plan(data, plan)
-    folder = data / "raw" / the_plan.id / pid
+    folder = paths.raw_dir(pid, data, the_plan.id)
     if not folder.is_dir():
         raise InputError(
             folder,

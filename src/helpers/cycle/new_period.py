@@ -79,7 +79,7 @@ def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
 
 def carry_rows(data: Path, plan: str, period: str) -> Carried:
     """The rows of ``period``'s new sheet, from the plan's latest earlier period with KPIs."""
-    raw_plan = data / "raw" / plan
+    raw_plan = paths.plan_raw_dir(data, plan)
     earlier = [p for p in plan_periods(data, plan) if p < period]
     source = next((s for p in reversed(earlier) if (s := kpi_sheet_of(raw_plan / p))), None)
     if source is None:
@@ -128,7 +128,7 @@ def new_period(
     pid = parse_period(period)
     data = paths.data_dir(data_dir)
     plan = resolve_plan(data, plan)
-    folder = data / "raw" / plan / pid
+    folder = paths.raw_dir(pid, data, plan)
     existing = kpi_sheet_of(folder)
     if existing is not None:
         raise InputError(

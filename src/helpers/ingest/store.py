@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import paths, schema
+from helpers.core.plans import resolve_plan
 from helpers.core.tables import read_json, write_csv
 from helpers.ingest.clean import CleanResult, clean_period, find_raw_files, write_cleaned
 from helpers.ingest.rawio import file_sha256
@@ -20,7 +21,11 @@ CLEANED_TABLES = ("areas", "items", "indicators")
 
 
 def _folder(period: str, data_dir, processed, plan: str | None = None) -> Path:
-    return Path(processed) if processed else paths.processed_dir(period, data_dir, plan)
+    if processed:
+        return Path(processed)
+    return paths.processed_dir(
+        period, data_dir, plan or resolve_plan(paths.data_dir(data_dir), None)
+    )
 
 
 def load_table(
@@ -91,6 +96,7 @@ def cleaned_tables(
     were made from. Otherwise (a notebook run alone, or raw data changed in the
     meantime) the period is cleaned here and the tables written to ``processed``.
     """
+    plan = plan or resolve_plan(paths.data_dir(data_dir), None)
     folder = _folder(period, data_dir, processed, plan)
     token = folder / PRECLEANED
     if token.is_file():

@@ -168,8 +168,8 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
         try:
             plan = load_plan(data, pid)
         except InputError:  # its runs report the fault; the page still lists what was made
-            plan = Plan(pid, data / "raw" / pid)
-        config = data / "raw" / pid / PLAN_FILE
+            plan = Plan(pid, paths.plan_raw_dir(data, pid))
+        config = paths.plan_raw_dir(data, pid) / PLAN_FILE
         h.update(f"plan={pid}\0".encode() + (config.read_bytes() if config.is_file() else b""))
         entry = PlanEntry(pid, plan.name or "", plan.years_label(), plan.vocab)
         for period in reversed(plan_periods(data, pid)):

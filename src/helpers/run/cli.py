@@ -225,7 +225,7 @@ def _plans(args, data: Path) -> list[str]:
         return [args.plan]
     if not ids:
         raise InputError(
-            data / "raw",
+            paths.raw_root(data),
             "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
     good = []
@@ -252,13 +252,17 @@ def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
     if len(plans) == 1:
         check_period(pid, data, plans[0])  # raises, listing the plan's periods
     have = "; ".join(f"{p}: {', '.join(plan_periods(data, p)) or 'none'}" for p in plans)
-    raise InputError(data / "raw", f"no plan has raw data for {pid}; periods with raw data: {have}")
+    raise InputError(
+        paths.raw_root(data), f"no plan has raw data for {pid}; periods with raw data: {have}"
+    )
 
 
 def _unmade(out_root: Path, plan: str, periods: list[str]) -> list[str]:
     """The latest period, and the earlier ones without a report yet."""
     return [
-        p for p in periods[:-1] if not (out_root / plan / p / "report.html").is_file()
+        p
+        for p in periods[:-1]
+        if not (paths.period_output_dir(p, out_root, plan) / "report.html").is_file()
     ] + periods[-1:]
 
 
@@ -274,7 +278,7 @@ def tasks(args, data: Path) -> list[tuple[str, str]]:
         out += [(plan, p) for p in (periods if args.all else _unmade(out_root, plan, periods))]
     if not out:
         raise InputError(
-            data / "raw" / (args.plan or ""), "no period folders (YYYY-MM) with raw data"
+            paths.plan_raw_dir(data, args.plan or ""), "no period folders (YYYY-MM) with raw data"
         )
     return out
 
@@ -371,7 +375,7 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     line and the command's status is the worst. A fault every period would meet
     (the folders, the disk) stops the command at once.
     """
-    raw = paths.data_dir(args.data_dir) / "raw"
+    raw = paths.raw_root(paths.data_dir(args.data_dir))
     worst, done = EXIT_OK, 0
     failed: set[str] = set()
     for plan, period in todo:
@@ -383,7 +387,7 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
             )
             done += 1
         except HANDLED as exc:
-            if len(todo) == 1 or not _periods_own(exc, raw / plan / period):
+            if len(todo) == 1 or not _periods_own(exc, paths.raw_dir(period, raw.parent, plan)):
                 if done:  # the index shows what was made before the failure
                     _refresh_index(args, quiet_errors=True)
                 raise

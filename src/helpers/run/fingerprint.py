@@ -130,12 +130,12 @@ def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None
     plan = plan or resolve_plan(data, None)
     h = hashlib.sha256()
     h.update(f"plan={plan}\0period={period}\0data={data}\0out={output_root}\0".encode())
-    config = data / "raw" / plan / PLAN_FILE
+    config = paths.plan_raw_dir(data, plan) / PLAN_FILE
     if config.is_file():
         h.update(b"plan.toml\0" + config.read_bytes() + b"\0")
     for p in raw_periods(data, plan):
         if p <= period:
-            _hash_tree(h, data / "raw" / plan / p, ("*",))
+            _hash_tree(h, paths.raw_dir(p, data, plan), ("*",))
     _hash_tree(h, PACKAGE_DIR, ("*.py", "*.j2"))
     for nb in notebook_files():
         h.update(nb.name.encode() + b"\0" + notebook_content(nb) + b"\0")

@@ -147,7 +147,7 @@ def check_period(period: str, data_dir: str | Path | None = None, plan: str | No
     available = raw_periods(data, plan)
     if pid not in available:
         raise InputError(
-            data / "raw" / plan / pid,
+            paths.raw_dir(pid, data, plan),
             f"no raw data for {pid} ({period_label(pid)}) in plan {plan}; periods with raw data: "
             + (", ".join(available) if available else "none"),
         )
@@ -181,7 +181,10 @@ def is_up_to_date(
     """Whether the period's report and processed tables are complete and from this fingerprint."""
     data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
     plan = resolve_plan(data, plan)
-    final, processed = out_root / plan / period, paths.processed_dir(period, data, plan)
+    final, processed = (
+        paths.period_output_dir(period, out_root, plan),
+        paths.processed_dir(period, data, plan),
+    )
     if not ((final / "report.html").is_file() and (processed / "metrics.csv").is_file()):
         return False
     fp = fingerprint or run_fingerprint(period, data, out_root, plan)
@@ -195,7 +198,12 @@ def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
     """The run's folders, refused (InputError) if they lie inside raw/ or hold it."""
     data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
     f = Folders(
-        plan, pid, data, out_root, out_root / plan / pid, paths.processed_dir(pid, data, plan)
+        plan,
+        pid,
+        data,
+        out_root,
+        paths.period_output_dir(pid, out_root, plan),
+        paths.processed_dir(pid, data, plan),
     )
     paths.check_outside_raw(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
     paths.check_outside_processed(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
