@@ -183,12 +183,12 @@ def synthetic_indicators(n: int, seed: int = 0):
 
 def clean_rows(texts: list[tuple]) -> list[tuple]:
     """The cleaning step, row by row as read_kpi_sheet does it: value, previous value, target."""
-    from helpers.core.jpnum import is_missing, parse_quantity, parse_target, to_float
+    from helpers.core.jpnum import parse_quantity, parse_target, says_missing, to_float
 
     out = []
     for value_text, prev_text, target_text, unit in texts:
-        v = None if is_missing(value_text) else to_float(parse_quantity(value_text, unit).value)
-        p = None if is_missing(prev_text) else to_float(parse_quantity(prev_text, unit).value)
+        v = None if says_missing(value_text) else to_float(parse_quantity(value_text, unit).value)
+        p = None if says_missing(prev_text) else to_float(parse_quantity(prev_text, unit).value)
         t = parse_target(target_text, unit)
         out.append((v, p, t.kind, to_float(t.low), to_float(t.high)))
     return out
@@ -196,7 +196,7 @@ def clean_rows(texts: list[tuple]) -> list[tuple]:
 
 def clean_rows_dedup(texts: list[tuple]) -> list[tuple]:
     """The same, parsing each distinct (text, unit) once."""
-    from helpers.core.jpnum import is_missing, parse_quantity, parse_target, to_float
+    from helpers.core.jpnum import parse_quantity, parse_target, says_missing, to_float
 
     qcache: dict = {}
     tcache: dict = {}
@@ -204,7 +204,7 @@ def clean_rows_dedup(texts: list[tuple]) -> list[tuple]:
     def q(text, unit):
         key = (text, unit)
         if key not in qcache:
-            qcache[key] = None if is_missing(text) else to_float(parse_quantity(text, unit).value)
+            qcache[key] = None if says_missing(text) else to_float(parse_quantity(text, unit).value)
         return qcache[key]
 
     def t(text, unit):

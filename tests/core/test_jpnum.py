@@ -17,13 +17,13 @@ from helpers.core.jpnum import (
     ambiguous_dash,
     bare_signed,
     figures,
-    is_missing,
     looks_like_change,
     parse_amount,
     parse_change,
     parse_quantity,
     parse_result,
     parse_target,
+    says_missing,
     to_float,
 )
 
@@ -214,7 +214,7 @@ def test_number_error_is_value_error():
     ],
 )
 def test_missing_is_none_never_zero(text):
-    assert is_missing(text) is True
+    assert says_missing(text) is True
     q = parse_quantity(text, "円")
     assert q.missing is True
     assert q.value is None
@@ -226,7 +226,7 @@ def test_missing_is_none_never_zero(text):
 
 @pytest.mark.parametrize("text", ["0", "0人", "9,718人", "▲3", "-3.2"])
 def test_not_missing(text):
-    assert is_missing(text) is False
+    assert says_missing(text) is False
     assert parse_quantity(text).missing is False
 
 

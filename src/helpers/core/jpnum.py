@@ -141,7 +141,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", nfkc(text))
 
 
-def is_missing(text: str | None) -> bool:
+def says_missing(text: str | None) -> bool:
     """True for empty text and for the report's missing markers (未算出, －)."""
     if text is None:
         return True
@@ -322,7 +322,7 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
         If there is no number, it is malformed, a bound or range (100件以上,
         80%台), or in 割 with a unit other than %.
     """
-    if is_missing(text):
+    if says_missing(text):
         return Quantity(None, unit, False, True)
     s = _clean(text)
     found = _find_amount(s, text)
@@ -416,7 +416,7 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
     >>> parse_target("").kind
     'none'
     """
-    if is_missing(text):
+    if says_missing(text):
         return Target("none", None, None, False, unit, False)
     s = _clean(text)
     found = _find_amount(s, text)

@@ -224,7 +224,7 @@ def is_missing(value) -> bool:
     """True for a missing value: None, NA, NaN or NaT (as read from a CSV or a nullable column).
 
     A string, even empty, is not missing here (the parsers of the report's
-    wording, such as 未算出, decide that: ``helpers.core.jpnum.is_missing``); neither
+    wording, such as 未算出, decide that: ``helpers.core.jpnum.says_missing``); neither
     is a list or other container.
     """
     return pd.api.types.is_scalar(value) and bool(pd.isna(value))

@@ -26,7 +26,7 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
-from helpers.core.jpnum import figures, is_missing
+from helpers.core.jpnum import figures, says_missing
 from helpers.core.periods import fiscal_year, is_year_end, parse_period, period_label
 from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
@@ -72,7 +72,7 @@ def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
     values = {}
     for _, rec in sheet_records(sheet):
         text = rec["value_text"]
-        if text and not is_missing(text) and figures(text):
+        if text and not says_missing(text) and figures(text):
             values[kpi_key(rec)] = text
     return values, sheet
 

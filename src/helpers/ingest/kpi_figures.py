@@ -39,7 +39,7 @@ from helpers.core.jpnum import (
     ambiguous_dash,
     bare_signed,
     figures,
-    is_missing,
+    says_missing,
 )
 from helpers.core.textnorm import collapse, squash
 from helpers.ingest.kpi_rows import TEXT_FIELDS, RowFault
@@ -190,7 +190,7 @@ def _check_figure_text(name: str, text: str) -> None:
 def check_figures(rec: dict[str, str]) -> None:
     """Figures that cannot be read one way only: ambiguous dashes, several figures, bare signs."""
     for name in _FIGURE_FIELDS:
-        if rec[name] and not is_missing(rec[name]):
+        if rec[name] and not says_missing(rec[name]):
             _check_figure_text(name, rec[name])
     sign = bare_signed(rec["prev_text"])
     if sign:
@@ -208,7 +208,7 @@ def check_wording(rec: dict[str, str], item_no: int, index: ItemIndex) -> None:
     for name in TEXT_FIELDS:
         text = rec[name]
         # a missing marker is checked too where it stands for the value (未算出)
-        if text and (name == "value_text" or not is_missing(text)):
+        if text and (name == "value_text" or not says_missing(text)):
             if not index.figures.holds(squash(text)):
                 _refuse_qualified(name, text, item_no, index)
                 near = index.figures.nearest(squash(text))

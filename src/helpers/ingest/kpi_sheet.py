@@ -31,12 +31,12 @@ import pandas as pd
 from helpers.core.jpnum import (
     NumberError,
     Target,
-    is_missing,
     looks_like_change,
     parse_change,
     parse_quantity,
     parse_result,
     parse_target,
+    says_missing,
     to_float,
 )
 from helpers.core.schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
@@ -172,7 +172,7 @@ def _check_unit(name: str, got: str | None, unit: str | None, what: str) -> None
 
 def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, bool | None]:
     """Value, approx (約) and, for a value without a number, whether it was done."""
-    if not text or is_missing(text):
+    if not text or says_missing(text):
         return None, False, None
     if not re.search(r"\d", squash(text)):
         flag = parse_result(text)
@@ -198,7 +198,7 @@ def _parse_prev(
     text: str, unit: str | None, direction: str, value: Decimal | None, approx: bool
 ) -> _Prev:
     """The previous value as stated, or derived from a stated change (prev = value − change)."""
-    if not text or is_missing(text):
+    if not text or says_missing(text):
         return _Prev()
     if looks_like_change(text):
         ch = parse_change(text, unit, direction)
