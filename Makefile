@@ -80,9 +80,10 @@ test-fast: $(STAMP) ## unit tests only
 lab: install ## open JupyterLab at the project folder, in Japanese, with the project's kernel only
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check and format check, and the stages' import order (import-linter)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff format and fix imports
 	$(BIN)/ruff check --fix src tests bench
