@@ -6,6 +6,8 @@ import re
 import time
 from pathlib import Path
 
+from helpers.present import pdf as _pdf
+
 from .common import CHROMIUM, CHROMIUM_ARGS, Sample, Settings, fmt_bytes, fmt_s
 
 # every inline image, PNG or SVG
@@ -21,10 +23,10 @@ def measure(s: Settings, report: Path) -> dict:
     with sync_playwright() as pw:
         for _ in range(max(1, min(s.fast_runs, 3))):
             t0 = time.perf_counter()
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = _pdf.launch_chromium(pw)
             launch.values.append(time.perf_counter() - t0)
             browser.close()
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = _pdf.launch_chromium(pw)
         try:
             for _ in range(s.fast_runs):
                 page = browser.new_page()

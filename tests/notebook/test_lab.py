@@ -43,11 +43,10 @@ import pytest
 from support import git, make_clone, set_up_filter
 
 from helpers.core import paths
+from helpers.present.pdf import CHROMIUM, launch_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 NOTEBOOKS = ("notebooks/01_clean.ipynb", "notebooks/02_analyze.ipynb", "notebooks/03_report.ipynb")
 REPORT_NB = NOTEBOOKS[2]
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -348,7 +347,7 @@ def run_session(lab: Lab, chromium: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
+        browser = launch_chromium(pw, chromium)
         try:
             session(lab, browser)
         finally:

@@ -28,7 +28,7 @@ from support import PLAN, copy_raw
 
 pytestmark = pytest.mark.browser
 
-from helpers.present.pdf import CHROMIUM, LAUNCH_ARGS  # noqa: E402  (the product's own flags)
+from helpers.present.pdf import CHROMIUM, launch_chromium  # noqa: E402  (the product's launcher)
 
 INSTALL_HINT = "apt-get install chromium fonts-ipaexfont-gothic"
 # Family names under which fontconfig reports the Japanese fonts the report's CSS asks for.
@@ -62,7 +62,7 @@ def browser():
     except ImportError:
         _unavailable("Playwright is not installed: .venv/bin/pip install -e '.[dev]'")
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        b = launch_chromium(pw, CHROMIUM)
         try:
             yield b
         finally:

@@ -227,9 +227,7 @@ def check_print_layout(chromium: Path, html: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(chromium), headless=True, args=pdf.LAUNCH_ARGS
-        )
+        browser = pdf.launch_chromium(pw, chromium)
         try:
             # A4 is 210 mm wide, less 2 × 13 mm margins: 184 mm ≈ 695 CSS px
             page = browser.new_page(viewport={"width": 695, "height": 1000})

@@ -90,6 +90,14 @@ def check_chromium() -> Path:
     return chromium
 
 
+def launch_chromium(pw, chromium: Path | None = None):
+    """The one way the workbook (and its tests and benchmark) starts Chromium: headless, with
+    :data:`LAUNCH_ARGS`, from ``chromium`` or :func:`find_chromium`'s; ``pw`` is a started
+    Playwright (``sync_playwright()``)."""
+    chromium = chromium or find_chromium() or CHROMIUM
+    return pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
+
+
 def _only_local(route) -> None:
     """The report is self-contained: anything but the file itself and data: URLs is refused."""
     url = route.request.url
@@ -103,7 +111,7 @@ def _print_in_this_thread(html: Path, chromium: Path) -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=LAUNCH_ARGS)
+        browser = launch_chromium(pw, chromium)
         try:
             page = browser.new_page()
             page.route("**/*", _only_local)
