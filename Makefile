@@ -71,10 +71,10 @@ draft-kpis: $(STAMP) ## draft a period's KPI values from its report into a new s
 	@$(BIN)/reform-workbook draft-kpis --period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"}
 
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
-	$(BIN)/python -m pytest
+	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## unit tests only
-	$(BIN)/python -m pytest -m "not e2e and not browser"
+	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest -m "not e2e and not browser"
 
 # --allow-root only where make runs as root (a container, CI): Jupyter refuses root otherwise
 lab: install ## open JupyterLab at the project folder, in Japanese, with the project's kernel only

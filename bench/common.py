@@ -100,6 +100,7 @@ def run(
         capture_output=True,
         text=True,
         timeout=timeout,
+        encoding="utf-8",
     )
     dt = time.perf_counter() - t0
     if p.returncode != 0:

@@ -62,7 +62,7 @@ def _chromium() -> str:
         return "not found"
     try:
         return subprocess.run(
-            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30
+            [CHROMIUM, "--version"], capture_output=True, text=True, timeout=30, encoding="utf-8"
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "not found"

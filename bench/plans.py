@@ -172,6 +172,7 @@ def _index(s: Settings, per_plan: int) -> dict:
         proc = subprocess.run(
             [sys.executable, "-c", INDEX_TIMER, data, out, str(2 * per_plan)],
             capture_output=True, text=True, env=clean_env(), cwd=s.tmp,
+            encoding="utf-8",
         )  # fmt: skip
         wall.values.append(time.perf_counter() - t0)
         if proc.returncode:

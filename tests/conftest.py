@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from support import PLAN, copy_raw
+
+# This process warns on an open without an encoding (make test sets the variable; pyproject
+# turns the warning into an error for the workbook's code). The kernels and programs the
+# tests start do not inherit it: a library's warning must not show in an executed notebook.
+os.environ.pop("PYTHONWARNDEFAULTENCODING", None)
 
 
 @pytest.fixture(scope="session")

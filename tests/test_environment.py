@@ -13,9 +13,9 @@ def _name(req: str) -> str:
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
-    py = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text())["project"]
+    py = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {_name(r) for r in py["dependencies"] + py["optional-dependencies"]["dev"]}
-    env = yaml.safe_load((paths.PROJ_ROOT / "environment.yml").read_text())
+    env = yaml.safe_load((paths.PROJ_ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_list = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     listed = {_name(r) for r in pip_list if not r.startswith("-e")}
     assert listed == wanted
@@ -23,7 +23,7 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
 
 
 def test_design_card_packages_are_dependencies():
-    py = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text())["project"]
+    py = tomllib.loads((paths.PROJ_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {_name(r) for r in py["dependencies"]}
     for pkg in (
         "jupyterlab",

@@ -191,7 +191,7 @@ def test_headings_are_japanese_in_a_japanese_font(report):
 
     if shutil.which("fc-list"):
         installed = subprocess.run(
-            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True
+            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, encoding="utf-8"
         ).stdout
         if not any(name in installed for name in JAPANESE_FONTS):
             _unavailable(f"no Japanese font installed: {INSTALL_HINT}")

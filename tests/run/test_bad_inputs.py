@@ -551,6 +551,7 @@ def test_cli_subprocess_exits_2_on_bad_input(tmp_path):
         timeout=120,
         env=env,
         cwd=tmp_path,
+        encoding="utf-8",
     )
     assert proc.returncode == 2, proc.stderr
     assert "kpi_misspelt_column.csv, line 1, field 'taget_text'" in proc.stderr
@@ -611,6 +612,7 @@ def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
         timeout=120,  # a FIFO opened for reading would block here
         env=env,
         cwd=tmp_path,
+        encoding="utf-8",
     )
     assert proc.returncode == 2, proc.stderr
     assert f"{sheet}: is a FIFO (named pipe), not a regular file" in proc.stderr

@@ -226,6 +226,7 @@ def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
             for k, v in os.environ.items()
             if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
         },
+        encoding="utf-8",
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])

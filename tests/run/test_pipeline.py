@@ -196,6 +196,7 @@ def test_cli_exits_2_for_a_period_without_data(e2e_run):
         ],
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert proc.returncode == 2
     assert "2017-09, 2018-03" in proc.stderr
@@ -213,7 +214,9 @@ def test_mid_year_period_runs_with_its_area_table_only(e2e_run):
     run_period("2017-09", e2e_run["data"], e2e_run["out"], force=True, log=lambda m: None)
     html = (e2e_run["out"] / PLAN / "2017-09" / "report.html").read_text(encoding="utf-8")
     assert "平成29年9月末" in html and "予定どおりに進捗（A）が39項目" in _text(html)
-    meta = json.loads((e2e_run["data"] / "processed" / PLAN / "2017-09" / "meta.json").read_text())
+    meta = json.loads(
+        (e2e_run["data"] / "processed" / PLAN / "2017-09" / "meta.json").read_text(encoding="utf-8")
+    )
     assert meta["has_indicators"] is False
 
 
@@ -231,7 +234,9 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
         str(out),
     ]
     procs = [
-        subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8"
+        )
         for _ in range(2)
     ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
@@ -330,6 +335,7 @@ def _crash(earlier, point: str, nb_dir: Path | None = None) -> subprocess.Comple
         capture_output=True,
         text=True,
         timeout=600,
+        encoding="utf-8",
     )
 
 
@@ -438,6 +444,7 @@ def test_sigterm_removes_the_staging_folders_and_keeps_the_old_report(earlier, t
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         for _ in range(6000):  # until notebook 02 runs (or the run ended early)
