@@ -73,8 +73,8 @@ draft-kpis: $(STAMP) ## draft a period's KPI values from its report into a new s
 test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
 	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## unit tests only
-	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest -m "not e2e and not browser"
+test-fast: $(STAMP) ## the fast tests only (no papermill runs, browsers or git clones)
+	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest -m "not e2e and not browser and not slow"
 
 # --allow-root only where make runs as root (a container, CI): Jupyter refuses root otherwise
 lab: install ## open JupyterLab at the project folder, in Japanese, with the project's kernel only

@@ -30,6 +30,7 @@ def clone(tmp_path):
     return repo
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_the_filter_is_configured_relative_to_the_clone(clone):
     clean = git(clone, "config", "--get", "filter.nbstripout.clean").strip()
     assert clean == '".venv/bin/python" -m nbstripout --keep-id'
@@ -38,6 +39,7 @@ def test_the_filter_is_configured_relative_to_the_clone(clone):
     assert git(clone, "status", "--porcelain") == ""  # setting up changes no tracked file
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_committed_notebooks_pass_through_the_filter_unchanged():
     """Otherwise every notebook would show as changed the moment the filter is set up."""
     for nb in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
@@ -50,6 +52,7 @@ def test_committed_notebooks_pass_through_the_filter_unchanged():
         assert stripped == nb.read_bytes(), f"{nb.name} is not as the filter leaves it"
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_saved_from_jupyter_with_outputs_shows_no_change(clone):
     """A save through Jupyter's contents manager (what JupyterLab's Ctrl+S does) with the hook."""
     from jupyter_server.services.contents.filemanager import FileContentsManager
@@ -66,6 +69,7 @@ def test_saved_from_jupyter_with_outputs_shows_no_change(clone):
     assert git(clone, "diff", "--stat") == ""
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_written_with_outputs_then_set_up_shows_no_change(clone):
     """A notebook saved with outputs before ``make install`` is not listed after it."""
     path = clone / NOTEBOOK
@@ -75,6 +79,7 @@ def test_written_with_outputs_then_set_up_shows_no_change(clone):
     assert git(clone, "diff") == ""
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_a_real_change_still_shows_and_commits_without_outputs(clone):
     path = clone / NOTEBOOK
     nb = add_outputs(nbformat.read(path, as_version=4))
@@ -98,6 +103,7 @@ def test_a_real_change_still_shows_and_commits_without_outputs(clone):
     assert git(clone, "status", "--porcelain") == ""
 
 
+@pytest.mark.slow  # a git clone of this checkout and nbstripout runs
 def test_forgetting_the_size_stages_nothing(clone):
     path = clone / NOTEBOOK
     nb = nbformat.read(path, as_version=4)
