@@ -201,3 +201,19 @@ def test_a_confirmed_upper_end_stops_the_run_with_exit_2(tmp_path, capsys):
     assert status == 2
     assert "kpi_sheet.csv" in err and "value_text" in err
     assert "9,700～9,800人" in err and "協働推進体制の充実" in err
+
+
+# ---------------------------------------------- regression: issue 22, "Why" 3
+
+
+def test_a_draft_that_dropped_the_qualifier_cannot_be_confirmed(tmp_path):
+    """Once drafted as 9,718人 from the report's 9,718人台 (the qualifier dropped), then
+    confirmed as a plain value. The sheet's check now refuses it and gives the printed form."""
+    report = report_saying(tmp_path, "9,718\n人台")
+    sheet = KPI_FILE.read_text(encoding="utf-8-sig")
+    p = tmp_path / "kpi_sheet.csv"
+    p.write_text(sheet, encoding="utf-8")  # the value as drafted: 9,718人
+    with pytest.raises(InputError) as info:
+        read_kpi_sheet(p, report)
+    assert (info.value.line, info.value.field) == (2, "value_text")
+    assert "only as '9,718人台'" in info.value.detail
