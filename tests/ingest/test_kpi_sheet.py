@@ -461,7 +461,8 @@ def _figures(text: str):
         ("合計1億2,000万円", "1億", False),  # its head
         ("合計1億2,000万円", "1億2,000万円", True),
         ("約340万件", "340", False),  # 340 of 340万
-        ("約340万件", "340万件", True),
+        ("約340万件", "340万件", False),  # 約 makes it approximate (issue 22)
+        ("約340万件", "約340万件", True),
         ("前年度比▲159万円", "159万円", False),  # the sign belongs to the figure
         ("前年度比▲159万円", "▲159万円", True),
         ("アクセス数218件、うち18件", "18件", True),  # the second, whole occurrence

@@ -264,10 +264,10 @@ def test_unreadable_file_gives_a_fix_hint(tmp_path, monkeypatch):
     p = tmp_path / "kpi_sheet.csv"
     p.write_bytes(b"item_no\n1\n")
 
-    def denied(self):
+    def denied(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(self))
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "open", denied)
     with pytest.raises(InputError) as info:
         read_text(p)
     message = str(info.value)
@@ -457,3 +457,37 @@ def test_every_default_ignorable_character_is_decided():
         except InputError:
             continue
         assert out == "本文です", f"U+{cp:04X} kept"
+
+
+def test_a_file_beyond_the_size_bound_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    """Every raw file has a size bound (issue 22): refused from its stat, with the limit."""
+    from helpers.ingest.rawio import MAX_RAW_BYTES
+
+    p = tmp_path / "progress_report.txt"
+    with p.open("wb") as fh:
+        fh.truncate(MAX_RAW_BYTES + 1)  # sparse: nothing to write
+
+    def never(self, *args, **kwargs):
+        raise AssertionError("opened")
+
+    monkeypatch.setattr(Path, "open", never)
+    with pytest.raises(InputError) as info:
+        read_text(p)
+    msg = str(info.value)
+    assert str(p) in msg and "大きすぎます" in msg and f"上限は {MAX_RAW_BYTES / 2**20:g} MB" in msg
+
+
+def test_a_file_that_grows_past_the_bound_while_read_is_refused(tmp_path, monkeypatch):
+    from helpers.ingest import rawio
+
+    p = tmp_path / "kpi_sheet.csv"
+    p.write_bytes(b"item_no\n1\n")
+    real_stat = Path.stat
+
+    def small_stat(self, *args, **kwargs):
+        st = real_stat(self, *args, **kwargs)
+        return os.stat_result((*st[:6], 0, *st[7:]))  # says 0 bytes: read finds more
+
+    monkeypatch.setattr(Path, "stat", small_stat)
+    with pytest.raises(InputError, match="大きすぎます"):
+        rawio.read_bytes(p, limit=5)

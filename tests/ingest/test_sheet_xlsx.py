@@ -88,3 +88,181 @@ def test_an_empty_file_is_refused(tmp_path):
     (tmp_path / "kpi_sheet.xlsx").write_bytes(b"")
     with pytest.raises(InputError, match="empty"):
         read_xlsx_rows(tmp_path / "kpi_sheet.xlsx")
+
+
+# ------------------------------------------------ bounded reading (issue 22, part 3)
+
+
+def _with_sheet_xml(data: bytes, edit) -> bytes:
+    """The workbook ``data`` with its worksheet's XML passed through ``edit``, deflated."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = edit(body)
+            zout.writestr(info.filename, body, zipfile.ZIP_DEFLATED, compresslevel=9)
+    return out.getvalue()
+
+
+def _comment_of(size: int):
+    return lambda xml: xml.replace(b"<sheetData>", b"<!--" + b" " * size + b"--><sheetData>", 1)
+
+
+def test_a_small_xlsx_that_unzips_huge_is_refused_within_5_s(tmp_path):
+    """Once 300 s and more: a 150 KB sheet whose worksheet inflates to 150 MB (an XML comment)."""
+    import time
+
+    from helpers.ingest.sheet_xlsx import MAX_PART_BYTES
+
+    path = tmp_path / "kpi_sheet.xlsx"
+    path.write_bytes(_with_sheet_xml(_xlsx(tmp_path).read_bytes(), _comment_of(150 * 2**20)))
+    assert path.stat().st_size < 400_000
+    start = time.perf_counter()
+    with pytest.raises(InputError) as info:
+        read_xlsx_rows(path)
+    assert time.perf_counter() - start < 5
+    msg = str(info.value)
+    assert str(path) in msg and "xl/worksheets/sheet1.xml" in msg
+    assert f"上限は {MAX_PART_BYTES / 2**20:g} MB" in msg
+
+
+def test_a_zip_that_declares_small_sizes_is_still_refused(tmp_path):
+    """The sizes in the zip's headers are not trusted: what decompression gives is counted."""
+    import struct
+    import time
+
+    path = tmp_path / "kpi_sheet.xlsx"
+    data = bytearray(_with_sheet_xml(_xlsx(tmp_path).read_bytes(), _comment_of(60 * 2**20)))
+    # declare 1,000 bytes unzipped for every member, in local and central headers
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.find(sig)
+        while at >= 0:
+            data[at + offset : at + offset + 4] = struct.pack("<I", 1000)
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    with pytest.raises(InputError):
+        read_xlsx_rows(path)
+    assert time.perf_counter() - start < 5
+
+
+def test_many_parts_each_small_are_refused_by_their_total(tmp_path):
+    import zipfile
+
+    from helpers.ingest.sheet_xlsx import MAX_UNZIPPED_BYTES
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(tmp_path).read_bytes())) as zin:
+        with zipfile.ZipFile(out, "w") as zout:
+            for info in zin.infolist():
+                zout.writestr(info.filename, zin.read(info), zipfile.ZIP_DEFLATED)
+            for n in range(6):
+                zout.writestr(
+                    f"xl/media/pad{n}.bin", b"\0" * (2 * 2**20 - 10), zipfile.ZIP_DEFLATED
+                )
+    path = tmp_path / "kpi_sheet.xlsx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(InputError) as info:
+        read_xlsx_rows(path)
+    assert f"上限は {MAX_UNZIPPED_BYTES / 2**20:g} MB" in str(info.value)
+
+
+def test_a_sheet_just_under_the_bound_is_read_quickly(tmp_path, report):
+    """Parsing stays short at the bound (openpyxl's time grows faster than a comment's size)."""
+    import time
+
+    from helpers.ingest.sheet_xlsx import MAX_PART_BYTES
+
+    path = tmp_path / "kpi_sheet.xlsx"
+    path.write_bytes(
+        _with_sheet_xml(_xlsx(tmp_path).read_bytes(), _comment_of(MAX_PART_BYTES - 200_000))
+    )
+    start = time.perf_counter()
+    assert len(read_kpi_sheet(path, report)) == 18
+    assert time.perf_counter() - start < 5
+
+
+def test_an_xlsx_file_beyond_its_size_bound_is_refused_unread(tmp_path, monkeypatch):
+    from helpers.ingest import sheet_xlsx
+
+    path = _xlsx(tmp_path)
+    monkeypatch.setattr(sheet_xlsx, "MAX_XLSX_BYTES", 1000)
+    with pytest.raises(InputError) as info:
+        read_xlsx_rows(path)
+    assert "大きすぎます" in str(info.value) and "上限は" in str(info.value)
+
+
+def test_a_hidden_row_is_refused_naming_sheet_and_row(tmp_path):
+    """Once used silently: a row hidden in Excel reached the report."""
+    from openpyxl import load_workbook
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    wb.active.row_dimensions[5].hidden = True
+    wb.save(path)
+    with pytest.raises(CellError) as info:
+        read_xlsx_rows(path)
+    msg = str(info.value)
+    assert "sheet 'kpi_sheet', row 5:" in msg and "非表示の行" in msg
+
+
+def test_an_empty_hidden_row_changes_nothing(tmp_path, report):
+    from openpyxl import load_workbook
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    wb.active.row_dimensions[40].hidden = True
+    wb.save(path)
+    assert len(read_kpi_sheet(path, report)) == 18
+
+
+def test_a_hidden_column_with_text_is_refused(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    wb.active.column_dimensions["J"].hidden = True  # note
+    wb.save(path)
+    with pytest.raises(CellError) as info:
+        read_xlsx_rows(path)
+    assert "column J 'note'" in str(info.value) and "非表示の列" in str(info.value)
+
+
+def test_a_hidden_sheet_is_refused_naming_it(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    old = wb.create_sheet("old")
+    old.sheet_state = "hidden"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        read_xlsx_rows(path)
+    assert "'old'（非表示）" in str(info.value)
+    # the only sheet hidden (Excel would not save it so, but a file may say so)
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(tmp_path).read_bytes())) as zin:
+        with zipfile.ZipFile(out, "w") as zout:
+            for info in zin.infolist():
+                body = zin.read(info)
+                if info.filename == "xl/workbook.xml":
+                    body = body.replace(b'state="visible"', b'state="hidden"', 1)
+                    assert b'state="hidden"' in body
+                zout.writestr(info.filename, body, zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
+    with pytest.raises(CellError) as info:
+        read_xlsx_rows(path)
+    assert "sheet 'kpi_sheet'" in str(info.value) and "非表示" in str(info.value)
+
+
+def test_malformed_xml_in_a_workbook_is_refused_as_unreadable(tmp_path):
+    path = tmp_path / "kpi_sheet.xlsx"
+    path.write_bytes(_with_sheet_xml(_xlsx(tmp_path).read_bytes(), lambda xml: xml[:-40]))
+    with pytest.raises(InputError) as info:
+        read_xlsx_rows(path)
+    assert "not an Excel workbook (.xlsx) that can be read" in str(info.value)

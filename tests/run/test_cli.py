@@ -464,3 +464,80 @@ def test_period_runs_the_later_periods_only_when_it_was_made(data, monkeypatch, 
     status, err = _run(capsys, "--period", "2017-09", "--data-dir", str(data))
     assert status == 2 and "a deliberate fault" in err
     assert ran == ["2017-09"]  # 2018-03, which compares with it, was not run
+
+
+# ------------------------------------------- folders that are not plans (issue 22, part 4)
+
+
+def _strays(data: Path) -> list[str]:
+    """A stray folder of each kind beside the real plans; their names."""
+    raw = data / "raw"
+    (raw / "old backup").mkdir()  # no plan id (and empty)
+    (raw / "2018-09").mkdir()  # a period outside a plan
+    (raw / "kodaira-9").mkdir()  # a plan id, no periods
+    names = ["2018-09", "kodaira-9", "old backup"]
+    try:
+        (raw / "k3-alias").symlink_to(raw / PLAN, target_is_directory=True)
+        names.insert(1, "k3-alias")
+    except OSError:  # no symbolic links here
+        pass
+    return names
+
+
+def test_stray_folders_stop_no_plan_each_named_once(two_plans, recorded, capsys):
+    """Once every command's exit 2 for one empty folder such as 'old backup' (issue 22)."""
+    names = _strays(two_plans)
+    status, err = _run(capsys, "--data-dir", str(two_plans), "--output-dir", str(two_plans / "o"))
+    assert status == 0
+    assert recorded == [
+        ("kodaira-2", "2017-03"),
+        ("kodaira-2", "2017-09"),
+        (PLAN, "2017-09"),
+        (PLAN, "2018-03"),
+    ]
+    warnings = [line for line in err.splitlines() if "警告" in line]
+    assert len(warnings) == len(names)
+    for name in names:
+        assert sum(f"raw/{name}:" in w for w in warnings) == 1
+
+
+def test_list_works_beside_stray_folders(two_plans, capsys):
+    names = _strays(two_plans)
+    status, err = _run(capsys, "--list", "--data-dir", str(two_plans))
+    assert status == 0 and err.count("警告") == len(names)
+    listed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert "k3-alias" not in " ".join(listed)
+
+
+@pytest.mark.parametrize("name", ["old backup", "kodaira-9", "2018-09"])
+def test_a_run_naming_a_stray_folder_is_refused(two_plans, recorded, capsys, name):
+    _strays(two_plans)
+    status, err = _run(capsys, "--plan", name, "--data-dir", str(two_plans))
+    assert status == 2 and not recorded
+    errors = [line for line in err.splitlines() if "error" in line]
+    assert len(errors) == 1 and f"raw/{name}:" in errors[0]
+
+
+def test_a_plan_toml_error_is_printed_once(data, recorded, capsys):
+    """Once printed twice (issue 22): the plan's error, then the same as the command's."""
+    with (data / "raw" / PLAN / "plan.toml").open("a", encoding="utf-8") as fh:
+        fh.write("name = \n")
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
+    assert status == 2 and not recorded
+    assert err.count("not valid TOML") == 1 and err.count("\n") == 1, err
+
+
+def test_a_period_month_the_plan_does_not_report_at_runs_with_a_warning(data, recorded, capsys):
+    shutil.copytree(data / "raw" / PLAN / "2018-03", data / "raw" / PLAN / "2019-02")
+    status, err = _run(
+        capsys, "--period", "2019-02", "--data-dir", str(data), "--output-dir", str(data / "o")
+    )
+    assert status == 0 and recorded == [(PLAN, "2019-02")]
+    assert err.count("警告") == 1 and "2019-02（平成31年2月末）" in err and "3月末・9月末" in err
+
+
+def test_new_period_at_another_month_is_made_with_a_warning(data, capsys):
+    """Once made without a word: new-period 2019-02 for a plan reporting at 3月末 and 9月末."""
+    status, err = _run(capsys, "new-period", "2019-02", "--csv", "--data-dir", str(data))
+    assert status == 0 and (data / "raw" / PLAN / "2019-02" / "kpi_sheet.csv").is_file()
+    assert "警告" in err and "報告の月（3月末・9月末）ではありません" in err

@@ -278,6 +278,46 @@ def _unit_of(s: str, m: re.Match, unit: str | None, source: str) -> tuple[str | 
 BOUND_QUALIFIERS = ("以上", "以下", "未満", "以内", "超", "台", "強", "弱", "余")
 APPROX_QUALIFIERS = ("程度", "前後", "ほど", "くらい", "ぐらい")
 QUALIFIERS = BOUND_QUALIFIERS + APPROX_QUALIFIERS
+#: Words right before a figure that make it approximate or a bound (約340万件,
+#: 最大30件, 少なくとも5件): a KPI sheet's figure never matches the report's where
+#: the report puts one of them before it (``340万件`` is not in ``約340万件``).
+PREFIX_QUALIFIERS = (
+    "約",
+    "およそ",
+    "概ね",
+    "おおむね",
+    "ほぼ",
+    "最大",
+    "最小",
+    "最低",
+    "最高",
+    "少なくとも",
+)
+#: Marks between two figures that make them the ends of one range (9,700～9,800人,
+#: 9,700から9,800人, 9,700–9,800人), as they stand after normalisation (～ 〜 → ~, – → -).
+RANGE_MARKS = ("~", "-", "から")
+# After 「AからB」, words that make it a change from A to B, not a range
+_FROM_TO_RE = re.compile(r"^(?:に|へ|の?(?:増|減)|向上|上昇|低下|下落|改善|悪化|伸び)")
+_STATED_RANGE_RE = re.compile(
+    rf"(?:{_NUM})\s*{_MULT}?(?:{_UNIT_RE})?(~|-|から)[▲△]?((?:{_NUM})\s*{_MULT}?(?:{_UNIT_RE})?)"
+)
+
+
+def stated_range(text: str | None) -> bool:
+    """Whether ``text`` states a range of two figures (not a change from one to the other).
+
+    >>> stated_range("9,700～9,800人"), stated_range("9,700から9,800人"), stated_range("80–90%")
+    (True, True, True)
+    >>> stated_range("9,855人から9,718人に減少"), stated_range("9,718人"), stated_range("1-2")
+    (False, False, True)
+    """
+    if text is None:
+        return False
+    s = _clean(str(text))
+    for m in _STATED_RANGE_RE.finditer(s):
+        if m.group(1) != "から" or not _FROM_TO_RE.match(s[m.end() :]):
+            return True
+    return False
 
 
 def qualifier_after(tail: str, unit: str | None = None) -> str | None:
@@ -337,6 +377,23 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
             f"'{text}': '{word}' after the figure makes it a bound or a range, not a value"
         )
     return Quantity(value, got_unit, approx or word is not None, False)
+
+
+def bound_word(text: str | None, unit: str | None = None) -> str | None:
+    """The word after a text's figure that makes it a bound or a range (台, 以上 …), or None.
+
+    >>> bound_word("9,718人台"), bound_word("100件以上"), bound_word("300人程度"), bound_word("5台", "台")
+    ('台', '以上', None, None)
+    """
+    if says_missing(text):
+        return None
+    s = _clean(str(text))
+    found = _find_amount(s, str(text))
+    if found is None:
+        return None
+    got_unit, unit_len = _unit_of(s, found[1], unit, str(text))
+    word = qualifier_after(s[found[1].end() + unit_len :], got_unit)
+    return word if word in BOUND_QUALIFIERS else None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ may hold ``plan.toml``::
     name = "第3次行財政再構築プラン"   # as the reports print it
     first_year = 2017                 # fiscal years of the plan (optional)
     last_year = 2021
+    months = [3, 9]                   # the months it reports at (optional; default 3 and 9)
     [status]                          # labels as printed → S / A / B (optional)
     S = ["予定以上に進捗"]
     A = ["予定どおりに進捗"]
@@ -16,6 +17,14 @@ may hold ``plan.toml``::
 
 Without ``plan.toml`` the name comes from the sources' titles and the standard
 vocabulary applies. A malformed ``plan.toml`` is bad input (file and line).
+
+A folder in ``data/raw`` that is not a plan (a name that is no plan id, a period
+folder left from the layout before plans, a plan folder without period folders,
+a symbolic link to another plan's folder, a link that leads nowhere) is a
+:class:`StrayFolder`: left out of every list of plans, and named in a warning
+by the command line; naming it as the plan of a command is refused with the
+same words. A period whose month is not one the plan reports at
+(:func:`month_warning`) is accepted with a warning.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import InputError, PeriodError
-from helpers.core.periods import fiscal_year_label, validate_period
+from helpers.core.periods import fiscal_year_label, period_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
 from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
 
@@ -36,7 +45,11 @@ PLAN_FILE = "plan.toml"
 # [0-9], not \d (full-width digits are not an id); \Z, not $ (which allows a final newline)
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
 PERIOD_ID = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
-PLAN_KEYS = {"name", "first_year", "last_year", "status"}
+PLAN_KEYS = {"name", "first_year", "last_year", "months", "status"}
+#: the months (as-of month-ends) a plan reports at unless its plan.toml says otherwise
+DEFAULT_MONTHS = (3, 9)
+#: the largest plan.toml read (a plan.toml is a few hundred bytes)
+MAX_PLAN_TOML_BYTES = 64 * 1024
 _YEARS = (1989, 2100)  # fiscal years the workbook's era labels cover
 
 
@@ -51,6 +64,7 @@ class Plan:
     last_year: int | None = None
     vocab: Vocabulary = STANDARD
     config: Path | None = None  # the plan.toml read
+    months: tuple[int, ...] = DEFAULT_MONTHS  # the months it reports at
 
     def years_label(self) -> str:
         """The plan's fiscal years in Japanese, or '' where plan.toml gives none."""
@@ -65,36 +79,107 @@ def _skipped(p: Path) -> bool:
     return p.name.startswith(".") or p.name.lower().startswith("readme")
 
 
-def plan_ids(data: Path) -> list[str]:
-    """The plans with a folder under ``data/raw``, sorted.
+@dataclass(frozen=True)
+class StrayFolder:
+    """A folder in ``data/raw`` that is not a plan, and why (in Japanese, with what to do)."""
 
-    Raises
-    ------
-    InputError
-        For a period folder directly under ``raw/`` (the layout before plans),
-        or a folder whose name is not a short ASCII id.
+    path: Path
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def error(self) -> InputError:
+        return InputError(self.path, self.reason)
+
+
+_NOT_AN_ID = (
+    "計画のフォルダ名（ID）ではありません。ID は英数字・-・_ の 40 文字まで"
+    "（例 kodaira-3）です: 計画のデータなら名前を変え（計画の名前は plan.toml の name に）、"
+    "そうでなければ data/raw の外に移してください。このフォルダは飛ばします"
+)
+
+
+def _period_outside_a_plan(name: str) -> str:
+    return (
+        f"時点のフォルダが data/raw の直下にあります: data/raw/<計画>/{name}/ に移してください"
+        "（<計画> は kodaira-3 のような短い英数字の ID）。このフォルダは飛ばします"
+    )
+
+
+_EMPTY = (
+    "時点のフォルダ（YYYY-MM、例 2018-03）がない計画のフォルダです: 報告書を置いた時点の"
+    "フォルダを作るまで、この計画は飛ばします"
+)
+_NOWHERE = "リンク先のないシンボリックリンクです: 削除するか、リンク先を直してください。このフォルダは飛ばします"
+
+
+def _alias_of(other: Path) -> str:
+    return (
+        f"計画のフォルダ {other.name} の別名（シンボリックリンク）です: 同じ計画の時点を二度"
+        "数えないよう、このフォルダは飛ばします。不要ならリンクを削除してください"
+    )
+
+
+def _has_period_folders(p: Path) -> bool:
+    return any(not _skipped(q) and q.is_dir() for q in p.iterdir())
+
+
+def _real_path(p: Path) -> Path | None:
+    try:
+        return p.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop of links, an unreadable link
+        return None
+
+
+def scan_raw(data: Path) -> tuple[list[str], list[StrayFolder]]:
+    """The plans with a folder under ``data/raw`` (sorted), and the folders that are not plans.
+
+    Files, hidden entries and README are neither. A real folder is taken before a
+    symbolic link to it, so the link is the alias whatever the names.
     """
     raw = paths.raw_root(data)
-    if not raw.is_dir():
-        return []
-    ids = []
-    for p in sorted(raw.iterdir()):
-        if _skipped(p) or not p.is_dir():
+    try:
+        entries = sorted(raw.iterdir()) if raw.is_dir() else []
+    except OSError:
+        return [], []
+    ids: list[str] = []
+    stray: list[StrayFolder] = []
+    seen: dict[Path, Path] = {}
+    for p in sorted(entries, key=lambda q: (q.is_symlink(), q.name)):
+        if _skipped(p):
             continue
+        if p.is_symlink() and not p.exists():
+            stray.append(StrayFolder(p, _NOWHERE))
+            continue
+        if not p.is_dir():
+            continue
+        real = _real_path(p)
         if PERIOD_ID.match(p.name):
-            raise InputError(
-                p,
-                "a period folder directly under raw/: periods now lie in a plan's folder, "
-                f"data/raw/<plan>/{p.name}/ (<plan> a short ASCII id such as kodaira-3): move it there",
-            )
-        if not PLAN_ID.match(p.name):
-            raise InputError(
-                p,
-                "a plan's folder id must be short ASCII: letters, digits, - and _ "
-                "(up to 40, e.g. kodaira-3); put the plan's name in its plan.toml",
-            )
-        ids.append(p.name)
-    return ids
+            stray.append(StrayFolder(p, _period_outside_a_plan(p.name)))
+        elif not PLAN_ID.match(p.name):
+            stray.append(StrayFolder(p, _NOT_AN_ID))
+        elif real is None:
+            stray.append(StrayFolder(p, _NOWHERE))
+        elif real in seen:
+            stray.append(StrayFolder(p, _alias_of(seen[real])))
+        elif not _has_period_folders(p):
+            seen[real] = p
+            stray.append(StrayFolder(p, _EMPTY))
+        else:
+            seen[real] = p
+            ids.append(p.name)
+    return sorted(ids), sorted(stray, key=lambda s: s.path.name)
+
+
+def plan_ids(data: Path) -> list[str]:
+    """The plans with a folder under ``data/raw``, sorted (folders that are no plan left out)."""
+    return scan_raw(data)[0]
+
+
+def stray_folders(data: Path) -> list[StrayFolder]:
+    """The folders under ``data/raw`` that are not plans, each with why (see :func:`scan_raw`)."""
+    return scan_raw(data)[1]
 
 
 def plan_periods(data: Path, plan: str) -> list[str]:
@@ -139,7 +224,11 @@ def _period_folder(p: Path) -> str:
 
 
 def unknown_plan(data: Path, plan: str) -> InputError:
-    ids = plan_ids(data)
+    """The refusal of a plan named on the command line that is no plan here."""
+    ids, stray = scan_raw(data)
+    named = next((s for s in stray if s.path.name == plan), None)
+    if named is not None:
+        return named.error()
     return InputError(
         paths.plan_raw_dir(data, plan),
         f"no plan '{plan}'; plans with raw data: " + (", ".join(ids) if ids else "none"),
@@ -201,9 +290,23 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _read_bounded(path: Path) -> bytes:
+    if not path.is_file():
+        raise InputError(path, "is not a regular file")
+    with path.open("rb") as fh:
+        data = fh.read(MAX_PLAN_TOML_BYTES + 1)
+    if len(data) > MAX_PLAN_TOML_BYTES:
+        raise InputError(
+            path,
+            f"plan.toml が大きすぎます（上限は {MAX_PLAN_TOML_BYTES // 1024} KB）: plan.toml は"
+            "計画の名前・年度・報告の月・区分の表記だけを書くファイルです",
+        )
+    return data
+
+
 def _read_toml(path: Path) -> tuple[dict, str]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _read_bounded(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     # the same policy as raw text: bidi controls refused, zero-width characters removed
@@ -290,6 +393,46 @@ def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
     return Vocabulary.of_plan(status)
 
 
+def _months(path: Path, text: str, conf: dict) -> tuple[int, ...]:
+    value = conf.get("months")
+    if value is None:
+        return DEFAULT_MONTHS
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value)
+    ):
+        raise InputError(
+            path,
+            f"months は報告の月（as-of の月末）の一覧です（例 months = [3, 9]、1〜12）: {value!r}",
+            line=_line_of(text, "months"),
+            field="months",
+        )
+    return tuple(sorted(set(value)))
+
+
+def month_warning(plan: Plan, period: str) -> str | None:
+    """A warning (Japanese) where ``period``'s month is not one the plan reports at, else None.
+
+    >>> "（3月末・9月末）ではありません" in month_warning(Plan("k", Path("raw/k")), "2019-02")
+    True
+    >>> month_warning(Plan("kodaira-3", Path("raw/kodaira-3")), "2019-09") is None
+    True
+    """
+    if int(period[5:7]) in plan.months:
+        return None
+    months = "・".join(f"{m}月末" for m in plan.months)
+    how = (
+        "plan.toml の months"
+        if plan.months != DEFAULT_MONTHS
+        else "既定。plan.toml に months = [3, 9] のように書けば変えられます"
+    )
+    return (
+        f"{period}（{period_label(period)}）は計画 {plan.id} の報告の月（{months}）ではありません"
+        f"（{how}）: そのまま受け付けます。月を取り違えていないか確かめてください"
+    )
+
+
 def read_plan_config(path: Path, plan_id: str) -> Plan:
     """The plan described by ``path`` (a plan.toml).
 
@@ -318,6 +461,7 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
         last,
         _labels(path, text, conf),
         path,
+        _months(path, text, conf),
     )
 
 

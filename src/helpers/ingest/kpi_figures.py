@@ -34,12 +34,14 @@ import re
 from dataclasses import dataclass, field
 
 from helpers.core.jpnum import (
+    PREFIX_QUALIFIERS,
     QUALIFIERS,
     UNIT_ALIASES,
     ambiguous_dash,
     bare_signed,
     figures,
     says_missing,
+    stated_range,
 )
 from helpers.core.textnorm import collapse, squash
 from helpers.ingest.kpi_rows import TEXT_FIELDS, RowFault
@@ -57,8 +59,35 @@ _ENDS_IN_FIGURE_RE = re.compile(
 # Targets that carry no number, whatever the unit column says
 
 
+_UNIT = "|".join(sorted(map(re.escape, UNIT_ALIASES), key=len, reverse=True))
+_BARE_FIGURE = rf"{_DIGITS}(?:[百千万億兆割]+(?:{_DIGITS})?)*"
+# A figure (and its unit) then a range mark, ending where a needle starts: 9,700~ | 9,700人から
+_RANGE_BEFORE_RE = re.compile(rf"[▲△]?{_BARE_FIGURE}(?:{_UNIT})?(~|-|から)$")
+# A range mark then a figure (and its unit), where a needle ends: ~9,800人 | から9,800
+_RANGE_AFTER_RE = re.compile(rf"(?:{_UNIT})?(~|-|から)[▲△]?{_BARE_FIGURE}(?:{_UNIT})?")
+# After 「AからB」, words that make it a change from A to B (9,855人から9,718人に減少)
+_FROM_TO = r"(?:に|へ|の?(?:増|減)|向上|上昇|低下|下落|改善|悪化|伸び)"
+_FROM_TO_RE = re.compile(_FROM_TO)
+_UNIT_THEN_FROM_TO_RE = re.compile(rf"(?:{_UNIT})?{_FROM_TO}")
+_STARTS_WITH_FIGURE_RE = re.compile(r"[▲△\-]?\d")
+
+
+@dataclass(frozen=True)
+class Form:
+    """Why the report's text holds a needle only as part of something else."""
+
+    kind: str  # 'qualifier' (after: 80%台), 'prefix' (before: 約340万件), 'range' (9,700~9,800人)
+    words: str  # the report's words, normalised: 80%台, 約340万件, 9,700~9,800人
+
+
 class Figures:
-    """A normalised text, indexed once: where its figures are, and which needles it holds whole."""
+    """A normalised text, indexed once: where its figures are, and which needles it holds whole.
+
+    A needle is held whole where it neither starts nor ends inside a figure of the
+    text, the text neither goes on with a qualifier (以上, 台, 程度 …) nor puts one
+    before it (約, 最大 …), and it is not an end of a range (9,700～9,800人,
+    9,700から9,800人, 9,700–9,800人).
+    """
 
     def __init__(self, squashed: str) -> None:
         self.text = squashed
@@ -67,40 +96,77 @@ class Figures:
             inside[m.start() + 1 : m.end()] = b"\x01" * (m.end() - m.start() - 1)
         self._inside = bytes(inside)
         self._found: dict[str, bool] = {}
+        self._forms: dict[str, Form | None] = {}
 
     def holds(self, needle: str) -> bool:
-        """True if the squashed ``needle`` occurs with both ends outside any figure."""
+        """True if the squashed ``needle`` occurs whole at least once (see the class)."""
         if needle not in self._found:
-            self._found[needle] = self._search(needle)
+            self._search(needle)
         return self._found[needle]
 
-    def _whole_at(self, needle: str) -> list[int]:
-        """Where ``needle`` occurs with both ends outside any figure."""
+    def _occurrences(self, needle: str) -> list[int]:
         found = []
-        start = self.text.find(needle)
+        start = self.text.find(needle) if needle else -1
         while start >= 0:
-            if not self._inside[start] and not self._inside[start + len(needle)]:
-                found.append(start)
+            found.append(start)
             start = self.text.find(needle, start + 1)
         return found
 
-    def _qualifier(self, needle: str, start: int) -> str | None:
-        """The qualifier (以上, 台, …) the text goes on with after a needle ending in a figure."""
-        if not _ENDS_IN_FIGURE_RE.search(needle):
-            return None
-        tail = self.text[start + len(needle) :]
-        return next((w for w in QUALIFIERS if tail.startswith(w)), None)
+    def _range_around(self, needle: str, start: int) -> Form | None:
+        """The range the needle is one end of, or None."""
+        end = start + len(needle)
+        if _ENDS_IN_FIGURE_RE.search(needle):
+            m = _RANGE_AFTER_RE.match(self.text, end)
+            if m and not (m.group(1) == "から" and _FROM_TO_RE.match(self.text, m.end())):
+                return Form("range", self.text[start : m.end()])
+        if _STARTS_WITH_FIGURE_RE.match(needle):
+            # (9,800 of 9,700-9,800 lies inside the figure -9,800: the range is found first)
+            m = _RANGE_BEFORE_RE.search(self.text, max(0, start - 40), start)
+            if m and not (m.group(1) == "から" and _UNIT_THEN_FROM_TO_RE.match(self.text, end)):
+                return Form("range", self.text[m.start() : end])
+        return None
 
-    def _search(self, needle: str) -> bool:
-        return any(self._qualifier(needle, at) is None for at in self._whole_at(needle))
+    def _form_at(self, needle: str, start: int) -> Form | None | bool:
+        """At one occurrence: None where whole, a Form where qualified or a range end,
+        False where it starts or ends inside a figure."""
+        end = start + len(needle)
+        form = self._range_around(needle, start)
+        if form:
+            return form
+        if self._inside[start] or self._inside[end]:
+            return False
+        if _ENDS_IN_FIGURE_RE.search(needle):
+            word = next((w for w in QUALIFIERS if self.text.startswith(w, end)), None)
+            if word:
+                return Form("qualifier", needle + word)
+        if _STARTS_WITH_FIGURE_RE.match(needle):
+            word = next((w for w in PREFIX_QUALIFIERS if self.text.endswith(w, 0, start)), None)
+            if word:
+                return Form("prefix", word + needle)
+        return None
+
+    def _search(self, needle: str) -> None:
+        held, form = False, None
+        for at in self._occurrences(needle):
+            got = self._form_at(needle, at)
+            if got is None:
+                held = True
+                break
+            if got and form is None:
+                form = got
+        self._found[needle] = held
+        self._forms[needle] = None if held else form
+
+    def form(self, needle: str) -> Form | None:
+        """Where ``needle`` is not held whole but found qualified or as a range end: how."""
+        if needle not in self._found:
+            self._search(needle)
+        return self._forms[needle]
 
     def qualified(self, needle: str) -> str | None:
-        """``needle`` with the qualifier the text adds to it everywhere (80% → 80%台), or None."""
-        for at in self._whole_at(needle):
-            word = self._qualifier(needle, at)
-            if word:
-                return needle + word
-        return None
+        """The report's words that hold ``needle`` with a qualifier or as a range end, or None."""
+        form = self.form(needle)
+        return form.words if form else None
 
     def nearest(self, needle: str) -> str | None:
         """The figure of the text most like ``needle`` (for a message), or None."""
@@ -143,15 +209,33 @@ def _sentences(text: str | None) -> list[tuple[Figures, str]]:
 
 
 def _refuse_qualified(name: str, text: str, item_no: int, index: ItemIndex) -> None:
-    """Refuse a figure that the report prints only with a qualifier that changes its meaning."""
-    qualified = index.figures.qualified(squash(text))
-    if qualified:
+    """Refuse a figure that the report prints only with a word that changes its meaning
+    (a qualifier after or before it) or only as an end of a range."""
+    form = index.figures.form(squash(text))
+    if form is None:
+        return
+    where = f"報告書の項目 {item_no}（{index.item.name}）"
+    if form.kind == "qualifier":
         raise RowFault(
             name,
             f"'{text}' is in the report's text of item {item_no} ({index.item.name}) only as "
-            f"'{qualified}': the word after the figure changes what it means (a bound, a range "
-            f"or an approximation); copy the wording as printed: '{qualified}'",
+            f"'{form.words}': the word after the figure changes what it means (a bound, a range "
+            f"or an approximation); copy the wording as printed: '{form.words}'",
         )
+    if form.kind == "prefix":
+        raise RowFault(
+            name,
+            f"「{text}」は{where}に「{form.words}」としてしかありません。数値の前の語が"
+            "その意味を変えます（概数・上限・下限）: 報告書のとおり"
+            f"「{form.words}」と写してください",
+        )
+    words = form.words.replace("~", "～")
+    raise RowFault(
+        name,
+        f"「{text}」は{where}に範囲「{words}」の一端としてしかありません。範囲の一端は"
+        f"値ではありません: 報告書のとおり範囲「{words}」と写してください"
+        "（値・前年度末の値としては数値なし（欠損）、目標としては範囲として読みます）",
+    )
 
 
 # 、 between a digit and exactly three more: a thousands separator (9,718) or a list?
@@ -178,7 +262,8 @@ def _check_figure_text(name: str, text: str) -> None:
             "sheet and in the report text",
         )
     found = figures(text)
-    allowed = 2 if name == "target_text" and _RANGE_MARK_RE.search(squash(text)) else 1
+    is_range = stated_range(text) or (name == "target_text" and _RANGE_MARK_RE.search(squash(text)))
+    allowed = 2 if is_range else 1
     if len(found) > allowed:
         raise RowFault(
             name,

@@ -31,12 +31,14 @@ import pandas as pd
 from helpers.core.jpnum import (
     NumberError,
     Target,
+    bound_word,
     looks_like_change,
     parse_change,
     parse_quantity,
     parse_result,
     parse_target,
     says_missing,
+    stated_range,
     to_float,
 )
 from helpers.core.schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
@@ -170,6 +172,12 @@ def _check_unit(name: str, got: str | None, unit: str | None, what: str) -> None
     raise RowFault(name, f"unit '{got}' of {what} differs from the unit column's '{unit}'")
 
 
+def _not_one_figure(text: str, unit: str | None) -> bool:
+    """A range (9,700～9,800人) or a bound (9,718人台, 100件以上) as the report states it:
+    the text stands, but no one figure is its value (never one end: missing, not a guess)."""
+    return stated_range(text) or bound_word(text, unit) is not None
+
+
 def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, bool | None]:
     """Value, approx (約) and, for a value without a number, whether it was done."""
     if not text or says_missing(text):
@@ -181,6 +189,8 @@ def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, boo
                 "value_text", f"'{text}' has no number and does not say whether it was done"
             )
         return None, False, flag
+    if _not_one_figure(text, unit):
+        return None, False, None
     q = parse_quantity(text, unit)
     _check_unit("value_text", q.unit, unit, "the value")
     return q.value, q.approx, None
@@ -206,6 +216,8 @@ def _parse_prev(
         if value is None:
             return _Prev(change=ch.amount)
         return _Prev(value - ch.amount, True, approx, ch.amount)
+    if _not_one_figure(text, unit):
+        return _Prev()
     q = parse_quantity(text, unit)
     _check_unit("prev_text", q.unit, unit, "the previous value")
     return _Prev(q.value, False, q.approx)

@@ -18,6 +18,11 @@ from pathlib import Path
 from helpers.core.errors import InputError
 from helpers.core.textnorm import strip_invisible
 
+MiB = 1024 * 1024
+#: The largest raw file read, in bytes. A report's text is tens of KB and a KPI
+#: sheet of 10,000 rows about 2 MB; a larger file is refused before it is read
+#: (and while it is read, should it grow), so no read takes unbounded memory or time.
+MAX_RAW_BYTES = 16 * MiB
 ENCODINGS = ("utf-8", "cp932")  # CP932, not shift_jis: Windows-made files use its extensions
 _BOM = b"\xef\xbb\xbf"
 # Single bytes Python's cp932 codec accepts but which are never text (0x80, 0xA0, 0xFD-0xFF).
@@ -126,32 +131,52 @@ _NO_PERMISSION = (
 )
 
 
-def _regular_file(p: Path) -> None:
-    """Refuse what is not a regular file, from its stat alone (never opened)."""
+def too_large(path: Path, size: int | str, limit: int, what: str = "ファイル") -> InputError:
+    """The refusal of a file (or a part of one) larger than ``limit`` bytes, in Japanese."""
+    shown = f"{size:,} バイト" if isinstance(size, int) else size
+    return InputError(
+        path,
+        f"{what}が大きすぎます（{shown}。上限は {limit / MiB:g} MB）: 報告書のテキストや KPI "
+        "シートはふつう数十 KB です。取り違えたファイルでないか確かめ、必要な部分だけを"
+        "保存し直してください",
+    )
+
+
+def _regular_file(p: Path) -> int:
+    """Refuse what is not a regular file, from its stat alone (never opened); its size."""
     try:
-        mode = p.stat().st_mode
+        st = p.stat()
     except FileNotFoundError:
         raise InputError(p, "file not found") from None
     except PermissionError:
         raise InputError(p, _NO_PERMISSION) from None
+    mode = st.st_mode
     for is_kind, message in _FILE_KINDS:
         if is_kind(mode):
             raise InputError(p, message)
     if not stat.S_ISREG(mode):
         raise InputError(p, "is not a regular file")
+    return st.st_size
 
 
-def _read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, limit: int = MAX_RAW_BYTES) -> bytes:
+    """The bytes of a raw file (a regular file only), refused beyond ``limit`` bytes."""
     p = Path(path)
-    _regular_file(p)
+    size = _regular_file(p)
+    if size > limit:
+        raise too_large(p, size, limit)
     try:
-        return p.read_bytes()
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)  # the file may have grown since its stat
     except PermissionError:
         raise InputError(p, _NO_PERMISSION) from None
     except FileNotFoundError:
         raise InputError(p, "file not found") from None
     except OSError as exc:
         raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise too_large(p, f"{limit:,} バイト超", limit)
+    return data
 
 
 def read_text(path: str | Path) -> str:
@@ -167,11 +192,11 @@ def read_text(path: str | Path) -> str:
         undecodable one, and refused invisible characters, naming the line.
     """
     p = Path(path)
-    text, _ = decode_bytes(_read_bytes(p), p)
+    text, _ = decode_bytes(read_bytes(p), p)
     check_text(text, p)
     return strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"), p)
 
 
 def file_sha256(path: str | Path) -> str:
     """sha256 of a raw file's bytes (a regular file only, as for :func:`read_text`)."""
-    return hashlib.sha256(_read_bytes(path)).hexdigest()
+    return hashlib.sha256(read_bytes(path)).hexdigest()

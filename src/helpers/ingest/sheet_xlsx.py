@@ -18,7 +18,17 @@ What a cell may hold:
   what is typed stays as typed.
 
 A workbook with more than one worksheet is refused (which one would be the
-sheet?), as is a file that is no .xlsx workbook at all.
+sheet?), as is a file that is no .xlsx workbook at all. So are a hidden sheet
+and a hidden row or column holding text: what is used must be what the analyst
+sees in Excel.
+
+Bounded reading: the file is read up to :data:`MAX_XLSX_BYTES`, and before
+openpyxl parses anything each part of the workbook (a zip member) is unzipped
+through a counting stream, refused beyond :data:`MAX_PART_BYTES` (all parts:
+:data:`MAX_UNZIPPED_BYTES`). The sizes a zip declares are never trusted: what
+is counted is what decompression gives. A KPI sheet of a few hundred rows is a
+few hundred KB unzipped; the bounds keep the parse within a second or two (openpyxl's
+time grows faster than the size of a part, e.g. for a large XML comment).
 
 :func:`write_kpi_workbook` writes a sheet for the analyst: the header frozen,
 column widths set, every cell formatted as text, and drop-down lists for the
@@ -32,10 +42,11 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from helpers.core.errors import InputError
 from helpers.core.textnorm import strip_invisible
-from helpers.ingest.rawio import _read_bytes, check_text
+from helpers.ingest.rawio import MiB, check_text, read_bytes, too_large
 
 SHEET_TITLE = "kpi_sheet"
 #: columns whose cells may hold a whole number as Excel stores it (a typed 1)
@@ -56,6 +67,13 @@ WIDTHS = {
     "draft_source": 60,
 }
 FORMATTED_ROWS = 500  # rows below the data formatted as text and given the drop-downs
+#: the largest .xlsx file read, as stored
+MAX_XLSX_BYTES = 8 * MiB
+#: the largest part (zip member) of a workbook, unzipped, and all its parts together
+MAX_PART_BYTES = 2 * MiB
+MAX_UNZIPPED_BYTES = 8 * MiB
+MAX_PARTS = 1000  # an Excel workbook has about ten
+_CHUNK = 64 * 1024
 
 
 class CellError(InputError):
@@ -109,20 +127,67 @@ class XlsxRows:
         return CellError(path, message, sheet=self.sheet, row=row, column=column, field=field)
 
 
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        path,
+        f"not an Excel workbook (.xlsx) that can be read ({type(exc).__name__}); "
+        "save the sheet from Excel as .xlsx (Excel ブック), or as CSV UTF-8",
+    )
+
+
+def _check_unzipped_sizes(data: bytes, path: Path) -> None:
+    """Unzip every part through a counting stream, refusing a part or a whole beyond the bounds.
+
+    Nothing is kept: this only measures what decompression really gives (the sizes a
+    zip declares can lie), stopping at the first chunk past a bound.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        parts = zf.infolist()
+        if len(parts) > MAX_PARTS:
+            raise InputError(
+                path,
+                f"Excel ブックの部品（zip の項目）が多すぎます（{len(parts):,} 個。上限は "
+                f"{MAX_PARTS:,} 個）: Excel で開いて保存し直すか、CSV UTF-8 で保存してください",
+            )
+        total = 0
+        for info in parts:
+            size = 0
+            with zf.open(info) as member:
+                while chunk := member.read(_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > MAX_PART_BYTES:
+                        raise too_large(
+                            path,
+                            f"展開すると {MAX_PART_BYTES:,} バイト超",
+                            MAX_PART_BYTES,
+                            f"Excel ブックの部品 {info.filename}",
+                        )
+                    if total > MAX_UNZIPPED_BYTES:
+                        raise too_large(
+                            path,
+                            f"展開すると {MAX_UNZIPPED_BYTES:,} バイト超",
+                            MAX_UNZIPPED_BYTES,
+                            "Excel ブックの中身（展開後の合計）",
+                        )
+
+
 def _open(path: Path):
     from openpyxl import load_workbook
 
-    data = _read_bytes(path)
+    data = read_bytes(path, MAX_XLSX_BYTES)
     if not data.strip():
         raise InputError(path, "the file is empty")
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(
-            path,
-            f"not an Excel workbook (.xlsx) that can be read ({type(exc).__name__}); "
-            "save the sheet from Excel as .xlsx (Excel ブック), or as CSV UTF-8",
-        ) from None
+        _check_unzipped_sizes(data, path)
+        # not read-only: only the full reader keeps which rows and columns are hidden
+        return load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OSError) as exc:
+        raise _unreadable(path, exc) from None
+    except (NotImplementedError, RuntimeError, EOFError) as exc:  # encrypted, unknown method
+        raise _unreadable(path, exc) from None
+    except (ExpatError, SyntaxError) as exc:  # malformed XML (ElementTree's ParseError)
+        raise _unreadable(path, exc) from None
 
 
 def _refusal(value) -> str | None:
@@ -190,15 +255,69 @@ def _row_texts(path: Path, sheet: str, row_no: int, cells, header: list[str] | N
     return out
 
 
+def _shown_name(ws) -> str:
+    return f"'{ws.title}'" + ("（非表示）" if ws.sheet_state != "visible" else "")
+
+
 def _only_sheet(wb, path: Path):
     if len(wb.worksheets) != 1:
-        names = ", ".join(f"'{ws.title}'" for ws in wb.worksheets)
+        names = ", ".join(_shown_name(ws) for ws in wb.worksheets)
         raise InputError(
             path,
             f"the workbook has {len(wb.worksheets)} sheets ({names}); a KPI sheet workbook holds "
             "one sheet: move the others to another file",
         )
-    return wb.worksheets[0]
+    ws = wb.worksheets[0]
+    if ws.sheet_state != "visible":
+        raise CellError(
+            path,
+            "シートが非表示です: 使われる内容は Excel で見えるものでなければなりません。"
+            "シートを再表示（右クリック →「再表示」）して保存してください",
+            sheet=ws.title,
+        )
+    return ws
+
+
+def _hidden_columns(ws) -> set[int]:
+    """The 1-based numbers of the hidden columns (hidden, or of width zero)."""
+    from openpyxl.utils import column_index_from_string
+
+    hidden: set[int] = set()
+    for key, dim in ws.column_dimensions.items():
+        if dim.hidden or (dim.customWidth and not dim.width):
+            first = dim.min or column_index_from_string(key)
+            hidden.update(range(first, (dim.max or first) + 1))
+    return hidden
+
+
+def _row_hidden(ws, row_no: int) -> bool:
+    dim = ws.row_dimensions.get(row_no)  # get: never adds a dimension
+    return dim is not None and bool(dim.hidden or (dim.customHeight and dim.ht == 0))
+
+
+def _refuse_hidden(
+    path: Path, ws, row_no: int, texts: list[str], hidden_cols: set[int], header: list[str] | None
+) -> None:
+    """A row or a column hidden in Excel may not hold text the run would use unseen."""
+    if _row_hidden(ws, row_no):
+        raise CellError(
+            path,
+            "非表示の行に内容があります: 使われる内容は Excel で見えるものでなければなりません。"
+            "行を再表示して確かめるか（フィルターも解除）、不要なら行を削除してください",
+            sheet=ws.title,
+            row=row_no,
+        )
+    col = next((c for c in hidden_cols if c <= len(texts) and texts[c - 1].strip()), None)
+    if col is not None:
+        raise CellError(
+            path,
+            "非表示の列に内容があります: 使われる内容は Excel で見えるものでなければなりません。"
+            "列を再表示して確かめるか、不要なら列を削除してください",
+            sheet=ws.title,
+            row=row_no,
+            column=col,
+            field=(header or texts)[col - 1].strip() if col <= len(header or texts) else None,
+        )
 
 
 def read_xlsx_rows(path: str | Path) -> XlsxRows:
@@ -217,10 +336,12 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
         header: list[str] | None = None
         header_row = 0
         rows: list[tuple[int, list[str]]] = []
+        hidden_cols = _hidden_columns(ws)
         for row_no, cells in enumerate(ws.iter_rows(), start=1):
             texts = _row_texts(path, ws.title, row_no, cells, header)
             if not texts or all(not t.strip() for t in texts):
                 continue
+            _refuse_hidden(path, ws, row_no, texts, hidden_cols, header)
             if texts[0].lstrip().startswith("#"):
                 continue
             if header is None:

@@ -39,7 +39,14 @@ from pathlib import Path
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, StageError
 from helpers.core.periods import parse_period, period_label
-from helpers.core.plans import load_plan, plan_ids, plan_periods, unknown_plan
+from helpers.core.plans import (
+    load_plan,
+    month_warning,
+    plan_ids,
+    plan_periods,
+    stray_folders,
+    unknown_plan,
+)
 from helpers.cycle.drafts import draft_kpis, summary_words
 from helpers.cycle.new_period import new_period, next_steps
 from helpers.ingest.plan_sources import plan_name
@@ -193,6 +200,24 @@ def _err(msg: str) -> None:
     print(f"reform-workbook: error: {msg}", file=sys.stderr)
 
 
+def _warn(msg: str) -> None:
+    print(f"reform-workbook: 警告: {msg}", file=sys.stderr)
+
+
+def warn_stray_folders(data: Path) -> None:
+    """Name each folder of data/raw that is not a plan (it is left out, nothing stops)."""
+    for stray in stray_folders(data):
+        _warn(stray.message())
+
+
+def warn_months(data: Path, todo: list[tuple[str, str]]) -> None:
+    """Name each period whose month is not one its plan reports at (it runs all the same)."""
+    for plan, period in todo:
+        words = month_warning(load_plan(data, plan), period)
+        if words:
+            _warn(words)
+
+
 def _on_signal(signum, frame) -> None:
     # an exception, not an exit from the handler, so that every `finally` runs
     # (the pipeline removes its staging folders and shuts its kernel down)
@@ -228,16 +253,20 @@ def _plans(args, data: Path) -> list[str]:
             paths.raw_root(data),
             "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
         )
-    good = []
+    good, faults = [], []
     for plan in ids:
         try:
             load_plan(data, plan)
             good.append(plan)
         except InputError as exc:
-            _err(f"{plan}: {exc}")
-            args.plan_faults.append(exc)
+            faults.append((plan, exc))
     if not good:
-        raise args.plan_faults[-1]
+        for plan, exc in faults[:-1]:
+            _err(f"{plan}: {exc}")
+        raise faults[-1][1]  # the command's error: reported once, by main
+    for plan, exc in faults:
+        _err(f"{plan}: {exc}")
+        args.plan_faults.append(exc)
     return good
 
 
@@ -297,6 +326,13 @@ def list_plans(data: Path) -> None:
 
 def new_period_command(args) -> int:
     """``new-period``: the folder and its carried KPI sheet, then the next steps."""
+    data = paths.data_dir(args.data_dir)
+    try:
+        words = month_warning(load_plan(data, args.plan), parse_period(args.period))
+    except InputError:
+        words = None  # new_period names the plan's fault, or its run will
+    if words:
+        _warn(words)
     sheet, carried = new_period(
         args.period, args.data_dir, args.plan, "csv" if args.csv else "xlsx"
     )
@@ -323,6 +359,10 @@ def _failed(exc: Exception) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        warn_stray_folders(paths.data_dir(args.data_dir))
+    except (*HANDLED, OSError):
+        pass  # a data folder that cannot be read: the command itself says so
     if args.command in ("new-period", "draft-kpis"):
         command = new_period_command if args.command == "new-period" else draft_kpis_command
         try:
@@ -349,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.pdf:  # no browser to print with: say how to install one before anything runs
             check_chromium()
         todo = tasks(args, data)
+        warn_months(data, todo)
         check_index(args.output_dir)  # someone else's index.html: refused before any run
         if len(todo) > 1 and worker_count(args.jobs, len(todo)) > 1:
             status, done = _run_parallel(todo, args)
