@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
 
 MiB = 1024 * 1024
@@ -183,7 +184,9 @@ def read_text(path: str | Path) -> str:
     """Text of a raw file, in UTF-8, UTF-8 with BOM or CP932, any line ends.
 
     Line ends come back as ``\\n``; harmless invisible characters are removed
-    and the others refused (see the module docstring).
+    and the others refused (see the module docstring); Kangxi radicals and CJK
+    radical supplements that stand for a kanji (⾏ U+2F8F for 行, as text copied
+    from many PDFs has them) become that kanji (:mod:`helpers.core.radicals`).
 
     Raises
     ------
@@ -194,7 +197,7 @@ def read_text(path: str | Path) -> str:
     p = Path(path)
     text, _ = decode_bytes(read_bytes(p), p)
     check_text(text, p)
-    return strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"), p)
+    return to_unified(strip_invisible(text.replace("\r\n", "\n").replace("\r", "\n"), p))
 
 
 def file_sha256(path: str | Path) -> str:

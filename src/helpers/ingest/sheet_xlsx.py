@@ -45,6 +45,7 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from helpers.core.errors import InputError
+from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
 from helpers.ingest.rawio import MiB, check_text, read_bytes, too_large
 
@@ -230,7 +231,7 @@ def _checked_text(text: str, where: dict) -> str:
     path = where["path"]
     try:
         check_text(text, path)
-        return strip_invisible(text, path)
+        return to_unified(strip_invisible(text, path))
     except CellError:
         raise
     except InputError as exc:
