@@ -13,7 +13,8 @@ class InputError(WorkbookError):
     """Raw input that cannot be read or does not mean anything.
 
     The message always names the file, and where known the line and the field,
-    and says what was expected.
+    and says what was expected. For a PDF, ``page`` names the page and ``line``
+    the line on that page.
     """
 
     def __init__(
@@ -23,8 +24,10 @@ class InputError(WorkbookError):
         *,
         line: int | None = None,
         field: str | None = None,
+        page: int | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else None
+        self.page = page
         self.line = line
         self.field = field
         self.detail = message
@@ -32,6 +35,8 @@ class InputError(WorkbookError):
 
     def _format(self) -> str:
         where = str(self.path) if self.path is not None else "<input>"
+        if self.page is not None:
+            where += f", page {self.page}"
         if self.line is not None:
             where += f", line {self.line}"
         if self.field is not None:

@@ -35,6 +35,8 @@ MARKER = ".reform-workbook"
 MARKER_TEXT = "This folder was made by reform-workbook: its next run of this period replaces it.\n"
 FINGERPRINT_FILE = ".fingerprint"
 PRECLEANED_FILE = ".precleaned"
+#: a PDF report's extracted text, written beside the processed tables for the analyst to read
+REPORT_TEXT_FILE = "report_text.txt"
 #: what the workbook writes in a period's output folder (relative paths, glob patterns);
 #: a marked folder holding anything else is not replaced (someone's memo.docx)
 OUTPUT_PRODUCTS = (
@@ -160,6 +162,7 @@ def _processed_products() -> tuple[str, ...]:
         PRECLEANED_FILE,
         "meta.json",
         "summary.json",
+        REPORT_TEXT_FILE,
         *(f"{name}.csv" for name in TABLES),
     )
 

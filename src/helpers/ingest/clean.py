@@ -2,7 +2,9 @@
 
 What a period's raw folder may hold (see data/raw/README.md):
 
-- ``*.txt``: the published progress report, as text from its PDF (at most one);
+- ``*.txt`` or ``*.pdf``: the published progress report, as text or as the city's
+  PDF (one of the two, at most one; a PDF's extracted text is written beside the
+  processed tables as ``report_text.txt`` for the analyst to read);
 - ``*kpi*.csv`` or ``*kpi*.xlsx``: the analysts' KPI sheet (needs the report; one
   of the two, not both);
 - any other ``*.csv``: a per-area status table (the areas when there is no report;
@@ -20,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import paths, schema
+from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
 from helpers.core.periods import period_label, validate_period
 from helpers.core.plans import Plan, load_plan
@@ -29,12 +32,18 @@ from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.plan_sources import check_same_plan, check_title
 from helpers.ingest.rawio import file_sha256, read_text
-from helpers.ingest.report import ParsedReport, find_plan_name, find_plan_title, parse_report
+from helpers.ingest.report import ParsedReport, find_plan_name, find_plan_title, parse_report_source
+from helpers.ingest.report_file import (
+    ReportText,
+    is_report_file,
+    read_report_text,
+    second_report_error,
+)
 from helpers.ingest.sheets import is_draft_file
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
-RAW_SUFFIXES = {".txt", ".csv", ".xlsx"}
+RAW_SUFFIXES = {".txt", ".pdf", ".csv", ".xlsx"}
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
 
@@ -53,6 +62,7 @@ class CleanResult:
     indicators: pd.DataFrame
     meta: dict
     written: list[Path] = field(default_factory=list)
+    report_text: str | None = None  # a PDF report's extracted text, written for the analyst
 
 
 def find_raw_files(raw: Path) -> RawFiles:
@@ -72,11 +82,9 @@ def find_raw_files(raw: Path) -> RawFiles:
             continue
         if suffix in IGNORED_SUFFIXES:
             continue
-        if suffix == ".txt":
+        if is_report_file(p):
             if found.report is not None:
-                raise InputError(
-                    p, f"a second report text in the folder (first: {found.report.name})"
-                )
+                raise second_report_error(p, found.report)
             found.report = p
         elif suffix in (".csv", ".xlsx") and "kpi" in p.name.lower():
             _check_second_sheet(p, found.kpi_sheet)
@@ -86,15 +94,16 @@ def find_raw_files(raw: Path) -> RawFiles:
         else:
             raise InputError(
                 p,
-                "unsupported file type: save the report as .txt, tables as .csv (UTF-8 or CP932), "
-                "the KPI sheet as .csv or .xlsx",
+                "unsupported file type: put the report as the city's .pdf or as .txt, "
+                "tables as .csv (UTF-8 or CP932), the KPI sheet as .csv or .xlsx",
             )
     if found.kpi_sheet is not None and found.report is None:
         raise InputError(
-            found.kpi_sheet, "a KPI sheet needs the report text (.txt) it is checked against"
+            found.kpi_sheet,
+            "a KPI sheet needs the report (.pdf or .txt) it is checked against",
         )
     if found.report is None and not found.area_tables:
-        raise InputError(raw, "holds neither a report text (.txt) nor a per-area table (.csv)")
+        raise InputError(raw, "holds neither a report (.pdf or .txt) nor a per-area table (.csv)")
     if len(found.area_tables) > 1 and found.report is None:
         raise InputError(found.area_tables[1], "more than one per-area table in the folder")
     return found
@@ -186,15 +195,22 @@ def _source(path: Path) -> dict:
 
 def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
     """The report of ``period``; refused when it is as of another period or of another plan."""
-    _check_plan(plan, period, path)
-    report = parse_report(path, plan.vocab)
-    if report.period_id is not None and report.period_id != period:
-        raise InputError(
-            path,
-            f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
-            f"but lies in the folder of {period} ({period_label(period)})",
-            line=1,
-        )
+    source = read_report_text(path)
+    try:
+        _check_plan(plan, period, path, source.text)
+        report = parse_report_source(source, plan.vocab)
+        if report.period_id is not None and report.period_id != period:
+            raise InputError(
+                path,
+                f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
+                f"but lies in the folder of {period} ({period_label(period)})",
+                line=1,
+            )
+    except InputError as exc:
+        relocated = source.relocate(exc)
+        if relocated is exc:
+            raise
+        raise relocated from None
     return report
 
 
@@ -234,9 +250,9 @@ def _report_meta(report: ParsedReport) -> dict:
     }
 
 
-def _check_plan(plan: Plan, period: str, path: Path) -> None:
+def _check_plan(plan: Plan, period: str, path: Path, text: str | None = None) -> None:
     """A source of another plan is refused: against plan.toml, or else against the other periods."""
-    text = read_text(path)
+    text = read_text(path) if text is None else text
     title = check_title(plan, path, text)
     if title is not None:
         check_same_plan(plan, period, path, title, find_plan_title(text)[1])
@@ -250,25 +266,27 @@ def _read_table(path: Path, plan: Plan, period: str) -> AreaTable:
 
 def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of the report's table; per-area tables beside it go into meta for the audit."""
-    meta["plan_name"] = plan.name or _title(files.report)
+    meta["plan_name"] = plan.name or _title(report.source.text)
     for extra in files.area_tables:
         meta.setdefault("area_tables", []).append(
             _area_table_meta(_read_table(extra, plan, meta["period"]))
         )
         meta["sources"][f"area_table:{extra.name}"] = _source(extra)
-    meta["sources"]["report"] = _source(files.report)
+    meta["sources"]["report"] = _source(files.report) | report.source.provenance()
+    if report.source.pdf is not None:
+        meta["sources"]["report"]["text_file"] = paths.REPORT_TEXT_FILE
     meta.update(_report_meta(report))
     return _areas_from_report(report)
 
 
-def _title(path: Path) -> str | None:
-    return find_plan_name(read_text(path))
+def _title(text: str) -> str | None:
+    return find_plan_name(text)
 
 
 def _areas_of_table(path: Path, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of a per-area table, the period's only source."""
     table = _read_table(path, plan, meta["period"])
-    meta["plan_name"] = plan.name or _title(path)
+    meta["plan_name"] = plan.name or _title(read_text(path))
     meta["sources"]["area_table"] = _source(path)
     if table.totals is not None:
         meta["totals"] = table.totals | {"line": table.totals_line}
@@ -322,17 +340,29 @@ def clean_period(
     meta["has_items"] = report is not None
     meta["has_indicators"] = files.kpi_sheet is not None
     result = CleanResult(period, areas, items, indicators, meta)
+    if report is not None and report.source.pdf is not None:
+        result.report_text = report_text_for_reader(report.source)
     if write:
         write_cleaned(result, paths.processed_dir(period, data_dir, the_plan.id))
     return result
 
 
+def report_text_for_reader(source: ReportText) -> str:
+    """A PDF report's extracted text as written for the analyst: line N is the parser's line N."""
+    return source.text + "\n"
+
+
 def write_cleaned(result: CleanResult, out: Path) -> list[Path]:
-    """Write a cleaning's areas, items, indicators and meta into the folder ``out``."""
+    """Write a cleaning's areas, items, indicators and meta (and a PDF's text) into ``out``."""
     result.written = [
         write_csv(result.areas, out / "areas.csv"),
         write_csv(result.items, out / "items.csv"),
         write_csv(result.indicators, out / "indicators.csv"),
         write_json(result.meta, out / "meta.json"),
     ]
+    target = out / paths.REPORT_TEXT_FILE
+    if result.report_text is not None:
+        result.written.append(atomic_write_bytes(target, result.report_text.encode("utf-8")))
+    elif target.is_file() and not target.is_symlink():
+        target.unlink()  # the workbook's text of a PDF report the folder no longer holds
     return result.written

@@ -1,4 +1,4 @@
-"""Parse the published progress report (text extracted from its PDF).
+"""Parse the published progress report (its text, or the text of its PDF: helpers.ingest.report_file).
 
 The report holds, in this order:
 
@@ -41,12 +41,12 @@ from pathlib import Path
 from helpers.core.errors import InputError
 from helpers.core.periods import find_label_in_text
 from helpers.core.vocab import STANDARD, Vocabulary
-from helpers.ingest.rawio import read_text
 from helpers.ingest.report.areas import parse_area_table
 from helpers.ingest.report.lines import undouble_lines, undouble_repeatedly
 from helpers.ingest.report.lists import find_list_headings, parse_item_lists
 from helpers.ingest.report.model import AreaRow, ListedItem, ListHeading, ParsedReport, Summary
 from helpers.ingest.report.title import find_plan_name, find_plan_title, parse_summary
+from helpers.ingest.report_file import ReportText, read_report_text
 
 __all__ = [
     "AreaRow",
@@ -60,6 +60,7 @@ __all__ = [
     "parse_area_table",
     "parse_item_lists",
     "parse_report",
+    "parse_report_source",
     "parse_report_text",
     "parse_summary",
     "undouble_lines",
@@ -118,6 +119,19 @@ def _parse_lines(lines: list[str], path: Path, vocab: Vocabulary) -> ParsedRepor
     return ParsedReport(path, period_id, summary, areas, totals, totals_line, headings, items)
 
 
+def parse_report_source(source: ReportText, vocab: Vocabulary = STANDARD) -> ParsedReport:
+    """Parse a report's text as read; an error about a PDF names its page and line."""
+    try:
+        report = parse_report_text(source.text, source.path, vocab)
+    except InputError as exc:
+        relocated = source.relocate(exc)
+        if relocated is exc:
+            raise
+        raise relocated from None
+    report.source = source
+    return report
+
+
 def parse_report(path: str | Path, vocab: Vocabulary = STANDARD) -> ParsedReport:
-    """Read and parse a report file (UTF-8, UTF-8 with BOM or CP932)."""
-    return parse_report_text(read_text(path), path, vocab)
+    """Read and parse a report file: text (UTF-8, UTF-8 with BOM or CP932) or the city's PDF."""
+    return parse_report_source(read_report_text(path), vocab)

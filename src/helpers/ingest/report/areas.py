@@ -9,7 +9,7 @@ from pathlib import Path
 from helpers.core.errors import InputError
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
 from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
-from helpers.ingest.report.lines import read_count
+from helpers.ingest.report.lines import open_brackets, read_count
 from helpers.ingest.report.model import AreaRow
 
 _ROMAN = ROMAN_NUMERALS
@@ -100,6 +100,10 @@ def _add_area_text(area: _AreaDraft, text: str, path: Path, line: int) -> None:
     """Add a line's text to an area row: name until （N項目）, then counts."""
     if area.items is None:
         m_items = _ITEM_COUNT_RE.search(text)
+        if not m_items and open_brackets(area.name):
+            # the count wrapped inside its bracket (a narrow table cell): （ / 3項目）
+            text, area.name = area.name + text.strip(), ""
+            m_items = _ITEM_COUNT_RE.search(text)
         if not m_items:
             area.name += text.replace(" ", "")
             return
@@ -141,6 +145,17 @@ def _total_counts(rest: str, order: list[str], path: Path, line: int) -> dict[st
     return dict(zip(order, (read_count(n, path, line, "the 計 row") for n in nums), strict=True))
 
 
+def _cells_below(lines: list[str], j: int, wanted: int) -> str:
+    """The counts of a 計 row printed one per line below it (a table's cells in reading order)."""
+    found: list[str] = []
+    for line in lines[j + 1 :]:
+        text = collapse(line)
+        if len(found) >= wanted or not re.fullmatch(r"\d*", text.replace(" ", "")):
+            break
+        found += text.split()
+    return " " + " ".join(found) if found else ""
+
+
 def _read_area_rows(
     lines: list[str], first: int, order: list[str], path: Path, start: int
 ) -> tuple[list[AreaRow], dict[str, int], int]:
@@ -159,7 +174,8 @@ def _read_area_rows(
         m_total = _TOTAL_RE.match(text)
         if m_total and current.nums:
             areas.append(_finish_area(current, order, path))
-            return areas, _total_counts(m_total.group(1), order, path, j + 1), j + 1
+            rest = m_total.group(1) + _cells_below(lines, j, 3 - len(re.findall(r"\d+", text)))
+            return areas, _total_counts(rest, order, path, j + 1), j + 1
         _add_area_text(current, text, path, j + 1)
     raise InputError(
         path,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.ingest.report_file import ReportText
+
 
 @dataclass
 class Summary:
@@ -60,10 +62,17 @@ class ParsedReport:
     headings: dict[str, ListHeading]
     items: list[ListedItem] = field(default_factory=list)
     plan_name: str | None = None
+    source: ReportText | None = None  # the text parsed, and the PDF it came from if any
 
     @property
     def total_items(self) -> int:
         return sum(a.items for a in self.areas)
+
+    def line_words(self, line: int) -> str:
+        """Where line ``line`` of the parsed text is, in Japanese: 53行, or for a PDF 3ページ12行."""
+        pdf = self.source.pdf if self.source is not None else None
+        place = pdf.place(line) if pdf is not None else None
+        return f"{place[0]}ページ{place[1]}行" if place else f"{line}行"
 
     def area_of(self, item_no: int) -> int | None:
         """Area number of an item number, from the table's counts."""
