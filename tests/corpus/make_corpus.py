@@ -160,6 +160,92 @@ MINIMAL_PDF = (
 )
 
 
+def _pdf_pages(draw) -> bytes:
+    """A one-page A4 PDF drawn by matplotlib (``draw(fig)``), without a creation date."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    font_manager.fontManager.addfont(str(_ipaex()))
+    out = io.BytesIO()
+    with matplotlib.rc_context({"font.family": "IPAexGothic", "pdf.fonttype": 42}):
+        fig = plt.figure(figsize=(8.27, 11.69))
+        draw(fig)
+        with PdfPages(out, metadata={"CreationDate": None}) as pdf:
+            pdf.savefig(fig)
+        plt.close(fig)
+    return out.getvalue()
+
+
+def _ipaex() -> Path:
+    import matplotlib
+
+    for f in (
+        Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"),
+        Path(matplotlib.__file__).parents[1] / "japanize_matplotlib" / "fonts" / "ipaexg.ttf",
+    ):
+        if f.is_file():
+            return f
+    raise SystemExit("IPAexGothic not found (apt-get install fonts-ipaexfont-gothic)")
+
+
+def _report_page(fig) -> None:
+    for k, line in enumerate(_report_lines()[:40:2]):
+        fig.text(0.08, 0.95 - k * 0.03, line.strip(), fontsize=10)
+
+
+def _scanned_pdf() -> bytes:
+    """The first lines of the report as an image only, as a scanner makes it: no text layer."""
+    import matplotlib
+    import numpy as np
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    font_manager.fontManager.addfont(str(_ipaex()))
+    with matplotlib.rc_context({"font.family": "IPAexGothic"}):
+        fig = Figure(figsize=(8.27, 11.69), dpi=40)
+        FigureCanvasAgg(fig)
+        _report_page(fig)
+        fig.canvas.draw()
+    gray = np.asarray(fig.canvas.buffer_rgba())[:, :, 0]
+
+    def draw(f) -> None:
+        ax = f.add_axes((0, 0, 1, 1))
+        ax.imshow(gray, cmap="gray", interpolation="nearest")
+        ax.set_axis_off()
+
+    return _pdf_pages(draw)
+
+
+def _encrypted_pdf() -> bytes:
+    """A text PDF that opens only with a password."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(_pdf_pages(_report_page))))
+    writer.encrypt(user_password="kodaira", owner_password="kodaira-owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _word_file() -> bytes:
+    """A Word file (a zip package), as saved by renaming report.docx to report.pdf."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        z.writestr("word/document.xml", "<w:document>" + _report_lines()[0] + "</w:document>")
+    return out.getvalue()
+
+
 def _kpi_cell(rows: list[list[str]], line: int, column: str, old: str, new: str) -> bytes:
     """The sheet with one cell (sheet line ``line``, ``column``) changed from ``old`` to ``new``."""
     out = [list(r) for r in rows]
@@ -337,6 +423,10 @@ def build() -> dict[str, bytes]:
     at = cp.index("（７項目）".encode("cp932"))  # on line 55
     files["report_cp932_stray_byte.txt"] = cp[:at] + b"\xff" + cp[at:]
     files["report_saved_as_pdf.pdf"] = MINIMAL_PDF
+    files["report_scanned.pdf"] = _scanned_pdf()
+    files["report_encrypted.pdf"] = _encrypted_pdf()
+    files["report_word_file_renamed.pdf"] = _word_file()
+    files["report_pdf_beside_text.pdf"] = MINIMAL_PDF  # added beside the real report text
     files["report_second_copy.txt"] = report_bytes  # added beside the real report
 
     # ---- the KPI sheet (2018-03), swapped in for kpi_sheet.csv

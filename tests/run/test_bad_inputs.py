@@ -106,7 +106,15 @@ CASES = [
     Case("report_undecodable_byte.txt", ("0xff", NOT_UTF8), line=97),
     Case("report_utf16.txt", (BINARY, "UTF-16"), line=1),
     Case("report_cp932_stray_byte.txt", ("0xff", "CP932"), line=55),
-    Case("report_saved_as_pdf.pdf", ("unsupported file type",)),
+    Case("report_saved_as_pdf.pdf", ("PDF を読めません", "ページがありません")),
+    Case("report_scanned.pdf", ("テキスト層", "OCR", ".txt")),
+    Case("report_encrypted.pdf", ("パスワードがかかっていて開けません", ".txt")),
+    Case("report_word_file_renamed.pdf", ("PDF ではありません", "%PDF-", ".txt")),
+    Case(
+        "report_pdf_beside_text.pdf",
+        ("報告書が2つあります", "progress_report_H29_end.txt", "どちらか一方"),
+        add=True,
+    ),
     Case(
         "report_second_copy.txt",
         ("a second report text", "progress_report_H29_end.txt"),

@@ -34,6 +34,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,28 +186,34 @@ def _no_text_layer(path: Path, pages: int) -> InputError:
 def _page_texts(path: Path, reader: PdfReader) -> list[str]:
     texts: list[str] = []
     total = 0
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # pypdf warns of every repaired cross-reference
-    try:
-        for no, page in enumerate(reader.pages, start=1):
-            try:
-                text = page.extract_text() or ""
-            except FileNotDecryptedError:
-                raise _locked(path) from None
-            except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-                raise _damaged(path, f"{no} ページ目: {type(exc).__name__}") from None
-            total += len(text)
-            if total > MAX_CHARS:
-                raise InputError(
-                    path,
-                    f"PDF の文字が多すぎます（{no} ページまでで {total:,} 文字、上限 {MAX_CHARS:,} 文字）。"
-                    "報告書のページだけの PDF にするか、" + _SAVE_AS_TEXT,
-                )
-            texts.append(text)
-    finally:
-        pypdf_log.setLevel(level)
+    for no, page in enumerate(reader.pages, start=1):
+        try:
+            text = page.extract_text() or ""
+        except FileNotDecryptedError:
+            raise _locked(path) from None
+        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+            raise _damaged(path, f"{no} ページ目: {type(exc).__name__}") from None
+        total += len(text)
+        if total > MAX_CHARS:
+            raise InputError(
+                path,
+                f"PDF の文字が多すぎます（{no} ページまでで {total:,} 文字、上限 {MAX_CHARS:,} 文字）。"
+                "報告書のページだけの PDF にするか、" + _SAVE_AS_TEXT,
+            )
+        texts.append(text)
     return texts
+
+
+@contextmanager
+def _quiet_pypdf():
+    """pypdf logs a warning for each flaw it repairs; the refusals say what matters."""
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _shape(line: str) -> str:
@@ -335,8 +342,8 @@ def read_pdf_text(path: str | Path) -> PdfText:
     p = Path(path)
     data = _read_bytes(p)
     _check_size(p, len(data))
-    reader = _open(p, data)
-    texts = _page_texts(p, reader)
+    with _quiet_pypdf():
+        texts = _page_texts(p, _open(p, data))
     if sum(len("".join(t.split())) for t in texts) < MIN_TEXT_CHARS:
         raise _no_text_layer(p, len(texts))
     pages = [t.replace("\r\n", "\n").replace("\r", "\n").split("\n") for t in texts]
