@@ -216,9 +216,18 @@ def _quiet_pypdf():
         log.setLevel(level)
 
 
-def _shape(line: str) -> str:
-    """A line with its digits and spaces aside: ``資料3 2/8`` and ``資料3 3/8`` are one shape."""
-    return _DIGITS_RE.sub("#", "".join(line.split()))
+def _shape(line: str, page: int, pages: int) -> str:
+    """A line without spaces, its page number (or count) aside: ``資料3 2/8`` on page 2 is ``資料3 #/#``.
+
+    Only a number that may be this page's (its index from 0 or from 1) or the
+    page count is set aside: other figures keep lines apart.
+    """
+
+    def number(m: re.Match) -> str:
+        n = int(unicodedata.normalize("NFKC", m.group(0)))
+        return "#" if n in (page, page + 1, pages) else m.group(0)
+
+    return _DIGITS_RE.sub(number, "".join(line.split()))
 
 
 def _edges(lines: list[str]) -> list[tuple[int, int]]:
@@ -237,8 +246,10 @@ def _running_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     seen: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for p, lines in enumerate(pages):
         for i, pos in _edges(lines):
-            key = (pos, _shape(lines[i]))
-            if key[1] and (p, i) not in seen.get(key, []):
+            if not any(c.isalpha() for c in lines[i]):
+                continue  # a number alone is a page number or not (_page_number_lines)
+            key = (pos, _shape(lines[i], p, len(pages)))
+            if (p, i) not in seen.get(key, []):
                 at[key] += 1
                 seen.setdefault(key, []).append((p, i))
     most = max(2, (len(pages) + 1) // 2)
@@ -246,7 +257,7 @@ def _running_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     places = {pi for key in found for pi in seen[key]}
     # a line of the same shape inside some page is text (a table header at each page break)
     inside = Counter(
-        _shape(ln)
+        _shape(ln, p, len(pages))
         for p, lines in enumerate(pages)
         for i, ln in enumerate(lines)
         if (p, i) not in places
