@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -46,6 +46,7 @@ class AreaTable:
     totals: dict[str, int] | None
     totals_line: int | None
     path: Path
+    provenance: dict = field(default_factory=dict)  # a web page's title, caption, update date
 
 
 def header_names(vocab: Vocabulary = STANDARD) -> dict[str, str]:
@@ -186,7 +187,13 @@ def read_area_table(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable
     ``vocab`` is the plan's status vocabulary (see the module docstring).
     """
     path = Path(path)
-    rows = _read_rows(path)
+    return area_table_from_rows(path, _read_rows(path), vocab)
+
+
+def area_table_from_rows(
+    path: Path, rows: list[tuple[int, list[str]]], vocab: Vocabulary = STANDARD
+) -> AreaTable:
+    """The per-area table of rows (line, cells), the header first; from a CSV or a web page."""
     header_line, header = rows[0]
     columns = _header_columns(path, header_line, header, vocab)
     area_field = header[columns["area"]]

@@ -28,6 +28,7 @@ from helpers.core.periods import period_label, validate_period
 from helpers.core.plans import Plan, load_plan
 from helpers.core.tables import write_csv, write_json
 from helpers.core.vocab import STATUS_CODES
+from helpers.ingest.area_page import is_area_page, read_area_page, title_text
 from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.plan_sources import check_same_plan, check_title
@@ -43,7 +44,7 @@ from helpers.ingest.sheets import is_draft_file
 
 #: the statuses whose items the report lists one by one (A items are only counted)
 LISTED_STATUSES = ("S", "B")
-RAW_SUFFIXES = {".txt", ".pdf", ".csv", ".xlsx"}
+RAW_SUFFIXES = {".txt", ".pdf", ".csv", ".xlsx", ".html", ".htm"}
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
 
@@ -89,13 +90,14 @@ def find_raw_files(raw: Path) -> RawFiles:
         elif suffix in (".csv", ".xlsx") and "kpi" in p.name.lower():
             _check_second_sheet(p, found.kpi_sheet)
             found.kpi_sheet = p
-        elif suffix == ".csv":
+        elif suffix == ".csv" or is_area_page(p):
             found.area_tables.append(p)
         else:
             raise InputError(
                 p,
                 "unsupported file type: put the report as the city's .pdf or as .txt, "
-                "tables as .csv (UTF-8 or CP932), the KPI sheet as .csv or .xlsx",
+                "tables as .csv (UTF-8 or CP932) or the city's saved web page (.html), "
+                "the KPI sheet as .csv or .xlsx",
             )
     if found.kpi_sheet is not None and found.report is None:
         raise InputError(
@@ -260,6 +262,10 @@ def _check_plan(plan: Plan, period: str, path: Path, text: str | None = None) ->
 
 def _read_table(path: Path, plan: Plan, period: str) -> AreaTable:
     """A per-area table of the plan; refused when its title names another plan."""
+    if is_area_page(path):
+        table = read_area_page(path, plan.vocab)
+        _check_plan(plan, period, path, title_text(table))
+        return table
     _check_plan(plan, period, path)
     return read_area_table(path, plan.vocab)
 
@@ -268,10 +274,9 @@ def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Pl
     """The areas of the report's table; per-area tables beside it go into meta for the audit."""
     meta["plan_name"] = plan.name or _title(report.source.text)
     for extra in files.area_tables:
-        meta.setdefault("area_tables", []).append(
-            _area_table_meta(_read_table(extra, plan, meta["period"]))
-        )
-        meta["sources"][f"area_table:{extra.name}"] = _source(extra)
+        table = _read_table(extra, plan, meta["period"])
+        meta.setdefault("area_tables", []).append(_area_table_meta(table))
+        meta["sources"][f"area_table:{extra.name}"] = _source(extra) | table.provenance
     meta["sources"]["report"] = _source(files.report) | report.source.provenance()
     if report.source.pdf is not None:
         meta["sources"]["report"]["text_file"] = paths.REPORT_TEXT_FILE
@@ -286,8 +291,9 @@ def _title(text: str) -> str | None:
 def _areas_of_table(path: Path, meta: dict, plan: Plan) -> pd.DataFrame:
     """The areas of a per-area table, the period's only source."""
     table = _read_table(path, plan, meta["period"])
-    meta["plan_name"] = plan.name or _title(read_text(path))
-    meta["sources"]["area_table"] = _source(path)
+    title = title_text(table) if is_area_page(path) else read_text(path)
+    meta["plan_name"] = plan.name or _title(title)
+    meta["sources"]["area_table"] = _source(path) | table.provenance
     if table.totals is not None:
         meta["totals"] = table.totals | {"line": table.totals_line}
     return table.areas.rename(columns={"line": "source_line"})

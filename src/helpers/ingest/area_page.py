@@ -1,0 +1,203 @@
+"""The per-area status table as the city's web page, saved from the browser (``*.html``).
+
+The page is decoded by the encoding it declares (``<meta charset>`` or
+``<meta http-equiv="Content-Type" content="…; charset=…">``): Shift_JIS is read
+as CP932 (its Windows form, which city pages use), UTF-8 with or without a
+byte-order mark; a page that declares nothing is read as a raw text file is
+(UTF-8, else CP932). Then the rules of a raw text apply: invisible characters
+(:func:`helpers.ingest.rawio.strip_invisible`) and radical code points
+(:mod:`helpers.core.radicals`).
+
+Of the page's tables (menus, layout tables, the footer's), the one read is the
+innermost table whose text holds 分野 and a word of each of the plan's status
+labels; it is read with ``pandas.read_html`` (lxml), which knows header rows,
+``<th>`` cells and spanned cells, and then checked as a CSV table is
+(:func:`helpers.ingest.area_table.area_table_from_rows`); a message names the
+line of the page's ``<tr>``. The page's title (for the plan check), the
+table's ``<caption>`` and the page's update date (更新日：2018年1月20日) go into
+the table's provenance.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import lxml.html
+import pandas as pd
+
+from helpers.core.errors import InputError
+from helpers.core.radicals import to_unified
+from helpers.core.textnorm import collapse, squash
+from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.ingest.area_table import AreaTable, area_table_from_rows
+from helpers.ingest.rawio import _read_bytes, decode_bytes, strip_invisible
+
+PAGE_SUFFIXES = (".html", ".htm")
+MAX_BYTES = 5 * 1024 * 1024  # a city page is 20-200 KB
+_HEAD = 4096  # the charset is declared in the first bytes of the page
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CODECS = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "ms_kanji": "cp932",
+    "windows-31j": "cp932",
+    "cp932": "cp932",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "euc-jp": "euc_jp",
+    "x-euc-jp": "euc_jp",
+}
+_UPDATED_RE = re.compile(
+    r"(?:更新日|最終更新日|更新)\s*[：:]?\s*((?:\d{4}|(?:令和|平成)\s*(?:\d{1,2}|元))\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
+)
+
+
+def is_area_page(path: Path) -> bool:
+    return path.suffix.lower() in PAGE_SUFFIXES
+
+
+def _declared(data: bytes) -> str | None:
+    m = _CHARSET_RE.search(data[:_HEAD])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def decode_page(data: bytes, path: Path) -> str:
+    """The page's text in the encoding it declares (Shift_JIS read as CP932)."""
+    declared = _declared(data)
+    if declared is None:
+        return decode_bytes(data, path)[0]
+    codec = _CODECS.get(declared)
+    if codec is None:
+        raise InputError(
+            path,
+            f"ページの文字コード「{declared}」は読めません（読めるのは Shift_JIS・UTF-8・EUC-JP）。"
+            "ブラウザで開き直して「名前を付けて保存」で保存し直すか、表を CSV（UTF-8）にしてください",
+        )
+    body = data[3:] if codec == "utf-8" and data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            path,
+            f"ページは文字コード {declared} と宣言していますが、{exc.start} バイト目"
+            f"（0x{body[exc.start]:02x}）がその文字コードではありません。ファイルが壊れているか、"
+            "保存し直したときに文字コードが変わっています。市のページを保存し直してください",
+            line=line,
+        ) from None
+
+
+def _text(el) -> str:
+    return collapse(el.text_content())
+
+
+def _names_the_table(text: str, vocab: Vocabulary) -> bool:
+    s = squash(text)
+    return "分野" in s and all(
+        any(squash(k) in s for k in (*vocab.keywords[c], *vocab.labels[c])) for c in STATUS_CODES
+    )
+
+
+def _find_table(root, path: Path, vocab: Vocabulary):
+    tables = [t for t in root.iter("table") if _names_the_table(t.text_content(), vocab)]
+    inner = [t for t in tables if not any(u is not t and t in u.iterancestors() for u in tables)]
+    if not inner:
+        raise InputError(
+            path,
+            "ページに分野別の表が見つかりません（「分野」と進捗状況の見出し（"
+            + "・".join(vocab.label(c) for c in STATUS_CODES)
+            + "）のある表がありません）。分野別の進捗状況の表があるページか確かめてください",
+        )
+    if len(inner) > 1:
+        lines = ", ".join(str(t.sourceline) for t in inner)
+        raise InputError(
+            path,
+            f"ページに分野別の表が {len(inner)} つあります（{lines} 行目）。1つの表だけのページを"
+            "保存するか、表を CSV にしてください",
+            line=inner[1].sourceline,
+        )
+    return inner[0]
+
+
+def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
+    """(line of its <tr>, cells) for the header and each row, as pandas.read_html reads them."""
+    html = lxml.html.tostring(table, encoding="unicode")
+    try:
+        frame = pd.read_html(
+            io.StringIO(html), flavor="lxml", thousands=None, keep_default_na=False
+        )[0]
+    except ValueError as exc:
+        raise InputError(path, f"表を読めません: {exc}", line=table.sourceline) from None
+    frame = frame.astype(str)
+    columns = frame.columns
+    if isinstance(columns, pd.MultiIndex):  # two header rows: each column's distinct parts
+        header = ["".join(dict.fromkeys(str(x) for x in col)) for col in columns]
+        header_rows = columns.nlevels
+    else:
+        header, header_rows = [str(c) for c in columns], 1
+    header = ["" if re.fullmatch(r"Unnamed: \d+(_level_\d+)?", h) else h for h in header]
+    trs = [tr.sourceline for tr in table.iter("tr") if tr.getparent() is not None]
+    lines = (
+        trs
+        if len(trs) == header_rows + len(frame)
+        else [table.sourceline] * (header_rows + len(frame))
+    )
+    rows = [(lines[header_rows - 1], header)]
+    rows += [(lines[header_rows + k], list(r)) for k, r in enumerate(frame.itertuples(index=False))]
+    return rows
+
+
+def _provenance(root, table) -> dict:
+    caption = table.find("caption")
+    title = root.find(".//title")
+    h1 = root.find(".//h1")
+    updated = _UPDATED_RE.search(collapse(root.text_content()))
+    out = {
+        "page_title": _text(title) if title is not None else None,
+        "heading": _text(h1) if h1 is not None else None,
+        "caption": _text(caption) if caption is not None else None,
+        "updated": re.sub(r"\s+", "", updated.group(1)) if updated else None,
+        "table_line": table.sourceline,
+    }
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def title_text(table: AreaTable) -> str:
+    """The page's heading and title, one per line, for the check of the plan's name."""
+    return "\n".join(table.provenance.get(k, "") for k in ("heading", "page_title"))
+
+
+def read_area_page(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
+    """The per-area table of a saved web page; every fault names the file (and line of the page).
+
+    Raises
+    ------
+    InputError
+        For a page too large, in an encoding it does not declare truly, without
+        the table or with two, and for the faults of a CSV table.
+    """
+    p = Path(path)
+    data = _read_bytes(p)
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            p,
+            f"ページが大きすぎます（{len(data) / 1024 / 1024:.1f} MB、上限 "
+            f"{MAX_BYTES // 1024 // 1024} MB）。分野別の表のページか確かめてください",
+        )
+    text = to_unified(strip_invisible(decode_page(data, p).replace("\r\n", "\n"), p))
+    if "<" not in text:
+        raise InputError(
+            p, "HTML ではありません（タグがありません）。市のページを保存し直してください"
+        )
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (ValueError, lxml.etree.ParserError) as exc:
+        raise InputError(p, f"HTML を読めません: {exc}") from None
+    table = _find_table(root, p, vocab)
+    area_table = area_table_from_rows(p, _rows(table, p), vocab)
+    area_table.provenance = _provenance(root, table)
+    return area_table

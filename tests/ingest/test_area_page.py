@@ -1,0 +1,104 @@
+"""The per-area table as the city's saved web page (helpers.ingest.area_page)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from support import AREAS_FILE, FIXTURES, PLAN, copy_raw
+
+from helpers.core.errors import InputError
+from helpers.ingest import area_page
+from helpers.ingest.area_page import read_area_page
+from helpers.ingest.area_table import read_area_table
+from helpers.ingest.clean import clean_period
+
+PAGE = FIXTURES / "areas_H29_9_page.html"
+COLUMNS = ["area_no", "area_name", "items", "S", "A", "B"]
+
+
+def _page_text() -> str:
+    return PAGE.read_bytes().decode("cp932")
+
+
+def _write(tmp_path, text: str, encoding: str = "cp932", name: str = "058639.html"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_page_gives_the_areas_of_the_csv():
+    page, csv = read_area_page(PAGE), read_area_table(AREAS_FILE)
+    pd.testing.assert_frame_equal(page.areas[COLUMNS], csv.areas[COLUMNS])
+    assert page.totals == csv.totals
+
+
+def test_caption_update_date_and_title_are_kept():
+    prov = read_area_page(PAGE).provenance
+    assert prov["caption"] == "各プログラムの進捗状況（平成28年度末）"
+    assert prov["updated"] == "2018年1月20日"
+    assert prov["heading"] == "第3次行財政再構築プランの進捗状況"
+
+
+def test_rows_name_the_lines_of_the_page():
+    table = read_area_page(PAGE)
+    lines = _page_text().split("\r\n")
+    for row in table.areas.itertuples():
+        assert row.area_name in lines[row.line - 1]
+
+
+def test_the_period_reads_the_page_as_the_csv(tmp_path):
+    plain = copy_raw(tmp_path / "plain")
+    page = copy_raw(tmp_path / "page")
+    raw = page / "raw" / PLAN / "2017-09"
+    (raw / AREAS_FILE.name).unlink()
+    shutil.copyfile(PAGE, raw / "058639.html")
+    want, got = clean_period("2017-09", plain), clean_period("2017-09", page)
+    for name in ("areas", "items"):
+        cols = [c for c in getattr(want, name).columns if c != "source_line"]
+        pd.testing.assert_frame_equal(getattr(got, name)[cols], getattr(want, name)[cols])
+    assert got.meta["sources"]["area_table"]["updated"] == "2018年1月20日"
+    assert got.meta["plan_name"] == want.meta["plan_name"]
+
+
+def test_utf8_page_reads_the_same(tmp_path):
+    text = _page_text().replace("charset=Shift_JIS", "charset=UTF-8")
+    p = _write(tmp_path, text, "utf-8")
+    pd.testing.assert_frame_equal(read_area_page(p).areas, read_area_page(PAGE).areas)
+
+
+def test_bytes_not_in_the_declared_encoding_are_refused(tmp_path):
+    text = _page_text().replace("charset=Shift_JIS", "charset=UTF-8")
+    p = _write(tmp_path, text, "cp932")  # says UTF-8, is Shift_JIS
+    with pytest.raises(InputError, match="文字コード utf-8 と宣言") as exc:
+        read_area_page(p)
+    assert exc.value.line is not None
+
+
+def test_a_page_without_the_table_is_refused(tmp_path):
+    text = _page_text().replace("分野", "区分")
+    with pytest.raises(InputError, match="分野別の表が見つかりません"):
+        read_area_page(_write(tmp_path, text))
+
+
+def test_a_page_with_two_tables_is_refused(tmp_path):
+    text = _page_text()
+    start, end = text.index('<table border="1"'), text.index("</table>", text.index("<caption>"))
+    table = text[start : end + len("</table>")]
+    with pytest.raises(InputError, match="分野別の表が 2 つあります"):
+        read_area_page(_write(tmp_path, text.replace(table, table + "\n" + table)))
+
+
+def test_a_bad_count_names_its_row(tmp_path):
+    text = _page_text().replace('<td align="right">10</td>', '<td align="right">十</td>')
+    with pytest.raises(InputError) as exc:
+        read_area_page(_write(tmp_path, text))
+    assert "'十' is not a whole number" in str(exc.value)
+    assert "財政基盤の強化" in _page_text().split("\r\n")[exc.value.line - 1]
+
+
+def test_too_large_a_page_is_refused(monkeypatch):
+    monkeypatch.setattr(area_page, "MAX_BYTES", 1000)
+    with pytest.raises(InputError, match="ページが大きすぎます"):
+        read_area_page(PAGE)
