@@ -167,7 +167,7 @@ def test_without_a_report_draft_kpis_says_what_to_do(data):
     from helpers.cycle.drafts import draft_kpis
 
     new_period("2019-03", data)
-    with pytest.raises(InputError, match="no report text"):
+    with pytest.raises(InputError, match="no report"):
         draft_kpis("2019-03", data)
 
 

@@ -517,7 +517,7 @@ def test_period_folder_without_files_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2, err
     assert str(Path("raw") / PLAN / "2018-09") in err
-    assert "neither a report text" in err
+    assert "neither a report" in err
     assert (_tree(out / PLAN / "2018-09"), _tree(data / "processed")) == before
 
 
@@ -536,7 +536,7 @@ def test_kpi_sheet_without_its_report_is_refused(with_area_table, tmp_path, caps
     err = capsys.readouterr().err
     assert status == 2, err
     # alone or beside an area table, the message names the sheet and what it lacks
-    assert "kpi_sheet.csv" in err and "needs the report text" in err, err
+    assert "kpi_sheet.csv" in err and "needs the report" in err, err
     assert _tree(data / "raw") == raw_before
 
 

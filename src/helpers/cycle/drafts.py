@@ -58,8 +58,8 @@ from helpers.core.textnorm import squash
 from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
 from helpers.cycle.new_period import carry_rows, sheet_bytes
 from helpers.ingest.plan_sources import check_title
-from helpers.ingest.rawio import read_text
-from helpers.ingest.report import parse_report
+from helpers.ingest.report import parse_report_source
+from helpers.ingest.report_file import find_report, read_report_text
 from helpers.ingest.sheets import DRAFT_SUFFIX, kpi_sheet_of, sheet_records
 
 MIN_NAME_MATCH = 3  # characters shared with an indicator's name for a sentence to name it
@@ -350,12 +350,12 @@ def _change_agrees(rec: dict, out: RowDraft, prev: Found, unit: str) -> bool:
     return value is not None and carried is not None and value - change == carried
 
 
-def _source_words(d: RowDraft, report: str) -> str:
+def _source_words(d: RowDraft, report) -> str:
     parts = []
     for what, found in (("値", d.value), ("前年度末", d.prev)):
         if found is not None:
-            line = f"{found.line}行" if found.line else ""
-            parts.append(f"{what}: {report} {line}「{found.sentence[:60]}」")
+            line = report.line_words(found.line) if found.line else ""
+            parts.append(f"{what}: {report.path.name} {line}「{found.sentence[:60]}」")
     parts += [n.lstrip("!") for n in d.notes]
     return "／".join(parts) or "報告書に該当する記載が見つかりません（空欄のまま）"
 
@@ -392,18 +392,18 @@ def draft_sheet(rows: list[dict], report, raw_lines: list[str], period: str) -> 
             for found in (d.value, d.prev):
                 if found is not None:
                     found.line = line_of(raw_lines, item.line, item.end_line, found.text)
-        _apply(rec, d, report.path.name)
+        _apply(rec, d, report)
         drafts.append(d)
     return drafts
 
 
-def _apply(rec: dict, d: RowDraft, report_name: str) -> None:
+def _apply(rec: dict, d: RowDraft, report) -> None:
     if d.value is not None:
         rec["value_text"] = d.value.text
     if d.prev is not None:
         rec["prev_text"] = d.prev.text
     rec["draft"] = MARK_CHECK if d.sure else MARK_UNSURE
-    rec["draft_source"] = _source_words(d, report_name)
+    rec["draft_source"] = _source_words(d, report)
 
 
 # --------------------------------------------------------------- the command
@@ -411,23 +411,26 @@ def _apply(rec: dict, d: RowDraft, report_name: str) -> None:
 
 def _report_of(folder: Path, period: str, plan) -> tuple:
     """The period's parsed report and its lines (InputError if the folder holds none)."""
-    texts = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".txt")
-    if not texts:
+    found = find_report(folder)
+    if found is None:
         raise InputError(
             folder,
-            "no report text (.txt) in the folder: put the text of the period's report there "
-            "first; the drafts are read from it",
+            "no report (.pdf or .txt) in the folder: put the city's PDF of the period's report "
+            "there first; the drafts are read from it",
         )
-    text = read_text(texts[0])
-    check_title(plan, texts[0], text)
-    report = parse_report(texts[0], plan.vocab)
-    if report.period_id is not None and report.period_id != period:
-        raise InputError(
-            texts[0],
-            f"the report is as of {report.period_id}, but lies in the folder of {period}",
-            line=1,
-        )
-    return report, text.split("\n")
+    source = read_report_text(found)
+    try:
+        check_title(plan, found, source.text)
+        report = parse_report_source(source, plan.vocab)
+        if report.period_id is not None and report.period_id != period:
+            raise InputError(
+                found,
+                f"the report is as of {report.period_id}, but lies in the folder of {period}",
+                line=1,
+            )
+    except InputError as exc:
+        raise source.relocate(exc) from None
+    return report, source.text.split("\n")
 
 
 @dataclass

@@ -161,8 +161,8 @@ def next_steps(sheet: Path, carried: Carried, plan: str, period: str, data: Path
             f"（取組・指標名・単位・目標・望ましい方向）を引き継ぎ、値は空欄です。{prev}",
             "",
             "次の手順:",
-            f"1. {label}の進捗状況報告書（PDF）のテキストを .txt で {shown}/ に置きます"
-            "（UTF-8 または CP932）。報告書がないとレポートは作れません"
+            f"1. 市が公開している{label}の進捗状況報告書の PDF を、そのまま {shown}/ に置きます"
+            "（PDF から文字を読めないときは、テキストを .txt で置きます）。報告書がないとレポートは作れません"
             "（成果指標シートは報告書と照合するため）。",
             f"2. make draft-kpis PERIOD={period} PLAN={plan} で、報告書から値と前年度末の値の下書きを作ります"
             f"（{sheet.stem}.draft{sheet.suffix} として横に書き出します。確認が済んだら {sheet.name} を"

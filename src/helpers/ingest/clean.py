@@ -105,7 +105,9 @@ def find_raw_files(raw: Path) -> RawFiles:
             "a KPI sheet needs the report (.pdf or .txt) it is checked against",
         )
     if found.report is None and not found.area_tables:
-        raise InputError(raw, "holds neither a report (.pdf or .txt) nor a per-area table (.csv)")
+        raise InputError(
+            raw, "holds neither a report (.pdf or .txt) nor a per-area table (.csv or .html)"
+        )
     if len(found.area_tables) > 1 and found.report is None:
         raise InputError(found.area_tables[1], "more than one per-area table in the folder")
     return found
