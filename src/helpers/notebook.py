@@ -320,8 +320,16 @@ def raw_files_frame(run: Period) -> pd.DataFrame:
     """The period's raw files by kind (report text, KPI sheet, per-area table)."""
     with stop_on_input_error():
         files = find_raw_files(run.raw_dir)
-    rows = [("報告書のテキスト", files.report), ("成果指標シート", files.kpi_sheet)]
-    rows += [("分野別の表", p) for p in files.area_tables]
+    report = (
+        "報告書（PDF）"
+        if files.report and files.report.suffix.lower() == ".pdf"
+        else "報告書のテキスト"
+    )
+    rows = [(report, files.report), ("成果指標シート", files.kpi_sheet)]
+    rows += [
+        ("分野別の表（ウェブページ）" if p.suffix.lower() in (".html", ".htm") else "分野別の表", p)
+        for p in files.area_tables
+    ]
     return pd.DataFrame(
         [{"kind": kind, "file": p.name, "bytes": p.stat().st_size} for kind, p in rows if p],
         columns=["kind", "file", "bytes"],
