@@ -102,3 +102,11 @@ def test_too_large_a_page_is_refused(monkeypatch):
     monkeypatch.setattr(area_page, "MAX_BYTES", 1000)
     with pytest.raises(InputError, match="ページが大きすぎます"):
         read_area_page(PAGE)
+
+
+def test_an_xhtml_page_with_an_xml_declaration_reads_the_same(tmp_path):
+    text = '<?xml version="1.0" encoding="Shift_JIS"?>\r\n' + _page_text()
+    p = _write(tmp_path, text)
+    pd.testing.assert_frame_equal(
+        read_area_page(p).areas[COLUMNS], read_area_page(PAGE).areas[COLUMNS]
+    )

@@ -51,6 +51,7 @@ _CODECS = {
     "euc-jp": "euc_jp",
     "x-euc-jp": "euc_jp",
 }
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _UPDATED_RE = re.compile(
     r"(?:更新日|最終更新日|更新)\s*[：:]?\s*((?:\d{4}|(?:令和|平成)\s*(?:\d{1,2}|元))\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)"
 )
@@ -193,6 +194,7 @@ def read_area_page(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
         raise InputError(
             p, "HTML ではありません（タグがありません）。市のページを保存し直してください"
         )
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses one in decoded text
     try:
         root = lxml.html.document_fromstring(text)
     except (ValueError, lxml.etree.ParserError) as exc:
