@@ -110,3 +110,19 @@ def test_an_xhtml_page_with_an_xml_declaration_reads_the_same(tmp_path):
     pd.testing.assert_frame_equal(
         read_area_page(p).areas[COLUMNS], read_area_page(PAGE).areas[COLUMNS]
     )
+
+
+def test_a_plan_without_plan_toml_is_named_from_a_pdf_or_a_page(tmp_path):
+    from helpers.ingest.plan_sources import plan_name
+
+    data = copy_raw(tmp_path / "data")
+    (data / "raw" / PLAN / "plan.toml").unlink()
+    for period, real, fixture in (
+        ("2018-03", "progress_report_H29_end.txt", "report_H29_end_tables.pdf"),
+        ("2017-09", AREAS_FILE.name, PAGE.name),
+    ):
+        raw = data / "raw" / PLAN / period
+        (raw / real).unlink()
+        shutil.copyfile(FIXTURES / fixture, raw / fixture)
+    assert plan_name(data, PLAN).replace("３", "3") == "第3次行財政再構築プラン"
+    clean_period("2017-09", data, write=False)  # checked against the PDF's title: one plan

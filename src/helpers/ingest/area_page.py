@@ -172,16 +172,8 @@ def title_text(table: AreaTable) -> str:
     return "\n".join(table.provenance.get(k, "") for k in ("heading", "page_title"))
 
 
-def read_area_page(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
-    """The per-area table of a saved web page; every fault names the file (and line of the page).
-
-    Raises
-    ------
-    InputError
-        For a page too large, in an encoding it does not declare truly, without
-        the table or with two, and for the faults of a CSV table.
-    """
-    p = Path(path)
+def _page_root(p: Path):
+    """The parsed page (decoded by its declared encoding, bounded in size)."""
     data = _read_bytes(p)
     if len(data) > MAX_BYTES:
         raise InputError(
@@ -196,9 +188,30 @@ def read_area_page(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
         )
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses one in decoded text
     try:
-        root = lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise InputError(p, f"HTML を読めません: {exc}") from None
+
+
+def page_title_text(path: str | Path) -> str:
+    """A saved page's heading and title, one per line (for the plan's name), without its table."""
+    root = _page_root(Path(path))
+    return "\n".join(
+        _text(el) for el in (root.find(".//h1"), root.find(".//title")) if el is not None
+    )
+
+
+def read_area_page(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
+    """The per-area table of a saved web page; every fault names the file (and line of the page).
+
+    Raises
+    ------
+    InputError
+        For a page too large, in an encoding it does not declare truly, without
+        the table or with two, and for the faults of a CSV table.
+    """
+    p = Path(path)
+    root = _page_root(p)
     table = _find_table(root, p, vocab)
     area_table = area_table_from_rows(p, _rows(table, p), vocab)
     area_table.provenance = _provenance(root, table)

@@ -12,8 +12,10 @@ from pathlib import Path
 from helpers.core.errors import InputError
 from helpers.core.plans import Plan, load_plan, plan_periods
 from helpers.core.textnorm import squash
+from helpers.ingest.area_page import PAGE_SUFFIXES, is_area_page, page_title_text
 from helpers.ingest.rawio import read_text
 from helpers.ingest.report import find_plan_name, find_plan_title
+from helpers.ingest.report_file import read_report_text
 
 
 def check_title(plan: Plan, path: Path, text: str) -> str | None:
@@ -38,16 +40,28 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
     return title
 
 
+_TITLED = (".txt", ".pdf", ".csv", *PAGE_SUFFIXES)
+
+
+def _titled_text(f: Path) -> str | None:
+    """The text holding a source's title: a report (.txt, .pdf), a table (.csv) or a web page."""
+    if not f.is_file() or f.suffix.lower() not in _TITLED or "kpi" in f.name.lower():
+        return None
+    if is_area_page(f):
+        return page_title_text(f)
+    return read_report_text(f).text if f.suffix.lower() == ".pdf" else read_text(f)
+
+
 def _source_titles(folder: Path):
-    """(file, title, line) of each titled source (report text, per-area table) in a period folder."""
+    """(file, title, line) of each titled source (report, per-area table) in a period folder."""
     for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
-            try:
-                found = find_plan_title(read_text(f))
-            except InputError:
-                continue  # its own run names that fault
-            if found:
-                yield f, found[0], found[1]
+        try:
+            text = _titled_text(f)
+            found = find_plan_title(text) if text is not None else None
+        except InputError:
+            continue  # its own run names that fault
+        if found:
+            yield f, found[0], found[1]
 
 
 def check_same_plan(
@@ -84,11 +98,11 @@ def plan_name(data: Path, plan: str) -> str:
     for period in reversed(plan_periods(data, plan)):
         folder = p.folder / period
         for f in sorted(folder.iterdir()):
-            if f.is_file() and f.suffix.lower() in (".txt", ".csv") and "kpi" not in f.name.lower():
-                try:
-                    title = find_plan_name(read_text(f))
-                except InputError:
-                    continue
-                if title:
-                    return title
+            try:
+                text = _titled_text(f)
+                title = find_plan_name(text) if text is not None else None
+            except InputError:
+                continue
+            if title:
+                return title
     return plan
