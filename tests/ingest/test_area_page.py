@@ -13,6 +13,7 @@ from helpers.ingest import area_page
 from helpers.ingest.area_page import read_area_page
 from helpers.ingest.area_table import read_area_table
 from helpers.ingest.clean import clean_period
+from helpers.ingest.plan_sources import plan_name
 
 PAGE = FIXTURES / "areas_H29_9_page.html"
 COLUMNS = ["area_no", "area_name", "items", "S", "A", "B"]
@@ -113,8 +114,6 @@ def test_an_xhtml_page_with_an_xml_declaration_reads_the_same(tmp_path):
 
 
 def test_a_plan_without_plan_toml_is_named_from_a_pdf_or_a_page(tmp_path):
-    from helpers.ingest.plan_sources import plan_name
-
     data = copy_raw(tmp_path / "data")
     (data / "raw" / PLAN / "plan.toml").unlink()
     for period, real, fixture in (
