@@ -1,4 +1,4 @@
-"""The text of a report PDF (helpers.ingest.pdf_text): extraction, page furniture, refusals."""
+"""The text of a report PDF (helpers.ingest.report.pdf_text): extraction, page furniture, refusals."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from support import FIXTURES
 
 from helpers.core.errors import InputError
 from helpers.core.radicals import count_radicals
-from helpers.ingest import pdf_text
-from helpers.ingest.pdf_text import PdfLine, drop_page_furniture, read_pdf_text, relocate
+from helpers.ingest.report import pdf_text
+from helpers.ingest.report.pdf_text import PdfLine, drop_page_furniture, read_pdf_text, relocate
 
 CHROMIUM_PDF = FIXTURES / "report_H29_end_chromium.pdf"
 TABLES_PDF = FIXTURES / "report_H29_end_tables.pdf"

@@ -59,7 +59,7 @@ from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
 from helpers.cycle.new_period import carry_rows, sheet_bytes
 from helpers.ingest.plan_sources import check_title
 from helpers.ingest.report import parse_report_source
-from helpers.ingest.report_file import find_report, read_report_text
+from helpers.ingest.report.source import find_report, read_report_text
 from helpers.ingest.sheets import DRAFT_SUFFIX, kpi_sheet_of, sheet_records
 
 MIN_NAME_MATCH = 3  # characters shared with an indicator's name for a sentence to name it

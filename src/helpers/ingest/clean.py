@@ -34,7 +34,7 @@ from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.plan_sources import check_same_plan, check_title
 from helpers.ingest.rawio import file_sha256, read_text
 from helpers.ingest.report import ParsedReport, find_plan_name, find_plan_title, parse_report_source
-from helpers.ingest.report_file import (
+from helpers.ingest.report.source import (
     ReportText,
     is_report_file,
     read_report_text,

@@ -15,7 +15,7 @@ from helpers.core.textnorm import squash
 from helpers.ingest.area_page import PAGE_SUFFIXES, is_area_page, page_title_text
 from helpers.ingest.rawio import read_text
 from helpers.ingest.report import find_plan_name, find_plan_title
-from helpers.ingest.report_file import read_report_text
+from helpers.ingest.report.source import read_report_text
 
 
 def check_title(plan: Plan, path: Path, text: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Parse the published progress report (its text, or the text of its PDF: helpers.ingest.report_file).
+"""Parse the published progress report (its text, or the text of its PDF: helpers.ingest.report.source).
 
 The report holds, in this order:
 
@@ -45,8 +45,8 @@ from helpers.ingest.report.areas import parse_area_table
 from helpers.ingest.report.lines import undouble_lines, undouble_repeatedly
 from helpers.ingest.report.lists import find_list_headings, parse_item_lists
 from helpers.ingest.report.model import AreaRow, ListedItem, ListHeading, ParsedReport, Summary
+from helpers.ingest.report.source import ReportText, read_report_text
 from helpers.ingest.report.title import find_plan_name, find_plan_title, parse_summary
-from helpers.ingest.report_file import ReportText, read_report_text
 
 __all__ = [
     "AreaRow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.ingest.report_file import ReportText
+from helpers.ingest.report.source import ReportText
 
 
 @dataclass

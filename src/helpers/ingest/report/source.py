@@ -1,7 +1,7 @@
 """The period's report as a file: its text from a ``.txt`` or from the city's ``.pdf``.
 
 A period folder holds the report once: as the text (``*.txt``, UTF-8 or CP932)
-or as the PDF the city publishes (``*.pdf``, read by :mod:`helpers.ingest.pdf_text`).
+or as the PDF the city publishes (``*.pdf``, read by :mod:`helpers.ingest.report.pdf_text`).
 Both, or two of either, is refused naming both files.
 
 The parser reads the text of either alike. Its line numbers are lines of that
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
-from helpers.ingest.pdf_text import PdfText, read_pdf_text, relocate
 from helpers.ingest.rawio import read_text
+from helpers.ingest.report.pdf_text import PdfText, read_pdf_text, relocate
 
 REPORT_SUFFIXES = (".txt", ".pdf")
 
@@ -57,7 +57,7 @@ def read_report_text(path: str | Path) -> ReportText:
     ------
     InputError
         As :func:`helpers.ingest.rawio.read_text` for a text file, and as
-        :func:`helpers.ingest.pdf_text.read_pdf_text` for a PDF.
+        :func:`helpers.ingest.report.pdf_text.read_pdf_text` for a PDF.
     """
     p = Path(path)
     if p.suffix.lower() == ".pdf":

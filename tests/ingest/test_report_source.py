@@ -1,4 +1,4 @@
-"""The report as the city's PDF gives the same tables as its text (helpers.ingest.report_file)."""
+"""The report as the city's PDF gives the same tables as its text (helpers.ingest.report.source)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from helpers.core import paths
 from helpers.core.errors import InputError
 from helpers.core.textnorm import squash
 from helpers.ingest.clean import clean_period
-from helpers.ingest.report_file import find_report, read_report_text
+from helpers.ingest.report.source import find_report, read_report_text
 
 PDFS = ["report_H29_end_chromium.pdf", "report_H29_end_tables.pdf"]
 
