@@ -246,6 +246,24 @@ def _word_file() -> bytes:
     return out.getvalue()
 
 
+def _area_page_faults() -> dict[str, bytes]:
+    """The 2017-09 table as the city's saved page (tests/fixtures), with one fault each."""
+    page = (HERE.parent / "fixtures" / "areas_H29_9_page.html").read_bytes().decode("cp932")
+    return {
+        # the page says UTF-8 but was saved in Shift_JIS
+        "areas_page_says_utf8_is_shift_jis.html": page.replace(
+            "charset=Shift_JIS", "charset=UTF-8"
+        ).encode("cp932"),
+        # a page of the site without the per-area table (分野 renamed: no header words)
+        "areas_page_without_the_table.html": page.replace("分野", "区分").encode("cp932"),
+        # area 4's B count typed as 四 on the page
+        "areas_page_count_in_kanji.html": page.replace(
+            '<td align="right">4</td></tr>\r\n<tr><td>5',
+            '<td align="right">四</td></tr>\r\n<tr><td>5',
+        ).encode("cp932"),
+    }
+
+
 def _kpi_cell(rows: list[list[str]], line: int, column: str, old: str, new: str) -> bytes:
     """The sheet with one cell (sheet line ``line``, ``column``) changed from ``old`` to ``new``."""
     out = [list(r) for r in rows]
@@ -513,6 +531,7 @@ def build() -> dict[str, bytes]:
     files["areas_utf16.csv"] = AREAS.read_bytes().decode("utf-8").encode("utf-16")
     files["areas_saved_as_xlsx.csv"] = _xlsx([line.split(",") for line in al[4:11]])
     files["areas_second_table.csv"] = AREAS.read_bytes()  # added beside the real table
+    files.update(_area_page_faults())
     files.update(_number_reading_faults(kr, rl, al))
     return files
 

@@ -328,6 +328,15 @@ CASES = [
         add=True,
         blamed="progress_areas_H29_9.csv",
     ),
+    # ------------------------------------- the per-area table as the city's web page
+    Case("areas_page_says_utf8_is_shift_jis.html", ("文字コード utf-8 と宣言",), line=6),
+    Case("areas_page_without_the_table.html", ("分野別の表が見つかりません",)),
+    Case(
+        "areas_page_count_in_kanji.html",
+        ("'四' is not a whole number",),
+        line=38,
+        field="予定よりも遅れている(B)",
+    ),
 ]
 
 # Faults found late (a report cut inside its last row; a summary count in kanji),
@@ -415,7 +424,7 @@ def test_corpus_is_complete_and_listed():
     assert sorted(tested) == files, "corpus files and test cases differ"
     assert len(set(tested)) == len(tested)
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"`([^`/]+\.(?:txt|csv|pdf|xlsx))`", readme))
+    listed = set(re.findall(r"`([^`/]+\.(?:txt|csv|pdf|xlsx|html))`", readme))
     assert set(files) <= listed, f"not in README.md: {sorted(set(files) - listed)}"
     assert listed <= set(files) | set(ROLES_REAL_FILES), (
         f"README.md lists missing files: {sorted(listed - set(files))}"
