@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pandas as pd
@@ -9,7 +11,10 @@ from support import AREAS_FILE, KPI_FILE, PLAN, REPORT_FILE, copy_raw
 
 from helpers.core.radicals import EQUIVALENT_UNIFIED_IDEOGRAPH, count_radicals
 from helpers.ingest.clean import clean_period
+from helpers.ingest.kpi_sheet import read_kpi_sheet
 from helpers.ingest.rawio import read_text
+from helpers.ingest.report import parse_report
+from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
 
 # each kanji that a Kangxi radical stands for -> that radical (the look-alike a PDF gives)
 _TO_RADICAL = {
@@ -57,3 +62,12 @@ def test_every_input_with_radicals_gives_the_same_tables(tmp_path):
             pd.testing.assert_frame_equal(got[name], want[name])
         assert got["meta"] == want["meta"]
     assert swapped > 200
+
+
+def test_xlsx_sheet_with_radicals_gives_the_same_indicators(tmp_path):
+    from_csv = read_kpi_sheet(KPI_FILE, parse_report(REPORT_FILE))
+    rows = list(csv.reader(io.StringIO(radicalize(KPI_FILE.read_text(encoding="utf-8-sig")))))
+    assert sum(count_radicals("".join(r)) for r in rows) > 20
+    sheet = tmp_path / "kpi_sheet.xlsx"
+    sheet.write_bytes(kpi_workbook_bytes(rows[0], rows[1:], None))
+    assert read_kpi_sheet(sheet, parse_report(REPORT_FILE)).equals(from_csv)
