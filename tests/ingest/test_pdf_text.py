@@ -117,3 +117,28 @@ def test_an_error_on_a_line_of_the_text_names_page_and_line():
     err = relocate(InputError("r.pdf", "the heading on line 2 says so", line=3), lines)
     assert (err.page, err.line) == (2, 5)
     assert str(err) == "r.pdf, page 2, line 5: the heading on page 2, line 4 says so"
+
+
+@pytest.mark.parametrize("cut", [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 0.99])
+def test_a_pdf_cut_anywhere_is_refused_or_read_never_a_crash(cut, tmp_path):
+    data = TABLES_PDF.read_bytes()
+    p = tmp_path / "report.pdf"
+    p.write_bytes(data[: int(len(data) * cut)])
+    try:
+        text = read_pdf_text(p)
+    except InputError as exc:
+        assert "PDF" in str(exc)
+    else:
+        assert text.lines  # pypdf rebuilt what it could: the parser checks the rest
+
+
+def test_a_pdf_with_bytes_flipped_is_refused_or_read_never_a_crash(tmp_path):
+    data = bytearray(TABLES_PDF.read_bytes())
+    for k in range(200, len(data), len(data) // 40):
+        data[k] ^= 0x5A
+    p = tmp_path / "report.pdf"
+    p.write_bytes(bytes(data))
+    try:
+        read_pdf_text(p)
+    except InputError as exc:
+        assert "PDF" in str(exc)

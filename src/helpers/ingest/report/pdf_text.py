@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from helpers.core.errors import InputError
 from helpers.core.radicals import count_radicals, to_unified
@@ -150,7 +150,9 @@ def _open(path: Path, data: bytes) -> PdfReader:
             "この PDF は暗号化されていて、開くための部品（cryptography）がインストールされて"
             "いません。make install をやり直すか、" + _SAVE_AS_TEXT,
         ) from None
-    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged file fails inside pypdf in many ways
         raise _damaged(path, type(exc).__name__) from None
     if pages > MAX_PAGES:
         raise InputError(
@@ -191,7 +193,7 @@ def _page_texts(path: Path, reader: PdfReader) -> list[str]:
             text = page.extract_text() or ""
         except FileNotDecryptedError:
             raise _locked(path) from None
-        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # as in _open
             raise _damaged(path, f"{no} ページ目: {type(exc).__name__}") from None
         total += len(text)
         if total > MAX_CHARS:
