@@ -29,10 +29,10 @@ import pandas as pd
 
 from helpers.core.errors import InputError
 from helpers.core.radicals import to_unified
-from helpers.core.textnorm import collapse, squash
+from helpers.core.textnorm import collapse, squash, strip_invisible
 from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
 from helpers.ingest.area_table import AreaTable, area_table_from_rows
-from helpers.ingest.rawio import _read_bytes, decode_bytes, strip_invisible
+from helpers.ingest.rawio import decode_bytes, read_bytes
 
 PAGE_SUFFIXES = (".html", ".htm")
 MAX_BYTES = 5 * 1024 * 1024  # a city page is 20-200 KB
@@ -174,13 +174,14 @@ def title_text(table: AreaTable) -> str:
 
 def _page_root(p: Path):
     """The parsed page (decoded by its declared encoding, bounded in size)."""
-    data = _read_bytes(p)
-    if len(data) > MAX_BYTES:
+    size = p.stat().st_size if p.is_file() else 0
+    if size > MAX_BYTES:
         raise InputError(
             p,
-            f"ページが大きすぎます（{len(data) / 1024 / 1024:.1f} MB、上限 "
+            f"ページが大きすぎます（{size / 1024 / 1024:.1f} MB、上限 "
             f"{MAX_BYTES // 1024 // 1024} MB）。分野別の表のページか確かめてください",
         )
+    data = read_bytes(p, MAX_BYTES)
     text = to_unified(strip_invisible(decode_page(data, p).replace("\r\n", "\n"), p))
     if "<" not in text:
         raise InputError(

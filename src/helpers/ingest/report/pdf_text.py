@@ -43,7 +43,8 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from helpers.core.errors import InputError
 from helpers.core.radicals import count_radicals, to_unified
-from helpers.ingest.rawio import _read_bytes, strip_invisible
+from helpers.core.textnorm import strip_invisible
+from helpers.ingest.rawio import read_bytes
 
 MAX_BYTES = 30 * 1024 * 1024  # a 30-page report with figures is 1-5 MB
 MAX_PAGES = 300
@@ -353,8 +354,9 @@ def read_pdf_text(path: str | Path) -> PdfText:
         or locked one, one without a text layer, or one over the limits.
     """
     p = Path(path)
-    data = _read_bytes(p)
-    _check_size(p, len(data))
+    if p.is_file():
+        _check_size(p, p.stat().st_size)  # the PDF's own message, before the bounded read
+    data = read_bytes(p, MAX_BYTES)
     with _quiet_pypdf():
         texts = _page_texts(p, _open(p, data))
     if sum(len("".join(t.split())) for t in texts) < MIN_TEXT_CHARS:
