@@ -8,101 +8,14 @@ from support import REAL_RAW
 
 from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.narrative import (
-    format_amount_change,
-    format_decimal,
-    format_value,
+    change_shown,
     kpi_sentence,
+    prev_shown,
     target_label,
     tidy,
+    value_shown,
 )
 from helpers.ingest.clean import clean_period
-
-# --------------------------------------------------------------------------
-# numbers
-# --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "x,places,text",
-    [
-        (0.05, 1, "0.1"),  # half up, not to even, and not 0.0 from binary 0.05
-        (1.25, 1, "1.3"),
-        (0.15, 1, "0.2"),
-        (0.25, 1, "0.3"),
-        (0.35, 1, "0.4"),
-        (1.45, 1, "1.5"),
-        (2.675, 2, "2.68"),
-        (2.5, 0, "3"),
-        (3.5, 0, "4"),
-        (-1.25, 1, "-1.3"),
-        (1.390157, 1, "1.4"),
-        (97.18, 1, "97.2"),
-        (1.0, 1, "1"),  # trailing .0 dropped by default
-        (100, 1, "100"),
-        (0.0, 1, "0"),
-        (-0.04, 1, "0"),  # no "-0"
-        (-0.0, 1, "0"),
-        (1234567.891, 1, "1,234,567.9"),
-        (9718, 0, "9,718"),
-    ],
-)
-def test_format_decimal(x, places, text):
-    assert format_decimal(x, places) == text
-
-
-def test_format_decimal_options():
-    assert format_decimal(1234.5, 1, comma=False) == "1234.5"
-    assert format_decimal(92.0, 1, trim=False) == "92.0"
-    assert format_decimal(225, 1, trim=False) == "225.0"
-    assert format_decimal(92.0, 1) == "92"
-
-
-@pytest.mark.parametrize(
-    "v,unit,approx,text",
-    [
-        (9718, "人", False, "9,718人"),
-        (2_860_000_000, "円", False, "28.6億円"),
-        (3_500_000_000, "円", False, "35億円"),
-        (100_000_000, "円", False, "1億円"),
-        (22_650_000, "円", False, "2,265万円"),
-        (68_700_000, "円", False, "6,870万円"),
-        (437_710_000, "円", False, "43,771万円"),  # not a round 億: 万 as the report has it
-        (29_509_646, "円", False, "29,509,646円"),  # not round: exact
-        (3_400_000, "件", True, "約340万件"),
-        (3_000_000, "件", True, "約300万件"),
-        (100_000, "人", False, "10万人"),
-        (10_000, "人", False, "10,000人"),
-        (92.6, "%", False, "92.6%"),
-        (94.8, "%", False, "94.8%"),
-        (92.0, "%", False, "92.0%"),
-        (36, None, False, "36"),
-        (2, "地区", False, "2地区"),
-        (-1_590_000, "円", False, "-159万円"),
-    ],
-)
-def test_format_value(v, unit, approx, text):
-    assert format_value(v, unit, approx) == text
-
-
-@pytest.mark.parametrize("missing", [None, pd.NA, float("nan")])
-def test_format_value_missing_is_never_zero(missing):
-    assert format_value(missing, "人") == "（値なし）"
-
-
-def test_format_value_short():
-    assert format_value(29_509_646, "円", short=True) == "2,951万円"
-    assert format_value(3_500_000_000, "円", short=True) == "35億円"
-    assert format_value(12_345, "件", short=True) == "1.2万件"
-    assert format_value(980, "人", short=True) == "980人"
-
-
-def test_format_amount_change():
-    assert format_amount_change(-2.2, "%") == "2.2ポイント"
-    assert format_amount_change(4.7, "%") == "4.7ポイント"
-    assert format_amount_change(-137, "人") == "137人"
-    assert format_amount_change(320_000_000, "円") == "3.2億円"
-    assert format_amount_change(-1_590_000, "円") == "159万円"
-    assert format_amount_change(400_000, "件", approx=True) == "約40万件"
 
 
 def test_target_label():
@@ -117,6 +30,25 @@ def test_target_label():
 def test_tidy():
     assert tidy(None) == "" and tidy(pd.NA) == "" and tidy(float("nan")) == ""
     assert tidy("延べ 980 人／年") == "延べ980人/年"
+
+
+@pytest.fixture(scope="module")
+def rows() -> dict[str, dict]:
+    result = clean_period("2018-03", REAL_RAW.parent, write=False)
+    return {r["kpi_id"]: r for r in compute_metrics(result.indicators).to_dict("records")}
+
+
+def test_values_as_printed(rows):
+    """Digits, scale and qualifiers as the report printed them (issue 21)."""
+    shown = {k: (value_shown(r), prev_shown(r), change_shown(r)) for k, r in rows.items()}
+    assert shown["8-1"] == ("約340万件", "約300万件", "+約40万件（+13.3%）")
+    assert shown["10-1"][0] == "延べ980人／年"
+    assert shown["20-1"] == ("92.6%", "94.8%", "−2.2ポイント")
+    assert shown["20-2"] == ("28.6億円", "25.4億円", "+3.2億円（+12.6%）")
+    assert shown["30-2"] == ("2,265万円", "2,424万円", "−159万円（−6.6%）")
+    assert shown["30-3"] == ("43,771万円", "42,969万円", "+802万円（+1.9%）")  # never 4.3億円
+    assert shown["12-1"] == ("62.6%", "57.9%", "+4.7ポイント")
+    assert shown["22-3"][0] == "未算出"
 
 
 # --------------------------------------------------------------------------

@@ -172,10 +172,10 @@ def test_periods_in_words():
         (92.6, {"places": 1}, "92.6"),
         (80, {"places": 1}, "80.0"),
         (97.18, {"places": 1}, "97.2"),
-        (-2.25, {"places": 1}, "-2.3"),
-        (-137.0, {"signed": True}, "-137"),
+        (-2.25, {"places": 1}, "−2.3"),  # minus is U+2212 as in the report (one formatter)
+        (-137.0, {"signed": True}, "−137"),
         (137.0, {"signed": True}, "+137"),
-        (0.0, {"signed": True}, "0"),
+        (0.0, {"signed": True}, "±0"),  # a change of zero reads ±0, as in the report
         (1234, {"comma": False}, "1234"),
     ],
 )
@@ -224,9 +224,9 @@ def test_numbers_by_unit_rate_and_kind():
     assert list(frame["今期の値"]) == ["9,718", "92.6", "2,860,000,000"]
     assert list(frame["前年度末の値"]) == ["9,855", "94.8", MISSING_TEXT]
     assert list(frame["目標値"]) == ["10,000", "90.0", MISSING_TEXT]
-    assert list(frame["増減"]) == ["-137", "-2.2", MISSING_TEXT]
-    assert list(frame["増減（ポイント）"]) == [MISSING_TEXT, "-2.2", MISSING_TEXT]
-    assert list(frame["増減率（%）"]) == ["-1.4", MISSING_TEXT, MISSING_TEXT]
+    assert list(frame["増減"]) == ["−137", "−2.2", MISSING_TEXT]
+    assert list(frame["増減（ポイント）"]) == [MISSING_TEXT, "−2.2", MISSING_TEXT]
+    assert list(frame["増減率（%）"]) == ["−1.4", MISSING_TEXT, MISSING_TEXT]
     assert list(frame["達成率（%）"]) == ["97.2", "102.9", MISSING_TEXT]
     assert list(frame["単位"]) == ["人", "%", "円"]
     assert list(frame["指標シートの行"]) == ["2", "1234", MISSING_TEXT]  # a line number, no comma

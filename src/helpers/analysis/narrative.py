@@ -1,23 +1,32 @@
 """Japanese sentences with numbers written by code.
 
->>> format_value(9718, "人")
-'9,718人'
->>> format_value(2860000000, "円")
-'28.6億円'
->>> format_value(3400000, "件", approx=True)
-'約340万件'
->>> format_value(92.6, "%")
-'92.6%'
->>> format_decimal(1.390157, 1)
-'1.4'
+Every number goes through :mod:`helpers.core.numfmt` (the one formatter): a value
+the report printed is shown as printed (約340万件, 28.6億円, 延べ980人／年), a
+derived figure in the unit and decimals of its inputs (42,969万円).
+
+>>> r = {"indicator": "シルバー人材センターの財源確保額", "unit": "円", "value": 437710000,
+...      "value_text": "43,771万円", "prev_value": 429690000, "prev_text": "前年度から 802万円の増",
+...      "prev_derived": True, "change_abs": 8020000, "change_pct": 1.866}
+>>> value_shown(r), prev_shown(r), change_shown(r)
+('43,771万円', '42,969万円', '+802万円（+1.9%）')
 """
 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from helpers.analysis.metrics import NUMERIC_KINDS
+from helpers.core.numfmt import (
+    Form,
+    finest,
+    form_of,
+    format_percent,
+    format_signed,
+    format_size,
+    printed_figure,
+    printed_target,
+    shown_value,
+)
 from helpers.core.schema import is_missing
 from helpers.core.textnorm import tidy_jp
 from helpers.core.vocab import TREND_LABELS
@@ -26,45 +35,57 @@ from helpers.core.vocab import TREND_LABELS
 is_na = is_missing
 
 
-def format_decimal(x: float, places: int = 1, *, comma: bool = True, trim: bool = True) -> str:
-    """Round half up (as people do, not to even); ``trim`` drops a trailing .0."""
-    d = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if trim and d == d.to_integral_value():
-        d = d.quantize(Decimal(1))
-    s = f"{d:,}" if comma else str(d)
-    return "0" if s in ("-0", "-0.0") else s
+def _prev_is_printed(r: dict) -> bool:
+    return printed_figure(r.get("prev_text"), _text(r, "unit"), r.get("prev_value")) is not None
 
 
-def _scaled(v: float, unit: str, short: bool) -> str:
-    a = abs(v)
-    if a >= 1e8 and round(v) % 10_000_000 == 0:
-        return format_decimal(v / 1e8, 1) + "億" + unit
-    if a >= 1e4 and round(v) % 10_000 == 0 and (unit == "円" or a >= 1e5 or short):
-        return format_decimal(v / 1e4, 1) + "万" + unit
-    return format_decimal(v, 0 if float(v).is_integer() else 2) + unit
+def value_form(r: dict) -> Form | None:
+    """The form (unit scale, decimals) the report printed the KPI's value in."""
+    return form_of(r.get("value_text"))
 
 
-def format_value(v, unit: str | None, approx: bool = False, *, short: bool = False) -> str:
-    """A value with its unit as a Japanese reader expects it (万/億 for large round amounts)."""
-    if is_missing(v):
-        return "（値なし）"
-    unit = unit if isinstance(unit, str) else ""
+def change_form(r: dict) -> Form | None:
+    """The form of a figure derived from the value and the previous value (or the stated change)."""
+    return finest(value_form(r), form_of(r.get("prev_text")))
+
+
+def value_shown(r: dict) -> str:
+    """The KPI's value as the report printed it; its text where there is no number."""
+    return shown_value(
+        r.get("value"), _text(r, "unit"), r.get("value_text"), approx=_is_true(r.get("approx"))
+    )
+
+
+def prev_shown(r: dict) -> str:
+    """The previous value: as printed, or (derived from a stated change) in the value's form."""
+    if is_missing(r.get("prev_value")):
+        return "—"
+    text = r.get("prev_text") if _prev_is_printed(r) else None
+    return shown_value(
+        r.get("prev_value"),
+        _text(r, "unit"),
+        text,
+        approx=_is_true(r.get("prev_approx")),
+        form=change_form(r),
+    )
+
+
+def change_shown(r: dict) -> str:
+    """The change since the previous value, signed: +802万円（+1.9%）, −2.2ポイント."""
+    change = r.get("change_abs")
+    if is_missing(change):
+        return "—"
+    unit = _text(r, "unit")
+    approx = "約" if _is_true(r.get("approx")) or _is_true(r.get("prev_approx")) else ""
     if unit == "%":
-        text = format_decimal(v, 1, trim=False) + "%"
-    elif short and abs(v) >= 1e8:
-        text = format_decimal(v / 1e8, 1) + "億" + unit
-    elif short and abs(v) >= 1e4:
-        text = format_decimal(v / 1e4, 1) + "万" + unit
-    else:
-        text = _scaled(float(v), unit, short)
-    return ("約" if approx else "") + text
-
-
-def format_amount_change(v: float, unit: str | None, approx: bool = False) -> str:
-    """The size of a change (no sign): 137人, 2.2ポイント, 3.2億円."""
-    if unit == "%":
-        return ("約" if approx else "") + format_decimal(abs(v), 1, trim=False) + "ポイント"
-    return format_value(abs(v), unit, approx)
+        text = format_signed(change, 1, "ポイント")
+        return text[0] + approx + text[1:]
+    text = format_signed(change, None, unit, form=change_form(r))
+    text = text[0] + approx + text[1:]
+    pct = r.get("change_pct")
+    if not is_missing(pct):
+        text += f"（{format_signed(pct, 1, '%')}）"
+    return text
 
 
 def tidy(text) -> str:
@@ -76,7 +97,7 @@ def tidy(text) -> str:
 
 def target_label(r: dict) -> str:
     """The target as the report states it, without a leading 目標/目標値 (1万人以上, 80%台)."""
-    text = tidy(r.get("target_text"))
+    text = printed_target(r.get("target_text"))
     stripped = re.sub(r"^(目標(値|とする|実施数)?(は|である)?)(?=[\d約.])", "", text)
     unit = _text(r, "unit")
     if stripped and re.fullmatch(r"[\d,.]+", stripped) and unit:
@@ -126,19 +147,19 @@ def _change_clause(r: dict, unit: str, approx: bool) -> str | None:
     if is_missing(prev) or is_missing(change):
         return None
     prev_approx = _is_true(r.get("prev_approx"))
-    prev_text = format_value(prev, unit, prev_approx)
+    prev_text = prev_shown(r)
     if change == 0:
         return f"前年度末（{prev_text}）から変わっていません"
     if _is_true(r.get("prev_derived")):
         prev_text += "、報告書の記載する増減から算出"
-    size = format_amount_change(change, unit, approx or prev_approx)
+    size = format_size(change, unit, form=change_form(r), approx=approx or prev_approx)
     if unit == "%":
         verb = "上昇" if change > 0 else "低下"
     else:
         verb = "増加" if change > 0 else "減少"
         pct = r.get("change_pct")
         if not is_missing(pct):
-            size += f"（{format_decimal(abs(float(pct)), 1, trim=False)}%）"
+            size += f"（{format_percent(abs(float(pct)))}）"
     clause = f"前年度末（{prev_text}）から{size}{verb}しました"
     trend = r.get("trend")
     if r.get("direction") == "lower" and trend in TREND_LABELS:
@@ -147,11 +168,11 @@ def _change_clause(r: dict, unit: str, approx: bool) -> str | None:
 
 
 def _numeric_target_sentence(r: dict, unit: str, target_text: str) -> str:
-    ach = format_decimal(float(r["achievement_pct"]), 1, trim=False)
-    head = f"目標（{target_text}）に対する達成率は{ach}%で、"
+    ach = format_percent(r["achievement_pct"])
+    head = f"目標（{target_text}）に対する達成率は{ach}で、"
     if _is_true(r.get("met")):
         return head + "目標を達成しています。"
-    size = format_amount_change(float(r.get("gap")), unit)
+    size = format_size(r.get("gap"), unit, form=_gap_form(r))
     if r.get("direction") == "lower":  # a value above a lower-is-better target
         return head + f"目標を{size}上回っており、達成していません。"
     return head + f"目標まで{size}不足しています。"
@@ -164,8 +185,13 @@ def _range_target_sentence(r: dict, unit: str, target_text: str) -> str:
     if gap == 0:
         # on an open upper bound (90.0 for 80%台): outside, at no distance
         return f"目標（{target_text}）の範囲の上限ちょうどで、範囲外です。"
-    size = format_amount_change(gap, unit)
+    size = format_size(gap, unit, form=_gap_form(r))
     return f"目標（{target_text}）の範囲外で、範囲の境界まで{size}の差があります。"
+
+
+def _gap_form(r: dict) -> Form | None:
+    """The form of the distance between the value and the target (figures of both)."""
+    return finest(value_form(r), form_of(r.get("target_text")))
 
 
 def _target_sentence(r: dict, kind: str, unit: str, target_text: str) -> str:
@@ -198,7 +224,7 @@ def kpi_sentence(r: dict, period_label: str = "今期") -> str:
     if is_missing(r.get("value")):
         return _no_value_sentence(r, name, kind)
     approx = _is_true(r.get("approx"))
-    value = f"{name}は{format_value(r.get('value'), unit, approx)}"
+    value = f"{name}は{value_shown(r)}"
     change = _change_clause(r, unit, approx)
     first = f"{value}で、{change}。" if change else f"{value}です。"
     return first + _target_sentence(r, kind, unit, target_text)

@@ -18,9 +18,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from helpers.analysis.history import PREVIOUS, target_number
-from helpers.analysis.narrative import format_decimal, format_value, is_na, target_label, tidy  # noqa: E402
-from helpers.core.periods import period_label_short
+from helpers.analysis.history import PREVIOUS, target_number  # noqa: E402
+from helpers.analysis.narrative import (  # noqa: E402
+    change_form,
+    is_na,
+    prev_shown,
+    target_label,
+    tidy,
+    value_shown,
+)
+from helpers.core.numfmt import axis_scale, form_of, format_percent, shown_value, tick_label  # noqa: E402
+from helpers.core.periods import period_label_short  # noqa: E402
 from helpers.core.tables import atomic_write_bytes  # noqa: E402
 from helpers.core.vocab import (  # noqa: E402
     MET_LABELS,
@@ -164,7 +172,7 @@ def _achievement_bar(ax, i: int, r) -> None:
     st = MET_STYLE[_met(r.met)]
     pct = float(r.achievement_pct)
     ax.barh(i, pct, color=st["color"], hatch=st["hatch"], **EDGE)
-    ax.text(pct + 2, i, f"{_pct(pct)}%", va="center", fontsize=9, bbox=LABEL_BOX)
+    ax.text(pct + 2, i, format_percent(pct), va="center", fontsize=9, bbox=LABEL_BOX)
 
 
 def _met_legend(ax) -> None:
@@ -225,16 +233,34 @@ def _marker(m) -> str:
     return m if isinstance(m, str) else ""
 
 
-def _pct(x) -> str:
-    return format_decimal(float(x), 1, trim=False)
+#: a range target (80%台) as a band, the colour of a target line, and its hatching
+TARGET_BAND = {"color": "#9e9e9e", "alpha": 0.3, "hatch": "//", "linewidth": 0, "zorder": 0}
 
 
-def _target_line_value(r) -> float | None:
-    """The number a panel draws the target at: the target, or a range's upper bound."""
-    tv = r.target_value
-    if is_na(tv) and r.target_kind == "range":
-        tv = r.target_high
-    return None if is_na(tv) else float(tv)
+def _draw_target(ax, r: dict) -> list[float]:
+    """The target of a KPI: a band for a range (80%台: 80 to 90), else a dashed line.
+
+    Returns the numbers drawn (for the axis' limits).
+    """
+    low, high = r.get("target_low"), r.get("target_high")
+    if r.get("target_kind") == "range" and not is_na(low) and not is_na(high):
+        ax.axhspan(float(low), float(high), **TARGET_BAND)
+        return [float(low), float(high)]
+    tv = r.get("target_value")
+    tv = target_number(r) if is_na(tv) else float(tv)
+    if tv is None:
+        return []
+    ax.axhline(tv, color="black", linestyle="--", linewidth=1)
+    return [tv]
+
+
+def _value_axis(ax, values: list[float], unit, form) -> None:
+    """Round ticks at their true values, written in the source's unit scale (万円, 億円)."""
+    scale = axis_scale(values, unit, form)
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda v, _p: tick_label(v, unit, scale))
+    )
 
 
 def _prev_current_bars(ax, r, period_label: str) -> list[float]:
@@ -243,30 +269,27 @@ def _prev_current_bars(ax, r, period_label: str) -> list[float]:
     colours = [TREND_STYLE["previous"]["color"], now["color"]]
     hatches = [TREND_STYLE["previous"]["hatch"], now["hatch"]]
     bars = ax.bar(["前年度末", period_label], vals, color=colours, **EDGE)
-    for bar, h, v, approx in zip(bars, hatches, vals, [r.prev_approx, r.approx], strict=True):
+    row = r._asdict()
+    for bar, h, v, text in zip(
+        bars, hatches, vals, [prev_shown(row), value_shown(row)], strict=True
+    ):
         bar.set_hatch(h)
         x = bar.get_x() + bar.get_width() / 2
-        text = format_value(v, r.unit, _met(approx))
         ax.text(x, v, text, ha="center", va="bottom", fontsize=9, bbox=LABEL_BOX)
     return vals
 
 
 def _prev_current_panel(ax, r, period_label: str) -> None:
-    """One KPI: previous and current value, the target as a dashed line, its own scale."""
+    """One KPI: previous and current value, the target (a line, or a band for a range), own scale."""
     vals = _prev_current_bars(ax, r, period_label)
-    tv = _target_line_value(r)
-    if tv is not None:
-        ax.axhline(tv, color="black", linestyle="--", linewidth=1)
-    ax.set_ylim(0, max(vals + ([tv] if tv is not None else [])) * 1.3)
-    target = target_label(r._asdict())
+    row = r._asdict()
+    drawn = _draw_target(ax, row)
+    ax.set_ylim(0, max(vals + drawn) * 1.3)
+    target = target_label(row)
     title = _shorten(f"{_marker(r.marker)}{_text(r.indicator)}", 22)
     ax.set_title(title + (f"\n（目標 {target}）" if target else ""), fontsize=9.5)
     ax.tick_params(axis="y", labelsize=8)
-    ax.yaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(
-            lambda v, _p, u=r.unit: format_value(v, u, False, short=True)
-        )
-    )
+    _value_axis(ax, vals + drawn, r.unit, change_form(row))
     if _met(r.prev_derived):
         ax.set_xticks([0, 1], ["前年度末＊\n（増減から算出）", period_label])
 
@@ -332,7 +355,7 @@ def _history_panel(ax, points: pd.DataFrame) -> None:
             x, y, "o", ms=7, zorder=3, mfc="white" if hollow else "#1f4e79", mec="#1f4e79", mew=1.5
         )
         ax.annotate(
-            format_value(y, r["unit"], False, short=True),
+            shown_value(y, r["unit"], r.get("value_text")),
             (x, y),
             textcoords="offset points",
             xytext=(0, 7),
@@ -340,10 +363,8 @@ def _history_panel(ax, points: pd.DataFrame) -> None:
             fontsize=8,
             bbox=LABEL_BOX,
         )
-    target = target_number(rows[-1])
-    if target is not None:
-        ax.axhline(target, color="black", linestyle="--", linewidth=1)
-    top = max(ys + ([target] if target is not None else []))
+    drawn = _draw_target(ax, rows[-1])
+    top = max(ys + drawn)
     ax.set_ylim(0, top * 1.3 if top > 0 else 1)
     ax.set_xticks(xs, [period_label_short(r["period"]) for r in rows], fontsize=8)
     ax.set_xlim(-0.5, len(rows) - 0.5)
@@ -353,11 +374,8 @@ def _history_panel(ax, points: pd.DataFrame) -> None:
         f"{rows[-1]['kpi_id']} {title}" + (f"\n（目標 {label}）" if label else ""), fontsize=9
     )
     ax.tick_params(axis="y", labelsize=8)
-    ax.yaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(
-            lambda v, _p, u=rows[-1]["unit"]: format_value(v, u, False, short=True)
-        )
-    )
+    form = next((f for f in (form_of(r.get("value_text")) for r in reversed(rows)) if f), None)
+    _value_axis(ax, ys + drawn, rows[-1]["unit"], form)
 
 
 def chart_kpi_history(kpi_history: pd.DataFrame):
@@ -374,7 +392,7 @@ def chart_kpi_history(kpi_history: pd.DataFrame):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(
-        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線は目標）",
+        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線・網掛けは目標）",
         fontsize=11,
     )
     _tight_below_title(fig)

@@ -14,7 +14,7 @@ table:
   separators and the unit in its own column (単位): no 万/億 scaling in tables, so
   every digit stays visible and the figure is the one in the CSV; whole numbers
   without ``.0``; percentages and rates with one decimal (92.6, 80.0); changes
-  with their sign (+137, -2.2);
+  with their sign (+137, −2.2), all by the one formatter (:mod:`helpers.core.numfmt`);
 - missing values (None, NaN, NA, NaT, an empty text) as ``—``
   (:data:`helpers.core.vocab.MISSING_TEXT`), never 0 or ``nan``;
 - every text from the data escaped, its invisible direction controls removed;
@@ -23,7 +23,7 @@ table:
 >>> format_number(2860000000.0)
 '2,860,000,000'
 >>> format_number(92.6, places=1), format_number(80, places=1), format_number(-2.25, places=1)
-('92.6', '80.0', '-2.3')
+('92.6', '80.0', '−2.3')
 >>> format_number(1.39015), format_number(137, signed=True), format_number(float("nan"))
 ('1.39', '+137', '—')
 """
@@ -32,13 +32,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from markupsafe import Markup, escape
 
 from helpers.analysis import metrics
 from helpers.core import schema
+from helpers.core.numfmt import format_plain, format_signed
 from helpers.core.periods import period_label
 from helpers.core.vocab import (
     MISSING_TEXT,
@@ -237,23 +237,16 @@ def is_blank(value) -> bool:
 
 
 def format_number(x, places: int | None = None, *, signed: bool = False, comma: bool = True) -> str:
-    """A number for a table: ``places`` decimals, or as few as needed (at most 2).
+    """A number for a table, by the one formatter (:mod:`helpers.core.numfmt`).
 
-    Rounded half up, as people do; no ``.0`` on a whole number unless ``places``
-    asks for it; missing gives ``—``.
+    ``places`` decimals, or as few as needed (at most 2); a change with its sign;
+    missing gives ``—``.
     """
     if is_blank(x):
         return MISSING_TEXT
-    d = Decimal(repr(float(x)))
-    if places is None:
-        d = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-        d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d
-    else:
-        d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if d.is_zero():
-        d = abs(d)
-    text = f"{d:,}" if comma else f"{d}"
-    return f"+{text}" if signed and d > 0 else text
+    if signed:
+        return format_signed(x, places)
+    return format_plain(x, places, comma=comma)
 
 
 def column_label(col, vocab: Vocabulary = STANDARD) -> str:

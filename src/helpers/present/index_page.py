@@ -31,6 +31,7 @@ from helpers.analysis.narrative import format_value
 from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError
+from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
 from helpers.core.schema import is_missing, read_table
@@ -94,6 +95,7 @@ def _kpi_points(processed: Path) -> list[dict] | None:
                 "name": (r["marker"] if isinstance(r["marker"], str) else "") + str(r["indicator"]),
                 "basis": r["basis"],
                 "value": None if is_missing(r["value"]) else float(r["value"]),
+                "value_text": None if is_missing(r.get("value_text")) else str(r["value_text"]),
                 "unit": None if is_missing(r["unit"]) else r["unit"],
                 "achievement_pct": None
                 if is_missing(r["achievement_pct"])
@@ -205,7 +207,7 @@ _SVG_FONT = "IPAexGothic, Yu Gothic, Meiryo, Hiragino Sans, Noto Sans CJK JP, sa
 
 
 def _share(n: int, total: int) -> str:
-    return f"{100 * n / total:.1f}%" if total else "—"
+    return format_percent(100 * n / total) if total else "—"
 
 
 def status_chart_svg(plan: PlanEntry) -> str | None:
@@ -342,11 +344,11 @@ def _kpi_cell_html(point: dict | None) -> str:
     if point is None:
         return '<td class="nodata">—</td>'
     if point["basis"] == "previous_value":
-        shown = format_value(point["value"], point["unit"]) if point["value"] is not None else "—"
+        shown = shown_value(point["value"], point["unit"], point.get("value_text"))
         return f'<td class="ref">参考 {escape(shown)}<br><span class="id">後の報告書の前年度末の値</span></td>'
     cls, word = _JUDGED[point["met"]]
     pct = point["achievement_pct"]
-    rate = f"<br>達成率 {pct:.1f}%" if pct is not None else ""
+    rate = f"<br>達成率 {format_percent(pct)}" if pct is not None else ""
     return f'<td class="{cls}">{escape(word)}{rate}</td>'
 
 

@@ -14,12 +14,21 @@ from markupsafe import Markup, escape
 from helpers.analysis.history import PACE_DEFINITION, PREVIOUS, paces
 from helpers.analysis.metrics import summarise_met
 from helpers.analysis.narrative import (
-    format_decimal,
-    format_value,
+    change_shown,
     is_na,
     kpi_sentence,
+    prev_shown,
     target_label,
     tidy,
+    value_shown,
+)
+from helpers.core.numfmt import (
+    form_of,
+    format_decimal,
+    format_number,
+    format_percent,
+    format_signed,
+    shown_value,
 )
 from helpers.core.periods import fiscal_year_label, period_label
 from helpers.core.vocab import (
@@ -137,7 +146,7 @@ def _join(parts) -> Markup:
 
 
 def _share(n: int, total: int) -> str:
-    return MISSING_TEXT if not total else format_decimal(n / total * 100, 1, trim=False) + "%"
+    return MISSING_TEXT if not total else format_percent(n / total * 100)
 
 
 def _int(v) -> str:
@@ -187,8 +196,8 @@ def _status_delta(code: str, now: dict[str, int], prev) -> str:
         before / int(prev["items"]) * 100 if int(prev["items"]) else 0
     )
     count = _signed(d, f"{abs(d)}項目", d == 0)
-    share = _signed(pts, format_decimal(abs(pts), 1, trim=False), round(pts, 1) == 0)
-    return f"{code}は{before}項目から{after}項目（{count}、構成比{share}ポイント）"
+    share = format_signed(pts, 1, "ポイント")
+    return f"{code}は{before}項目から{after}項目（{count}、構成比{share}）"
 
 
 def _change_sentence(counts: pd.DataFrame, totals: dict[str, int]) -> str:
@@ -375,37 +384,22 @@ def _indicator_name(r: dict) -> str:
 
 
 def _value_text(r: dict) -> str:
-    if not is_na(r["value"]):
-        return format_value(r["value"], r["unit"], bool(r["approx"]))
-    return tidy(r["value_text"]) or MISSING_TEXT
+    return value_shown(r)
 
 
 def _prev_text(r: dict) -> str:
     if is_na(r["prev_value"]):
         return MISSING_TEXT
-    derived = "＊" if r["prev_derived"] else ""
-    return format_value(r["prev_value"], r["unit"], bool(r["prev_approx"])) + derived
+    derived = "＊" if r["prev_derived"] is True else ""
+    return prev_shown(r) + derived
 
 
 def _achievement_text(r: dict) -> str:
-    if is_na(r["achievement_pct"]):
-        return MISSING_TEXT
-    return format_decimal(float(r["achievement_pct"]), 1, trim=False) + "%"
+    return format_percent(r["achievement_pct"])
 
 
 def _fmt_change(r: dict) -> str:
-    if is_na(r.get("change_abs")):
-        return MISSING_TEXT
-    c = float(r["change_abs"])
-    approx = bool(r.get("approx")) or bool(r.get("prev_approx"))
-    if r.get("unit") == "%":
-        size = f"{'約' if approx else ''}{format_decimal(abs(c), 1, trim=False)}ポイント"
-        return _signed(c, size, c == 0)
-    text = _signed(c, format_value(abs(c), r.get("unit"), approx), c == 0)
-    if not is_na(r.get("change_pct")):
-        pct = format_decimal(abs(float(r["change_pct"])), 1, trim=False)
-        text += f"（{_signed(c, pct, c == 0)}%）"
-    return text
+    return change_shown(r)
 
 
 def _kpi_row(r: dict) -> list[str]:
@@ -462,29 +456,40 @@ def kpi_section(
 # ------------------------------------------------------------- KPI history
 
 
+def history_point_text(r: dict) -> str:
+    """A point of a KPI's history as printed: the value text of the report it comes from."""
+    return shown_value(r["value"], r["unit"], r.get("value_text"))
+
+
 def _history_points(points: pd.DataFrame) -> str:
     parts = []
     for r in points.to_dict("records"):
         if is_na(r["value"]):
             continue
         mark = "（後の報告書が記載する前年度末の値）" if r["basis"] == PREVIOUS else ""
-        parts.append(f"{period_label(r['period'])} {format_value(r['value'], r['unit'])}{mark}")
+        parts.append(f"{period_label(r['period'])} {history_point_text(r)}{mark}")
     return " → ".join(parts)
 
 
 def _pace_items(kpi_history: pd.DataFrame, last_year: int) -> list[str]:
     out = []
     for p in paces(kpi_history, last_year):
-        unit = kpi_history.loc[kpi_history["kpi_id"] == p.kpi_id, "unit"].iloc[-1]
+        rows = kpi_history.loc[kpi_history["kpi_id"] == p.kpi_id]
+        unit = rows["unit"].iloc[-1]
         unit = None if is_na(unit) else unit
+        form = next((f for f in map(form_of, rows["value_text"].iloc[::-1]) if f), None)
         detail = ""
         if p.needed is not None and p.latest is not None:
             step = "ポイント" if unit == "%" else ""
             needed = (
-                format_value(p.needed, unit) if not step else format_decimal(p.needed, 1) + step
+                format_number(p.needed, unit, form=form)
+                if not step
+                else format_decimal(p.needed, 1) + step
             )
             latest = (
-                format_value(p.latest, unit) if not step else format_decimal(p.latest, 1) + step
+                format_number(p.latest, unit, form=form)
+                if not step
+                else format_decimal(p.latest, 1) + step
             )
             detail = f"（{fiscal_year_label(last_year)}末までに毎年度 {needed} の伸びが必要、直近1年の伸びは {latest}）"
         out.append(f"{p.kpi_id} {tidy(p.indicator)}: {p.words}{detail}。")
