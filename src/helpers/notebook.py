@@ -438,9 +438,13 @@ def met_summary(metrics: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def audit_step(run: Period, cleaned, metrics: pd.DataFrame) -> pd.DataFrame:
-    """The report's own arithmetic, recomputed (``audit.csv``)."""
+def audit_step(run: Period, cleaned, metrics: pd.DataFrame, comparison: Comparison) -> pd.DataFrame:
+    """The report's own arithmetic recomputed, and its checks against the earlier periods
+    (``audit.csv``): every check the report and the index count, so 02 says the same number."""
     audit = run_audit(cleaned.areas, cleaned.items, metrics, cleaned.meta)
+    across = audit_across_periods(run.period, comparison.history)
+    if len(across):
+        audit = pd.concat([audit, across], ignore_index=True).drop_duplicates(ignore_index=True)
     _save(run, audit, "audit")
     return audit
 
@@ -484,26 +488,19 @@ def compare_step(run: Period, cleaned) -> Comparison:
     return Comparison(counts, area_cmp, item_cmp, notes, history)
 
 
-def history_step(
-    run: Period, comparison: Comparison, metrics: pd.DataFrame, audit: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Notebook 02's step: the KPI history, its chart, and the audit's checks across periods.
+def history_step(run: Period, comparison: Comparison, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Notebook 02's step: the KPI history and its chart.
 
-    Writes ``kpi_history.csv`` and the audit (with the rows of
-    :func:`helpers.analysis.audit.audit_across_periods` added) into the period's
-    processed folder, and the chart ``kpi_history`` into its figures folder; returns
-    both tables.
+    Writes ``kpi_history.csv`` into the period's processed folder and the chart
+    ``kpi_history`` into its figures folder (the audit's checks across periods are
+    :func:`audit_step`'s, so that 02 counts them as the report and the index do).
     """
     kpi_history = build_kpi_history(run.period, comparison.history, metrics)
     save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
-    across = audit_across_periods(run.period, comparison.history)
-    if len(across):
-        audit = pd.concat([audit, across], ignore_index=True).drop_duplicates(ignore_index=True)
-        save_table(audit, run.period, "audit", processed=run.processed_dir)
     fig = chart_kpi_history(kpi_history)
     if fig is not None:
         save_figure(fig, run.figures_dir, "kpi_history")
-    return kpi_history, audit
+    return kpi_history
 
 
 def notes_text(notes: list[str]) -> str:
@@ -548,9 +545,9 @@ class Analysis:
 def analyze(run: Period, cleaned) -> Analysis:
     """All of 02's steps, in its order."""
     metrics = metrics_step(run, cleaned.indicators)
-    audit = audit_step(run, cleaned, metrics)
     comparison = compare_step(run, cleaned)
-    _, audit = history_step(run, comparison, metrics, audit)
+    audit = audit_step(run, cleaned, metrics, comparison)
+    history_step(run, comparison, metrics)
     charts = charts_step(run, cleaned, metrics, comparison.counts)
     return Analysis(metrics, audit, comparison, charts)
 

@@ -172,12 +172,24 @@ def test_small_tables_for_the_notebooks(data):
     metrics = nb.metrics_step(run, result.indicators)
     summary = nb.met_summary(metrics)
     assert summary["count"].tolist() == [5, 12, 1, 18]
-    audit = nb.audit_step(run, result, metrics)
+    comparison = nb.compare_step(run, result)
+    audit = nb.audit_step(run, result, metrics, comparison)
     assert (
         nb.audit_summary(audit)
         == f"検算 {len(audit)} 件のうち {len(audit)} 件が一致、不一致はありません。"
     )
     assert len(nb.flagged(audit)) == 0
+
+
+def test_02_counts_every_check_the_report_and_index_count(data):
+    """One value for one count: 02's audit holds the checks across periods too (issue 21:
+    02 said 50 while the report and the index said 55)."""
+    run = open_(data, "02_analyze", period="2018-03")
+    analysis = nb.analyze(run, nb.cleaned_inputs(run))
+    saved = pd.read_csv(run.processed_dir / "audit.csv")
+    assert len(analysis.audit) == len(saved)
+    assert nb.audit_summary(analysis.audit).startswith(f"検算 {len(saved)} 件のうち")
+    assert (saved["check"] == "area_items_across_periods").any()  # a check across periods
 
 
 def test_every_chart_is_shown_under_its_caption_or_why_it_is_missing(data):
