@@ -140,6 +140,18 @@ def period_label(period_id: str) -> str:
     return f"{era.name}{_era_year(era, year)}年{month}月末"
 
 
+def as_of_label(period_id: str) -> str:
+    """The as-of date (基準日) of a period in Japanese: 2018-03 → 平成30年3月31日.
+
+    >>> as_of_label("2018-03"), as_of_label("2019-06")
+    ('平成30年3月31日', '令和元年6月30日')
+    """
+    validate_period(period_id)
+    d = _month_end(int(period_id[:4]), int(period_id[5:]))
+    era = _era_for_date(d)
+    return f"{era.name}{_era_year(era, d.year)}年{d.month}月{d.day}日"
+
+
 def period_label_short(period_id: str) -> str:
     """Short label for chart axes: 2018-03 → H29年度末, 2017-09 → H29年9月末."""
     label = period_label(period_id)

@@ -19,12 +19,18 @@ with a one-line how-to-install message when there is no browser to print with.
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pikepdf
+from markupsafe import escape
+
 from helpers.core.errors import InputError, StageError
+from helpers.core.radicals import to_unified
 from helpers.core.tables import atomic_write_bytes
 
 #: where Debian installs Chromium; else the first of these names found on PATH
@@ -44,12 +50,17 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-#: page number / pages, at the foot of every page (Chromium fills in the spans)
+#: at the foot of every page: the report's 基準日 (left) and page / pages (right);
+#: Chromium fills in the spans
 FOOTER = (
-    '<div style="width:100%;font-size:8px;color:#555;text-align:center;'
-    'font-family:IPAexGothic,sans-serif"><span class="pageNumber"></span> / '
-    '<span class="totalPages"></span></div>'
+    '<div style="width:100%;font-size:8px;color:#555;margin:0 13mm;display:flex;'
+    'justify-content:space-between;font-family:IPAexGothic,sans-serif">'
+    "<span>{left}</span><span>"
+    '<span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
 )
+#: the code points a ToUnicode map must not send a visible glyph to: U+00AD (soft
+#: hyphen, never drawn in HTML: Chromium's name for the minus glyph IPAexGothic shares)
+SOFT_HYPHEN_AS = {"\u00ad": "\u2212"}
 
 
 class PdfError(StageError):
@@ -107,7 +118,12 @@ def _only_local(route) -> None:
         route.abort()
 
 
-def _print_in_this_thread(html: Path, chromium: Path) -> bytes:
+def footer_html(footer: str = "") -> str:
+    """The page footer: ``footer`` (escaped) and the page number."""
+    return FOOTER.format(left=escape(footer))
+
+
+def _print_in_this_thread(html: Path, chromium: Path, footer: str = "") -> bytes:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -122,13 +138,13 @@ def _print_in_this_thread(html: Path, chromium: Path) -> bytes:
                 print_background=True,
                 display_header_footer=True,
                 header_template="<div></div>",
-                footer_template=FOOTER,
+                footer_template=footer_html(footer),
             )
         finally:
             browser.close()
 
 
-def print_pdf(html: Path, chromium: Path) -> bytes:
+def print_pdf(html: Path, chromium: Path, footer: str = "") -> bytes:
     """The bytes of ``html`` printed on A4 by ``chromium``, backgrounds included.
 
     Playwright's synchronous API refuses to run in a thread with a running asyncio
@@ -139,17 +155,135 @@ def print_pdf(html: Path, chromium: Path) -> bytes:
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-pdf") as pool:
         try:
-            return pool.submit(_print_in_this_thread, html, chromium).result()
+            return pool.submit(_print_in_this_thread, html, chromium, footer).result()
         except PlaywrightError as exc:
             text = str(exc).strip()
             first = text.splitlines()[0] if text else type(exc).__name__
             raise PdfError(f"{html}: Chromium could not print the report: {first}") from exc
 
 
-def html_to_pdf(html: str | Path, pdf: str | Path, *, chromium: Path | None = None) -> Path:
-    """Print ``html`` to ``pdf`` (A4), written atomically: a temporary file, then a rename."""
+def html_to_pdf(
+    html: str | Path, pdf: str | Path, *, chromium: Path | None = None, footer: str = ""
+) -> Path:
+    """Print ``html`` to ``pdf`` (A4), its text layer mended (:func:`fix_text_layer`),
+    written atomically: a temporary file, then a rename. ``footer``: the text at the
+    foot of each page beside the page number (the report's 基準日)."""
     html = Path(html)
     if not html.is_file():
         raise InputError(html, "no report to print (the HTML file is missing)")
-    data = print_pdf(html, chromium or check_chromium())
-    return atomic_write_bytes(pdf, data)
+    data = print_pdf(html, chromium or check_chromium(), footer)
+    return atomic_write_bytes(pdf, fix_text_layer(data))
+
+
+# --- the text layer ---------------------------------------------------------------
+#
+# Chromium writes each font's ToUnicode map (glyph → text) from the font's own cmap,
+# taking the lowest code point of a glyph the font gives to several: IPAexGothic
+# draws 行 and ⾏ (U+2F8F KANGXI RADICAL WALK ENCLOSURE) with one glyph, so the PDF
+# shows 行 but copies and searches as ⾏ (crbug.com/981259); its minus sign becomes a
+# soft hyphen. The maps are rewritten after printing with Unicode's
+# EquivalentUnifiedIdeograph table (helpers.core.radicals), as vivliostyle does.
+
+_HEX = r"<([0-9A-Fa-f]+)>"
+_BFCHAR_RE = re.compile(r"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE_RE = re.compile(r"beginbfrange(.*?)endbfrange", re.S)
+_RANGE_ROW_RE = re.compile(rf"{_HEX}\s*{_HEX}\s*(?:{_HEX}|\[([^\]]*)\])")
+_PAIR_RE = re.compile(rf"{_HEX}\s*{_HEX}")
+_CODESPACE_RE = re.compile(r"begincodespacerange(.*?)endcodespacerange", re.S)
+
+
+def _text_of(hex_text: str) -> str:
+    return bytes.fromhex(hex_text).decode("utf-16-be", errors="surrogatepass")
+
+
+def _hex_of(text: str) -> str:
+    return text.encode("utf-16-be", errors="surrogatepass").hex().upper()
+
+
+def read_cmap(cmap: str) -> tuple[dict[str, str], int]:
+    """The glyph → text pairs of a ToUnicode CMap (source code as hex), and the code width."""
+    pairs: dict[str, str] = {}
+    for block in _BFCHAR_RE.findall(cmap):
+        for src, dst in _PAIR_RE.findall(block):
+            pairs[src.upper()] = _text_of(dst)
+    for block in _BFRANGE_RE.findall(cmap):
+        for lo, hi, start, array in _RANGE_ROW_RE.findall(block):
+            width = len(lo)
+            first, last = int(lo, 16), int(hi, 16)
+            if array:
+                targets = [_text_of(h) for h in re.findall(_HEX, array)]
+            else:
+                base = _text_of(start)
+                targets = [base[:-1] + chr(ord(base[-1]) + i) for i in range(last - first + 1)]
+            for i, text in enumerate(targets[: last - first + 1]):
+                pairs[f"{first + i:0{width}X}"] = text
+    widths = {len(k) for k in pairs} or {4}
+    return pairs, max(widths)
+
+
+def mended(text: str) -> str:
+    """A glyph's text with radicals as ideographs and a soft hyphen as the minus it shows."""
+    text = to_unified(text)
+    return SOFT_HYPHEN_AS.get(text, text)
+
+
+def write_cmap(pairs: dict[str, str], codespace: str) -> str:
+    """A ToUnicode CMap of ``pairs`` (bfchar blocks of at most 100, as the format asks)."""
+    rows = [f"<{src}> <{_hex_of(dst)}>" for src, dst in sorted(pairs.items())]
+    blocks = [
+        f"{len(rows[i : i + 100])} beginbfchar\n" + "\n".join(rows[i : i + 100]) + "\nendbfchar"
+        for i in range(0, len(rows), 100)
+    ]
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        f"1 begincodespacerange\n{codespace}\nendcodespacerange\n"
+        + "\n".join(blocks)
+        + "\nendcmap\nCMapName currentdict /CIDInit /ProcSet findresource pop end\nend\n"
+    )
+
+
+def mend_cmap(cmap: str) -> str | None:
+    """The CMap with every glyph's text mended, or None where nothing needed it."""
+    pairs, width = read_cmap(cmap)
+    fixed = {src: mended(dst) for src, dst in pairs.items()}
+    if fixed == pairs:
+        return None
+    found = _CODESPACE_RE.search(cmap)
+    codespace = found.group(1).strip() if found else f"<{'0' * width}> <{'F' * width}>"
+    return write_cmap(fixed, codespace)
+
+
+def fix_text_layer(data: bytes) -> bytes:
+    """The PDF with its fonts' ToUnicode maps mended (:func:`mend_cmap`); pages untouched."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        changed = False
+        for obj in doc.objects:
+            if not isinstance(obj, pikepdf.Dictionary) or "/ToUnicode" not in obj:
+                continue
+            stream = obj.ToUnicode
+            if not isinstance(stream, pikepdf.Stream):
+                continue
+            new = mend_cmap(stream.read_bytes().decode("latin-1"))
+            if new is not None:
+                stream.write(new.encode("latin-1"))
+                changed = True
+        if not changed:
+            return data
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+
+def text_layer_faults(data: bytes) -> list[str]:
+    """Radicals or soft hyphens any font's ToUnicode map still sends a glyph to (a check)."""
+    faults = []
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and isinstance(
+                obj.get("/ToUnicode"), pikepdf.Stream
+            ):
+                pairs, _ = read_cmap(obj.ToUnicode.read_bytes().decode("latin-1"))
+                faults += [t for t in pairs.values() if t != mended(t)]
+    return faults

@@ -82,7 +82,7 @@ from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError, StageError
 from helpers.core.paths import FINGERPRINT_FILE, MARKER
-from helpers.core.periods import parse_period, period_label
+from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
@@ -432,7 +432,8 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
         write_summary(st.processed, st.period, cleaned.meta)
         timings["export"] = time.perf_counter() - s0
         if pdf:
-            _print_pdf(st.period, log, timings)
+            footer = f"{plan}の進捗状況　基準日 {as_of_label(f.period)}（{period_label(f.period)}）"
+            _print_pdf(st.period, log, timings, footer)
         (st.processed / paths.PRECLEANED_FILE).unlink(missing_ok=True)
         for folder in (st.processed, st.period):
             write_fingerprint(folder, fp)
@@ -451,11 +452,11 @@ def _publish_history(f: Folders) -> None:
     publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
 
 
-def _print_pdf(period_dir: Path, log, timings: dict[str, float]) -> None:
+def _print_pdf(period_dir: Path, log, timings: dict[str, float], footer: str = "") -> None:
     """``report.pdf`` beside the staged report (A4, through Chromium: helpers.present.pdf)."""
     log("      report.pdf: A4 で PDF に印刷 …")
     s0 = time.perf_counter()
-    html_to_pdf(period_dir / "report.html", period_dir / "report.pdf")
+    html_to_pdf(period_dir / "report.html", period_dir / "report.pdf", footer=footer)
     timings["pdf"] = time.perf_counter() - s0
 
 
