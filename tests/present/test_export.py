@@ -109,16 +109,16 @@ def test_csv_cells_that_look_like_formulas_start_with_a_quote(written):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
     with open(tmp / "items.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    got = [r["item_name"] for r in rows]
+    got = [r["取組名"] for r in rows]  # reader files: Japanese headers (issue 21)
     assert got[:-1] == ["'" + n for n in READER_NAMES[:-1]]
     assert got[-1] == "市民活動支援"
     with open(tmp / "metrics.csv", encoding="utf-8-sig", newline="") as fh:
         m = list(csv.DictReader(fh))
-    assert m[0]["indicator"] == "'" + HYPERLINK
-    assert m[0]["note"] == "'" + DDE
-    assert m[0]["change_pt"] == "-2.2"  # a number, written as a number
-    assert m[0]["value"] == "-5"
-    assert m[1]["change_pt"] == ""  # missing stays empty, never 0
+    assert m[0]["成果指標"] == "'" + HYPERLINK
+    assert m[0]["備考"] == "'" + DDE
+    assert m[0]["増減（ポイント）"] == "-2.2"  # a number, written as a number
+    assert m[0]["今期の値"] == "-5"
+    assert m[1]["増減（ポイント）"] == ""  # missing stays empty, never 0
 
 
 def test_processed_csv_keeps_texts_exactly(tmp_path):

@@ -30,6 +30,7 @@ table:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -266,8 +267,75 @@ def column_label(col, vocab: Vocabulary = STANDARD) -> str:
     return COLUMN_LABELS.get(col, col)
 
 
+#: the workbook's input files as a reader knows them (by what they are, not their names)
+SOURCE_FILE_WORDS = {
+    "kpi_sheet": "成果指標シート",
+    "progress_report": "進捗状況報告書",
+    "progress_areas": "分野別進捗状況の表",
+    "plan": "計画の設定",
+}
+_SOURCE_FILE_RE = re.compile(
+    r"(?:(\d{4}-\d{2})/)?([A-Za-z]+(?:_[A-Za-z0-9]+)*)\.(?:csv|xlsx|txt|toml)"
+)
+
+
+def source_words(v):
+    """A reference to an input file in words: the sheet's name and its period.
+
+    >>> source_words("2018-03/kpi_sheet.csv 2行の前年度末の値")
+    '平成29年度末の成果指標シート 2行の前年度末の値'
+    """
+    if not isinstance(v, str):
+        return v
+
+    def words(m: re.Match) -> str:
+        name = m.group(2)
+        kind = next((w for k, w in SOURCE_FILE_WORDS.items() if name.startswith(k)), "入力ファイル")
+        return f"{_period_words(m.group(1))}の{kind}" if m.group(1) else kind
+
+    return _SOURCE_FILE_RE.sub(words, v)
+
+
+def _period_words(period: str) -> str:
+    try:
+        return period_label(period)
+    except Exception:  # an id the periods module does not know is shown as it is
+        return period
+
+
+def _reader_status(vocab: Vocabulary) -> Callable:
+    return lambda v: status_display(v, vocab) if isinstance(v, str) and v in STATUS_CODES else v
+
+
+def _reader_values(out: pd.DataFrame, col: str, vocab: Vocabulary) -> list | None:
+    """A column's values in words for a reader's table; None where they stay as they are."""
+    labels = CODE_LABELS.get(col)
+    if labels is not None:
+        return [labels.get(v, v) if isinstance(v, str) else v for v in out[col]]
+    if col in STATUS_COLUMNS:
+        return [_reader_status(vocab)(v) for v in out[col]]
+    if col == "scope":
+        return [v if is_blank(v) else _format_scope(v) for v in out[col]]
+    if col in ("source", "note", "detail"):
+        return [source_words(v) for v in out[col]]
+    if (
+        col in BOOL_LABELS
+        or str(out[col].dtype) == "boolean"
+        or (col in schema.INDICATORS and schema.INDICATORS[col] == schema.BOOL)
+    ):
+        yes, no = BOOL_LABELS.get(col, YES_NO)
+        return [v if is_blank(v) else (yes if _truthy(v) else no) for v in out[col]]
+    return None
+
+
+def _truthy(v) -> bool:
+    return v is True or str(v) == "True" or (not isinstance(v, str) and bool(v))
+
+
 def words_for_readers(df: pd.DataFrame, vocab: Vocabulary = STANDARD) -> pd.DataFrame:
-    """The table as a reader's spreadsheet shows it: Japanese headers, codes and flags as words.
+    """The table as a reader's spreadsheet shows it: Japanese headers, codes and flags as
+    words (the plan's status words, 達成／未達成, 改善／悪化, はい／いいえ), input files by
+    what they are; no code, file name or Python value.
 
     Numbers stay numbers (the spreadsheet formats them); missing stays empty.
 
@@ -276,12 +344,9 @@ def words_for_readers(df: pd.DataFrame, vocab: Vocabulary = STANDARD) -> pd.Data
     """
     out = df.copy()
     for col in out.columns:
-        labels = CODE_LABELS.get(col)
-        if labels is not None:
-            out[col] = [labels.get(v, v) if isinstance(v, str) else v for v in out[col]]
-        elif col in BOOL_LABELS or str(out[col].dtype) == "boolean":
-            yes, no = BOOL_LABELS.get(col, YES_NO)
-            out[col] = [v if is_blank(v) else (yes if v else no) for v in out[col]]
+        values = _reader_values(out, str(col), vocab)
+        if values is not None:
+            out[col] = pd.Series(values, index=out.index, dtype=object)
     return out.rename(columns=lambda c: column_label(c, vocab))
 
 

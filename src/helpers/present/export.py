@@ -6,8 +6,13 @@ formula (``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``, ``@SUM(...)``) must stay t
 string cell (never a formula) marked "quote prefix", as Excel marks text typed as
 ``'=…``. Numbers stay numbers (−2.2 is the number −2.2, not the text ``'-2.2``).
 
-The processed CSVs under ``data/processed`` are read by code and keep every text
-exactly; they are written by :func:`helpers.core.tables.write_csv`, not here.
+Both are for readers (the committee opens them in Excel): Japanese headers, codes and
+flags as words, input files named by what they are
+(:func:`helpers.present.display.words_for_readers`). Numbers are numeric cells in base
+units, with the text the report printed beside them where it has one (今期の値（記載）).
+The processed CSVs under ``data/processed`` are read by code and keep their English
+columns and every text exactly; they are written by :func:`helpers.core.tables.write_csv`,
+not here.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.tables import atomic_write_bytes, frame_for_csv, write_csv
+from helpers.core.vocab import STANDARD, Vocabulary
 from helpers.present.display import words_for_readers
 
 #: a cell whose text begins with one of these is taken for a formula by Excel,
@@ -107,18 +113,18 @@ def _column_widths(ws, df: pd.DataFrame) -> None:
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, width)
 
 
-def workbook_bytes(tables: dict[str, pd.DataFrame], sheet_names: dict[str, str] | None) -> bytes:
-    """The .xlsx workbook with a sheet per table, first row frozen, texts never formulas.
-
-    The workbook is for reading: its headers are Japanese and codes are words
-    (:func:`helpers.present.display.words_for_readers`); the CSVs beside it keep the
-    machine column names of the processed tables, for reuse by scripts.
-    """
+def workbook_bytes(
+    tables: dict[str, pd.DataFrame],
+    sheet_names: dict[str, str] | None,
+    vocab: Vocabulary = STANDARD,
+) -> bytes:
+    """The .xlsx workbook with a sheet per table, first row frozen, texts never formulas,
+    numbers as numbers; headers and codes in words as in the CSVs."""
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in tables.items():
             sheet = (sheet_names or {}).get(name, name)[:31]
-            plain = _plain_for_excel(words_for_readers(df))
+            plain = _plain_for_excel(words_for_readers(df, vocab))
             plain.to_excel(xl, sheet_name=sheet, index=False)
             ws = xl.sheets[sheet]
             ws.freeze_panes = "A2"
@@ -132,13 +138,15 @@ def write_tables(
     out_dir: str | Path,
     workbook_name: str = "tables.xlsx",
     sheet_names: dict[str, str] | None = None,
+    vocab: Vocabulary = STANDARD,
 ) -> list[Path]:
-    """``<name>.csv`` (UTF-8 with BOM) for each table and one workbook with a sheet per table."""
+    """``<name>.csv`` (UTF-8 with BOM) for each table and one workbook with a sheet per table,
+    both in the readers' words (``vocab``: the plan's status words)."""
     out_dir = Path(out_dir)
     written = [
-        write_csv(csv_safe_frame(df), out_dir / f"{name}.csv", bom=True)
+        write_csv(csv_safe_frame(words_for_readers(df, vocab)), out_dir / f"{name}.csv", bom=True)
         for name, df in tables.items()
     ]
-    data = workbook_bytes(tables, sheet_names)
+    data = workbook_bytes(tables, sheet_names, vocab)
     written.append(atomic_write_bytes(out_dir / workbook_name, data))
     return written
