@@ -132,3 +132,22 @@ def test_write_tables_returns_every_file(written):
     tmp, paths = written
     assert [p.name for p in paths] == ["metrics.csv", "items.csv", "tables.xlsx"]
     assert all(p.parent == tmp for p in paths)
+
+
+def test_the_audit_counts_are_numeric_cells_in_the_workbook(tmp_path):
+    """Excel sums and sorts them (issue 21: the 検算 sheet held its counts as text)."""
+    audit = pd.DataFrame(
+        {"check": ["area_row_sum"], "scope": ["area 1"], "expected": ["7"], "actual": ["7"],
+         "ok": [True], "detail": ["分野1"]}
+    )  # fmt: skip
+    write_tables({"audit": audit}, tmp_path, sheet_names={"audit": "検算"})
+    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["検算"]
+    assert [c.value for c in ws[1]] == [
+        "検算の種類",
+        "対象",
+        "報告書の値",
+        "再計算の値",
+        "結果",
+        "検算内容",
+    ]
+    assert [c.value for c in ws[2]] == ["分野の S+A+B と項目数", "分野1", 7, 7, "一致", "分野1"]

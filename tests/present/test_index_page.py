@@ -289,8 +289,14 @@ def test_kpi_by_period_table_in_words_and_colour():
     ]
     newest = PeriodEntry("2018-03", "平成29年度末", {"kpi_points": points}, [])
     html = kpi_table_html(PlanEntry("p", "計画", "", STANDARD, [newest]))
-    assert "<th>平成28年度末</th><th>平成29年度末</th>" in html
+    assert '<th scope="col">平成28年度末</th><th scope="col">平成29年度末</th>' in html
     assert '<td class="notmet">× 未達成<br>達成率 97.2%</td>' in html
     assert '<td class="met">○ 達成<br>達成率 114.0%</td>' in html
     assert "参考 9,855人" in html and "&lt;b&gt;" in html
+    approx = dict(points[0], value=3_000_000.0, unit="件", value_text="約300万件")
+    assert "参考 約300万件" in kpi_table_html(  # as printed (issue 21: 参考 300万件)
+        PlanEntry(
+            "p", "計画", "", STANDARD, [PeriodEntry("2018-03", "", {"kpi_points": [approx]}, [])]
+        )
+    )
     assert kpi_table_html(PlanEntry("p", "計画", "", STANDARD, [])) == ""

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
+from support.words import findings
 
 from helpers.core.errors import InputError
 from helpers.core.paths import TEMPLATES_DIR
@@ -224,6 +225,7 @@ def test_the_pdf_text_reads_and_searches_as_printed(report_pdf):
         assert "".join(plain.split()) in "".join(text.split()), plain
     assert not [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF]
     assert "\u00ad" not in text and "\u2212" in text  # minus is minus
+    assert findings(text) == []  # no file name, code or hash: 技術情報 is not printed
 
 
 def test_mend_cmap_maps_radicals_and_the_soft_hyphen():

@@ -28,7 +28,7 @@ HOSTILE = f"{SCRIPT}{ATTR}{AMP}{BIDI}"
 HOSTILE_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;&#34;onerror=alert(1) x=&#34;A&amp;Babcdcba"
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "p", "ul", "li", "table", "caption", "thead", "tbody", "tr", "th", "td",
-    "blockquote", "figure", "img", "figcaption",
+    "blockquote", "figure", "img", "figcaption", "div", "details", "summary",
 }  # fmt: skip
 
 
@@ -52,7 +52,7 @@ def assert_safe(html: str) -> None:
     for tag, attrs in parser.tags:
         assert tag in ALLOWED_TAGS, tag
         for name, _ in attrs:
-            assert name in {"id", "class", "src", "alt"}, (tag, name)
+            assert name in {"id", "class", "src", "alt", "scope"}, (tag, name)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ not here.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -85,6 +86,27 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: text columns whose cells are mostly numbers (the audit's 7 against 7, or a text such
+#: as 22.6億円): a cell that is a plain number becomes a numeric cell
+NUMBER_TEXT_COLUMNS = ("expected", "actual")
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def _as_number(v):
+    """``"7"`` → 7, ``"92.6"`` → 92.6; any other value unchanged."""
+    if isinstance(v, str) and _PLAIN_NUMBER.fullmatch(v):
+        return float(v) if "." in v else int(v)
+    return v
+
+
+def _numbers_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in NUMBER_TEXT_COLUMNS:
+        if col in out.columns:
+            out[col] = pd.Series([_as_number(v) for v in out[col]], index=out.index, dtype=object)
+    return out
+
+
 def _plain_for_excel(df: pd.DataFrame) -> pd.DataFrame:
     """Nullable columns as plain objects (openpyxl writes pd.NA as an error otherwise)."""
     plain = df.copy()
@@ -124,7 +146,7 @@ def workbook_bytes(
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in tables.items():
             sheet = (sheet_names or {}).get(name, name)[:31]
-            plain = _plain_for_excel(words_for_readers(df, vocab))
+            plain = _plain_for_excel(words_for_readers(_numbers_as_numbers(df), vocab))
             plain.to_excel(xl, sheet_name=sheet, index=False)
             ws = xl.sheets[sheet]
             ws.freeze_panes = "A2"

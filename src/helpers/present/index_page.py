@@ -363,36 +363,41 @@ def kpi_table_html(plan: PlanEntry) -> str:
     kpis: dict[str, dict] = {}
     for p in points:
         kpis.setdefault(p["kpi_id"], {"name": p["name"], "cells": {}})["cells"][p["period"]] = p
-    heads = "".join(f"<th>{escape(period_label(p))}</th>" for p in periods)
+    heads = "".join(f'<th scope="col">{escape(period_label(p))}</th>' for p in periods)
     rows = "".join(
-        f"<tr><td>{escape(kid)} {escape(k['name'])}</td>"
+        f'<tr><td class="name">{escape(kid)} {escape(k["name"])}</td>'
         + "".join(_kpi_cell_html(k["cells"].get(p)) for p in periods)
         + "</tr>"
         for kid, k in kpis.items()
     )
     return (
-        '<table class="data"><caption>成果指標の目標達成の推移（○ 達成、× 未達成、－ データなし。'
+        '<div class="table-wrap"><table class="data"><caption>成果指標の目標達成の推移（○ 達成、× 未達成、－ データなし。'
         "参考は後の時点の報告書が記載する前年度末の値で、判定はしていません）</caption>"
-        f"<thead><tr><th>成果指標</th>{heads}</tr></thead><tbody>{rows}</tbody></table>"
+        f'<thead><tr><th scope="col" class="name">成果指標</th>{heads}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
     )
 
 
 def _plan_section(plan: PlanEntry) -> str:
     from markupsafe import escape
 
-    heads = "".join(f"<th>{escape(plan.vocab.label(c))}（{c}）</th>" for c in STATUS_CODES)
-    facts = [f"フォルダ: {escape(plan.id)}", f"時点数: {len(plan.periods)}"]
+    heads = "".join(
+        f'<th scope="col">{escape(plan.vocab.label(c))}（{c}）</th>' for c in STATUS_CODES
+    )
+    facts = [f"時点数: {len(plan.periods)}"]
     if plan.years:
         facts.insert(1, f"計画期間: {escape(plan.years)}")
     return (
         f'<section id="plan-{escape(plan.id)}"><h2>{escape(plan.name)}</h2>'
         f'<p class="note">{"、".join(facts)}</p>'
         + _chart_html(plan)
-        + '<table class="data"><caption>時点ごとの進捗状況（新しい順。件数（割合））</caption>'
-        + f"<thead><tr><th>時点</th>{heads}<th>成果指標<br>達成 ／ 未達成 ／ データなし</th>"
-        + "<th>検算<br>一致 ／ 不一致</th><th>資料</th></tr></thead><tbody>"
+        + '<div class="table-wrap"><table class="data">'
+        + "<caption>時点ごとの進捗状況（新しい順。件数（割合））</caption>"
+        + f'<thead><tr><th scope="col">時点</th>{heads}'
+        + '<th scope="col">成果指標<br>達成 ／ 未達成 ／ データなし</th>'
+        + '<th scope="col">検算<br>一致 ／ 不一致</th><th scope="col">資料</th></tr></thead><tbody>'
         + "".join(_period_row(p) for p in plan.periods)
-        + "</tbody></table>"
+        + "</tbody></table></div>"
         + kpi_table_html(plan)
         + "</section>"
     )
@@ -436,14 +441,16 @@ def sanitize_index(html: str) -> str:
 
 def render_index(plans: list[PlanEntry], fingerprint: str) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
     env = Environment(
         loader=FileSystemLoader(str(paths.TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "j2"]),
     )
+    folders = "".join(f"<li>{escape(p.name)}: data/raw/{escape(p.id)}/</li>" for p in plans)
     return env.get_template(TEMPLATE).render(
         body=Markup(sanitize_index(index_body(plans))),
+        tech=Markup(sanitize_index(f"<p>計画のフォルダ:</p><ul>{folders}</ul>")),
         fingerprint=fingerprint,
         meta_name=INDEX_META,
         version=__version__,

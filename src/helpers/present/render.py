@@ -61,13 +61,15 @@ ALLOWED_TAGS = {
     "pre",
     "nav",
     "section",
+    "details",  # the collapsed 技術情報 and the table of contents on a phone
+    "summary",
 }
 ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class"},
+    "*": {"id", "class", "aria-label"},
     "img": {"src", "alt", "width", "height"},
     "a": {"href"},
     "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
 }
 REPORT_TAG = "report"  # cells whose output goes into the report; others are left out
 

@@ -39,6 +39,7 @@ from helpers.core.vocab import (
     Vocabulary,
     status_display,
 )
+from helpers.present.display import CHECK_LABELS
 from helpers.present.render import strip_bidi_controls
 
 #: a KPI's judgement in the KPI table (met is True / False / NA)
@@ -111,10 +112,14 @@ def para(text: str, cls: str | None = None) -> Markup:
     return Markup(f"<p{c}>{esc(text)}</p>")
 
 
-def _cell(value, numeric: bool) -> str:
+def _cell(value, numeric: bool, name: bool = False) -> str:
     text = "" if is_na(value) else str(value)
-    klass = ' class="num"' if numeric else ""
+    classes = " ".join(c for c, on in (("num", numeric), ("name", name)) if on)
+    klass = f' class="{classes}"' if classes else ""
     return f"<td{klass}>{esc(text)}</td>"
+
+
+_NAME_CLASS = ' class="name"'
 
 
 def table(
@@ -124,20 +129,29 @@ def table(
     caption: str | None = None,
     num_cols: set[int] | None = None,
     row_classes: list[str] | None = None,
+    name_cols: set[int] | None = None,
 ) -> Markup:
-    """A plain HTML table; every cell escaped."""
+    """A plain HTML table in a box that scrolls sideways on a narrow screen (its first
+    column stays in view); header cells ``<th scope="col">``; every cell escaped.
+    ``name_cols``: columns of names, never narrower than about 12 characters."""
     num_cols = num_cols or set()
-    out = ['<table class="data">']
+    name_cols = name_cols or set()
+    out = ['<div class="table-wrap"><table class="data">']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
     out.append(
-        "<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr></thead><tbody>"
+        "<thead><tr>"
+        + "".join(
+            f'<th scope="col"{_NAME_CLASS if j in name_cols else ""}>{esc(h)}</th>'
+            for j, h in enumerate(headers)
+        )
+        + "</tr></thead><tbody>"
     )
     for i, row in enumerate(rows):
         cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
-        cells = "".join(_cell(v, j in num_cols) for j, v in enumerate(row))
+        cells = "".join(_cell(v, j in num_cols, j in name_cols) for j, v in enumerate(row))
         out.append(f"<tr{cls}>{cells}</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return Markup("".join(out))
 
 
@@ -273,6 +287,7 @@ def areas_section(
                 ["No.", "分野", "項目番号", "項目数", *STATUS_CODES, "Bの割合"],
                 rows,
                 num_cols={3, 4, 5, 6, 7},
+                name_cols={1},
                 caption=f"表1 分野別の進捗状況（{_status_legend(vocab)}）",
                 row_classes=[""] * (len(rows) - 1) + ["total"],
             ),
@@ -311,7 +326,7 @@ def _area_changes_table(area_cmp: pd.DataFrame) -> Markup:
         [r.area_no, r.area_name, *(cell(r, c) for c in STATUS_CODES)] for r in area_cmp.itertuples()
     ]
     headers = ["No.", "分野", *(f"{c}（前回→今回）" for c in STATUS_CODES)]
-    return table(headers, rows, caption="表3 分野別の増減")
+    return table(headers, rows, caption="表3 分野別の増減", name_cols={1})
 
 
 def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
@@ -338,6 +353,7 @@ def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
                 ["No.", "取組", "前回", "今回", "今回の根拠"],
                 rows,
                 caption="表4 状況が変わった取組",
+                name_cols={1},
             )
         )
     return out
@@ -422,6 +438,7 @@ def _kpi_table(metrics: pd.DataFrame) -> Markup:
         ["ID", "成果指標", "今期", "前年度末", "増減", "目標", "達成率", "判定", "傾向"],
         [_kpi_row(r) for r in metrics.to_dict("records")],
         num_cols={2, 3, 4, 6},
+        name_cols={1},
         caption="表5 成果指標の一覧（＊は報告書の記載する増減から算出した前年度末の値）",
         row_classes=["ng" if r is False else "" for r in metrics["met"].tolist()],
     )
@@ -577,26 +594,61 @@ def narratives_section(items: pd.DataFrame) -> Markup:
 # ------------------------------------------------------------------ audit
 
 
+def _audit_kinds(audit: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(kind in words, checks, disagreements) per kind of check, disagreements first."""
+    kinds: dict[str, list[int]] = {}
+    for r in audit.itertuples():
+        counts = kinds.setdefault(CHECK_LABELS.get(r.check, "その他の検算"), [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if bool(r.ok) else 1
+    return sorted(((k, n, ng) for k, (n, ng) in kinds.items()), key=lambda t: (-t[2], -t[1]))
+
+
 def audit_section(audit: pd.DataFrame) -> Markup:
+    """The checks grouped by kind with their counts, the disagreements first."""
     out = [heading(2, "検算結果", "audit")]
     n_ng = int((~audit["ok"].astype(bool)).sum()) if len(audit) else 0
     if n_ng:
         out.append(
             para(
-                f"⚠ 検算{len(audit)}件のうち{n_ng}件で報告書の数値が一致しません（表中「不一致」）。",
+                f"⚠ 検算{len(audit)}件のうち{n_ng}件で報告書の数値が一致しません（表中「× 不一致」）。",
                 "alert",
             )
         )
     else:
         out.append(para(f"報告書自身の数値の整合性を{len(audit)}件検算し、すべて一致しました。"))
-    # the flagged checks first, so that a reader finds them without reading every row
-    ordered = sorted(audit.itertuples(), key=lambda r: bool(r.ok))
-    rows = [["一致" if r.ok else "不一致", r.detail, r.expected, r.actual] for r in ordered]
+    kinds = _audit_kinds(audit)
     out.append(
         table(
-            ["結果", "検算内容", "報告書の値", "再計算の値"],
+            ["検算の種類", "件数", "一致", "不一致"],
+            [[k, n, n - ng, ng] for k, n, ng in kinds],
+            caption="表6 検算の種類ごとの件数（不一致のある種類を先に）",
+            num_cols={1, 2, 3},
+            name_cols={0},
+            row_classes=["ng" if ng else "" for _, _, ng in kinds],
+        )
+    )
+    order = {k: i for i, (k, _, _) in enumerate(kinds)}
+    ordered = sorted(
+        audit.itertuples(),
+        key=lambda r: (bool(r.ok), order[CHECK_LABELS.get(r.check, "その他の検算")]),
+    )
+    rows = [
+        [
+            "○ 一致" if r.ok else "× 不一致",
+            CHECK_LABELS.get(r.check, "その他の検算"),
+            r.detail,
+            r.expected,
+            r.actual,
+        ]
+        for r in ordered
+    ]
+    out.append(
+        table(
+            ["結果", "種類", "検算内容", "報告書の値", "再計算の値"],
             rows,
-            caption="表6 検算の一覧（不一致を先に）" if n_ng else "表6 検算の一覧",
+            caption="表6-2 検算の一覧（不一致を先に、種類の順）",
+            name_cols={2},
             row_classes=["" if r.ok else "ng" for r in ordered],
         )
     )
@@ -633,7 +685,7 @@ def _history_definitions(meta: dict) -> list[list[str]]:
         rows.append(
             [
                 PACE_DEFINITION[0],
-                "計画の最終年度が計画の設定（plan.toml）に書かれていないため、示していません。",
+                "計画の最終年度が計画の設定に書かれていないため、示していません。",
             ]
         )
     return rows
@@ -643,22 +695,46 @@ def method_section(meta: dict, *, vocab: Vocabulary = STANDARD) -> Markup:
     rows = [list(_status_definition(vocab)), *(list(d) for d in DEFINITIONS)]
     rows += _history_definitions(meta)
     return heading(2, "方法と定義", "method") + table(
-        ["項目", "定義"], rows, caption="表7 用語と計算方法"
+        ["項目", "定義"], rows, caption="表7 用語と計算方法", name_cols={1}
     )
 
 
+#: what each input is, in the reader's words
 SOURCE_KINDS = {
-    "report": "進捗状況報告書（PDFから抽出したテキスト）",
-    "kpi_sheet": "成果指標シート（報告書の記載を転記）",
-    "area_table": "分野別進捗状況の表（CSV）",
+    "report": "進捗状況報告書（公表資料のPDFから抽出したテキスト）",
+    "kpi_sheet": "成果指標シート（報告書の成果指標の記載を転記したもの）",
+    "area_table": "分野別の進捗状況の表（市のウェブページから転記したもの）",
 }
 
 
+def _source_title(kind: str, meta: dict) -> str:
+    """The published title an input comes from: 第3次行財政再構築プランの進捗状況（平成29年度末）."""
+    plan = meta.get("plan_name") or "行財政改革プラン"
+    return f"「{plan}の進捗状況（{meta.get('label', '')}）」"
+
+
+def tech_details(rows: list[list[str]], headers: list[str], caption: str) -> Markup:
+    """A collapsed 技術情報 section for the analyst (file names, hashes): hidden in print."""
+    return (
+        Markup('<details class="tech"><summary>技術情報（分析担当者向け）</summary>')
+        + table(headers, rows, caption=caption)
+        + Markup("</details>")
+    )
+
+
 def sources_section(meta: dict) -> Markup:
+    sources = sorted(meta.get("sources", {}).items())
     rows = [
-        [SOURCE_KINDS.get(k.split(":")[0], k), v["file"], v["sha256"][:16] + "…"]
-        for k, v in sorted(meta.get("sources", {}).items())
+        [SOURCE_KINDS.get(k.split(":")[0], "入力データ"), _source_title(k, meta)]
+        for k, _ in sources
     ]
-    return heading(2, "データの出典", "sources") + table(
-        ["種類", "ファイル", "SHA-256（先頭）"], rows, caption="表8 入力データ"
+    tech = [[k.split(":")[0], v["file"], v["sha256"]] for k, v in sources]
+    return _join(
+        [
+            heading(2, "データの出典", "sources"),
+            table(["資料", "出典（公表資料）"], rows, caption="表8 入力データ"),
+            tech_details(
+                tech, ["種類", "ファイル", "SHA-256"], "入力ファイルとその指紋（SHA-256）"
+            ),
+        ]
     )

@@ -427,7 +427,7 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
             st.period / "notebooks" / "03_report.ipynb",
             st.period / "report.html",
             title=f"{plan}の進捗状況（{period_label(f.period)}）",
-            footer=f"reform-workbook により {period_label(f.period)}（{f.period}）の生データから自動生成。",
+            footer=f"{period_label(f.period)}の公表資料から自動で集計・作成しました。",
         )
         write_summary(st.processed, st.period, cleaned.meta)
         timings["export"] = time.perf_counter() - s0
