@@ -393,3 +393,51 @@ def test_the_index_in_chromium_every_link_resolves_and_nothing_outside(browser, 
             assert _file_of(opened.page.url) == index.resolve()
         finally:
             opened.page.close()
+
+
+# ------------------------------------------------------------- any screen (issue 21)
+
+PHONE, SMALL_PC = 390, 1024
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [PHONE, SMALL_PC])
+def test_no_sideways_scroll_of_report_or_index(browser, site, width):
+    """The page is as wide as the screen; a wide table scrolls in its own box, its name
+    column at least about 12 characters wide; every header cell a <th>."""
+    for html in (site / "index.html", site / PLAN / "2018-03" / "report.html"):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            assert page.evaluate("document.documentElement.scrollWidth") == width, html
+            font = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+            narrowest = page.evaluate(
+                "Math.min(...[...document.querySelectorAll('td.name')]"
+                ".map(e => e.getBoundingClientRect().width))"
+            )
+            assert narrowest >= 11 * font, (html, narrowest)
+            heads = page.evaluate(
+                "[...document.querySelectorAll('table.data thead tr > *')].map(e => e.tagName)"
+            )
+            assert heads and set(heads) == {"TH"}
+            wraps = page.evaluate(
+                "[...document.querySelectorAll('.table-wrap')]"
+                ".map(e => getComputedStyle(e).overflowX)"
+            )
+            assert wraps and set(wraps) == {"auto"}
+        finally:
+            page.close()
+
+
+@pytest.mark.e2e
+def test_the_table_of_contents_folds_on_a_phone(browser, e2e_run):
+    html = e2e_run["period_dir"] / "report.html"
+    shown = {}
+    for width in (PHONE, SMALL_PC):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(html.resolve().as_uri(), wait_until="load")
+            shown[width] = page.locator("nav.toc a[href='#summary']").is_visible()
+        finally:
+            page.close()
+    assert shown == {PHONE: False, SMALL_PC: True}
