@@ -122,3 +122,9 @@ def test_printed_figure_refuses_what_is_no_value():
 )
 def test_tick_labels(v, unit, scale, text):
     assert tick_label(v, unit, scale) == text
+
+
+def test_a_value_derived_from_a_stated_change_takes_the_change_form():
+    """A history point computed from 平成28年度末から4.7ポイント向上 is 57.9%, never 58%."""
+    assert shown_value(57.9, "%", "平成 28年度末から 4.7ポイント向上") == "57.9%"
+    assert shown_value(24_240_000, "円", "前年度から 159万円の減") == "2,424万円"

@@ -42,6 +42,8 @@ Examples (the printed forms are the specification):
 ('−2.2ポイント', '+802万円')
 >>> tick_label(12500, "人", 10000), tick_label(10000, "人", 10000), tick_label(2.5e9, "円", 1e8)
 ('1.25万人', '1万人', '25億円')
+>>> tick_label(0, "円", 10000)
+'0'
 >>> printed_target("80%台"), printed_target("1 万人以上"), printed_target("目標値 95%")
 ('80%台', '1万人以上', '目標値95%')
 """
@@ -96,10 +98,18 @@ def _clean(text: str) -> str:
     return tidy_jp(text).replace(" ", "").replace("％", "%")
 
 
+_DATE_AFTER = ("年", "月", "日", "か月", "ヶ月")
+
+
 def _parse(text) -> re.Match | None:
+    """The first figure of a text that is not part of a date (平成28年度末, 9月末)."""
     if not isinstance(text, str) or not text.strip():
         return None
-    return _FIGURE_RE.search(_clean(text))
+    cleaned = _clean(text)
+    for m in _FIGURE_RE.finditer(cleaned):
+        if m["num"] and not (m["unit"] is None and cleaned.startswith(_DATE_AFTER, m.end("num"))):
+            return m
+    return None
 
 
 def form_of(text) -> Form | None:
@@ -107,6 +117,8 @@ def form_of(text) -> Form | None:
 
     >>> form_of("28.6 億円"), form_of("2,265 万円"), form_of("9,718人"), form_of("未算出")
     (Form(scale=100000000, places=1), Form(scale=10000, places=0), Form(scale=1, places=0), None)
+    >>> form_of("平成 28年度末から 4.7ポイント向上")
+    Form(scale=1, places=1)
     """
     m = _parse(text)
     if m is None:
@@ -299,6 +311,8 @@ def axis_scale(values, unit: str | None, form: Form | None = None) -> int:
 
 def tick_label(v: float, unit: str | None, scale: int = 1) -> str:
     """An axis tick at ``v`` (base units) in ``scale``: exact, never rounded off its position."""
+    if v == 0:
+        return "0"  # the axis' origin needs no unit (never 0万円)
     x = v / scale
     places = 0
     while places < 6 and not math.isclose(

@@ -234,7 +234,15 @@ def _marker(m) -> str:
 
 
 #: a range target (80%台) as a band, the colour of a target line, and its hatching
-TARGET_BAND = {"color": "#9e9e9e", "alpha": 0.3, "hatch": "//", "linewidth": 0, "zorder": 0}
+TARGET_BAND = {
+    "facecolor": "#bdbdbd",
+    "alpha": 0.45,
+    "hatch": "//",
+    "edgecolor": "black",
+    "linestyle": "--",
+    "linewidth": 1,
+    "zorder": 4,
+}
 
 
 def _draw_target(ax, r: dict) -> list[float]:
