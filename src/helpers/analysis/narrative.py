@@ -172,7 +172,7 @@ def _numeric_target_sentence(r: dict, unit: str, target_text: str) -> str:
     head = f"目標（{target_text}）に対する達成率は{ach}で、"
     if _is_true(r.get("met")):
         return head + "目標を達成しています。"
-    size = format_size(r.get("gap"), unit, form=_gap_form(r))
+    size = format_size(r.get("gap"), unit, form=_gap_form(r), approx=_is_true(r.get("approx")))
     if r.get("direction") == "lower":  # a value above a lower-is-better target
         return head + f"目標を{size}上回っており、達成していません。"
     return head + f"目標まで{size}不足しています。"
