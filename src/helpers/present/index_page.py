@@ -308,7 +308,7 @@ def _period_row(p: PeriodEntry) -> str:
 
     links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
     return (
-        f'<tr><td>{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
+        f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
         + "".join(_status_cells(p.summary))
         + _kpi_cell(p.summary)
         + _audit_cell(p.summary)
