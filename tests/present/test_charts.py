@@ -168,3 +168,36 @@ def test_figure_4_explains_its_colours_which_are_not_figure_3s():
     met_colours = {st["color"] for st in MET_STYLE.values()}
     assert not met_colours & {st["color"] for st in TREND_STYLE.values()}
     plt.close(fig)
+
+
+def _tick_value(label: str) -> float:
+    """A tick label read back: 1.25万人 → 12500, 40,000万円 → 400000000, 0 → 0."""
+    import re
+
+    m = re.fullmatch(r"([\d,.]+)(億|万)?\D*", label.replace("\u2212", "-"))
+    assert m, label
+    return float(m.group(1).replace(",", "")) * {"億": 1e8, "万": 1e4, None: 1}[m.group(2)]
+
+
+def test_ticks_sit_at_their_values_and_a_range_target_is_a_band(real):
+    """Issue 21: a tick 1.3万人 stood at 12,500, and 80%台 was a line at 90%."""
+    fig = charts.chart_prev_current(real["metrics"], "平成29年度末")
+    fig.canvas.draw()
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert panels
+    for ax in panels:
+        for loc, label in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True):
+            text = label.get_text()
+            if text:
+                assert _tick_value(text) == pytest.approx(loc), (ax.get_title(), text, loc)
+    ratio = next(ax for ax in panels if "経常収支比率" in ax.get_title())
+    bands = [p for p in ratio.patches if p.get_hatch() == "//" and p.get_alpha() is not None]
+    assert len(bands) == 1
+    ys = sorted(
+        {
+            round(y, 6)
+            for _, y in bands[0].get_path().transformed(bands[0].get_patch_transform()).vertices
+        }
+    )
+    assert ys[0] == pytest.approx(80) and ys[-1] == pytest.approx(90)
+    assert not [line for line in ratio.lines if list(line.get_ydata()) == [90, 90]]
