@@ -228,19 +228,19 @@ def test_a_second_plan_runs_with_all_appears_on_the_index_and_stays_apart(tmp_pa
     assert "予定より遅れている（B）が7項目" in text and "予定よりも遅れている" not in text
     # a rerun with nothing changed: every period and the index up to date
     logs = []
-    import helpers.present.index_page
+    import helpers.run.cli  # the command's own reference (imported at its top)
 
-    real = helpers.present.index_page.build_index
+    real = helpers.run.cli.build_index
     helpers_result = []
 
     def spy(*a, **k):
         helpers_result.append(real(*a, log=logs.append, **k))
 
     try:
-        helpers.present.index_page.build_index = spy
+        helpers.run.cli.build_index = spy
         assert main(["--all", "--data-dir", str(data), "--output-dir", str(out)]) == 0
     finally:
-        helpers.present.index_page.build_index = real
+        helpers.run.cli.build_index = real
     assert helpers_result and not helpers_result[0].rebuilt
 
 

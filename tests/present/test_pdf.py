@@ -393,6 +393,7 @@ def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tm
         raise pdf.PdfError(f"{html}: Chromium could not print the report: crashed")
 
     monkeypatch.setattr(pdf, "html_to_pdf", fail)
+    monkeypatch.setattr("helpers.run.pipeline.html_to_pdf", fail)  # its own reference
     with pytest.raises(StageError, match="could not print"):
         run_period("2018-03", e2e_run["data"], out, pdf=True, log=lambda _m: None)
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
