@@ -63,6 +63,7 @@ METRIC_COLUMNS = [
     "indicator",
     "unit",
     "value",
+    "value_text",  # as the report printed it (約340万件), beside the number in base units
     "prev_value",
     "change_abs",
     "change_pct",
@@ -77,6 +78,7 @@ INDICATOR_COLUMNS = [
     "indicator",
     "unit",
     "value",
+    "value_text",
     "approx",
     "prev_value",
     "prev_derived",
