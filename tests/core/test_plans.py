@@ -174,19 +174,41 @@ def test_plan_toml_with_years_and_labels(tmp_path):
         ('name = "x"\nyears = 5\n', "unknown key 'years'", 2, "years"),
         ('name = "x"\nfirst_year = "2017"\n', "first_year must be a fiscal year", 2, "first_year"),
         ("first_year = 2021\nlast_year = 2017\n", "after last_year", 1, "first_year"),
-        ('[status]\nS = ["a"]\nA = ["b"]\n', "S, A and B", 1, "status"),
+        ('[status]\nS = ["a"]\n', "2～7の区分", 1, "status"),
+        (
+            "[status]\n" + "".join(f'{c} = ["{c.lower()}"]\n' for c in "ABCDEFGH"),
+            "2～7の区分",
+            1,
+            "status",
+        ),
+        ('[status]\n"Ｓ" = ["a"]\nA = ["b"]\n', "区分コード Ｓ は使えません", 1, "status"),
         (
             '[status]\nS = ["a"]\nA = ["a"]\nB = ["c"]\n',
-            "「a」 is given for both S and A",
+            "ラベル「a」が S と A の両方",
             3,
             "status.A",
         ),
-        ('[status]\nS = []\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = []\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
+        (
+            '[status]\nS = ["a"]\nA = ["b"]\nahead = ["X"]\n',
+            "ahead は、この計画の区分",
+            4,
+            "status.ahead",
+        ),
+        (
+            '[status]\nS = ["a"]\nA = ["b"]\nB = ["c"]\nahead = ["A"]\nbehind = ["A", "B"]\n',
+            "A が ahead と behind の両方",
+            6,
+            "status.behind",
+        ),
+        ('[status]\nS = ["a"]\nA = ["b"]\nnot_rated = [""]\n', "not_rated", 4, "status.not_rated"),
+        ("months = [3, 13]\n", "months は報告の基準月", 1, "months"),
+        ("months = []\n", "months は報告の基準月", 1, "months"),
         ('name = ""\n', "name must be", 1, "name"),
         ('name = "\u200b"\n', "name must be", 1, "name"),  # invisible only: removed, empty
-        ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
-        ('[status]\nS = true\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
-        ('[status]\nS = {x = "a"}\nA = ["b"]\nB = ["c"]\n', "a list of labels", 2, "status.S"),
+        ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
+        ('[status]\nS = true\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
+        ('[status]\nS = {x = "a"}\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
     ],
 )
 def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
@@ -196,6 +218,38 @@ def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
     with pytest.raises(InputError, match=message) as err:
         read_plan_config(p, "x")
     assert err.value.path == p and err.value.line == line and err.value.field == field
+
+
+def test_a_four_level_scale_with_its_own_ahead_behind_and_not_rated(tmp_path):
+    p = _toml(
+        tmp_path,
+        'name = "第3次木津川市行財政改革行動計画"\nmonths = [3]\n[status]\n'
+        'S = ["特に良好に進捗"]\nA = ["良好に進捗"]\nB = ["概ね進捗"]\nC = ["進捗に課題あり"]\n'
+        'behind = ["C"]\nnot_rated = ["対象外", "−"]\n',
+    )
+    plan = read_plan_config(p, "x")
+    v = plan.vocab
+    assert v.codes == ("S", "A", "B", "C")
+    assert (v.ahead, v.behind, v.listed, v.on_track) == (("S",), ("C",), ("S", "C"), ("A", "B"))
+    assert v.not_rated == ("対象外", "−") and v.count_columns()[-1] == "not_rated"
+    assert v.is_not_rated("対 象 外") and v.code_of("概ね進捗") == "B"
+    assert plan.months == (3,)
+
+
+def test_two_levels_and_the_default_ahead_behind_and_months(tmp_path):
+    p = _toml(tmp_path, '[status]\nA = ["完了"]\nB = ["未完了"]\n')
+    plan = read_plan_config(p, "x")
+    assert (plan.vocab.ahead, plan.vocab.behind, plan.months) == (("A",), ("B",), (3, 9))
+    assert plan.vocab.not_rated == () and plan.vocab.count_columns() == ("A", "B")
+
+
+def test_a_period_at_a_month_plan_toml_does_not_list_is_refused(tmp_path):
+    plan = read_plan_config(_toml(tmp_path, "months = [3]\n"), "x")
+    plan.check_month("2019-03", tmp_path)
+    with pytest.raises(InputError, match="9月末の期間ですが") as err:
+        plan.check_month("2019-09", tmp_path)
+    assert err.value.field == "months"
+    read_plan_config(_toml(tmp_path, 'name = "x"\n'), "x").check_month("2019-06", tmp_path)
 
 
 def test_a_direction_control_in_plan_toml_is_refused(tmp_path):

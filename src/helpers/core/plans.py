@@ -10,10 +10,15 @@ may hold ``plan.toml``::
     first_year = 2017                 # fiscal years of the plan (optional)
     last_year = 2021
     months = [3, 9]                   # the months it reports at (optional; default 3 and 9)
-    [status]                          # labels as printed → S / A / B (optional)
+    [status]                          # 2 to 7 levels, best first: code = labels as printed
     S = ["予定以上に進捗"]
     A = ["予定どおりに進捗"]
     B = ["予定よりも遅れている"]
+    ahead = ["S"]                     # listed as ahead / behind (default: first / last)
+    behind = ["B"]
+    not_rated = ["対象外"]            # items outside the scale (optional)
+
+Every key is described in docs/plan-toml.md.
 
 Without ``plan.toml`` the name comes from the sources' titles and the standard
 vocabulary applies. A malformed ``plan.toml`` is bad input (file and line).
@@ -38,7 +43,7 @@ from helpers.core import paths
 from helpers.core.errors import InputError, PeriodError
 from helpers.core.periods import fiscal_year_label, period_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
-from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.core.vocab import MAX_LEVELS, MIN_LEVELS, STANDARD, Vocabulary
 
 PLAN_FILE = "plan.toml"
 #: a plan's folder id: short ASCII, not a period id
@@ -50,6 +55,10 @@ PLAN_KEYS = {"name", "first_year", "last_year", "months", "status"}
 DEFAULT_MONTHS = (3, 9)
 #: the largest plan.toml read (a plan.toml is a few hundred bytes)
 MAX_PLAN_TOML_BYTES = 64 * 1024
+#: the keys of [status] other than the codes of its levels
+SCALE_KEYS = {"ahead", "behind", "not_rated"}
+#: a level's code: short ASCII (it becomes a column name of areas.csv)
+STATUS_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,7}\Z")
 _YEARS = (1989, 2100)  # fiscal years the workbook's era labels cover
 
 
@@ -351,46 +360,109 @@ def _year(path: Path, text: str, conf: dict, key: str) -> int | None:
     return value
 
 
-def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
-    status = conf.get("status")
-    if status is None:
-        return STANDARD
-    line = _line_of(text, "[status]") or (text.count("\n", 0, text.find("[status]")) + 1)
-    if not isinstance(status, dict) or set(status) != set(STATUS_CODES):
-        given = ", ".join(status) if isinstance(status, dict) else repr(status)
+def _status_line(text: str, table: str) -> int:
+    return _line_of(text, table) or (text.count("\n", 0, max(text.find(table), 0)) + 1)
+
+
+def _label_list(path: Path, text: str, value, key: str, field: str, line: int) -> list[str]:
+    """A list of labels as printed (a single string is taken as a list of one)."""
+    labels = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(labels, list)
+        or not labels
+        or not all(isinstance(x, str) and x.strip() and "\n" not in x for x in labels)
+    ):
         raise InputError(
             path,
-            f"[status] must give the labels of S, A and B (each a list of labels as printed); "
-            f"it gives {given or 'nothing'}",
+            f"[status] の {key} は、報告書に印刷されたとおりのラベルのリストで書いてください"
+            f'（例: {key} = ["…"]）',
+            line=_line_of(text, key) or line,
+            field=field,
+        )
+    return labels
+
+
+def _code_list(path: Path, text: str, status: dict, key: str, codes: list[str], line: int):
+    """``ahead`` / ``behind``: a list of the scale's codes, or None where not given."""
+    value = status.get(key)
+    if value is None:
+        return None
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or not all(isinstance(c, str) and c in codes for c in value):
+        raise InputError(
+            path,
+            f"[status] の {key} は、この計画の区分（{', '.join(codes)}）のリストで書いてください"
+            f"（例: {key} = [\"{codes[-1]}\"]）; 書かれている値: {value!r}",
+            line=_line_of(text, key) or line,
+            field=f"status.{key}",
+        )
+    return value
+
+
+def _scale_codes(path: Path, status: dict, line: int) -> list[str]:
+    codes = [k for k in status if k not in SCALE_KEYS]
+    bad = [c for c in codes if not STATUS_CODE.match(c)]
+    if bad:
+        raise InputError(
+            path,
+            f"[status] の区分コード {', '.join(bad)} は使えません: 区分は英字で始まる短い英数字"
+            "（S, A, B, C など）で、ほかに書けるキーは " + ", ".join(sorted(SCALE_KEYS)) + " です",
             line=line,
             field="status",
         )
+    if not MIN_LEVELS <= len(codes) <= MAX_LEVELS:
+        raise InputError(
+            path,
+            f"[status] には{MIN_LEVELS}～{MAX_LEVELS}の区分を、よい方から順に書いてください"
+            f"（書かれている区分: {', '.join(codes) or 'なし'}）",
+            line=line,
+            field="status",
+        )
+    return codes
+
+
+def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
+    """The plan's scale: [status] codes in order (best first) with their labels as printed,
+    ``ahead`` / ``behind`` (default: the first and the last code) and ``not_rated``."""
+    status = conf.get("status")
+    if status is None:
+        return STANDARD
+    line = _status_line(text, "[status]")
+    if not isinstance(status, dict):
+        raise InputError(
+            path,
+            "[status] は表として、区分ごとに 「S = [\"予定以上に進捗\"]」 の形で書いてください",
+            line=line,
+            field="status",
+        )
+    codes = _scale_codes(path, status, line)
     seen: dict[str, str] = {}
-    for code in STATUS_CODES:
-        labels = status[code]
-        labels = [labels] if isinstance(labels, str) else labels
-        if (
-            not isinstance(labels, list)
-            or not labels
-            or not all(isinstance(x, str) and x.strip() and "\n" not in x for x in labels)
-        ):
-            raise InputError(
-                path,
-                f"[status] {code} must be a list of labels as printed",
-                line=_line_of(text, code) or line,
-                field=f"status.{code}",
-            )
-        for x in labels:
+    labels: dict[str, list[str]] = {}
+    keys = [*codes, *(["not_rated"] if "not_rated" in status else [])]
+    for code in keys:
+        field = f"status.{code}"
+        labels[code] = _label_list(path, text, status[code], code, field, line)
+        for x in labels[code]:
             if squash(x) in seen:
                 raise InputError(
                     path,
-                    f"the label 「{x}」 is given for both {seen[squash(x)]} and {code}",
+                    f"ラベル「{x}」が {seen[squash(x)]} と {code} の両方に書かれています",
                     line=_line_of(text, code) or line,
-                    field=f"status.{code}",
+                    field=field,
                 )
             seen[squash(x)] = code
-        status[code] = labels
-    return Vocabulary.of_plan(status)
+    not_rated = labels.pop("not_rated", [])
+    ahead = _code_list(path, text, status, "ahead", codes, line)
+    behind = _code_list(path, text, status, "behind", codes, line)
+    both = set(ahead or codes[:1]) & set(behind or codes[-1:])
+    if both:
+        raise InputError(
+            path,
+            f"[status] の区分 {', '.join(sorted(both))} が ahead と behind の両方にあります",
+            line=_line_of(text, "behind") or line,
+            field="status.behind",
+        )
+    return Vocabulary.of_plan(labels, ahead=ahead, behind=behind, not_rated=not_rated)
 
 
 def _months(path: Path, text: str, conf: dict) -> tuple[int, ...]:
@@ -440,7 +512,8 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
     ------
     InputError
         Malformed TOML (the line from tomllib), unknown keys, a year that is not
-        one, first_year after last_year, [status] without S, A and B.
+        one, first_year after last_year, a [status] of fewer than 2 or more than 7
+        levels, ahead/behind naming no level of it, months that are not months.
     """
     conf, text = _read_toml(path)
     _check_keys(path, text, conf)
