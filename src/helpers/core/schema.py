@@ -13,8 +13,15 @@ dtypes (pandas names):
 - ``boolean``: True / False / NA;
 - ``str``: text, NA where empty.
 
+The per-area tables (``areas``, ``status_counts``, ``area_comparison``) have one
+count column per code of the plan's scale, in its order, then ``not_rated``
+where the plan has items outside its scale: :func:`columns` takes the codes;
+:func:`conform` and :func:`read_table` find them in the table's own columns.
+
 >>> columns("audit")
 ['check', 'scope', 'expected', 'actual', 'ok', 'detail']
+>>> columns("status_counts", ("S", "A", "B", "C", "not_rated"))
+['period', 'label', 'items', 'S', 'A', 'B', 'C', 'not_rated']
 >>> is_missing(float("nan")), is_missing(pd.NA), is_missing(None), is_missing(0)
 (True, True, True, False)
 """
@@ -27,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.tables import read_csv
+from helpers.core.vocab import STATUS_CODES
 
 INT = "int64"
 NULLABLE_INT = "Int64"
@@ -36,17 +44,18 @@ TEXT = "str"
 
 # ------------------------------------------------------------------- areas, items
 
-AREAS: dict[str, str] = {
-    "area_no": INT,
-    "area_name": TEXT,
-    "items": INT,
-    "S": INT,
-    "A": INT,
-    "B": INT,
-    "item_from": INT,
-    "item_to": INT,
-    "source_line": NULLABLE_INT,
-}
+
+
+def areas_schema(counts: tuple[str, ...] = STATUS_CODES) -> dict[str, str]:
+    """``areas``: one count column per code of the scale (then ``not_rated``, if any)."""
+    return (
+        {"area_no": INT, "area_name": TEXT, "items": INT}
+        | dict.fromkeys(counts, INT)
+        | {"item_from": INT, "item_to": INT, "source_line": NULLABLE_INT}
+    )
+
+
+AREAS: dict[str, str] = areas_schema()
 ITEMS: dict[str, str] = {
     "item_no": INT,
     "item_name": TEXT,
@@ -137,22 +146,38 @@ AUDIT: dict[str, str] = {
     "ok": BOOL,
     "detail": TEXT,
 }
-STATUS_COUNTS: dict[str, str] = {
-    "period": TEXT,
-    "label": TEXT,
-    "items": INT,
-    "S": INT,
-    "A": INT,
-    "B": INT,
+
+
+def status_counts_schema(counts: tuple[str, ...] = STATUS_CODES) -> dict[str, str]:
+    """``status_counts``: each period's items and count per code."""
+    return {"period": TEXT, "label": TEXT, "items": INT} | dict.fromkeys(counts, INT)
+
+
+def area_comparison_schema(counts: tuple[str, ...] = STATUS_CODES) -> dict[str, str]:
+    """``area_comparison``: now, before and the change per code (an area found in one
+    period only leaves the other's counts empty)."""
+    cols = ("items", *counts)
+    return (
+        {"area_no": INT, "area_name": TEXT}
+        | dict.fromkeys(cols, NULLABLE_INT)
+        | dict.fromkeys((f"{c}_prev" for c in cols), NULLABLE_INT)
+        | dict.fromkeys((f"{c}_change" for c in cols[1:]), NULLABLE_INT)
+    )
+
+
+STATUS_COUNTS: dict[str, str] = status_counts_schema()
+AREA_COMPARISON: dict[str, str] = area_comparison_schema()
+#: the tables with a count column per code of the plan's scale, and their builders
+SCALED_TABLES = {
+    "areas": areas_schema,
+    "status_counts": status_counts_schema,
+    "area_comparison": area_comparison_schema,
 }
-# an area found in one period only leaves the other's counts empty
-_COUNTS = ("items", "S", "A", "B")
-AREA_COMPARISON: dict[str, str] = (
-    {"area_no": INT, "area_name": TEXT}
-    | dict.fromkeys(_COUNTS, NULLABLE_INT)
-    | dict.fromkeys((f"{c}_prev" for c in _COUNTS), NULLABLE_INT)
-    | dict.fromkeys((f"{c}_change" for c in _COUNTS[1:]), NULLABLE_INT)
-)
+_FIXED = {
+    "areas": {"area_no", "area_name", "items", "item_from", "item_to", "source_line"},
+    "status_counts": {"period", "label", "items"},
+    "area_comparison": {"area_no", "area_name", "items", "items_prev"},
+}
 ITEM_COMPARISON: dict[str, str] = {
     "item_no": INT,
     "item_name": TEXT,
@@ -208,12 +233,26 @@ ITEM_COLUMNS = list(ITEMS)
 AUDIT_COLUMNS = list(AUDIT)
 
 
-def columns(table: str) -> list[str]:
-    """The columns of a processed table, in order."""
-    return list(_schema(table))
+def columns(table: str, counts: tuple[str, ...] | None = None) -> list[str]:
+    """The columns of a processed table, in order (``counts``: the scale's count columns)."""
+    return list(_schema(table, counts))
 
 
-def _schema(table: str) -> dict[str, str]:
+def count_columns(table: str, cols) -> tuple[str, ...]:
+    """The count columns (codes, then ``not_rated``) among a per-area table's columns.
+
+    >>> count_columns("areas", ["area_no", "area_name", "items", "A", "B", "C", "D", "item_from"])
+    ('A', 'B', 'C', 'D')
+    """
+    fixed = _FIXED[table]
+    return tuple(
+        c for c in cols if c not in fixed and not str(c).endswith(("_prev", "_change"))
+    )
+
+
+def _schema(table: str, counts: tuple[str, ...] | None = None) -> dict[str, str]:
+    if table in SCALED_TABLES and counts is not None:
+        return SCALED_TABLES[table](tuple(counts))
     try:
         return TABLES[table]
     except KeyError:
@@ -239,7 +278,8 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
         When a column of the schema is missing from ``df`` or ``df`` has one the
         schema does not list (a programming error: add it to :data:`TABLES`).
     """
-    schema = _schema(table)
+    counts = count_columns(table, df.columns) if table in SCALED_TABLES else None
+    schema = _schema(table, counts)
     missing = [c for c in schema if c not in df.columns]
     extra = [c for c in df.columns if c not in schema]
     if missing or extra:
@@ -250,9 +290,11 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return df[list(schema)].astype(schema)
 
 
-def frame(rows: Iterable[dict], table: str) -> pd.DataFrame:
+def frame(
+    rows: Iterable[dict], table: str, counts: tuple[str, ...] | None = None
+) -> pd.DataFrame:
     """A processed table from rows (dicts by column name); no rows gives an empty typed table."""
-    return conform(pd.DataFrame(list(rows), columns=columns(table)), table)
+    return conform(pd.DataFrame(list(rows), columns=columns(table, counts)), table)
 
 
 def read_table(path: str | Path, table: str) -> pd.DataFrame:
@@ -264,7 +306,11 @@ def read_table(path: str | Path, table: str) -> pd.DataFrame:
         When the file's header is not the schema's columns (a table written by
         another version of the workbook: rerun the period).
     """
-    schema = _schema(table)
+    counts = None
+    if table in SCALED_TABLES:
+        header = read_csv(path, nrows=0, dtype=str).columns
+        counts = count_columns(table, header)
+    schema = _schema(table, counts)
     df = read_csv(path, dtype=schema)
     if list(df.columns) != list(schema):
         raise ValueError(

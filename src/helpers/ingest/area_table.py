@@ -9,7 +9,9 @@ is ``1 地域協働の推進`` (or ``Ⅰ 地域協働の推進``); a totals row 
 A status column's header is a label of the plan's vocabulary, optionally with
 its code, ``予定以上に進捗(S)``. With a plan's own labels (``plan.toml``) a label
 must be one of them exactly; with the standard vocabulary the keywords and the
-code alone are understood too.
+code alone are understood too. A plan's scale may have 2 to 7 levels (one
+column each) and a column of items outside it (対象外, plan.toml's
+``not_rated``); the item count is then the rated items plus those.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pandas as pd
 from helpers.core.errors import InputError
 from helpers.core.jpnum import MAX_COUNT
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
-from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.rawio import read_text
 
 _ROMAN = ROMAN_NUMERALS
@@ -35,14 +37,19 @@ COLUMN_KEYS = {
     "area": ("分野", "取組分野", "area"),
     "items": ("項目数", "取組数", "items"),
 }
-#: the columns a table must have, in the order the city prints them
-REQUIRED_COLUMNS = (*COLUMN_KEYS, *STATUS_CODES)
+
+
+def required_columns(vocab: Vocabulary = STANDARD) -> tuple[str, ...]:
+    """The columns a table must have, in the order the city prints them."""
+    return (*COLUMN_KEYS, *vocab.count_columns())
+
+
 TOTAL_LABELS = ("", "計", "合計", "総計")
 
 
 @dataclass
 class AreaTable:
-    areas: pd.DataFrame  # area_no, area_name, items, S, A, B, line
+    areas: pd.DataFrame  # area_no, area_name, items, a column per code (not_rated), line
     totals: dict[str, int] | None
     totals_line: int | None
     path: Path
@@ -52,17 +59,20 @@ class AreaTable:
 def header_names(vocab: Vocabulary = STANDARD) -> dict[str, str]:
     """Each column's header as the city writes it, for messages."""
     return {"area": "分野", "items": "項目数"} | {
-        code: f"{vocab.label(code)}({code})" for code in STATUS_CODES
+        code: (f"{vocab.label(code)}({code})" if code != NOT_RATED else vocab.label(code))
+        for code in vocab.count_columns()
     }
 
 
-_CODE_MARK = re.compile(r"[(（]\s*([SAB])\s*[)）]$", re.I)
+_CODE_MARK = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9]{0,7})\s*[)）]$")
 
 
 def _status_column(h: str, vocab: Vocabulary) -> tuple[str | None, str, str | None]:
     """For a squashed header: the status it names, its label part, and its code mark (S)."""
     m = _CODE_MARK.search(h)
-    mark = m.group(1).upper() if m else None
+    mark = m.group(1) if m else None
+    if mark is not None and mark not in vocab.codes and mark.upper() in vocab.codes:
+        mark = mark.upper()  # (s) for (S)
     label = h[: m.start()] if m else h
     if not label:
         return mark, label, mark
@@ -78,6 +88,8 @@ def _column_for(header: str, vocab: Vocabulary, path: Path, line: int) -> str | 
     for key, words in COLUMN_KEYS.items():
         if any(w.lower() in h.lower() for w in words):
             return key
+    if vocab.is_not_rated(h):
+        return NOT_RATED
     code, label, mark = _status_column(h, vocab)
     if code is not None and mark is not None and mark != code:
         raise InputError(
@@ -159,7 +171,7 @@ def _header_columns(
         if key in columns:
             raise InputError(path, f"two columns for {key}", line=header_line, field=name)
         columns[key] = idx
-    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
+    missing = [k for k in required_columns(vocab) if k not in columns]
     if missing:
         raise InputError(
             path,
@@ -206,12 +218,12 @@ def area_table_from_rows(
         label = row[columns["area"]].strip()
         counts = {
             k: _count(row[columns[k]], path, n, header[columns[k]])
-            for k in ("items", *STATUS_CODES)
+            for k in ("items", *vocab.count_columns())
         }
         if totals is not None:
             raise InputError(path, "a row after the totals row", line=n)
         if squash(label) in TOTAL_LABELS:
-            totals = {k: counts[k] for k in STATUS_CODES} | {"items": counts["items"]}
+            totals = {k: counts[k] for k in vocab.count_columns()} | {"items": counts["items"]}
             totals_line = n
             continue
         parsed = parse_area_label(label)

@@ -27,7 +27,7 @@ from helpers.core.errors import InputError
 from helpers.core.periods import period_label, validate_period
 from helpers.core.plans import Plan, load_plan
 from helpers.core.tables import write_csv, write_json
-from helpers.core.vocab import STATUS_CODES
+from helpers.core.vocab import NOT_RATED, Vocabulary, vocabulary_of
 from helpers.ingest.area_page import is_area_page, read_area_page, title_text
 from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
@@ -42,8 +42,6 @@ from helpers.ingest.report.source import (
 )
 from helpers.ingest.sheets import is_draft_file
 
-#: the statuses whose items the report lists one by one (A items are only counted)
-LISTED_STATUSES = ("S", "B")
 RAW_SUFFIXES = {".txt", ".pdf", ".csv", ".xlsx", ".html", ".htm"}
 IGNORED_SUFFIXES = {".md", ".json", ".yml", ".yaml"}
 
@@ -156,37 +154,54 @@ def _listed_items(report: ParsedReport | None) -> dict[int, dict]:
     return listed
 
 
-def build_items(areas: pd.DataFrame, report: ParsedReport | None) -> pd.DataFrame:
+def _settled_status(area: dict, numbers: range, listed: dict, vocab: Vocabulary) -> str | None:
+    """The status of an area's unlisted items where the counts settle it, else None.
+
+    The listed (ahead and behind) items must equal the table's counts of those
+    codes, the scale must have one code besides them (A in S/A/B), and the area
+    no item outside the scale (対象外).
+    """
+    if len(vocab.on_track) != 1 or int(area.get(NOT_RATED, 0) or 0):
+        return None
+    settled = all(
+        sum(1 for n in numbers if listed.get(n, {}).get("status") == code) == area[code]
+        for code in vocab.listed
+    )
+    return vocab.on_track[0] if settled else None
+
+
+def build_items(
+    areas: pd.DataFrame, report: ParsedReport | None, vocab: Vocabulary | None = None
+) -> pd.DataFrame:
     """One row per item number of the plan.
 
-    Listed items take the report's status and texts. An unlisted item is A only
-    where the counts settle it: its area's listed S and B items equal the table's
-    S and B counts, so all the others of that area are on schedule. Otherwise NA.
+    Listed items take the report's status and texts. An unlisted item is on
+    schedule (A) only where the counts settle it: its area's listed ahead and
+    behind items equal the table's counts of those codes, so all the others of
+    that area have the one remaining code. Otherwise NA.
     """
+    vocab = vocab or vocabulary_of(None)
     listed = _listed_items(report)
     rows = []
     for area in _item_ranges(areas).to_dict("records"):
         numbers = range(int(area["item_from"]), int(area["item_to"]) + 1)
-        settled = all(
-            sum(1 for n in numbers if listed.get(n, {}).get("status") == code) == area[code]
-            for code in LISTED_STATUSES
-        )
+        settled = _settled_status(area, numbers, listed, vocab)
         for n in numbers:
             base = {"item_no": n, "area_no": int(area["area_no"])}
             if n in listed:
                 rows.append(base | listed[n])
             elif settled:
-                rows.append(base | {"status": "A", "status_basis": "inferred from counts"})
+                rows.append(base | {"status": settled, "status_basis": "inferred from counts"})
             else:
                 rows.append(base)
     return schema.frame(rows, "items")
 
 
-def _areas_from_report(report: ParsedReport) -> pd.DataFrame:
+def _areas_from_report(report: ParsedReport, vocab: Vocabulary) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"area_no": a.area_no, "area_name": a.area_name, "items": a.items}
-            | {code: getattr(a, code) for code in STATUS_CODES}
+            | {code: a.counts[code] for code in vocab.count_columns()}
             | {"source_line": a.line}
             for a in report.areas
         ]
@@ -218,18 +233,18 @@ def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
     return report
 
 
-def _area_table_meta(table: AreaTable) -> dict:
+def _area_table_meta(table: AreaTable, vocab: Vocabulary) -> dict:
     """A per-area table given beside the report, kept for the audit to compare."""
-    cols = ["area_no", "area_name", "items", *STATUS_CODES]
+    cols = ["area_no", "area_name", "items", *vocab.count_columns()]
     return {"file": table.path.name, "areas": table.areas[cols].to_dict("records")}
 
 
-def _report_meta(report: ParsedReport) -> dict:
+def _report_meta(report: ParsedReport, vocab: Vocabulary) -> dict:
     """What the audit and the report need of the report's text: counts, headings, lists, texts."""
     items = report.items
     return {
         "summary": {"total": report.summary.total, "relisted": report.summary.relisted}
-        | {code: report.summary.counts[code] for code in STATUS_CODES}
+        | {code: report.summary.counts[code] for code in vocab.count_columns()}
         | {"line": report.summary.line, "text": report.summary.text},
         "totals": report.totals | {"line": report.totals_line},
         "headings": {
@@ -238,7 +253,7 @@ def _report_meta(report: ParsedReport) -> dict:
         },
         "listed": {
             s: sorted(n for it in items if it.status == s for n in it.numbers)
-            for s in LISTED_STATUSES
+            for s in vocab.listed
         },
         "status_basis": sorted({it.status_basis for it in items}),
         # a re-listed item's texts are kept once, under its first number
@@ -277,13 +292,13 @@ def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Pl
     meta["plan_name"] = plan.name or _title(report.source.text)
     for extra in files.area_tables:
         table = _read_table(extra, plan, meta["period"])
-        meta.setdefault("area_tables", []).append(_area_table_meta(table))
+        meta.setdefault("area_tables", []).append(_area_table_meta(table, plan.vocab))
         meta["sources"][f"area_table:{extra.name}"] = _source(extra) | table.provenance
     meta["sources"]["report"] = _source(files.report) | report.source.provenance()
     if report.source.pdf is not None:
         meta["sources"]["report"]["text_file"] = paths.REPORT_TEXT_FILE
-    meta.update(_report_meta(report))
-    return _areas_from_report(report)
+    meta.update(_report_meta(report, plan.vocab))
+    return _areas_from_report(report, plan.vocab)
 
 
 def _title(text: str) -> str | None:
@@ -306,6 +321,7 @@ def _plan_meta(plan: Plan) -> dict:
         "plan": plan.id,
         "plan_years": [plan.first_year, plan.last_year],
         "vocabulary": plan.vocab.to_dict(),
+        "months": list(plan.months),
     }
 
 
@@ -329,7 +345,9 @@ def clean_period(
     """
     validate_period(period)
     the_plan = load_plan(paths.data_dir(data_dir), plan)
-    files = find_raw_files(paths.raw_dir(period, data_dir, the_plan.id))
+    raw = paths.raw_dir(period, data_dir, the_plan.id)
+    the_plan.check_month(period, raw)
+    files = find_raw_files(raw)
     meta: dict = {"period": period, "label": period_label(period), "sources": {}}
     meta |= _plan_meta(the_plan)
     report = None
@@ -339,7 +357,7 @@ def clean_period(
     else:
         areas = _areas_of_table(files.area_tables[0], meta, the_plan)
     areas = schema.conform(_item_ranges(areas), "areas")
-    items = build_items(areas, report)
+    items = build_items(areas, report, the_plan.vocab)
     if files.kpi_sheet is not None:
         indicators = schema.conform(read_kpi_sheet(files.kpi_sheet, report), "indicators")
         meta["sources"]["kpi_sheet"] = _source(files.kpi_sheet)

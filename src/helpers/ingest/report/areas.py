@@ -1,4 +1,4 @@
-"""The per-area table 【表１】: area rows (number, name, （N項目）, S/A/B counts) and its 計 row."""
+"""The per-area table 【表１】: area rows (number, name, （N項目）, a count per level) and its 計 row."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
-from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.report.lines import open_brackets, read_count
 from helpers.ingest.report.model import AreaRow
 
@@ -24,18 +24,21 @@ def _area_block_start(lines: list[str], path: Path) -> int:
 
 
 def _column_order(header_text: str, path: Path, line: int, vocab: Vocabulary) -> list[str]:
-    """The order of the S/A/B columns: by their (S) (A) (B) marks, else by their labels."""
+    """The order of the count columns: by their (S) (A) (B) marks, else by their labels
+    (the not-rated column, 対象外, by its label)."""
     pos = {}
-    for status in STATUS_CODES:
-        m = re.search(rf"[(（]{status}[)）]", header_text)
+    for status in vocab.count_columns():
+        m = re.search(rf"[(（]{status}[)）]", header_text) if status != NOT_RATED else None
         if m:
             pos[status] = m.start()
             continue
-        found = [p for k in vocab.keywords[status] if (p := squash(header_text).find(k)) >= 0]
+        words = vocab.keywords[status] if status != NOT_RATED else vocab.not_rated
+        found = [p for k in words if (p := squash(header_text).find(squash(k))) >= 0]
         if not found:
             raise InputError(
                 path,
-                f"the per-area table header has no column for {status} ({vocab.label(status)})",
+                f"分野別の表の見出しに {vocab.display(status)} の列がありません"
+                "（plan.toml の [status] のラベルと見出しを照らし合わせてください）",
                 line=line,
             )
         pos[status] = min(found) + 10_000  # labels only: keep their order
@@ -82,7 +85,9 @@ def _first_area_row(lines: list[str], start: int, path: Path) -> int:
     )
 
 
-def _new_area(raw: str, current: _AreaDraft | None, line: int) -> tuple[_AreaDraft, str] | None:
+def _new_area(
+    raw: str, current: _AreaDraft | None, line: int, n_counts: int
+) -> tuple[_AreaDraft, str] | None:
     """A new area row starting on this line, and the rest of the line.
 
     A numbered line starts an area only once the previous area is complete, so
@@ -90,7 +95,7 @@ def _new_area(raw: str, current: _AreaDraft | None, line: int) -> tuple[_AreaDra
     """
     found = _area_start(raw)
     roman = raw.strip()[:1] in _ROMAN
-    if not found or not (roman or current is None or len(current.nums) >= 3):
+    if not found or not (roman or current is None or len(current.nums) >= n_counts):
         return None
     no, rest = found
     return _AreaDraft(no, line), collapse(rest)
@@ -125,22 +130,24 @@ def _finish_area(area: _AreaDraft, order: list[str], path: Path) -> AreaRow:
         raise InputError(
             path, f"area {area.no} ({area.name}) has no item count （N項目）", line=area.line
         )
-    if len(area.nums) != 3:
+    if len(area.nums) != len(order):
         raise InputError(
             path,
-            f"area {area.no} ({area.name}): expected 3 counts (S A B), found "
-            f"{len(area.nums)}: {' '.join(map(str, area.nums)) or 'none'}",
+            f"area {area.no} ({area.name}): expected {len(order)} counts ({' '.join(order)}), "
+            f"found {len(area.nums)}: {' '.join(map(str, area.nums)) or 'none'}",
             line=area.line,
         )
     counts = dict(zip(order, area.nums, strict=True))
-    return AreaRow(area.no, area.name, area.items, counts["S"], counts["A"], counts["B"], area.line)
+    return AreaRow(area.no, area.name, area.items, counts, area.line)
 
 
 def _total_counts(rest: str, order: list[str], path: Path, line: int) -> dict[str, int]:
     nums = re.findall(r"\d+", rest)
-    if len(nums) != 3 or not re.fullmatch(r"[\d\s]*", rest):
+    if len(nums) != len(order) or not re.fullmatch(r"[\d\s]*", rest):
         raise InputError(
-            path, f"the 計 row should hold 3 counts (S A B), found '{rest}'", line=line
+            path,
+            f"the 計 row should hold {len(order)} counts ({' '.join(order)}), found '{rest}'",
+            line=line,
         )
     return dict(zip(order, (read_count(n, path, line, "the 計 row") for n in nums), strict=True))
 
@@ -164,7 +171,7 @@ def _read_area_rows(
     current: _AreaDraft | None = None
     for j in range(first, len(lines)):
         text = collapse(lines[j])
-        new = _new_area(lines[j], current, j + 1)
+        new = _new_area(lines[j], current, j + 1, len(order))
         if new:
             if current:
                 areas.append(_finish_area(current, order, path))
@@ -200,7 +207,7 @@ def parse_area_table(
 ) -> tuple[list[AreaRow], dict[str, int], int]:
     """Rows of the per-area table and its 計 row.
 
-    Returns the area rows, the totals (S/A/B) and the 1-based line of the 計 row.
+    Returns the area rows, the totals (per code) and the 1-based line of the 計 row.
     """
     start = _area_block_start(lines, path)
     first = _first_area_row(lines, start, path)

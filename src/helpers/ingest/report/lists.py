@@ -28,7 +28,8 @@ def _heading_goes_on(text: str, next_line: str) -> bool:
 
 
 def _heading_at(lines: list[str], i: int, vocab: Vocabulary) -> tuple[ListHeading, int] | None:
-    """The S or B list heading starting on line ``i`` and the index of its last line."""
+    """The heading of a list (of an ahead or behind code) starting on line ``i``, and the
+    index of its last line."""
     text = squash(lines[i])
     if not text.startswith("【参考"):
         return None
@@ -41,7 +42,7 @@ def _heading_at(lines: list[str], i: int, vocab: Vocabulary) -> tuple[ListHeadin
         end += 1
         text += squash(lines[end])
     status = vocab.code_in(text)
-    if status not in ("S", "B"):
+    if status not in vocab.listed:
         return None
     m = _HEADING_COUNT_RE.search(text)
     count = int(m.group(1)) if m else None
@@ -81,21 +82,31 @@ def _row_status(
     row: Row, has_causes: bool, headings: dict[str, ListHeading], interleaved: bool
 ) -> tuple[str, str]:
     """A row's status and how it was found: by position, or by content where the
-    lists are printed inside each other."""
+    two lists (one ahead, one behind) are printed inside each other."""
     if not interleaved:
         return row.position, "position"
+    ahead, behind = headings  # interleaved: one list of each, ahead first
     empty = [st for st, h in headings.items() if h.count == 0]
     if len(empty) == 1:
         # one list says it has no items: every row belongs to the other
-        return ("B" if empty[0] == "S" else "S"), "heading (the other list is empty)"
-    return ("B" if has_causes else "S"), "content (【要因】)"
+        return (behind if empty[0] == ahead else ahead), "heading (the other list is empty)"
+    return (behind if has_causes else ahead), "content (【要因】)"
 
 
 def _listed_items(
-    rows: list[Row], headings: dict[str, ListHeading], path: Path
+    rows: list[Row], headings: dict[str, ListHeading], path: Path, vocab: Vocabulary
 ) -> list[ListedItem]:
-    by_position = {s: [r for r in rows if r.position == s] for s in ("S", "B")}
-    interleaved = len(headings) == 2 and any(not by_position[s] for s in ("S", "B"))
+    by_position = {s: [r for r in rows if r.position == s] for s in headings}
+    # the lists told apart by content: only one list ahead and one behind
+    pair = [s for s in vocab.listed if s in headings]
+    interleaved = (
+        len(pair) == 2
+        and pair[0] in vocab.ahead
+        and pair[1] in vocab.behind
+        and any(not by_position[s] for s in pair)
+    )
+    if interleaved:
+        headings = {s: headings[s] for s in pair}
     items: list[ListedItem] = []
     seen: dict[int, int] = {}
     for r in rows:
@@ -126,11 +137,11 @@ def _listed_items(
     return items
 
 
-def _check_last_row(items: list[ListedItem], path: Path) -> None:
+def _check_last_row(items: list[ListedItem], path: Path, vocab: Vocabulary) -> None:
     """A delayed row gives 【要因】 then 【今後の対応】; the last row stopping in
     between means the file was cut off."""
     last = items[-1] if items else None
-    if last and last.status == "B" and last.causes is not None and not last.next_steps:
+    if last and last.status in vocab.behind and last.causes is not None and not last.next_steps:
         raise InputError(
             path,
             f"the last delayed item (No. {last.numbers[0]}) has 【要因】 but no 【今後の対応】: "
@@ -162,11 +173,12 @@ def parse_item_lists(
     after_line: int,
     vocab: Vocabulary = STANDARD,
 ) -> tuple[dict[str, ListHeading], list[ListedItem]]:
-    """The lists of items ahead (S) and behind (B) schedule, with each row's texts."""
+    """The lists of items ahead of and behind schedule (plan.toml's ``ahead`` and
+    ``behind`` codes), with each row's texts."""
     found = find_list_headings(lines, path, after_line, vocab)
     headings = {h.status: h for h, _ in found.values()}
     rows = scan_rows(lines, path, total_items, found)
-    items = _listed_items(rows, headings, path)
-    _check_last_row(items, path)
+    items = _listed_items(rows, headings, path, vocab)
+    _check_last_row(items, path, vocab)
     _check_list_counts(items, headings, path, vocab)
     return headings, items

@@ -19,13 +19,20 @@ class Summary:
 
 @dataclass
 class AreaRow:
+    """One row of the per-area table: its counts by code of the plan's scale (and
+    ``not_rated``, where the plan has items outside it), readable as ``row.S``."""
+
     area_no: int
     area_name: str
     items: int
-    S: int
-    A: int
-    B: int
+    counts: dict[str, int]
     line: int
+
+    def __getattr__(self, name: str) -> int:
+        counts = self.__dict__.get("counts") or {}
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.textnorm import squash
-from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.report.lines import Squashed, read_count
 from helpers.ingest.report.model import Summary
 
@@ -19,15 +19,15 @@ _SUMMARY_SPAN = 400  # characters (spaces and line breaks removed) a summary sen
 
 
 def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict[str, int]:
-    """S/A/B counts of the summary's 「N 項目が「label」」 parts."""
+    """Counts per code of the summary's 「N 項目が「label」」 parts (対象外: ``not_rated``)."""
     counts: dict[str, int] = {}
     for num, label in re.findall(r"(\d+)項目が「([^」]+)」", body):
-        status = vocab.code_of(label)
+        status = NOT_RATED if vocab.is_not_rated(label) else vocab.code_of(label)
         if status is None:
             raise InputError(
                 path,
                 f"unknown status 「{label}」 in the summary sentence; expected one of "
-                + ", ".join(f"「{v}」" for v in vocab.known_labels()),
+                + ", ".join(f"「{v}」" for v in [*vocab.known_labels(), *vocab.not_rated]),
                 line=line,
             )
         if status in counts:
@@ -43,7 +43,7 @@ def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict
             f"({stated} statuses named, {len(counts)} with a number): '{body[:60]}'",
             line=line,
         )
-    for status in STATUS_CODES:
+    for status in vocab.count_columns():
         counts.setdefault(status, 0)
     return counts
 
