@@ -2,7 +2,8 @@
 
 A failed check never stops a run: the report shows it, flagged. Checks:
 
-- each area's S + A + B equals its item count;
+- each area's counts of the plan's levels (S + A + B), plus its items not rated
+  (対象外) where the plan has them, equal its item count;
 - each column of the area table adds up to the 計 row, and the items to the
   summary's 全N項目;
 - the summary sentence agrees with the 計 row;
@@ -32,7 +33,7 @@ from helpers.core.textnorm import squash
 from helpers.core.vocab import (
     CHANGE_LABELS,
     MISSING_TEXT,
-    STATUS_CODES,
+    NOT_RATED,
     TREND_LABELS,
     vocabulary_of,
 )
@@ -61,9 +62,20 @@ def audit_row(check, scope, expected, actual, detail, ok=None) -> dict:
 
 
 def _listed(meta: dict) -> dict[str, list[int]]:
-    """The item numbers listed per status, in the order of the status codes (S before B)."""
+    """The item numbers listed per status, in the order of the scale's codes (S before B)."""
     listed = meta.get("listed") or {}
-    return {code: listed[code] for code in STATUS_CODES if code in listed}
+    return {code: listed[code] for code in vocabulary_of(meta).codes if code in listed}
+
+
+def _counts(meta: dict, areas: pd.DataFrame) -> tuple[str, ...]:
+    """The count columns of the period's scale that its area table has (codes, not_rated)."""
+    return tuple(c for c in vocabulary_of(meta).count_columns() if c in areas.columns)
+
+
+def _sum_words(meta: dict, counts: tuple[str, ...]) -> str:
+    """``S+A+B`` or ``S+A+B+C+対象外``."""
+    vocab = vocabulary_of(meta)
+    return "+".join(vocab.label(c) if c == NOT_RATED else c for c in counts)
 
 
 # ------------------------------------------------------- the table and the lists
@@ -72,34 +84,36 @@ def _listed(meta: dict) -> dict[str, list[int]]:
 
 
 def check_area_rows(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
-    """Each area's S + A + B equals its item count."""
+    """Each area's counts per code (plus its items not rated) equal its item count."""
+    counts = _counts(meta, areas)
     return [
         audit_row(
             "area_row_sum",
             f"area {a['area_no']}",
             int(a["items"]),
-            sum(int(a[c]) for c in STATUS_CODES),
-            f"分野{a['area_no']}「{a['area_name']}」: {'+'.join(STATUS_CODES)}"
-            f"（{'+'.join(str(a[c]) for c in STATUS_CODES)}）が項目数{a['items']}と一致するか",
+            sum(int(a[c]) for c in counts),
+            f"分野{a['area_no']}「{a['area_name']}」: {_sum_words(meta, counts)}"
+            f"（{'+'.join(str(a[c]) for c in counts)}）が項目数{a['items']}と一致するか",
         )
         for a in areas.to_dict("records")
     ]
 
 
 def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
-    """Each column of the area table adds up to the 計 row; the 計 row's S + A + B to the items."""
+    """Each column of the area table adds up to the 計 row; the 計 row's counts to the items."""
     totals = meta.get("totals")
     if not totals:
         return []
+    counts = _counts(meta, areas)
     out = [
         audit_row(
             "column_total",
             f"column {s}",
             int(totals[s]),
             int(areas[s].sum()),
-            f"{vocabulary_of(meta).label(s)}（{s}）の各分野の合計が計の行（{totals[s]}）と一致するか",
+            f"{vocabulary_of(meta).display(s)}の各分野の合計が計の行（{totals[s]}）と一致するか",
         )
-        for s in STATUS_CODES
+        for s in counts
     ]
     if "items" in totals:
         out.append(
@@ -116,8 +130,8 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
             "total_row_sum",
             "totals",
             int(areas["items"].sum()),
-            sum(int(totals[c]) for c in STATUS_CODES),
-            f"計の行の{'+'.join(STATUS_CODES)}が項目数の合計と一致するか",
+            sum(int(totals[c]) for c in counts),
+            f"計の行の{_sum_words(meta, counts)}が項目数の合計と一致するか",
         )
     )
     return out
@@ -137,7 +151,7 @@ def check_summary(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[
             f"本文の「全{summary['total']}項目」が表の項目数の合計と一致するか",
         )
     ]
-    for s in STATUS_CODES if totals else ():
+    for s in _counts(meta, areas) if totals else ():
         out.append(
             audit_row(
                 "summary_vs_table",
@@ -192,7 +206,7 @@ def check_area_tables(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> l
         by_no = {int(r["area_no"]): r for r in other["areas"]}
         for a in areas.to_dict("records"):
             row = by_no.get(int(a["area_no"]))
-            for col in ("items", *STATUS_CODES):
+            for col in ("items", *_counts(meta, areas)):
                 out.append(
                     audit_row(
                         "area_table_vs_report",

@@ -15,7 +15,7 @@ from helpers.core import paths, schema
 from helpers.core.errors import InputError
 from helpers.core.periods import period_label
 from helpers.core.plans import raw_periods
-from helpers.core.vocab import STATUS_CODES
+from helpers.core.vocab import vocabulary_of
 from helpers.ingest.clean import (
     clean_period,  # a late import: clean imports this module's peers
 )
@@ -67,26 +67,43 @@ def load_history(
     return results, notes
 
 
+def _scale(history: dict) -> tuple[str, ...]:
+    """The count columns of the newest period's scale (a plan's periods share one)."""
+    newest = history[max(history)] if history else None
+    return vocabulary_of(newest.meta if newest is not None else None).count_columns()
+
+
 def status_counts(history: dict) -> pd.DataFrame:
-    """S / A / B counts of each period (from the area table's columns)."""
+    """Counts per code of the plan's scale (and not rated) in each period, from the area table.
+
+    A code a period's table does not have (its scale was another) is left empty.
+    """
+    cols = _scale(history)
     rows = [
-        {"period": p, "label": period_label(p)}
-        | {col: int(r.areas[col].sum()) for col in ("items", *STATUS_CODES)}
+        {"period": p, "label": period_label(p), "items": int(r.areas["items"].sum())}
+        | {col: int(r.areas[col].sum()) for col in cols if col in r.areas.columns}
         for p, r in sorted(history.items())
     ]
-    return schema.frame(rows, "status_counts")
+    return schema.frame(rows, "status_counts", cols)
 
 
-def compare_areas(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Per-area S/A/B now and before, with the change in each (NA for an area in one period only)."""
-    counts = ["items", *STATUS_CODES]
+def compare_areas(
+    current: pd.DataFrame, previous: pd.DataFrame, codes: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Per-area counts per code now and before, with the change in each (NA for an area
+    in one period only). ``codes``: the count columns (default: those of ``current``)."""
+    codes = tuple(codes or schema.count_columns("areas", current.columns))
+    counts = ["items", *codes]
     merged = current[["area_no", "area_name", *counts]].merge(
-        previous[["area_no", *counts]],
+        previous[["area_no", *[c for c in counts if c in previous.columns]]],
         on="area_no",
         how="outer",
         suffixes=("", "_prev"),
     )
-    for s in STATUS_CODES:
+    for s in counts:
+        if f"{s}_prev" not in merged.columns:
+            merged[f"{s}_prev"] = pd.NA
+    for s in codes:
         merged[f"{s}_change"] = merged[s] - merged[f"{s}_prev"]
     return schema.conform(merged.sort_values("area_no").reset_index(drop=True), "area_comparison")
 
@@ -115,4 +132,5 @@ def compare_with_previous(
     earlier = [p for p in sorted(history) if p < period]
     prev_areas = history[earlier[-1]].areas if earlier else areas.iloc[0:0]
     prev_items = history[earlier[-1]].items if earlier else items.iloc[0:0]
-    return compare_areas(areas, prev_areas), compare_items(items, prev_items)
+    codes = _scale(history) if history else None
+    return compare_areas(areas, prev_areas, codes), compare_items(items, prev_items)
