@@ -88,7 +88,7 @@ INDICATOR_COLUMNS = [
     "direction",
 ]
 ITEM_COLUMNS = ["item_no", "item_name", "area_no", "status", "status_basis", "relisted_as"]
-AREA_COLUMNS = ["area_no", "area_name", "items", "S", "A", "B"]
+AREA_COLUMNS = ["area_no", "area_name", "items"]  # then the count columns of the plan's scale
 AUDIT_COLUMNS = ["check", "scope", "expected", "actual", "ok", "detail"]
 #: the tables notebook 02 writes (03 reads them)
 ANALYSIS_TABLES = (
@@ -363,10 +363,20 @@ def _data_rows(path: Path) -> int:
         return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
 
 
-def status_count_frame(items: pd.DataFrame) -> pd.DataFrame:
-    """Items per status (S, A, B; missing where the source does not say), in that order."""
+def area_columns(vocab: Vocabulary = STANDARD) -> list[str]:
+    """The columns of areas.csv a notebook shows: area, items, a count per level (対象外)."""
+    return [*AREA_COLUMNS, *vocab.count_columns()]
+
+
+def count_columns(vocab: Vocabulary = STANDARD) -> list[str]:
+    """The columns of status_counts a notebook shows: period, items, a count per level."""
+    return ["period", "items", *vocab.count_columns()]
+
+
+def status_count_frame(items: pd.DataFrame, vocab: Vocabulary = STANDARD) -> pd.DataFrame:
+    """Items per status, in the scale's order (missing where the source does not say)."""
     counts = items["status"].value_counts(dropna=False)
-    rows = [{"status": code, "items": int(counts.get(code, 0))} for code in ("S", "A", "B")]
+    rows = [{"status": code, "items": int(counts.get(code, 0))} for code in vocab.codes]
     unknown = int(items["status"].isna().sum())
     if unknown:
         rows.append({"status": None, "items": unknown})

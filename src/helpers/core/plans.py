@@ -392,7 +392,7 @@ def _code_list(path: Path, text: str, status: dict, key: str, codes: list[str], 
         raise InputError(
             path,
             f"[status] の {key} は、この計画の区分（{', '.join(codes)}）のリストで書いてください"
-            f"（例: {key} = [\"{codes[-1]}\"]）; 書かれている値: {value!r}",
+            f'（例: {key} = ["{codes[-1]}"]）; 書かれている値: {value!r}',
             line=_line_of(text, key) or line,
             field=f"status.{key}",
         )
@@ -431,7 +431,7 @@ def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
     if not isinstance(status, dict):
         raise InputError(
             path,
-            "[status] は表として、区分ごとに 「S = [\"予定以上に進捗\"]」 の形で書いてください",
+            '[status] は表として、区分ごとに 「S = ["予定以上に進捗"]」 の形で書いてください',
             line=line,
             field="status",
         )

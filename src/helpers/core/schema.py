@@ -45,7 +45,6 @@ TEXT = "str"
 # ------------------------------------------------------------------- areas, items
 
 
-
 def areas_schema(counts: tuple[str, ...] = STATUS_CODES) -> dict[str, str]:
     """``areas``: one count column per code of the scale (then ``not_rated``, if any)."""
     return (
@@ -245,9 +244,7 @@ def count_columns(table: str, cols) -> tuple[str, ...]:
     ('A', 'B', 'C', 'D')
     """
     fixed = _FIXED[table]
-    return tuple(
-        c for c in cols if c not in fixed and not str(c).endswith(("_prev", "_change"))
-    )
+    return tuple(c for c in cols if c not in fixed and not str(c).endswith(("_prev", "_change")))
 
 
 def _schema(table: str, counts: tuple[str, ...] | None = None) -> dict[str, str]:
@@ -290,9 +287,7 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return df[list(schema)].astype(schema)
 
 
-def frame(
-    rows: Iterable[dict], table: str, counts: tuple[str, ...] | None = None
-) -> pd.DataFrame:
+def frame(rows: Iterable[dict], table: str, counts: tuple[str, ...] | None = None) -> pd.DataFrame:
     """A processed table from rows (dicts by column name); no rows gives an empty typed table."""
     return conform(pd.DataFrame(list(rows), columns=columns(table, counts)), table)
 

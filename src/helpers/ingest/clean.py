@@ -252,8 +252,7 @@ def _report_meta(report: ParsedReport, vocab: Vocabulary) -> dict:
             for s, h in report.headings.items()
         },
         "listed": {
-            s: sorted(n for it in items if it.status == s for n in it.numbers)
-            for s in vocab.listed
+            s: sorted(n for it in items if it.status == s for n in it.numbers) for s in vocab.listed
         },
         "status_basis": sorted({it.status_basis for it in items}),
         # a re-listed item's texts are kept once, under its first number

@@ -34,8 +34,6 @@ from helpers.core.vocab import (  # noqa: E402
     MET_LABELS,
     MET_STYLE,
     STANDARD,
-    STATUS_CODES,
-    STATUS_STYLE,
     TREND_STYLE,
     Vocabulary,
     status_display,
@@ -111,12 +109,15 @@ def _count_labels(ax, bars, vals: list[int], text_colour: str) -> None:
 def _stacked(
     ax, labels: list[str], data: pd.DataFrame, horizontal: bool, vocab: Vocabulary = STANDARD
 ) -> None:
-    """S, A, B stacked, each with its colour and hatching, counts written on the bars."""
+    """The plan's levels stacked best first (then its items not rated), each with its colour
+    and hatching from the scale's ordered palette, counts written on the bars."""
     base = [0] * len(labels)
-    for s in STATUS_CODES:
-        st = STATUS_STYLE[s]
-        vals = [int(v) for v in data[s]]
-        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s, vocab), **EDGE)
+    for s, st in vocab.styles().items():
+        if s not in data.columns:
+            continue
+        vals = [0 if is_na(v) else int(v) for v in data[s]]
+        edge = EDGE | ({"edgecolor": st["edge"]} if "edge" in st else {})
+        kw = dict(color=st["color"], hatch=st["hatch"], label=status_display(s, vocab), **edge)
         if horizontal:
             bars = ax.barh(labels, vals, left=base, **kw)
         else:
@@ -125,8 +126,13 @@ def _stacked(
         base = [a + b for a, b in zip(base, vals, strict=True)]
 
 
+def _legend_columns(vocab: Vocabulary) -> int:
+    """Three legend entries a row (Kodaira's S / A / B on one line); more levels wrap."""
+    return min(3, len(vocab.count_columns())) if len(vocab.count_columns()) != 4 else 2
+
+
 def chart_status_by_area(areas: pd.DataFrame, period_label: str, vocab: Vocabulary = STANDARD):
-    """Stacked S/A/B counts per area, in the plan's wording ``vocab``."""
+    """Stacked counts per level of the plan's scale per area, in its wording ``vocab``."""
     _setup()
     labels = [
         f"{int(a.area_no)} {_text(a.area_name)}（{int(a.items)}項目）" for a in areas.itertuples()
@@ -136,21 +142,25 @@ def chart_status_by_area(areas: pd.DataFrame, period_label: str, vocab: Vocabula
     ax.invert_yaxis()
     ax.set_xlabel("項目数")
     ax.set_title(f"分野別の進捗状況（{period_label}）")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3, frameon=False)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=_legend_columns(vocab), frameon=False
+    )
     ax.xaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
     return fig
 
 
 def chart_status_across_periods(counts: pd.DataFrame, vocab: Vocabulary = STANDARD):
-    """Stacked S/A/B counts for each period of one plan."""
+    """Stacked counts per level for each period of one plan."""
     _setup()
     labels = [_text(x) for x in counts["label"]]
     fig, ax = plt.subplots(figsize=(WIDTH_IN * 0.75, 4.2))
     _stacked(ax, labels, counts, horizontal=False, vocab=vocab)
     ax.set_ylabel("項目数")
     ax.set_title("進捗状況の推移（全項目）")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=_legend_columns(vocab), frameon=False
+    )
     fig.tight_layout()
     return fig
 

@@ -43,8 +43,8 @@ from helpers.core.numfmt import format_plain, format_signed
 from helpers.core.periods import period_label
 from helpers.core.vocab import (
     MISSING_TEXT,
+    NOT_RATED,
     STANDARD,
-    STATUS_CODES,
     TREND_LABELS,
     Vocabulary,
     status_display,
@@ -257,11 +257,12 @@ def column_label(col, vocab: Vocabulary = STANDARD) -> str:
     ('達成率（%）', '予定よりも遅れている（B）', '予定以上に進捗（S）の増減')
     """
     col = str(col)
-    if col in STATUS_CODES:
+    shown_codes = vocab.count_columns()
+    if col in shown_codes:
         return status_display(col, vocab)
     for suffix, words in (("_prev", "前期の"), ("_change", "")):
         code = col.removesuffix(suffix)
-        if code != col and code in STATUS_CODES:
+        if code != col and code in shown_codes:
             shown = status_display(code, vocab)
             return f"{words}{shown}" if words else f"{shown}の増減"
     return COLUMN_LABELS.get(col, col)
@@ -304,7 +305,7 @@ def _period_words(period: str) -> str:
 
 
 def _reader_status(vocab: Vocabulary) -> Callable:
-    return lambda v: status_display(v, vocab) if isinstance(v, str) and v in STATUS_CODES else v
+    return lambda v: status_display(v, vocab) if isinstance(v, str) and v in vocab.codes else v
 
 
 def _reader_values(out: pd.DataFrame, col: str, vocab: Vocabulary) -> list | None:
@@ -363,7 +364,7 @@ def _format_status(vocab: Vocabulary) -> Callable:
     def show(v):
         if is_blank(v):
             return MISSING_TEXT
-        return status_display(v, vocab) if v in STATUS_CODES else str(v)
+        return status_display(v, vocab) if v in vocab.codes else str(v)
 
     return show
 
@@ -392,7 +393,15 @@ def _format_scope(v) -> str:
         return str(v)
     out = SCOPE_WORDS[words[0]]
     for w in words[1:]:
-        out += f"（{w}）" if w in STATUS_CODES else "（項目数）" if w == "items" else w
+        out += (
+            "（項目数）"
+            if w == "items"
+            else "（対象外）"
+            if w == NOT_RATED
+            else f"（{w}）"
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,7}", w)
+            else w
+        )
     return out
 
 

@@ -33,9 +33,9 @@ from helpers.core.errors import InputError, LockedError
 from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
-from helpers.core.schema import is_missing, read_table
+from helpers.core.schema import count_columns, is_missing, read_table
 from helpers.core.tables import write_json
-from helpers.core.vocab import STATUS_CODES, STATUS_STYLE, Vocabulary
+from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
 
@@ -74,7 +74,9 @@ def period_summary(processed: Path, meta: dict) -> dict:
         "plan_name": meta.get("plan_name"),
         "period": meta["period"],
         "label": meta["label"],
-        "counts": {c: int(areas[c].sum()) for c in ("items", *STATUS_CODES)},
+        "counts": {
+            c: int(areas[c].sum()) for c in ("items", *count_columns("areas", areas.columns))
+        },
         "kpis": kpis,
         "audit": {"agree": _count(ok, True), "flagged": _count(ok, False)},
     }
@@ -210,7 +212,8 @@ def _share(n: int, total: int) -> str:
 
 
 def status_chart_svg(plan: PlanEntry) -> str | None:
-    """A small stacked-bar chart of S/A/B per period (oldest left), as SVG text; None if no data."""
+    """A small stacked-bar chart of the plan's levels per period (oldest left), as SVG text;
+    None if no data."""
     from markupsafe import escape
 
     done = [p for p in reversed(plan.periods) if p.summary]
@@ -218,23 +221,24 @@ def status_chart_svg(plan: PlanEntry) -> str | None:
         return None
     top = max(p.summary["counts"]["items"] for p in done) or 1
     bar, gap, height, base = 44, 28, 120, 150
-    legend = max(len(plan.vocab.label(c)) for c in STATUS_CODES) + 3  # label（S）, in em
+    styles = plan.vocab.styles()
+    legend = max(len(plan.vocab.display(c)) for c in styles)  # label（S）, in em
     width = max(40 + len(done) * (bar + gap), 45 + 11 * legend)
+    svg_height = 215 + 13 * max(0, len(styles) - 3)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="215" '
-        f'viewBox="0 0 {width} 215" font-family="{_SVG_FONT}" font-size="11">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{svg_height}" '
+        f'viewBox="0 0 {width} {svg_height}" font-family="{_SVG_FONT}" font-size="11">',
         f"<title>{escape(plan.name)}: 進捗状況の推移</title>",
         f'<line x1="20" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#888"/>',
     ]
     for i, p in enumerate(done):
         x, y = 30 + i * (bar + gap), base
-        for code in STATUS_CODES:
-            n = p.summary["counts"][code]
+        for code, style in styles.items():
+            n = p.summary["counts"].get(code, 0)
             h = height * n / top
-            style = STATUS_STYLE[code]
             parts.append(
                 f'<rect x="{x}" y="{y - h:.1f}" width="{bar}" height="{h:.1f}" '
-                f'fill="{style["color"]}" stroke="#333" stroke-width="0.5"/>'
+                f'fill="{style["color"]}" stroke="{style.get("edge", "#333")}" stroke-width="0.5"/>'
             )
             if h >= 13:
                 parts.append(
@@ -246,12 +250,12 @@ def status_chart_svg(plan: PlanEntry) -> str | None:
             f'<text x="{x + bar / 2}" y="{base + 15}" text-anchor="middle">'
             f"{escape(period_label_short(p.period))}</text>"
         )
-    for k, code in enumerate(STATUS_CODES):
+    for k, (code, style) in enumerate(styles.items()):
         y = 178 + 13 * k
         parts.append(
-            f'<rect x="20" y="{y - 9}" width="10" height="10" fill="{STATUS_STYLE[code]["color"]}" '
-            f'stroke="#333" stroke-width="0.5"/><text x="35" y="{y}">'
-            f"{escape(plan.vocab.label(code))}（{code}）</text>"
+            f'<rect x="20" y="{y - 9}" width="10" height="10" fill="{style["color"]}" '
+            f'stroke="{style.get("edge", "#333")}" stroke-width="0.5"/><text x="35" y="{y}">'
+            f"{escape(plan.vocab.display(code))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -265,7 +269,11 @@ def _chart_html(plan: PlanEntry) -> str:
         return '<p class="note">まだ作成されたレポートがありません。</p>'
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     alt = "、".join(
-        f"{p.label}: " + "・".join(f"{c} {p.summary['counts'][c]}項目" for c in STATUS_CODES)
+        f"{p.label}: "
+        + "・".join(
+            f"{_head(c, plan.vocab)} {p.summary['counts'].get(c, 0)}項目"
+            for c in plan.vocab.count_columns()
+        )
         for p in reversed(plan.periods)
         if p.summary
     )
@@ -275,13 +283,24 @@ def _chart_html(plan: PlanEntry) -> str:
     )
 
 
-def _status_cells(s: dict | None) -> list[str]:
+def _head(code: str, vocab: Vocabulary) -> str:
+    return vocab.label(code) if code == NOT_RATED else code
+
+
+def _status_cells(s: dict | None, vocab: Vocabulary) -> list[str]:
+    """A period's count per level (share of the rated items) and of items not rated."""
+    cols = vocab.count_columns()
     if not s:
-        return ['<td class="num">—</td>'] * len(STATUS_CODES)
-    items = s["counts"]["items"]
+        return ['<td class="num">—</td>'] * len(cols)
+    counts = s["counts"]
+    rated = counts["items"] - counts.get(NOT_RATED, 0)
     return [
-        f'<td class="num">{s["counts"][c]}（{_share(s["counts"][c], items)}）</td>'
-        for c in STATUS_CODES
+        f'<td class="num">{counts[c]}</td>'
+        if c == NOT_RATED
+        else f'<td class="num">{counts[c]}（{_share(counts[c], rated)}）</td>'
+        if c in counts
+        else '<td class="num">—</td>'
+        for c in cols
     ]
 
 
@@ -302,13 +321,13 @@ def _audit_cell(s: dict | None) -> str:
     return f'<td class="{cls}">{a["agree"]} ／ {a["flagged"]}</td>'
 
 
-def _period_row(p: PeriodEntry) -> str:
+def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
     from markupsafe import escape
 
     links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
     return (
         f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
-        + "".join(_status_cells(p.summary))
+        + "".join(_status_cells(p.summary, vocab))
         + _kpi_cell(p.summary)
         + _audit_cell(p.summary)
         + f"<td>{links or '未作成（make report で作成）'}</td></tr>"
@@ -381,7 +400,7 @@ def _plan_section(plan: PlanEntry) -> str:
     from markupsafe import escape
 
     heads = "".join(
-        f'<th scope="col">{escape(plan.vocab.label(c))}（{c}）</th>' for c in STATUS_CODES
+        f'<th scope="col">{escape(plan.vocab.display(c))}</th>' for c in plan.vocab.count_columns()
     )
     facts = [f"時点数: {len(plan.periods)}"]
     if plan.years:
@@ -395,7 +414,7 @@ def _plan_section(plan: PlanEntry) -> str:
         + f'<thead><tr><th scope="col">時点</th>{heads}'
         + '<th scope="col">成果指標<br>達成 ／ 未達成 ／ データなし</th>'
         + '<th scope="col">検算<br>一致 ／ 不一致</th><th scope="col">資料</th></tr></thead><tbody>'
-        + "".join(_period_row(p) for p in plan.periods)
+        + "".join(_period_row(p, plan.vocab) for p in plan.periods)
         + "</tbody></table></div>"
         + kpi_table_html(plan)
         + "</section>"

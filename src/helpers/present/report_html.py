@@ -33,8 +33,8 @@ from helpers.core.numfmt import (
 from helpers.core.periods import fiscal_year_label, period_label
 from helpers.core.vocab import (
     MISSING_TEXT,
+    NOT_RATED,
     STANDARD,
-    STATUS_CODES,
     TREND_LABELS,
     Vocabulary,
     status_display,
@@ -174,7 +174,12 @@ def _signed(d: float, text: str, zero_when: bool) -> str:
 
 
 def _status_name(code, vocab: Vocabulary = STANDARD) -> str:
-    return status_display(code, vocab) if code in STATUS_CODES else UNKNOWN_STATUS
+    return status_display(code, vocab) if code in vocab.codes else UNKNOWN_STATUS
+
+
+def _displays(codes, vocab: Vocabulary, sep: str = "または") -> str:
+    """``予定以上に進捗（S）または予定よりも遅れている（B）``."""
+    return sep.join(status_display(c, vocab) for c in codes)
 
 
 # ------------------------------------------------------------------- sections
@@ -188,42 +193,67 @@ def title_block(meta: dict, plan_name: str) -> Markup:
     )
 
 
-def status_totals(areas: pd.DataFrame) -> dict[str, int]:
-    """Items in all areas, and per status: ``{"items": 43, "S": 3, "A": 30, "B": 10}``."""
-    return {k: int(areas[k].sum()) for k in ("items", *STATUS_CODES)}
+def status_totals(areas: pd.DataFrame, vocab: Vocabulary = STANDARD) -> dict[str, int]:
+    """Items in all areas, per code and not rated, and ``rated`` (the items on the scale):
+    ``{"items": 43, "S": 3, "A": 30, "B": 10, "rated": 43}``."""
+    out = {k: int(areas[k].sum()) for k in ("items", *vocab.count_columns())}
+    out["rated"] = out["items"] - out.get(NOT_RATED, 0)
+    return out
+
+
+def _rated(row) -> int:
+    """The items of a row (an area, a period) on the scale: all but those not rated."""
+    items = int(row["items"])
+    nr = row.get(NOT_RATED) if hasattr(row, "get") else None
+    return items - (0 if nr is None or is_na(nr) else int(nr))
+
+
+def _not_rated_words(totals: dict[str, int], vocab: Vocabulary) -> tuple[str, str]:
+    """(the clause on items not rated, the note that shares are of rated items) or ('', '')."""
+    if not vocab.has_not_rated:
+        return "", ""
+    return (
+        f"{vocab.label(NOT_RATED)}が{totals[NOT_RATED]}項目、評価した{totals['rated']}項目のうち、",
+        f"（割合は{vocab.label(NOT_RATED)}を除く評価した項目に対するもの）",
+    )
 
 
 def _status_sentence(label: str, totals: dict[str, int], relisted: str, vocab: Vocabulary) -> str:
-    total = totals["items"]
+    total, rated = totals["items"], totals["rated"]
     per_status = "、".join(
-        f"{status_display(c, vocab)}が{totals[c]}項目（{_share(totals[c], total)}）"
-        for c in STATUS_CODES
+        f"{status_display(c, vocab)}が{totals[c]}項目（{_share(totals[c], rated)}）"
+        for c in vocab.codes
     )
-    return f"{label}の進捗状況は、全{total}項目{relisted}のうち、{per_status}です。"
+    not_rated, note = _not_rated_words(totals, vocab)
+    return (
+        f"{label}の進捗状況は、全{total}項目{relisted}のうち、{not_rated}{per_status}です{note}。"
+    )
 
 
 def _status_delta(code: str, now: dict[str, int], prev) -> str:
     """One status against the previous period: count change and share change in points."""
     before, after = int(prev[code]), now[code]
     d = after - before
-    pts = (after / now["items"] * 100 if now["items"] else 0) - (
-        before / int(prev["items"]) * 100 if int(prev["items"]) else 0
+    pts = (after / now["rated"] * 100 if now["rated"] else 0) - (
+        before / _rated(prev) * 100 if _rated(prev) else 0
     )
     count = _signed(d, f"{abs(d)}項目", d == 0)
     share = format_signed(pts, 1, "ポイント")
     return f"{code}は{before}項目から{after}項目（{count}、構成比{share}）"
 
 
-def _change_sentence(counts: pd.DataFrame, totals: dict[str, int]) -> str:
+def _change_sentence(counts: pd.DataFrame, totals: dict[str, int], vocab: Vocabulary) -> str:
     prev = counts.iloc[-2]
-    deltas = "、".join(_status_delta(c, totals, prev) for c in STATUS_CODES)
+    deltas = "、".join(
+        _status_delta(c, totals, prev) for c in vocab.codes if not is_na(prev.get(c))
+    )
     return f"前回（{prev['label']}）と比べると、{deltas}となりました。"
 
 
 def _met_sentence(metrics: pd.DataFrame, vocab: Vocabulary) -> str:
     m = summarise_met(metrics)
     return (
-        f"{vocab.label('S')}（S）または{vocab.label('B')}（B）の取組の成果指標{m['kpis']}件のうち、"
+        f"{_displays(vocab.listed, vocab)}の取組の成果指標{m['kpis']}件のうち、"
         f"目標を達成したものが{m['met']}件、未達成が{m['not_met']}件、"
         f"値や目標の記載がなく判定できないものが{m['undetermined']}件です。"
     )
@@ -237,7 +267,7 @@ def summary_section(
     *,
     vocab: Vocabulary = STANDARD,
 ) -> Markup:
-    totals = status_totals(areas)
+    totals = status_totals(areas, vocab)
     summ = meta.get("summary") or {}
     relisted = f"（再掲{summ['relisted']}項目を含む）" if summ.get("relisted") else ""
     out = [
@@ -245,7 +275,7 @@ def summary_section(
         para(_status_sentence(meta["label"], totals, relisted, vocab)),
     ]
     if len(counts) > 1:
-        out.append(para(_change_sentence(counts, totals)))
+        out.append(para(_change_sentence(counts, totals, vocab)))
     if len(metrics):
         out.append(para(_met_sentence(metrics, vocab)))
     elif not meta.get("has_indicators"):
@@ -259,34 +289,44 @@ def summary_section(
 
 
 def _status_legend(vocab: Vocabulary) -> str:
-    return "、".join(f"{c}: {vocab.label(c)}" for c in STATUS_CODES)
+    return "、".join(f"{c}: {vocab.label(c)}" for c in vocab.codes)
+
+
+def _column_head(code: str, vocab: Vocabulary) -> str:
+    return vocab.label(code) if code == NOT_RATED else code
 
 
 def areas_section(
     areas: pd.DataFrame, figure_html: Markup | str = "", *, vocab: Vocabulary = STANDARD
 ) -> Markup:
+    cols = vocab.count_columns()
+    behind = vocab.behind
+
+    def behind_share(r: dict) -> str:
+        return _share(sum(int(r[c]) for c in behind), _rated(r))
+
     rows = [
         [
-            r.area_no,
-            r.area_name,
-            f"No.{r.item_from}～{r.item_to}",
-            r.items,
-            *(getattr(r, c) for c in STATUS_CODES),
-            _share(int(r.B), int(r.items)),
+            r["area_no"],
+            r["area_name"],
+            f"No.{r['item_from']}～{r['item_to']}",
+            r["items"],
+            *(r[c] for c in cols),
+            behind_share(r),
         ]
-        for r in areas.itertuples()
+        for r in areas.to_dict("records")
     ]
-    t = status_totals(areas)
-    rows.append(
-        ["計", "", "", t["items"], *(t[c] for c in STATUS_CODES), _share(t["B"], t["items"])]
-    )
+    t = status_totals(areas, vocab)
+    rows.append(["計", "", "", t["items"], *(t[c] for c in cols), behind_share(t)])
+    rated = f"、{vocab.label(NOT_RATED)}を除く" if vocab.has_not_rated else ""
     return _join(
         [
             heading(2, "分野別の進捗状況", "areas"),
             table(
-                ["No.", "分野", "項目番号", "項目数", *STATUS_CODES, "Bの割合"],
+                ["No.", "分野", "項目番号", "項目数", *(_column_head(c, vocab) for c in cols)]
+                + [f"{'・'.join(behind)}の割合{rated}"],
                 rows,
-                num_cols={3, 4, 5, 6, 7},
+                num_cols=set(range(3, 5 + len(cols))),
                 name_cols={1},
                 caption=f"表1 分野別の進捗状況（{_status_legend(vocab)}）",
                 row_classes=[""] * (len(rows) - 1) + ["total"],
@@ -299,15 +339,19 @@ def areas_section(
 # ------------------------------------------------------------- comparison
 
 
-def _counts_table(counts: pd.DataFrame) -> Markup:
+def _counts_table(counts: pd.DataFrame, vocab: Vocabulary) -> Markup:
     rows = []
-    for r in counts.itertuples():
-        row = [r.label, r.items]
-        for c in STATUS_CODES:
-            row += [getattr(r, c), _share(getattr(r, c), r.items)]
+    for r in counts.to_dict("records"):
+        row = [r["label"], r["items"]]
+        if vocab.has_not_rated:
+            row.append(_int(r.get(NOT_RATED)))
+        for c in vocab.codes:
+            v = r.get(c)
+            row += [_int(v), MISSING_TEXT if is_na(v) else _share(int(v), _rated(r))]
         rows.append(row)
-    headers = ["時点", "項目数"] + [h for c in STATUS_CODES for h in (c, f"{c}の割合")]
-    return table(headers, rows, num_cols=set(range(1, 8)), caption="表2 進捗状況の推移")
+    headers = ["時点", "項目数"] + ([vocab.label(NOT_RATED)] if vocab.has_not_rated else [])
+    headers += [h for c in vocab.codes for h in (c, f"{c}の割合")]
+    return table(headers, rows, num_cols=set(range(1, len(headers))), caption="表2 進捗状況の推移")
 
 
 def _count_change(v) -> str:
@@ -317,15 +361,17 @@ def _count_change(v) -> str:
     return _signed(v, str(abs(v)), v == 0)
 
 
-def _area_changes_table(area_cmp: pd.DataFrame) -> Markup:
-    def cell(r, c: str) -> str:
-        prev, now, change = (getattr(r, f"{c}_prev"), getattr(r, c), getattr(r, f"{c}_change"))
+def _area_changes_table(area_cmp: pd.DataFrame, vocab: Vocabulary) -> Markup:
+    def cell(r: dict, c: str) -> str:
+        prev, now, change = (r[f"{c}_prev"], r[c], r[f"{c}_change"])
         return f"{_int(prev)} → {_int(now)}（{_count_change(change)}）"
 
+    cols = [c for c in vocab.count_columns() if c in area_cmp.columns]
     rows = [
-        [r.area_no, r.area_name, *(cell(r, c) for c in STATUS_CODES)] for r in area_cmp.itertuples()
+        [r["area_no"], r["area_name"], *(cell(r, c) for c in cols)]
+        for r in area_cmp.to_dict("records")
     ]
-    headers = ["No.", "分野", *(f"{c}（前回→今回）" for c in STATUS_CODES)]
+    headers = ["No.", "分野", *(f"{_column_head(c, vocab)}（前回→今回）" for c in cols)]
     return table(headers, rows, caption="表3 分野別の増減", name_cols={1})
 
 
@@ -365,15 +411,17 @@ def comparison_section(
     item_cmp: pd.DataFrame | None,
     notes: list[str],
     figure_html: Markup | str = "",
+    *,
+    vocab: Vocabulary = STANDARD,
 ) -> Markup:
     out = [heading(2, "前回との比較", "comparison")]
     if len(counts) < 2:
         out.append(para("比較できる過去の期間のデータがありません。", "note"))
         out += [para(n, "note") for n in notes]
         return _join(out)
-    out.append(_counts_table(counts))
+    out.append(_counts_table(counts, vocab))
     if area_cmp is not None and len(area_cmp):
-        out.append(_area_changes_table(area_cmp))
+        out.append(_area_changes_table(area_cmp, vocab))
     if item_cmp is not None and len(item_cmp):
         out += _item_changes(item_cmp)
     out += [para(n, "note") for n in notes]
@@ -458,7 +506,7 @@ def kpi_section(
         return _join(out)
     out.append(
         para(
-            f"{status_display('S', vocab)}の取組と{status_display('B', vocab)}の取組について、"
+            f"{_displays(vocab.listed, vocab, 'の取組と')}の取組について、"
             "報告書に記載された成果指標を取組ごとに示します。"
         )
     )
@@ -556,9 +604,15 @@ def _quote_block(label: str, text) -> Markup:
     )
 
 
-def _delayed_blocks(items: pd.DataFrame) -> list[Markup]:
+def _which(codes, vocab: Vocabulary, what: str) -> Markup:
+    """The line saying which codes a section takes (plan.toml's ahead / behind)."""
+    return para(f"この計画で{what}とする区分: {_displays(codes, vocab, '、')}", "note")
+
+
+def _delayed_blocks(items: pd.DataFrame, vocab: Vocabulary) -> list[Markup]:
     out = [heading(2, "遅れている取組の要因と今後の対応", "delayed")]
-    delayed = items[(items["status"] == "B") & items["item_name"].notna()]
+    out.append(_which(vocab.behind, vocab, "遅れ"))
+    delayed = items[items["status"].isin(vocab.behind) & items["item_name"].notna()]
     if not len(delayed):
         out.append(para("この期間のデータには、遅れている取組の一覧がありません。", "note"))
     for r in delayed.itertuples():
@@ -569,9 +623,12 @@ def _delayed_blocks(items: pd.DataFrame) -> list[Markup]:
     return out
 
 
-def _ahead_blocks(items: pd.DataFrame) -> list[Markup]:
+def _ahead_blocks(items: pd.DataFrame, vocab: Vocabulary) -> list[Markup]:
     out = [heading(2, "予定以上に進捗している取組", "ahead")]
-    ahead = items[(items["status"] == "S") & items["item_name"].notna() & items["progress"].notna()]
+    out.append(_which(vocab.ahead, vocab, "予定以上"))
+    ahead = items[
+        items["status"].isin(vocab.ahead) & items["item_name"].notna() & items["progress"].notna()
+    ]
     if not len(ahead):
         out.append(
             para("この期間のデータには、予定以上に進捗している取組の一覧がありません。", "note")
@@ -587,8 +644,9 @@ def _ahead_blocks(items: pd.DataFrame) -> list[Markup]:
     return out
 
 
-def narratives_section(items: pd.DataFrame) -> Markup:
-    return _join(_delayed_blocks(items) + _ahead_blocks(items))
+def narratives_section(items: pd.DataFrame, *, vocab: Vocabulary = STANDARD) -> Markup:
+    """The items behind, then ahead of schedule (plan.toml's ``behind`` and ``ahead``)."""
+    return _join(_delayed_blocks(items, vocab) + _ahead_blocks(items, vocab))
 
 
 # ------------------------------------------------------------------ audit
@@ -659,11 +717,24 @@ def audit_section(audit: pd.DataFrame) -> Markup:
 
 
 def _status_definition(vocab: Vocabulary) -> tuple[str, str]:
-    labels = "".join(f"「{status_display(c, vocab)}」" for c in STATUS_CODES)
+    labels = "".join(f"「{status_display(c, vocab)}」" for c in vocab.codes)
+    listed = "・".join(vocab.listed)
+    if len(vocab.on_track) == 1 and not vocab.has_not_rated:
+        unlisted = (
+            f"一覧に掲載のない取組は、その分野の一覧掲載数（{listed}）が表の件数と一致する場合に"
+            f"限り {vocab.on_track[0]} と確定し、それ以外は不明（欠損）とします。"
+        )
+    else:
+        unlisted = f"一覧（{listed}）に掲載のない取組の状況は、分野の件数だけからは決まらないため不明（欠損）とします。"
+    not_rated = (
+        f"「{vocab.label(NOT_RATED)}」の項目は区分の外にあり、項目数 = 評価した項目 + "
+        f"{vocab.label(NOT_RATED)}、割合は評価した項目に対するものです。"
+        if vocab.has_not_rated
+        else ""
+    )
     return (
-        f"状況（{'/'.join(STATUS_CODES)}）",
-        f"報告書の{labels}。一覧に掲載のない取組は、その分野の一覧掲載数（S・B）が表の件数と"
-        "一致する場合に限り A と確定し、それ以外は不明（欠損）とします。取組の分野は、番号が"
+        f"状況（{'/'.join(vocab.codes)}）",
+        f"報告書の{labels}（よい方から順）。{not_rated}{unlisted}取組の分野は、番号が"
         "分野順・表の項目数どおりに振られていることから求めます。",
     )
 
