@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from support import FIXTURES
 
@@ -125,9 +126,10 @@ def test_the_index_and_reader_tables_follow_the_plans_codes(runs):
     index = build_index(runs["data"], runs["out"], force=True, log=lambda _: None)
     index = _text(index.path.read_text(encoding="utf-8"))
     assert "計画見直し等（D）" in index and "対象外" in index and "進捗に課題あり（C）" in index
-    areas = runs["dirs"][KIZUGAWA, "2020-03"] / "tables" / "areas.csv"
-    header = areas.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert "進捗に課題あり（C）" in header and "対象外" in header
+    book = runs["dirs"][KIZUGAWA, "2020-03"] / "tables" / "tables.xlsx"
+    header = [c.value for c in openpyxl.load_workbook(book)["分野別"][1]]
+    assert {"概ね進捗（B）", "進捗に課題あり（C）", "対象外"} <= set(header)
+    assert "予定よりも遅れている（B）" not in header
 
 
 def test_a_yearly_plan_refuses_a_period_at_another_month(runs, tmp_path):
