@@ -27,9 +27,13 @@ from support import KPI_FILE, PLAN, REPORT_FILE
 from support.extraction_variants import (
     Variant,
     blocks,
+    compose,
+    fullwidth_digits,
+    halfwidth_digits,
     no_blank_lines,
     rewrap,
     single_spaced,
+    split_headings,
     variants,
     wrap_cell,
 )
@@ -37,7 +41,7 @@ from support.extraction_variants import (
 from helpers.core.errors import InputError
 from helpers.core.textnorm import collapse, nfkc, squash
 from helpers.ingest.clean import clean_period
-from helpers.ingest.report import ParsedReport, parse_report
+from helpers.ingest.report import ParsedReport, find_plan_title, parse_report, parse_report_text
 
 PERIOD = "2018-03"
 TABLES = ("areas", "items", "indicators")
@@ -96,7 +100,7 @@ def write_variant(folder: Path, variant: Variant) -> Path:
 def clean_folder(root: Path, report_text: str) -> dict[str, bytes]:
     """Clean a data folder holding raw/<plan>/2018-03/ with this report and the real KPI sheet."""
     raw = root / "raw" / PLAN / PERIOD
-    raw.mkdir(parents=True)
+    raw.mkdir(parents=True, exist_ok=True)
     (raw / REPORT_FILE.name).write_bytes(report_text.encode("utf-8"))
     shutil.copy2(KPI_FILE, raw / KPI_FILE.name)
     clean_period(PERIOD, root, write=True)
@@ -255,3 +259,43 @@ def test_the_report_without_any_blank_line_runs_through_cleaning(tmp_path, origi
     items, _ = without_line_columns(tables["items"])
     assert items == without_line_columns(original_tables["items"])[0]
     assert "28,財産の有効活用の促進,4,S".encode() in tables["items"]
+
+
+# ------------------------------------------- every width, titles and headings wrapped
+
+NAME = "第3次行財政再構築プラン"
+
+
+def _layout(width: int, at: int) -> str:
+    """The report re-wrapped at ``width``, its title and headings broken after ``at``
+    characters; every other width without blank lines, digits of one width by turns."""
+    steps = [single_spaced, rewrap(width), split_headings(at)]
+    if width % 2:
+        steps.append(no_blank_lines)
+    steps.append((fullwidth_digits, halfwidth_digits, lambda t: t)[width % 3])
+    return compose(*steps)(TEXT)
+
+
+@pytest.mark.parametrize("width", range(20, 81))
+def test_every_width_from_20_to_80_with_wrapped_titles_reads_alike(width, original):
+    for at in (3, 7, 10, 14):  # inside the plan's name, in 進捗状況, after it
+        text = _layout(width, at)
+        title_lines = [n for n, line in enumerate(file_lines(text)[:6]) if line.strip()][:2]
+        assert "進捗状況" not in file_lines(text)[title_lines[0]] or at == 14
+        parsed = parse_report_text(text, "wrapped.txt")
+        assert content(parsed) == content(original), (width, at)
+        assert find_plan_title(text, NAME) == (NAME, 1)
+        assert find_plan_title(text) == (NAME, 1)  # without plan.toml: the lines joined
+
+
+@pytest.mark.parametrize("width", [20, 47, 80])
+def test_a_wrapped_title_passes_the_plan_check_of_plan_toml(width, tmp_path, original_tables):
+    """The issue's refusal: `its title names the plan 「ラン」` for a title over two lines."""
+    root = tmp_path / "data"
+    (root / "raw" / PLAN).mkdir(parents=True)
+    (root / "raw" / PLAN / "plan.toml").write_text(f'name = "{NAME}"\n', encoding="utf-8")
+    tables = clean_folder(root, _layout(width, 10))
+    for name in TABLES:
+        assert (
+            without_line_columns(tables[name])[0] == without_line_columns(original_tables[name])[0]
+        ), name

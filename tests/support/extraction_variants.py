@@ -19,7 +19,8 @@ Transformations (each a function ``str -> str`` or a layout of the structure):
 - ``crlf``: CRLF line ends;
 - ``fullwidth_digits`` / ``halfwidth_digits``: every digit one width;
 - ``doubled_spaces``: every run of spaces twice as long;
-- ``double_line_spacing``: every line followed by an empty line.
+- ``double_line_spacing``: every line followed by an empty line;
+- ``split_headings(at)``: the title and the headings broken over two lines.
 
 :func:`variants` returns the named combinations the tests run. ``must_parse``
 is False for variants wrapped narrower than an item name column (12 and 15
@@ -161,6 +162,28 @@ def rewrap(width: int) -> Transform:
         return "\n".join(out)
 
     apply.__name__ = f"rewrap{width}"
+    return apply
+
+
+def split_headings(at: int) -> Transform:
+    """Break the title and every heading (【表…】, 【参考…】) after ``at`` characters, as a
+    narrower column would: ``第３次行財政再構築プ`` / ``ランの進捗状況``. A heading's
+    first part ends without a space, so :func:`blocks` reads the two lines as one cell."""
+
+    def apply(text: str) -> str:
+        out: list[str] = []
+        for n, line in enumerate(text.split("\n")):
+            body = line.strip()
+            heading = body.startswith(("【表", "【参考")) or (n < 8 and "進捗状況" in body)
+            cut = max(at, body.find("】") + 1)  # a 【…】 marker is never cut
+            if heading and len(body) > cut + 1:
+                indent = line[: len(line) - len(line.lstrip())]
+                out += [indent + body[:cut], body[cut:] + line[len(line.rstrip()) :]]
+            else:
+                out.append(line)
+        return "\n".join(out)
+
+    apply.__name__ = f"split_headings{at}"
     return apply
 
 

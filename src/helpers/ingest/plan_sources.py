@@ -23,7 +23,7 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
 
     The names are compared after width and space normalisation (第３次 = 第3次).
     """
-    found = find_plan_title(text)
+    found = find_plan_title(text, plan.name)
     if found is None:
         return None
     title, line = found

@@ -14,6 +14,21 @@ NAME_MAX = 9  # a name cell wraps at about seven full-width characters
 _FULL_SLACK = 3  # a line this close to the longest line of its row ran to the wrap width
 
 
+_OPENING = ("（", "(")
+_ENUMERATION = re.compile(r"^[（(][0-9０-９a-zａ-ｚア-ン一二三四五六七八九十]{1,2}[）)]")
+
+
+def _starts_paragraph(t: str, before: str) -> bool:
+    """Whether a line starts a new paragraph of its cell: a bullet (・ ① ※) or marker,
+    but an opening bracket only after a sentence's end or as an enumeration (（１）):
+    a line wrapped just before （学園西町地区…） continues its sentence."""
+    if not t.startswith(BULLETS):
+        return False
+    if t.startswith(_OPENING) and not _ENUMERATION.match(t):
+        return before.endswith(("。", "）", ")", "」", ":", "："))
+    return True
+
+
 def _join_cell(lines: list[str]) -> str:
     """Join a wrapped cell; bullets (・ ① ※) and markers start a new line."""
     out: list[str] = []
@@ -21,7 +36,7 @@ def _join_cell(lines: list[str]) -> str:
         t = collapse(line)
         if not t:
             continue
-        if not out or t.startswith(BULLETS):
+        if not out or _starts_paragraph(t, out[-1]):
             out.append(t)
         else:
             sep = " " if re.match(r"[A-Za-z0-9]", t) and re.search(r"[A-Za-z0-9]$", out[-1]) else ""
