@@ -202,8 +202,8 @@ def test_plan_toml_with_years_and_labels(tmp_path):
             "status.behind",
         ),
         ('[status]\nS = ["a"]\nA = ["b"]\nnot_rated = [""]\n', "not_rated", 4, "status.not_rated"),
-        ("months = [3, 13]\n", "months は報告の基準月", 1, "months"),
-        ("months = []\n", "months は報告の基準月", 1, "months"),
+        ("months = [3, 13]\n", "months は報告の月", 1, "months"),
+        ("months = []\n", "months は報告の月", 1, "months"),
         ('name = ""\n', "name must be", 1, "name"),
         ('name = "\u200b"\n', "name must be", 1, "name"),  # invisible only: removed, empty
         ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
@@ -241,15 +241,6 @@ def test_two_levels_and_the_default_ahead_behind_and_months(tmp_path):
     plan = read_plan_config(p, "x")
     assert (plan.vocab.ahead, plan.vocab.behind, plan.months) == (("A",), ("B",), (3, 9))
     assert plan.vocab.not_rated == () and plan.vocab.count_columns() == ("A", "B")
-
-
-def test_a_period_at_a_month_plan_toml_does_not_list_is_refused(tmp_path):
-    plan = read_plan_config(_toml(tmp_path, "months = [3]\n"), "x")
-    plan.check_month("2019-03", tmp_path)
-    with pytest.raises(InputError, match="9月末の期間ですが") as err:
-        plan.check_month("2019-09", tmp_path)
-    assert err.value.field == "months"
-    read_plan_config(_toml(tmp_path, 'name = "x"\n'), "x").check_month("2019-06", tmp_path)
 
 
 def test_a_direction_control_in_plan_toml_is_refused(tmp_path):

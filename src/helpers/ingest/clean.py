@@ -344,9 +344,7 @@ def clean_period(
     """
     validate_period(period)
     the_plan = load_plan(paths.data_dir(data_dir), plan)
-    raw = paths.raw_dir(period, data_dir, the_plan.id)
-    the_plan.check_month(period, raw)
-    files = find_raw_files(raw)
+    files = find_raw_files(paths.raw_dir(period, data_dir, the_plan.id))
     meta: dict = {"period": period, "label": period_label(period), "sources": {}}
     meta |= _plan_meta(the_plan)
     report = None
