@@ -42,7 +42,7 @@ from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, WorkbookError
 from helpers.core.periods import parse_period, period_label
 from helpers.core.plans import choose_plan, plan_ids, plan_periods
-from helpers.core.vocab import STANDARD, Vocabulary, vocabulary_of
+from helpers.core.vocab import STANDARD, Vocabulary, scales_of, vocabulary_of
 from helpers.ingest.clean import CleanResult, find_raw_files
 from helpers.ingest.plan_sources import plan_name
 from helpers.ingest.store import (
@@ -580,6 +580,11 @@ class ReportInputs:
     history_notes: list[str]
     vocab: Vocabulary
     kpi_history: pd.DataFrame | None = None
+
+    @property
+    def scales(self) -> tuple[Vocabulary, ...]:
+        """The plan's scales (one, or each of plan.toml's [scales])."""
+        return scales_of(self.meta)
 
 
 def _analysis_missing(run: Period) -> list[str]:

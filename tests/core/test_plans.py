@@ -416,3 +416,34 @@ def test_another_plans_data_does_not_change_a_plans_fingerprint(data):
         'name = "第3次行財政再構築プラン"\n', encoding="utf-8"
     )
     assert run_fingerprint("2018-03", data, out, PLAN) != before
+
+
+def test_two_scales_each_with_its_codes_and_labels(tmp_path):
+    plan = read_plan_config(FIXTURES / "plans" / "two-scales" / "plan.toml", "two")
+    assert [v.name for v in plan.scales] == ["着手", "達成度"]
+    assert plan.vocab is plan.scales[0] and plan.vocab.codes == ("D", "P", "N")
+    assert plan.scales[1].behind == ("Z",)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[scales."a"]\nS = ["x"]\nB = ["y"]\n', "2つ以上の尺度"),
+        (
+            '[status]\nS = ["x"]\nB = ["y"]\n[scales."a"]\nC = ["z"]\nD = ["w"]\n[scales."b"]\nE = ["v"]\nF = ["u"]\n',
+            "2つ以上の尺度",
+        ),
+        (
+            '[scales."a"]\nS = ["x"]\nB = ["y"]\n[scales."b"]\nS = ["z"]\nC = ["w"]\n',
+            "「S」が尺度「a」と「b」",
+        ),
+        (
+            '[scales."a"]\nS = ["x"]\nB = ["y"]\nnot_rated = ["-"]\n[scales."b"]\nC = ["z"]\nD = ["w"]\n',
+            "not_rated",
+        ),
+    ],
+)
+def test_malformed_scales_are_refused(tmp_path, text, message):
+    with pytest.raises(InputError, match=message) as err:
+        read_plan_config(_toml(tmp_path, text), "x")
+    assert err.value.path.name == "plan.toml"

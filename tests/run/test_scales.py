@@ -134,3 +134,37 @@ def test_a_yearly_plan_warns_of_a_period_at_another_month():
     plan = read_plan_config(FIXTURES / "plans" / KIZUGAWA / "plan.toml", KIZUGAWA)
     assert plan.months == (3,) and month_warning(plan, "2021-03") is None
     assert "plan.toml の months" in month_warning(plan, "2020-09")
+
+
+TWO = "two-scales"
+
+
+@pytest.fixture(scope="module")
+def two_scales(tmp_path_factory) -> dict:
+    """The synthetic plan rated on 着手 and 達成度 at once, both periods run."""
+    base = tmp_path_factory.mktemp("two")
+    data, out = base / "data", base / "out"
+    shutil.copytree(FIXTURES / "plans" / TWO, data / "raw" / TWO)
+    for period in ("2020-03", "2021-03"):
+        run_period(period, data, out, plan=TWO, log=lambda _: None)
+    return {"data": data, "out": out}
+
+
+def test_a_plan_on_two_scales_counts_and_shows_each_on_its_own(two_scales):
+    data, out = two_scales["data"], two_scales["out"]
+    areas = read_csv(data / "processed" / TWO / "2021-03" / "areas.csv")
+    assert list(areas.columns[:9]) == [
+        "area_no", "area_name", "items", "D", "P", "N", "X", "Y", "Z",
+    ]  # fmt: skip
+    assert areas[["D", "P", "N"]].sum(axis=1).tolist() == areas["items"].tolist() == [40, 29]
+    assert areas[["X", "Y", "Z"]].sum(axis=1).tolist() == [40, 29]
+    audit = read_csv(data / "processed" / TWO / "2021-03" / "audit.csv")
+    assert audit["ok"].all()
+    assert {"area 1 着手", "area 1 達成度", "totals 着手", "totals 達成度"} <= set(audit["scope"])
+    text = _text((out / TWO / "2021-03" / "report.html").read_text(encoding="utf-8"))
+    assert "【着手】令和2年度末の進捗状況は、全69項目のうち、完了（D）が19項目" in text
+    assert "【達成度】令和2年度末の進捗状況は、全69項目のうち、達成（X）が25項目" in text
+    # each scale compared with the last period
+    assert "【着手】前回（令和元年度末）と比べると、Dは8項目から19項目（+11項目" in text
+    assert "【達成度】前回（令和元年度末）と比べると、Xは18項目から25項目（+7項目" in text
+    assert "表2-1【着手】進捗状況の推移" in text and "表3-2【達成度】分野別の増減" in text

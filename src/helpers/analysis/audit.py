@@ -35,6 +35,7 @@ from helpers.core.vocab import (
     MISSING_TEXT,
     NOT_RATED,
     TREND_LABELS,
+    scales_of,
     vocabulary_of,
 )
 
@@ -67,9 +68,22 @@ def _listed(meta: dict) -> dict[str, list[int]]:
     return {code: listed[code] for code in vocabulary_of(meta).codes if code in listed}
 
 
-def _counts(meta: dict, areas: pd.DataFrame) -> tuple[str, ...]:
-    """The count columns of the period's scale that its area table has (codes, not_rated)."""
-    return tuple(c for c in vocabulary_of(meta).count_columns() if c in areas.columns)
+def _counts(meta: dict, areas: pd.DataFrame, scale=None) -> tuple[str, ...]:
+    """The count columns of the period's scale (``scale``, else every scale) that its area
+    table has (codes, not_rated)."""
+    scales = (scale,) if scale is not None else scales_of(meta)
+    return tuple(c for v in scales for c in v.count_columns() if c in areas.columns)
+
+
+def _scale_word(scale, meta: dict) -> str:
+    """``【着手】`` where the plan has several scales, else ''."""
+    return f"【{scale.name}】" if len(scales_of(meta)) > 1 else ""
+
+
+def _display(meta: dict, code: str) -> str:
+    """A code with its label, from whichever of the plan's scales has it."""
+    scale = next((v for v in scales_of(meta) if code in v.count_columns()), vocabulary_of(meta))
+    return scale.display(code)
 
 
 def _sum_words(meta: dict, counts: tuple[str, ...]) -> str:
@@ -84,19 +98,25 @@ def _sum_words(meta: dict, counts: tuple[str, ...]) -> str:
 
 
 def check_area_rows(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
-    """Each area's counts per code (plus its items not rated) equal its item count."""
-    counts = _counts(meta, areas)
-    return [
-        audit_row(
-            "area_row_sum",
-            f"area {a['area_no']}",
-            int(a["items"]),
-            sum(int(a[c]) for c in counts),
-            f"分野{a['area_no']}「{a['area_name']}」: {_sum_words(meta, counts)}"
-            f"（{'+'.join(str(a[c]) for c in counts)}）が項目数{a['items']}と一致するか",
-        )
-        for a in areas.to_dict("records")
-    ]
+    """Each area's counts per code (plus its items not rated) equal its item count, on
+    each of the plan's scales."""
+    out = []
+    for scale in scales_of(meta):
+        counts = _counts(meta, areas, scale)
+        scope = f" {scale.name}" if len(scales_of(meta)) > 1 else ""
+        out += [
+            audit_row(
+                "area_row_sum",
+                f"area {a['area_no']}{scope}",
+                int(a["items"]),
+                sum(int(a[c]) for c in counts),
+                f"{_scale_word(scale, meta)}分野{a['area_no']}「{a['area_name']}」: "
+                f"{_sum_words(meta, counts)}（{'+'.join(str(a[c]) for c in counts)}）が"
+                f"項目数{a['items']}と一致するか",
+            )
+            for a in areas.to_dict("records")
+        ]
+    return out
 
 
 def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) -> list[dict]:
@@ -111,7 +131,7 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
             f"column {s}",
             int(totals[s]),
             int(areas[s].sum()),
-            f"{vocabulary_of(meta).display(s)}の各分野の合計が計の行（{totals[s]}）と一致するか",
+            f"{_display(meta, s)}の各分野の合計が計の行（{totals[s]}）と一致するか",
         )
         for s in counts
     ]
@@ -125,15 +145,18 @@ def check_column_totals(areas: pd.DataFrame, items: pd.DataFrame, meta: dict) ->
                 "各分野の項目数の合計が計の行と一致するか",
             )
         )
-    out.append(
-        audit_row(
-            "total_row_sum",
-            "totals",
-            int(areas["items"].sum()),
-            sum(int(totals[c]) for c in counts),
-            f"計の行の{_sum_words(meta, counts)}が項目数の合計と一致するか",
+    for scale in scales_of(meta):
+        counts = _counts(meta, areas, scale)
+        scope = f" {scale.name}" if len(scales_of(meta)) > 1 else ""
+        out.append(
+            audit_row(
+                "total_row_sum",
+                f"totals{scope}",
+                int(areas["items"].sum()),
+                sum(int(totals[c]) for c in counts),
+                f"{_scale_word(scale, meta)}計の行の{_sum_words(meta, counts)}が項目数の合計と一致するか",
+            )
         )
-    )
     return out
 
 

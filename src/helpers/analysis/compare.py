@@ -15,7 +15,7 @@ from helpers.core import paths, schema
 from helpers.core.errors import InputError
 from helpers.core.periods import period_label
 from helpers.core.plans import raw_periods
-from helpers.core.vocab import vocabulary_of
+from helpers.core.vocab import scales_of
 from helpers.ingest.clean import (
     clean_period,  # a late import: clean imports this module's peers
 )
@@ -68,9 +68,10 @@ def load_history(
 
 
 def _scale(history: dict) -> tuple[str, ...]:
-    """The count columns of the newest period's scale (a plan's periods share one)."""
+    """The count columns of the newest period's scales (a plan's periods share them)."""
     newest = history[max(history)] if history else None
-    return vocabulary_of(newest.meta if newest is not None else None).count_columns()
+    scales = scales_of(newest.meta if newest is not None else None)
+    return tuple(c for v in scales for c in v.count_columns())
 
 
 def status_counts(history: dict) -> pd.DataFrame:

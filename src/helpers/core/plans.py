@@ -50,7 +50,7 @@ PLAN_FILE = "plan.toml"
 # [0-9], not \d (full-width digits are not an id); \Z, not $ (which allows a final newline)
 PLAN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}\Z")
 PERIOD_ID = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
-PLAN_KEYS = {"name", "first_year", "last_year", "months", "status"}
+PLAN_KEYS = {"name", "first_year", "last_year", "months", "status", "scales"}
 #: the months (as-of month-ends) a plan reports at unless its plan.toml says otherwise
 DEFAULT_MONTHS = (3, 9)
 #: the largest plan.toml read (a plan.toml is a few hundred bytes)
@@ -71,9 +71,10 @@ class Plan:
     name: str | None = None  # as printed, from plan.toml; None: from the sources' titles
     first_year: int | None = None
     last_year: int | None = None
-    vocab: Vocabulary = STANDARD
+    vocab: Vocabulary = STANDARD  # the plan's scale (its first, where it has several)
     config: Path | None = None  # the plan.toml read
     months: tuple[int, ...] = DEFAULT_MONTHS  # the months it reports at
+    scales: tuple[Vocabulary, ...] = ()  # every scale, where plan.toml gives [scales]
 
     def years_label(self) -> str:
         """The plan's fiscal years in Japanese, or '' where plan.toml gives none."""
@@ -427,7 +428,51 @@ def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
     status = conf.get("status")
     if status is None:
         return STANDARD
-    line = _status_line(text, "[status]")
+    return _scale(path, text, status, "[status]")
+
+
+def _scales(path: Path, text: str, conf: dict) -> tuple[Vocabulary, ...]:
+    """A plan rated on two scales or more at once: ``[scales."着手"]``, ``[scales."達成度"]``,
+    each written as [status] is; their codes and labels distinct (codes become columns)."""
+    tables = conf.get("scales")
+    line = _status_line(text, "[scales")
+    if not isinstance(tables, dict) or len(tables) < 2 or "status" in conf:
+        raise InputError(
+            path,
+            '[scales] には2つ以上の尺度を [scales."着手"] のように表で書き、[status] は書きません'
+            "（尺度が1つなら [status] だけを書きます）",
+            line=line,
+            field="scales",
+        )
+    out: list[Vocabulary] = []
+    seen: dict[str, str] = {}
+    for name, table in tables.items():
+        where = f'[scales."{name}"]'
+        vocab = _scale(path, text, table, where, name)
+        if vocab.not_rated:
+            raise InputError(
+                path,
+                f"{where}: 尺度が2つ以上の計画では not_rated（区分外の取組）はまだ使えません",
+                line=_line_of(text, "not_rated") or line,
+                field=f"scales.{name}.not_rated",
+            )
+        for key in (*vocab.codes, *(squash(x) for x in vocab.known_labels())):
+            if key in seen:
+                raise InputError(
+                    path,
+                    f"区分のコードまたはラベル「{key}」が尺度「{seen[key]}」と「{name}」の両方にあります: "
+                    "尺度ごとに別のコード・ラベルにしてください",
+                    line=line,
+                    field=f"scales.{name}",
+                )
+            seen[key] = name
+        out.append(vocab)
+    return tuple(out)
+
+
+def _scale(path: Path, text: str, status, where: str, name: str = "") -> Vocabulary:
+    """One scale written as [status] is (``where``: its table's name, for messages)."""
+    line = _status_line(text, where)
     if not isinstance(status, dict):
         raise InputError(
             path,
@@ -462,7 +507,7 @@ def _labels(path: Path, text: str, conf: dict) -> Vocabulary:
             line=_line_of(text, "behind") or line,
             field="status.behind",
         )
-    return Vocabulary.of_plan(labels, ahead=ahead, behind=behind, not_rated=not_rated)
+    return Vocabulary.of_plan(labels, ahead=ahead, behind=behind, not_rated=not_rated, name=name)
 
 
 def _months(path: Path, text: str, conf: dict) -> tuple[int, ...]:
@@ -526,15 +571,17 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
             field="first_year",
         )
     name = conf.get("name")
+    scales = _scales(path, text, conf) if "scales" in conf else ()
     return Plan(
         plan_id,
         path.parent,
         name.strip() if name else None,
         first,
         last,
-        _labels(path, text, conf),
+        scales[0] if scales else _labels(path, text, conf),
         path,
         _months(path, text, conf),
+        scales,
     )
 
 

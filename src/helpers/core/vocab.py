@@ -224,6 +224,31 @@ def vocabulary_of(meta: dict | None) -> Vocabulary:
     return Vocabulary.from_dict(d) if d else STANDARD
 
 
+def scales_of(meta: dict | None) -> tuple[Vocabulary, ...]:
+    """Every scale a period was cleaned with: plan.toml's [scales], else its one vocabulary."""
+    several = (meta or {}).get("scales")
+    if several:
+        return tuple(Vocabulary.from_dict(d) for d in several)
+    return (vocabulary_of(meta),)
+
+
+def reading_vocabulary(scales: tuple[Vocabulary, ...]) -> Vocabulary:
+    """One vocabulary holding every scale's codes and labels, for reading a per-area table
+    whose columns are those of several scales (codes and labels are distinct across them)."""
+    if len(scales) == 1:
+        return scales[0]
+    first = scales[0]
+    return Vocabulary(
+        {c: v.labels[c] for v in scales for c in v.codes},
+        {c: v.keywords[c] for v in scales for c in v.codes},
+        True,
+        first.ahead,
+        first.behind,
+        (),
+        "",
+    )
+
+
 def status_display(code: str, vocab: Vocabulary = STANDARD) -> str:
     """A status as the report and charts show it: ``予定以上に進捗（S）``."""
     return vocab.display(code)

@@ -27,7 +27,7 @@ from helpers.core.errors import InputError
 from helpers.core.periods import period_label, validate_period
 from helpers.core.plans import Plan, load_plan
 from helpers.core.tables import write_csv, write_json
-from helpers.core.vocab import NOT_RATED, Vocabulary, vocabulary_of
+from helpers.core.vocab import NOT_RATED, Vocabulary, reading_vocabulary, vocabulary_of
 from helpers.ingest.area_page import is_area_page, read_area_page, title_text
 from helpers.ingest.area_table import AreaTable, read_area_table
 from helpers.ingest.kpi_sheet import read_kpi_sheet
@@ -214,6 +214,13 @@ def _source(path: Path) -> dict:
 
 def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
     """The report of ``period``; refused when it is as of another period or of another plan."""
+    if plan.scales:
+        raise InputError(
+            path,
+            "尺度が2つ以上の計画（plan.toml の [scales]）は、報告書のテキストではなく分野別の表"
+            "（CSV、各尺度の区分の列を持つもの）から読みます: 報告書のテキストをフォルダから除き、"
+            "表を置いてください",
+        )
     source = read_report_text(path)
     try:
         _check_plan(plan, period, path, source.text)
@@ -283,7 +290,7 @@ def _read_table(path: Path, plan: Plan, period: str) -> AreaTable:
         _check_plan(plan, period, path, title_text(table))
         return table
     _check_plan(plan, period, path)
-    return read_area_table(path, plan.vocab)
+    return read_area_table(path, reading_vocabulary(plan.scales or (plan.vocab,)))
 
 
 def _areas_of_report(files: RawFiles, report: ParsedReport, meta: dict, plan: Plan) -> pd.DataFrame:
@@ -320,6 +327,7 @@ def _plan_meta(plan: Plan) -> dict:
         "plan": plan.id,
         "plan_years": [plan.first_year, plan.last_year],
         "vocabulary": plan.vocab.to_dict(),
+        "scales": [v.to_dict() for v in plan.scales],
         "months": list(plan.months),
     }
 

@@ -37,6 +37,7 @@ from helpers.core.vocab import (
     STANDARD,
     TREND_LABELS,
     Vocabulary,
+    scales_of,
     status_display,
 )
 from helpers.present.display import CHECK_LABELS
@@ -267,15 +268,16 @@ def summary_section(
     *,
     vocab: Vocabulary = STANDARD,
 ) -> Markup:
-    totals = status_totals(areas, vocab)
     summ = meta.get("summary") or {}
     relisted = f"（再掲{summ['relisted']}項目を含む）" if summ.get("relisted") else ""
-    out = [
-        heading(2, "概要", "summary"),
-        para(_status_sentence(meta["label"], totals, relisted, vocab)),
-    ]
-    if len(counts) > 1:
-        out.append(para(_change_sentence(counts, totals, vocab)))
+    out = [heading(2, "概要", "summary")]
+    scales = scales_of(meta) if len(scales_of(meta)) > 1 else (vocab,)
+    for scale in scales:  # a plan on two scales (着手, 達成度): each on its own
+        totals = status_totals(areas, scale)
+        name = f"【{scale.name}】" if len(scales) > 1 else ""
+        out.append(para(name + _status_sentence(meta["label"], totals, relisted, scale)))
+        if len(counts) > 1:
+            out.append(para(name + _change_sentence(counts, totals, scale)))
     if len(metrics):
         out.append(para(_met_sentence(metrics, vocab)))
     elif not meta.get("has_indicators"):
@@ -297,8 +299,24 @@ def _column_head(code: str, vocab: Vocabulary) -> str:
 
 
 def areas_section(
-    areas: pd.DataFrame, figure_html: Markup | str = "", *, vocab: Vocabulary = STANDARD
+    areas: pd.DataFrame,
+    figure_html: Markup | str = "",
+    *,
+    vocab: Vocabulary = STANDARD,
+    scales: tuple[Vocabulary, ...] = (),
 ) -> Markup:
+    """表1 per scale (``scales``: a plan's scales where it has two or more), then the figure."""
+    out = [heading(2, "分野別の進捗状況", "areas")]
+    if len(scales) > 1:
+        for k, scale in enumerate(scales, start=1):
+            out.append(_areas_table(areas, scale, f"表1-{k} 分野別の進捗状況【{scale.name}】"))
+    else:
+        out.append(_areas_table(areas, vocab, "表1 分野別の進捗状況"))
+    out.append(Markup(figure_html))
+    return _join(out)
+
+
+def _areas_table(areas: pd.DataFrame, vocab: Vocabulary, caption: str) -> Markup:
     cols = vocab.count_columns()
     behind = vocab.behind
 
@@ -319,27 +337,23 @@ def areas_section(
     t = status_totals(areas, vocab)
     rows.append(["計", "", "", t["items"], *(t[c] for c in cols), behind_share(t)])
     rated = f"、{vocab.label(NOT_RATED)}を除く" if vocab.has_not_rated else ""
-    return _join(
-        [
-            heading(2, "分野別の進捗状況", "areas"),
-            table(
-                ["No.", "分野", "項目番号", "項目数", *(_column_head(c, vocab) for c in cols)]
-                + [f"{'・'.join(behind)}の割合{rated}"],
-                rows,
-                num_cols=set(range(3, 5 + len(cols))),
-                name_cols={1},
-                caption=f"表1 分野別の進捗状況（{_status_legend(vocab)}）",
-                row_classes=[""] * (len(rows) - 1) + ["total"],
-            ),
-            Markup(figure_html),
-        ]
+    return table(
+        ["No.", "分野", "項目番号", "項目数", *(_column_head(c, vocab) for c in cols)]
+        + [f"{'・'.join(behind)}の割合{rated}"],
+        rows,
+        num_cols=set(range(3, 5 + len(cols))),
+        name_cols={1},
+        caption=f"{caption}（{_status_legend(vocab)}）",
+        row_classes=[""] * (len(rows) - 1) + ["total"],
     )
 
 
 # ------------------------------------------------------------- comparison
 
 
-def _counts_table(counts: pd.DataFrame, vocab: Vocabulary) -> Markup:
+def _counts_table(
+    counts: pd.DataFrame, vocab: Vocabulary, caption: str = "表2 進捗状況の推移"
+) -> Markup:
     rows = []
     for r in counts.to_dict("records"):
         row = [r["label"], r["items"]]
@@ -351,7 +365,7 @@ def _counts_table(counts: pd.DataFrame, vocab: Vocabulary) -> Markup:
         rows.append(row)
     headers = ["時点", "項目数"] + ([vocab.label(NOT_RATED)] if vocab.has_not_rated else [])
     headers += [h for c in vocab.codes for h in (c, f"{c}の割合")]
-    return table(headers, rows, num_cols=set(range(1, len(headers))), caption="表2 進捗状況の推移")
+    return table(headers, rows, num_cols=set(range(1, len(headers))), caption=caption)
 
 
 def _count_change(v) -> str:
@@ -361,7 +375,9 @@ def _count_change(v) -> str:
     return _signed(v, str(abs(v)), v == 0)
 
 
-def _area_changes_table(area_cmp: pd.DataFrame, vocab: Vocabulary) -> Markup:
+def _area_changes_table(
+    area_cmp: pd.DataFrame, vocab: Vocabulary, caption: str = "表3 分野別の増減"
+) -> Markup:
     def cell(r: dict, c: str) -> str:
         prev, now, change = (r[f"{c}_prev"], r[c], r[f"{c}_change"])
         return f"{_int(prev)} → {_int(now)}（{_count_change(change)}）"
@@ -372,7 +388,7 @@ def _area_changes_table(area_cmp: pd.DataFrame, vocab: Vocabulary) -> Markup:
         for r in area_cmp.to_dict("records")
     ]
     headers = ["No.", "分野", *(f"{_column_head(c, vocab)}（前回→今回）" for c in cols)]
-    return table(headers, rows, caption="表3 分野別の増減", name_cols={1})
+    return table(headers, rows, caption=caption, name_cols={1})
 
 
 def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
@@ -413,15 +429,20 @@ def comparison_section(
     figure_html: Markup | str = "",
     *,
     vocab: Vocabulary = STANDARD,
+    scales: tuple[Vocabulary, ...] = (),
 ) -> Markup:
+    """The counts against the last period (表2, 表3: one each per scale of a plan on two)."""
     out = [heading(2, "前回との比較", "comparison")]
     if len(counts) < 2:
         out.append(para("比較できる過去の期間のデータがありません。", "note"))
         out += [para(n, "note") for n in notes]
         return _join(out)
-    out.append(_counts_table(counts, vocab))
-    if area_cmp is not None and len(area_cmp):
-        out.append(_area_changes_table(area_cmp, vocab))
+    several = len(scales) > 1
+    for k, scale in enumerate(scales if several else (vocab,), start=1):
+        name = f"-{k} 【{scale.name}】" if several else ""
+        out.append(_counts_table(counts, scale, f"表2{name} 進捗状況の推移"))
+        if area_cmp is not None and len(area_cmp):
+            out.append(_area_changes_table(area_cmp, scale, f"表3{name} 分野別の増減"))
     if item_cmp is not None and len(item_cmp):
         out += _item_changes(item_cmp)
     out += [para(n, "note") for n in notes]
