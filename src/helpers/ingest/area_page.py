@@ -30,7 +30,7 @@ import pandas as pd
 from helpers.core.errors import InputError
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import collapse, squash, strip_invisible
-from helpers.core.vocab import STANDARD, STATUS_CODES, Vocabulary
+from helpers.core.vocab import STANDARD, Vocabulary
 from helpers.ingest.area_table import AreaTable, area_table_from_rows
 from helpers.ingest.rawio import decode_bytes, read_bytes
 
@@ -99,7 +99,7 @@ def _text(el) -> str:
 def _names_the_table(text: str, vocab: Vocabulary) -> bool:
     s = squash(text)
     return "分野" in s and all(
-        any(squash(k) in s for k in (*vocab.keywords[c], *vocab.labels[c])) for c in STATUS_CODES
+        any(squash(k) in s for k in (*vocab.keywords[c], *vocab.labels[c])) for c in vocab.codes
     )
 
 
@@ -110,7 +110,7 @@ def _find_table(root, path: Path, vocab: Vocabulary):
         raise InputError(
             path,
             "ページに分野別の表が見つかりません（「分野」と進捗状況の見出し（"
-            + "・".join(vocab.label(c) for c in STATUS_CODES)
+            + "・".join(vocab.label(c) for c in vocab.codes)
             + "）のある表がありません）。分野別の進捗状況の表があるページか確かめてください",
         )
     if len(inner) > 1:
