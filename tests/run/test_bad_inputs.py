@@ -92,7 +92,9 @@ CASES = [
     Case("report_area_count_not_numeric.txt", ("whole numbers", "四"), line=56),
     Case("report_area_count_missing.txt", ("expected 3 counts", "found 2"), line=53),
     Case("report_area_item_count_not_numeric.txt", ("no item count",), line=53),
-    Case("report_area_header_unknown_status.txt", ("no column for S",), line=31),
+    Case(
+        "report_area_header_unknown_status.txt", ("予定以上に進捗（S） の列がありません",), line=31
+    ),
     Case("report_unknown_status_label.txt", ("unknown status 「概ね順調」",), line=23),
     Case("report_list_heading_unknown_status.txt", ("要検討の取組一覧",), line=83),
     Case(
@@ -312,7 +314,12 @@ CASES = [
     Case("areas_count_blank.csv", ("is not a whole number",), line=6, field="予定どおりに進捗(A)"),
     Case("areas_missing_column_B.csv", ("missing column(s): 予定よりも遅れている(B)",), line=5),
     Case("areas_misspelt_column.csv", ("unknown column '項目の数'",), line=5, field="項目の数"),
-    Case("areas_unknown_status_column.csv", ("unknown column",), line=5, field="概ね順調(C)"),
+    Case(
+        "areas_unknown_status_column.csv",
+        ("unknown status label 「概ね順調」", "予定よりも遅れている"),
+        line=5,
+        field="概ね順調(C)",
+    ),
     Case(
         "areas_label_without_number.csv", ("does not start with its number",), line=6, field="分野"
     ),
