@@ -72,8 +72,9 @@ def find_list_headings(
     if not found:
         raise InputError(
             path,
-            "no list of items ahead of (【参考１】予定以上に進捗…) or behind schedule "
-            "(【参考２】予定よりも遅れている…) found; the file may be truncated",
+            "no list of items ahead of or behind schedule found (a heading such as "
+            + " or ".join(f"【参考】{vocab.label(c)}…一覧" for c in vocab.listed)
+            + "); the file may be truncated",
         )
     return found
 
