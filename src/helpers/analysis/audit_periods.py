@@ -19,7 +19,7 @@ import pandas as pd
 
 from helpers.analysis.audit import audit_row
 from helpers.core import schema
-from helpers.core.periods import fiscal_year, period_label
+from helpers.core.periods import last_report_period, period_label, prev_value_period
 from helpers.core.schema import is_missing
 from helpers.core.textnorm import squash
 
@@ -43,7 +43,9 @@ def _same(a: float, b: float) -> bool:
 
 def check_previous_values(period: str, history: dict) -> list[dict]:
     """Each printed previous value against the value held for the earlier year-end."""
-    earlier_id = f"{fiscal_year(period):04d}-03"
+    earlier_id = prev_value_period(period)
+    if earlier_id is None:
+        return []
     current, earlier = history.get(period), history.get(earlier_id)
     if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
         return []
@@ -72,12 +74,9 @@ def check_previous_values(period: str, history: dict) -> list[dict]:
 
 def _previous(period: str, history: dict, named: bool = False):
     """The latest period before ``period`` in history (``named``: whose items have names)."""
-    earlier = [
-        history[p]
-        for p in sorted(history)
-        if p < period and (not named or history[p].items["item_name"].notna().any())
-    ]
-    return earlier[-1] if earlier else None
+    named_periods = [p for p in history if not named or history[p].items["item_name"].notna().any()]
+    before = last_report_period(period, named_periods)
+    return history[before] if before else None
 
 
 def check_item_names(period: str, history: dict) -> list[dict]:

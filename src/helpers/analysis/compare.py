@@ -13,7 +13,7 @@ import pandas as pd
 
 from helpers.core import paths, schema
 from helpers.core.errors import InputError
-from helpers.core.periods import period_label
+from helpers.core.periods import last_report_period, period_label
 from helpers.core.plans import raw_periods
 from helpers.core.vocab import STATUS_CODES
 from helpers.ingest.clean import (
@@ -35,9 +35,8 @@ def latest_period(data_dir: str | Path | None = None, plan: str | None = None) -
 def previous_period(
     period: str, data_dir: str | Path | None = None, plan: str | None = None
 ) -> str | None:
-    """The plan's period before ``period``, or None."""
-    earlier = [p for p in available_periods(data_dir, plan) if p < period]
-    return earlier[-1] if earlier else None
+    """The plan's period before ``period`` ("the last report"), or None."""
+    return last_report_period(period, available_periods(data_dir, plan))
 
 
 def load_history(
@@ -112,7 +111,7 @@ def compare_with_previous(
 
     Without an earlier period both tables are empty (with their columns).
     """
-    earlier = [p for p in sorted(history) if p < period]
-    prev_areas = history[earlier[-1]].areas if earlier else areas.iloc[0:0]
-    prev_items = history[earlier[-1]].items if earlier else items.iloc[0:0]
+    before = last_report_period(period, history)
+    prev_areas = history[before].areas if before else areas.iloc[0:0]
+    prev_items = history[before].items if before else items.iloc[0:0]
     return compare_areas(areas, prev_areas), compare_items(items, prev_items)

@@ -37,7 +37,13 @@ import pandas as pd
 from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history  # noqa: F401 (re-exported)
 from helpers.core import schema
-from helpers.core.periods import fiscal_year, fiscal_year_label, is_year_end, period_label
+from helpers.core.periods import (
+    fiscal_year,
+    fiscal_year_label,
+    is_year_end,
+    period_label,
+    prev_value_period,
+)
 from helpers.core.schema import is_missing
 from helpers.core.textnorm import squash
 
@@ -57,11 +63,6 @@ def kpi_key(item_no, marker, indicator) -> tuple[int, str]:
     """What identifies a KPI across periods: its item number and its marker + name."""
     m = marker if isinstance(marker, str) else ""
     return int(item_no), squash(m + str(indicator))
-
-
-def earlier_year_end(period: str) -> str:
-    """The year-end a period's 前年度末 values belong to: 2018-03 → 2017-03, 2018-09 → 2018-03."""
-    return f"{fiscal_year(period):04d}-03"
 
 
 def _sheet_name(result) -> str:
@@ -87,7 +88,9 @@ def _line(r: dict) -> str:
 
 def _previous_points(period: str, metrics: pd.DataFrame, sheet: str, have: set) -> list[dict]:
     """A period's previous values as points of the earlier year-end, where it has none."""
-    year_end = earlier_year_end(period)
+    year_end = prev_value_period(period)
+    if year_end is None:
+        return []
     out = []
     for r in metrics.to_dict("records"):
         key = kpi_key(r["item_no"], r["marker"], r["indicator"])

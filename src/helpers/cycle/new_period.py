@@ -3,8 +3,9 @@
 Creates ``data/raw/<plan>/<YYYY-MM>/`` with a KPI sheet carried from the plan's
 latest earlier period that has one: the same rows (item, marker, indicator,
 unit, target text, direction), the values blank. Where the plan holds the
-year-end one year earlier, each KPI's previous-value text is that period's
-value text (``9,718人`` for 1-1 of 2019-03, from 2018-03), and ``draft_source``
+year-end that holds the period's 前年度末 values, each KPI's previous-value text is that period's
+value text (``9,718人`` for 1-1 of 2019-03, from 2018-03; 2018-09's previous
+values come from 2018-03 too: :func:`helpers.core.periods.prev_value_period`), and ``draft_source``
 says it was carried. Every row is marked ``未入力`` in the ``draft`` column: a
 run refuses the sheet until the analyst has filled and checked each row and
 emptied its mark (see :mod:`helpers.cycle.drafts`).
@@ -27,7 +28,7 @@ from helpers.core import paths
 from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
 from helpers.core.jpnum import figures, says_missing
-from helpers.core.periods import fiscal_year, is_year_end, parse_period, period_label
+from helpers.core.periods import parse_period, period_label, prev_value_label, prev_value_period
 from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
 from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
@@ -58,14 +59,9 @@ def kpi_key(rec: dict) -> tuple[str, str]:
     )
 
 
-def _earlier_year_end(period: str) -> str | None:
-    """The year-end one year before ``period`` (2019-03 → 2018-03), for a year-end period."""
-    return f"{fiscal_year(period):04d}-03" if is_year_end(period) else None
-
-
 def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
-    """Value texts of the year-end one year earlier, by KPI, where they hold a figure."""
-    year_end = _earlier_year_end(period)
+    """Value texts of the period holding ``period``'s 前年度末 values, by KPI, where they hold a figure."""
+    year_end = prev_value_period(period)
     sheet = kpi_sheet_of(raw_plan / year_end) if year_end else None
     if sheet is None:
         return {}, None
@@ -150,10 +146,11 @@ def next_steps(sheet: Path, carried: Carried, plan: str, period: str, data: Path
     shown = _shown(folder, data)
     src = f"{carried.source.parent.name}/{carried.source.name}"
     prev = (
-        f"前年度末の値（prev_text）は {carried.prev_source.parent.name} の値から"
+        f"前年度末（{prev_value_label(period)}）の値（prev_text）は {carried.prev_source.parent.name} の値から"
         f" {carried.prev_filled} 件を転記しました（draft_source に記載）。"
         if carried.prev_source
-        else "前年度末の値（prev_text）は空欄です（1年前の年度末の成果指標シートがありません）。"
+        else f"前年度末の値（prev_text）は空欄です（前年度末にあたる{prev_value_label(period)}の"
+        "成果指標シートがありません）。"
     )
     return "\n".join(
         [
