@@ -79,6 +79,8 @@ def test_a_mid_year_period_carries_the_last_year_end_as_previous_values(data, ca
             assert "2018-03/kpi_sheet.csv" in r["draft_source"] and "転記" in r["draft_source"]
             assert r["draft"] == "未入力"
     assert carried.rows[0]["prev_text"] == "9,718人"
+    # notes are carried with the KPI
+    assert carried.rows[10]["note"] == "低いほど良い指標"
 
 
 def test_a_plan_without_an_earlier_sheet_is_refused(data):

@@ -2,7 +2,7 @@
 
 Creates ``data/raw/<plan>/<YYYY-MM>/`` with a KPI sheet carried from the plan's
 latest earlier period that has one: the same rows (item, marker, indicator,
-unit, target text, direction), the values blank. Where the plan holds the
+unit, target text, direction, note), the values blank. Where the plan holds the
 year-end that holds the period's 前年度末 values, each KPI's previous-value text is that period's
 value text (``9,718人`` for 1-1 of 2019-03, from 2018-03; 2018-09's previous
 values come from 2018-03 too: :func:`helpers.core.periods.prev_value_period`), and ``draft_source``
@@ -35,7 +35,7 @@ from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
 from helpers.ingest.sheets import COLUMNS, kpi_sheet_of, sheet_records
 
 #: the columns carried from the earlier sheet; all others start blank
-CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction")
+CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction", "note")
 CHOICES = {
     "direction": ("higher", "lower"),
     "draft": ("要確認", "要確認（不一致の可能性）", "未入力"),
