@@ -61,7 +61,7 @@ from helpers.core.periods import (
 )
 from helpers.core.plans import load_plan
 from helpers.core.textnorm import squash
-from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
+from helpers.core.vocab import MARK_CHECK, MARK_UNSURE, carried_from, carried_words
 from helpers.cycle.new_period import carry_rows, sheet_bytes
 from helpers.ingest.plan_sources import check_title
 from helpers.ingest.report import parse_report_source
@@ -562,7 +562,18 @@ def _apply(rec: dict, d: RowDraft, report) -> None:
     if d.result is not None:
         rec["result_text"] = d.result.text
     rec["draft"] = MARK_CHECK if d.sure else MARK_UNSURE
-    rec["draft_source"] = _source_words(d, report)
+    words = _source_words(d, report)
+    carried = carried_from(rec.get("draft_source", ""), rec["prev_text"])
+    if carried and d.prev is None:
+        # the previous value the report does not print stays as carried, and says so
+        kept = carried_words(carried, _carried_file(rec["draft_source"]), rec["prev_text"])
+        words = f"{kept}／{words}"
+    rec["draft_source"] = words
+
+
+def _carried_file(draft_source: str) -> str:
+    m = re.search(r"prev_text は \d{4}-\d{2}/(\S+?) の", draft_source)
+    return m.group(1) if m else "kpi_sheet"
 
 
 # --------------------------------------------------------------- the command

@@ -31,6 +31,7 @@ from helpers.core.jpnum import figures, says_missing
 from helpers.core.periods import parse_period, period_label, prev_value_label, prev_value_period
 from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
+from helpers.core.vocab import carried_words
 from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
 from helpers.ingest.sheets import COLUMNS, kpi_sheet_of, sheet_records
 
@@ -92,10 +93,7 @@ def carry_rows(data: Path, plan: str, period: str) -> Carried:
         carried = prev.get(kpi_key(rec))
         if carried:
             row["prev_text"] = carried
-            row["draft_source"] = (
-                f"prev_text は {prev_source.parent.name}/{prev_source.name} の value_text"
-                f"（{carried}）から転記"
-            )
+            row["draft_source"] = carried_words(prev_source.parent.name, prev_source.name, carried)
             filled += 1
         rows.append(row)
     return Carried(rows, source, prev_source, filled)
