@@ -17,6 +17,7 @@ from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history
 from helpers.core.schema import read_table
 from helpers.ingest.clean import clean_period
+from helpers import notebook
 from helpers.notebook import history_step
 
 
@@ -95,6 +96,7 @@ def test_history_step_writes_table_and_chart_and_audit_step_counts_across_period
     cur = history["2019-03"]
     audit = run_audit(cur.areas, cur.items, metrics, cur.meta)
     run = SimpleNamespace(period="2019-03", processed_dir=tmp_path, figures_dir=tmp_path / "fig")
+    notebook._current["run"] = run  # as the notebook's first cell makes it the current run
     comparison = SimpleNamespace(history=history)
     kh = history_step(run, comparison, metrics)
     assert read_table(tmp_path / "kpi_history.csv", "kpi_history").equals(kh)

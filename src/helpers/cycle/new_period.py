@@ -35,7 +35,7 @@ from helpers.core.vocab import carried_words
 from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
 from helpers.ingest.sheets import COLUMNS, kpi_sheet_of, sheet_records
 
-#: the columns carried from the earlier sheet; all others start blank
+#: the columns carried from the earlier sheet (and ``kpi_id``); all others start blank
 CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction", "note")
 CHOICES = {
     "direction": ("higher", "lower"),
@@ -86,9 +86,13 @@ def carry_rows(data: Path, plan: str, period: str) -> Carried:
             "copy a sheet by hand (columns: data/raw/README.md)",
         )
     prev, prev_source = _previous_values(raw_plan, period)
-    rows, filled = [], 0
+    rows, filled, counters = [], 0, {}
     for _line, rec in sheet_records(source):
         row = dict.fromkeys(COLUMNS, "") | {c: rec[c] for c in CARRIED}
+        # the KPI's stable id: kept from the earlier sheet, else numbered as runs number it
+        item = squash(rec["item_no"])
+        counters[item] = counters.get(item, 0) + 1
+        row["kpi_id"] = squash(rec.get("kpi_id", "")) or f"{item}-{counters[item]}"
         row["draft"] = "未入力"
         carried = prev.get(kpi_key(rec))
         if carried:
