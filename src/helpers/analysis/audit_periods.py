@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis.audit import audit_row
+from helpers.analysis.compare import ADDED, item_changes
 from helpers.analysis.identity import BY_ID, SIMILARITY, key_of, match_kpis
 from helpers.core import schema
 from helpers.core.periods import last_report_period, period_label, prev_value_period
@@ -142,7 +143,9 @@ def check_item_names(period: str, history: dict) -> list[dict]:
                 audit_row(
                     "item_across_periods",
                     f"item {r['item_no']}",
-                    report_words(period, f"No.{r['item_no']} {r['item_name']}（分野{r['area_no']}）"),
+                    report_words(
+                        period, f"No.{r['item_no']} {r['item_name']}（分野{r['area_no']}）"
+                    ),
                     held_words(
                         before.period, f"No.{o['item_no']} {o['item_name']}（分野{o['area_no']}）"
                     ),
@@ -171,27 +174,34 @@ def check_area_counts(period: str, history: dict) -> list[dict]:
     if current is None or before is None:
         return []
     old = {int(a["area_no"]): a for a in before.areas.to_dict("records")}
+    moves = item_changes(current.items, before.items)
     out = []
     for a in current.areas.to_dict("records"):
         o = old.pop(int(a["area_no"]), None)
         was = None if o is None else int(o["items"])
         renamed = o is not None and squash(o["area_name"]) != squash(a["area_name"])
+        # items added, completed or merged explain a change of the count
+        here = [m for m in moves if int(m["area_no"]) == int(a["area_no"])]
+        net = sum(1 if m["change"] == ADDED else -1 for m in here)
+        explained = was is not None and was + net == int(a["items"]) and bool(here)
         change = (
             ""
             if was == int(a["items"])
             else f"（変更: {was if was is not None else 'なし'}→{a['items']}項目）"
         )
+        if here:
+            change += "（" + "、".join(f"No.{m['item_no']} {m['change']}" for m in here) + "）"
         if renamed:
             change += f"（名称の変更: {o['area_name']}→{a['area_name']}）"
         out.append(
             audit_row(
                 "area_items_across_periods",
                 f"area {a['area_no']}",
-                "なし" if was is None else was,
-                int(a["items"]),
+                report_words(current.period, f"{a['items']}項目"),
+                held_words(before.period, "なし" if was is None else f"{was}項目"),
                 f"分野{a['area_no']}「{a['area_name']}」の項目数・名称が"
-                f"{period_label(before.period)}と同じか{change}",
-                ok=was == int(a["items"]) and not renamed,
+                f"{period_label(before.period)}と同じか（取組の追加・完了・統合を除く）{change}",
+                ok=(was == int(a["items"]) or explained) and not renamed,
             )
         )
     for no, o in sorted(old.items()):
@@ -199,8 +209,8 @@ def check_area_counts(period: str, history: dict) -> list[dict]:
             audit_row(
                 "area_items_across_periods",
                 f"area {no}",
-                int(o["items"]),
-                "なし",
+                report_words(current.period, "なし"),
+                held_words(before.period, f"{o['items']}項目"),
                 f"分野{no}「{o['area_name']}」が{period_label(before.period)}にあり今期にない"
                 f"（変更: {o['items']}→0項目）",
                 ok=False,
