@@ -650,8 +650,10 @@ def summary_words(result: DraftResult, period: str) -> str:
     """What draft-kpis did and what the analyst does now, in Japanese."""
     marks = [r["draft"] for r in result.rows]
     steps = [
-        "各行の value_text・prev_text を報告書と照らし合わせ、違っていれば報告書の表記どおりに"
-        "直します（特に「不一致の可能性」の行）。result_text（達成できなかった など）も記入します。",
+        "各行の value_text・prev_text・result_text を報告書と照らし合わせ、違っていれば報告書の"
+        "表記どおりに（全角・半角も含めて）直します（特に「不一致の可能性」の行。理由は"
+        " draft_source 欄にあります）。前年度末の値を転記した行は、報告書に記載がなくても"
+        "そのままで構いません（前の期間の値との照合は検算で行います）。",
         "確認した行の draft 欄を空にします。draft 欄が空でない行があるとレポートは作られません。",
     ]
     if result.beside is not None:
