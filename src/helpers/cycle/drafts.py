@@ -680,8 +680,9 @@ def summary_words(result: DraftResult, period: str) -> str:
 class Measure:
     """How the drafts compare with the analysts' sheet, field by field."""
 
-    exact: int = 0  # proposed, and equal to the sheet (after width/space normalisation)
+    exact: int = 0  # proposed, and the sheet's text (spaces aside)
     different: int = 0  # proposed, but not what the sheet says
+    width_only: int = 0  # of those, the same text but for full/half width (94.3% for 94.3％)
     different_marked: int = 0  # of those, in rows marked 要確認（不一致の可能性）
     not_found: int = 0  # the sheet has a text, nothing was proposed
     blank_kept: int = 0  # the sheet is blank, nothing was proposed
@@ -730,5 +731,6 @@ def _count(m: Measure, want: dict, got: dict, col: str) -> None:
         m.exact += 1
     else:
         m.different += 1
+        m.width_only += squash(w) == squash(g)
         m.different_marked += got["draft"] == MARK_UNSURE
         m.details.append(f"{where}: sheet '{want[col]}', drafted '{got[col]}' ({got['draft']})")
