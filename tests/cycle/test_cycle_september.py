@@ -84,6 +84,8 @@ def test_a_carried_previous_value_keeps_its_carried_words_through_the_drafts(dat
     ten = next(r for r in result.rows if r["item_no"] == "10")
     assert ten["prev_text"] == "延べ 980 人／年"
     assert carried_from(ten["draft_source"], ten["prev_text"]) == "2018-03"
+    # a carried value the report does not print is not "not as printed": the plain mark
+    assert ten["draft"] == "要確認" and "表記どおりではありません" not in ten["draft_source"]
 
 
 def test_an_edited_carried_value_without_its_words_must_be_in_the_report(data):

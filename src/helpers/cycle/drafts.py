@@ -539,7 +539,10 @@ def draft_sheet(rows: list[dict], report, raw_lines: list[str], period: str) -> 
                 at = printed(raw_lines, item.line, item.end_line, found.text)
                 if at is not None:
                     found.line, found.text = at
+            carried = carried_from(rec.get("draft_source", ""), rec["prev_text"])
             for col in ("value_text", "prev_text", "result_text"):
+                if col == "prev_text" and carried:
+                    continue  # carried from the workbook: the cross-period audit checks it
                 if (
                     rec[col]
                     and rec["draft"]
