@@ -26,12 +26,18 @@ data:
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+try:  # the notebooks' kernel; the helpers run without IPython too
+    from IPython import get_ipython
+except ImportError:  # pragma: no cover
+    get_ipython = None
 
 from helpers.analysis.audit import run_audit
 from helpers.analysis.audit_periods import audit_across_periods
@@ -54,6 +60,7 @@ from helpers.ingest.store import (
 )
 from helpers.present.charts import chart_kpi_history, make_all_charts, save_figure
 from helpers.present.display import Message
+from helpers.present.export import write_tables
 from helpers.present.index_page import build_index
 from helpers.run.pipeline import run_period
 
@@ -130,6 +137,59 @@ class NotebookStop(WorkbookError):
 
     def _render_traceback_(self) -> list[str]:
         return [f"\x1b[1;31m{self.message}\x1b[0m"]
+
+
+# ------------------------------------------------------------------ the current run
+#
+# "No write after a stop": the period a notebook's first cell opened is the
+# kernel's current run. Running the parameters cell, a first cell that stops,
+# or any cell that stops clears it; every writing step checks that the run it
+# is given is the current one, so cells run after a stop (Run All Below, one by
+# one) write nothing, whatever the kernel still holds from an earlier run.
+
+_current: dict[str, object] = {"run": None, "hooked": False}
+
+#: a cell that sets the parameters (the parameters cell, or papermill's injected one)
+_PARAMETERS_CELL = re.compile(r"(?m)^\s*(?:plan|period|data_dir|output_dir)\s*(?::[^=\n]*)?=(?!=)")
+
+
+def _forget_run() -> None:
+    _current["run"] = None
+
+
+def _after_cell(result) -> None:
+    """IPython's post_run_cell hook: a cell that stopped, or new parameters, end the run."""
+    failed = result.error_before_exec is not None or result.error_in_exec is not None
+    source = getattr(getattr(result, "info", None), "raw_cell", "") or ""
+    if failed or _PARAMETERS_CELL.search(source):
+        _forget_run()
+
+
+def _hook_kernel() -> None:
+    """Register :func:`_after_cell` once with the running IPython kernel (none: nothing to do)."""
+    if _current["hooked"] or get_ipython is None:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.events.register("post_run_cell", _after_cell)
+        _current["hooked"] = True
+
+
+def check_current(run: Period) -> None:
+    """Refuse to write for a run that is not the one the notebook's first cell last opened.
+
+    Raises
+    ------
+    NotebookStop
+        After the parameters were changed, or a cell stopped, until the first
+        cell is run again and succeeds.
+    """
+    if _current["run"] is not run:
+        raise NotebookStop(
+            f"{run.label}（{run.period}）の処理は止まっているため、何も書き出しません。"
+            "入力のセル（plan・period）を確かめ、最初のセルから実行し直してください"
+            "（Run All）。前の実行の結果はそのまま残っています。"
+        )
 
 
 # ------------------------------------------------------------------ the period
@@ -288,6 +348,8 @@ def open_period(
     plan's latest period, the project's folders. A notebook that writes a folder
     makes it (marked as the workbook's; :func:`helpers.core.paths.product_folder`).
     """
+    _hook_kernel()
+    _forget_run()  # until this cell succeeds, no step writes for an earlier run
     data = paths.data_dir(data_dir or None)
     out = paths.output_dir(output_dir or None)
     plan_id, pid = resolve(plan, period, data)
@@ -312,6 +374,7 @@ def open_period(
         if {"figures", "tables"} & set(writes):
             run.period_output = paths.product_folder(run.period_output, data, "output folder")
     print("\n".join(run.describe()))
+    _current["run"] = run
     return run
 
 
@@ -340,6 +403,7 @@ def raw_files_frame(run: Period) -> pd.DataFrame:
 
 def clean(run: Period):
     """01's step: the period's cleaned tables (a ``CleanResult``), written to its processed folder."""
+    check_current(run)
     with stop_on_input_error():
         result = cleaned_tables(run.period, run.data_dir, run.processed_dir, run.plan)
     run.vocab = _vocab(result.meta)
@@ -429,6 +493,7 @@ def cleaned_inputs(run: Period):
 
 
 def _save(run: Period, df: pd.DataFrame, name: str) -> None:
+    check_current(run)
     save_table(df, run.period, name, processed=run.processed_dir)
 
 
@@ -507,6 +572,7 @@ def history_step(run: Period, comparison: Comparison, metrics: pd.DataFrame) -> 
     ``kpi_history`` into its figures folder (the audit's checks across periods are
     :func:`audit_step`'s, so that 02 counts them as the report and the index do).
     """
+    check_current(run)
     kpi_history = build_kpi_history(run.period, comparison.history, metrics)
     save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
     fig = chart_kpi_history(kpi_history)
@@ -521,6 +587,7 @@ def notes_text(notes: list[str]) -> str:
 
 def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFrame) -> dict:
     """The period's charts, drawn into its figures folder (a chart with nothing to show is left out)."""
+    check_current(run)
     return make_all_charts(
         cleaned.areas, metrics, counts, run.label, run.figures_dir, _vocab(cleaned.meta)
     )
@@ -556,6 +623,7 @@ class Analysis:
 
 def analyze(run: Period, cleaned) -> Analysis:
     """All of 02's steps, in its order."""
+    check_current(run)
     metrics = metrics_step(run, cleaned.indicators)
     comparison = compare_step(run, cleaned)
     audit = audit_step(run, cleaned, metrics, comparison)
@@ -598,6 +666,7 @@ def _analysis_missing(run: Period) -> list[str]:
 
 def report_inputs(run: Period) -> ReportInputs:
     """03's inputs: the cleaned and analysed tables and the charts, built first if missing."""
+    check_current(run)
     cleaned, rebuilt = _cleaned(run)
     missing = _analysis_missing(run)
     if rebuilt or missing:
@@ -632,6 +701,14 @@ def report_inputs(run: Period) -> ReportInputs:
     )
 
 
+def export_tables(
+    run: Period, tables: dict, sheet_names: dict, vocab: Vocabulary = STANDARD
+) -> list[Path]:
+    """03's tables for readers (CSV and one .xlsx, in ``vocab``'s words) in ``tables/``."""
+    check_current(run)
+    return write_tables(tables, run.period_output / "tables", "tables.xlsx", sheet_names, vocab)
+
+
 def _in_own_thread(fn: Callable, *args, **kwargs):
     """Run ``fn`` in a thread of its own: the kernel's thread has a running asyncio loop,
     and the pipeline drives a kernel of its own through one."""
@@ -657,6 +734,7 @@ def export_report(run: Period, *, log: Callable[[str], None] = print) -> Path | 
     atomically, with the run's fingerprint, so the next ``make report`` finds the
     period up to date) and rebuilds ``index.html``. Returns the report's path.
     """
+    check_current(run)
     if run.run_by_pipeline:
         log("report.html は、このノートブックの実行のあとにパイプラインが書き出します。")
         return None

@@ -6,13 +6,16 @@ import pandas as pd
 import pytest
 from support import PLAN, REAL_RAW, copy_raw
 
+from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import (
     available_periods,
     compare_areas,
     compare_items,
     compare_with_previous,
+    item_changes,
     latest_period,
     load_history,
+    named_from_earlier,
     previous_period,
     status_counts,
 )
@@ -134,3 +137,61 @@ def test_load_history_takes_the_current_periods_tables_instead_of_cleaning_again
     assert hist["2018-03"] is current
     assert cleaned == ["2017-09"]  # only the earlier period is read from raw data
     assert notes == []
+
+
+def test_items_added_completed_or_merged_are_shown_as_such():
+    cols = ["item_no", "item_name", "area_no", "status", "status_basis", "progress", "next_steps"]
+    before = pd.DataFrame(
+        [
+            [1, "協働推進体制の充実", 1, "A", "listed", "", ""],
+            [2, "窓口の電子化", 1, "S", "listed", "予定どおり完了した。", ""],
+            [3, "地域コミュニティの推進", 1, "A", "listed", "", ""],
+        ],
+        columns=cols,
+    )
+    after = pd.DataFrame(
+        [
+            [1, "協働推進体制の充実", 1, "A", "listed", "No.3 を統合して進める。", ""],
+            [44, "公共施設の再編", 1, "A", "listed", "", ""],
+        ],
+        columns=cols,
+    )
+    changes = {r["item_no"]: r["change"] for r in item_changes(after, before)}
+    assert changes == {2: "完了", 3: "統合", 44: "追加"}
+    table = compare_items(after, before).set_index("item_no")
+    assert pd.isna(table.loc[1, "change"]) and not table.loc[1, "changed"]
+    assert table.loc[[2, 3, 44], "change"].tolist() == ["完了", "統合", "追加"]
+
+
+def test_an_area_count_changed_by_items_added_or_completed_is_no_mismatch(tmp_path):
+    r = clean_period("2018-03", DATA, write=False)
+    before = clean_period("2017-09", DATA, write=False)
+    items = r.items[r.items["item_no"] != 2].copy()  # item 2 completed
+    items.loc[items.index[0], "progress"] = "取組No.2は完了"
+    prev_items = before.items.copy()
+    prev_items.loc[prev_items["item_no"] == 2, "progress"] = "予定どおり完了した。"
+    areas = r.areas.copy()
+    areas.loc[areas["area_no"] == 1, "items"] = 6
+    areas.loc[areas["area_no"] == 1, "A"] -= 1
+    history = {
+        "2017-09": type(before)(
+            "2017-09", before.areas, prev_items, before.indicators, before.meta
+        ),
+        "2018-03": type(r)("2018-03", areas, items, r.indicators, r.meta),
+    }
+    audit = audit_across_periods("2018-03", history)
+    one = audit[audit["scope"] == "area 1"].iloc[0]
+    assert bool(one["ok"]) and "No.2 完了" in one["detail"]
+    assert one["expected"] == "平成29年度末の報告書の値: 6項目"
+    assert one["actual"] == "平成29年9月末の値: 7項目"
+
+
+def test_an_item_without_a_name_is_named_from_an_earlier_period():
+    cols = ["item_no", "item_name", "area_no", "status", "status_basis"]
+    earlier = type("R", (), {})()
+    earlier.items = pd.DataFrame(
+        [[8, "多様なメディアを生かした積極的な情報発信", 2, "B", "listed"]], columns=cols
+    )
+    now = pd.DataFrame([[8, None, 2, "A", "inferred from counts"]], columns=cols)
+    named = named_from_earlier(now, {"2018-03": earlier, "2018-09": None}, "2018-09")
+    assert named["item_name"].tolist() == ["多様なメディアを生かした積極的な情報発信"]

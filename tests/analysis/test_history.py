@@ -9,6 +9,7 @@ import pytest
 from support import PLAN, copy_raw
 from support.next_year import add_next_year
 
+from helpers import notebook
 from helpers.analysis.audit import run_audit
 from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import load_history
@@ -68,7 +69,11 @@ def test_next_year_not_agreeing_is_flagged_with_both_figures_files_and_lines(dat
     bad = audit[~audit["ok"].astype(bool)]
     assert bad["scope"].tolist() == ["KPI 1-1"]
     row = bad.iloc[0]
-    assert (row["expected"], row["actual"]) == ("9,718人", "9,700人")
+    # each value says which period it is from: the report's column holds the report's figure
+    assert (row["expected"], row["actual"]) == (
+        "平成30年度末の報告書の値: 9,700人",
+        "平成29年度末の値: 9,718人",
+    )
     assert "2019-03/kpi_sheet.csv 2行" in row["detail"]
     assert "2018-03/kpi_sheet.csv 2行" in row["detail"]
 
@@ -95,6 +100,7 @@ def test_history_step_writes_table_and_chart_and_audit_step_counts_across_period
     cur = history["2019-03"]
     audit = run_audit(cur.areas, cur.items, metrics, cur.meta)
     run = SimpleNamespace(period="2019-03", processed_dir=tmp_path, figures_dir=tmp_path / "fig")
+    notebook._current["run"] = run  # as the notebook's first cell makes it the current run
     comparison = SimpleNamespace(history=history)
     kh = history_step(run, comparison, metrics)
     assert read_table(tmp_path / "kpi_history.csv", "kpi_history").equals(kh)

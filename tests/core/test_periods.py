@@ -11,9 +11,12 @@ from helpers.core.periods import (
     fiscal_year,
     fiscal_year_label,
     is_year_end,
+    last_report_period,
     parse_period,
     period_label,
     period_label_short,
+    prev_value_label,
+    prev_value_period,
     sort_periods,
     validate_period,
 )
@@ -357,3 +360,33 @@ def test_find_label_in_real_report_header():
         pytest.skip("report not present")
     lines = read_text(report).split("\n")
     assert find_label_in_text("\n".join(lines[:12])) == "2018-03"
+
+
+@pytest.mark.parametrize(
+    ("period", "held"),
+    [
+        ("2018-03", "2017-03"),
+        ("2018-09", "2018-03"),
+        ("2018-04", "2018-03"),
+        ("2019-02", "2018-03"),
+        ("2020-03", "2019-03"),
+        ("2019-09", "2019-03"),
+        ("1989-09", None),  # 1989-03 is 昭和63年度末, before the labelled eras
+    ],
+)
+def test_the_previous_value_is_the_last_year_end_before(period, held):
+    assert prev_value_period(period) == held
+
+
+def test_the_previous_value_label_names_the_year_end():
+    assert prev_value_label("2018-09") == "平成29年度末"
+    assert prev_value_label("2020-03") == "平成30年度末"
+
+
+def test_the_last_report_is_the_plans_previous_period_whatever_its_month():
+    periods = ["2017-09", "2018-03", "2018-09", "2019-03"]
+    assert last_report_period("2018-09", periods) == "2018-03"
+    assert last_report_period("2019-03", periods) == "2018-09"
+    assert last_report_period("2017-09", periods) is None
+    # a year-end plan: the last report is the year-end before
+    assert last_report_period("2019-03", ["2018-03"]) == "2018-03"

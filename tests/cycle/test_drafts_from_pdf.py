@@ -27,8 +27,13 @@ def test_drafts_from_the_pdf_are_those_from_the_text(name, plan, tmp_path):
     shutil.copyfile(FIXTURES / name, folder / name)
     from_text = measure_drafts(KPI_FILE, REPORT_FILE.parent, "2018-03", plan)
     from_pdf = measure_drafts(KPI_FILE, folder, "2018-03", plan)
-    counts = ("exact", "different", "not_found", "blank_kept", "blank_filled")
+    counts = ("not_found", "blank_kept", "blank_filled")
     assert [getattr(from_pdf, c) for c in counts] == [getattr(from_text, c) for c in counts]
+    # the drafts are the text as the PDF prints it: where its glyphs are half-width
+    # (94.3%, 延べ980人/年) and the analysts typed the text file's full-width ％ and ／,
+    # the draft differs in width only
+    assert from_pdf.exact + from_pdf.width_only == from_text.exact + from_text.width_only
+    assert from_pdf.different - from_pdf.width_only == from_text.different - from_text.width_only
 
 
 def test_draft_source_names_the_pdf_page_and_line(tmp_path, capsys):

@@ -67,10 +67,20 @@ def test_japanese_period_labels_and_csv(data):
     assert sheet_records(sheet)[0][1]["prev_text"] == "9,718人"
 
 
-def test_a_mid_year_period_carries_no_previous_values(data):
+def test_a_mid_year_period_carries_the_last_year_end_as_previous_values(data, capsys):
+    # 2018-09's 前年度末 is 平成29年度末 (2018-03), not a year-end a year before
     _, carried = new_period("2018-09", data)
-    assert carried.prev_source is None and carried.prev_filled == 0
-    assert all(r["prev_text"] == "" for r in carried.rows)
+    assert carried.prev_source == data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
+    assert carried.prev_filled == 15
+    held = {r["indicator"]: r["value_text"] for _, r in sheet_records(carried.prev_source)}
+    for r in carried.rows:
+        if r["prev_text"]:
+            assert r["prev_text"] == held[r["indicator"]]
+            assert "2018-03/kpi_sheet.csv" in r["draft_source"] and "転記" in r["draft_source"]
+            assert r["draft"] == "未入力"
+    assert carried.rows[0]["prev_text"] == "9,718人"
+    # notes are carried with the KPI
+    assert carried.rows[10]["note"] == "低いほど良い指標"
 
 
 def test_a_plan_without_an_earlier_sheet_is_refused(data):

@@ -19,6 +19,7 @@ from support import FIXTURES, PLAN, copy_raw
 from helpers.core.errors import InputError
 from helpers.present import index_page
 from helpers.present.index_page import INDEX_FILE, build_index, status_chart_svg
+from helpers.run.pipeline import record_failure, run_period
 
 OTHER = "kodaira-2"
 
@@ -300,3 +301,40 @@ def test_kpi_by_period_table_in_words_and_colour():
         )
     )
     assert kpi_table_html(PlanEntry("p", "計画", "", STANDARD, [])) == ""
+
+
+def test_a_period_whose_latest_run_failed_is_shown_failed_with_its_older_report(site):
+    data, out = site
+    folder = out / PLAN / "2018-03"
+    (folder / ".reform-workbook").write_text("made by the workbook\n", encoding="utf-8")
+    record_failure(folder, InputError(None, "kpi_sheet.csv 3行: 値がありません"))
+    html = _build(site).path.read_text(encoding="utf-8")
+    row = html[html.index("2018-03</span>") :]
+    row = row[: row.index("</tr>")]
+    assert "最新の実行は失敗しました" in row
+    assert "以前のレポート（古い内容）" in row and 'href="kodaira-3/2018-03/report.html"' in row
+    assert "最新の実行は失敗しました" not in html[html.index("2017-09</span>") :][:2000]
+    # a later good run (or an up-to-date one) removes the record; the page says so again
+    (folder / "run_failed.json").unlink()
+    again = _build(site)
+    assert again.rebuilt and "最新の実行は失敗しました" not in again.path.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_failed_run_records_itself_and_leaves_the_report(tmp_path):
+    data = copy_raw(tmp_path / "data")
+    out = tmp_path / "out"
+    folder = out / PLAN / "2018-03"
+    folder.mkdir(parents=True)
+    (folder / ".reform-workbook").write_text("made by the workbook\n", encoding="utf-8")
+    (folder / "report.html").write_text("<!DOCTYPE html><title>old</title>", encoding="utf-8")
+    sheet = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
+    sheet.write_text(
+        sheet.read_text(encoding="utf-8-sig").replace("9,718人", "9,999人"), encoding="utf-8"
+    )
+    with pytest.raises(InputError):
+        run_period("2018-03", data, out, plan=PLAN, log=lambda m: None)
+    record = json.loads((folder / "run_failed.json").read_text(encoding="utf-8"))
+    assert "9,999" in record["error"] and record["failed_at"]
+    assert (folder / "report.html").read_text(encoding="utf-8").endswith("<title>old</title>")

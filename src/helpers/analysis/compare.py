@@ -13,8 +13,10 @@ import pandas as pd
 
 from helpers.core import paths, schema
 from helpers.core.errors import InputError
-from helpers.core.periods import period_label
+from helpers.core.periods import last_report_period, period_label
 from helpers.core.plans import raw_periods
+from helpers.core.schema import is_missing
+from helpers.core.textnorm import squash
 from helpers.core.vocab import scales_of
 from helpers.ingest.clean import (
     clean_period,  # a late import: clean imports this module's peers
@@ -35,9 +37,8 @@ def latest_period(data_dir: str | Path | None = None, plan: str | None = None) -
 def previous_period(
     period: str, data_dir: str | Path | None = None, plan: str | None = None
 ) -> str | None:
-    """The plan's period before ``period``, or None."""
-    earlier = [p for p in available_periods(data_dir, plan) if p < period]
-    return earlier[-1] if earlier else None
+    """The plan's period before ``period`` ("the last report"), or None."""
+    return last_report_period(period, available_periods(data_dir, plan))
 
 
 def load_history(
@@ -109,8 +110,62 @@ def compare_areas(
     return schema.conform(merged.sort_values("area_no").reset_index(drop=True), "area_comparison")
 
 
+ADDED, COMPLETED, MERGED, DROPPED = "追加", "完了", "統合", "記載なし"
+_TEXT_COLUMNS = ("item_name", "progress", "next_steps")
+
+
+def _text(r: dict) -> str:
+    return squash("".join(str(r.get(c) or "") for c in _TEXT_COLUMNS if not is_missing(r.get(c))))
+
+
+def item_changes(current: pd.DataFrame, previous: pd.DataFrame) -> list[dict]:
+    """Items added since the previous period, and items it had that are gone now, and why.
+
+    An item gone is 完了 where the previous period says it was completed, 統合 where
+    an item of this period says it took it in (統合, naming its number or name),
+    else 記載なし (the report does not say).
+    """
+    if not len(previous) or not len(current):
+        return []
+    now, before = set(current["item_no"]), set(previous["item_no"])
+    now_rows = current.to_dict("records")
+    out = []
+    for r in previous[~previous["item_no"].isin(now)].to_dict("records"):
+        name = "" if is_missing(r.get("item_name")) else squash(r["item_name"])
+        merged_into = [
+            c
+            for c in now_rows
+            if "統合" in _text(c)
+            and (f"No.{r['item_no']}" in _text(c) or (name and name in _text(c)))
+        ]
+        change = COMPLETED if "完了" in _text(r) else MERGED if merged_into else DROPPED
+        out.append(r | {"change": change, "status_prev": r.get("status"), "status": None})
+    for r in current[~current["item_no"].isin(before)].to_dict("records"):
+        out.append(r | {"change": ADDED, "status_prev": None})
+    return out
+
+
+def named_from_earlier(items: pd.DataFrame, history: dict, period: str) -> pd.DataFrame:
+    """``items`` with each missing name taken from the latest earlier period that names it."""
+    names: dict[int, str] = {}
+    for p in sorted(history):
+        if p < period:
+            named = history[p].items.dropna(subset=["item_name"])
+            names |= dict(zip(named["item_no"].astype(int), named["item_name"], strict=True))
+    missing = items["item_name"].isna()
+    if not missing.any() or not names:
+        return items
+    out = items.copy()
+    out.loc[missing, "item_name"] = [names.get(int(n)) for n in out.loc[missing, "item_no"]]
+    return out
+
+
 def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Items whose status is known in both periods, and whether it changed."""
+    """Items whose status is known in both periods and whether it changed; items added or gone.
+
+    An item added (追加), completed (完了) or merged (統合) between the periods is
+    a row with its ``change``, not a difference of counts.
+    """
     cols = ["item_no", "item_name", "area_no", "status", "status_basis"]
     merged = current[cols].merge(
         previous[["item_no", "status", "status_basis"]],
@@ -120,7 +175,13 @@ def compare_items(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame
     )
     merged = merged[merged["status"].notna() & merged["status_prev"].notna()]
     merged["changed"] = merged["status"] != merged["status_prev"]
-    return schema.conform(merged.reset_index(drop=True), "item_comparison")
+    merged["change"] = None
+    changes = pd.DataFrame(
+        item_changes(current, previous), columns=[*cols, "status_prev", "change"]
+    )
+    changes["changed"] = True
+    both = pd.concat([merged, changes], ignore_index=True) if len(changes) else merged
+    return schema.conform(both.reset_index(drop=True), "item_comparison")
 
 
 def compare_with_previous(
@@ -130,8 +191,11 @@ def compare_with_previous(
 
     Without an earlier period both tables are empty (with their columns).
     """
-    earlier = [p for p in sorted(history) if p < period]
-    prev_areas = history[earlier[-1]].areas if earlier else areas.iloc[0:0]
-    prev_items = history[earlier[-1]].items if earlier else items.iloc[0:0]
+    before = last_report_period(period, history)
+    prev_areas = history[before].areas if before else areas.iloc[0:0]
+    prev_items = history[before].items if before else items.iloc[0:0]
+    # where the report prints no name (a count from the area table), the earlier periods may
     codes = _scale(history) if history else None
-    return compare_areas(areas, prev_areas, codes), compare_items(items, prev_items)
+    return compare_areas(areas, prev_areas, codes), compare_items(
+        named_from_earlier(items, history, period), prev_items
+    )

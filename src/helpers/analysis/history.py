@@ -6,8 +6,9 @@
 that KPI, the previous value a later period prints for it (``basis`` =
 ``previous_value``; 2018-03's 前年度末 9,855人 stands as 2017-03's point). A
 KPI is the same across periods when its item number and its marker + name
-agree (width and spaces aside); its ``kpi_id`` is the id it has in the newest
-period.
+agree (width and spaces aside), or, where its wording changed, by its
+``kpi_id`` or a similar name (:mod:`helpers.analysis.identity`): a renamed KPI
+keeps one line. Its ``kpi_id`` is the id it has in the newest period.
 
 Where it is written, consistent with the run's staging and swap:
 
@@ -34,12 +35,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from helpers.analysis.identity import key_of, kpi_key, lineages  # noqa: F401 (kpi_key re-exported)
 from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history  # noqa: F401 (re-exported)
 from helpers.core import schema
-from helpers.core.periods import fiscal_year, fiscal_year_label, is_year_end, period_label
+from helpers.core.periods import (
+    fiscal_year,
+    fiscal_year_label,
+    is_year_end,
+    period_label,
+    prev_value_period,
+)
 from helpers.core.schema import is_missing
-from helpers.core.textnorm import squash
 
 REPORTED, PREVIOUS = "reported", "previous_value"
 PACE_DEFINITION = (
@@ -51,17 +58,6 @@ PACE_DEFINITION = (
     "します。小さいほど良い指標は減少を伸びとみなします。範囲の目標は近い方の境界を目標値とし、"
     "数値のない目標や1年前の値がない指標では判定しません。",
 )
-
-
-def kpi_key(item_no, marker, indicator) -> tuple[int, str]:
-    """What identifies a KPI across periods: its item number and its marker + name."""
-    m = marker if isinstance(marker, str) else ""
-    return int(item_no), squash(m + str(indicator))
-
-
-def earlier_year_end(period: str) -> str:
-    """The year-end a period's 前年度末 values belong to: 2018-03 → 2017-03, 2018-09 → 2018-03."""
-    return f"{fiscal_year(period):04d}-03"
 
 
 def _sheet_name(result) -> str:
@@ -85,12 +81,16 @@ def _line(r: dict) -> str:
     return "" if is_missing(r.get("sheet_line")) else f"{int(r['sheet_line'])}行"
 
 
-def _previous_points(period: str, metrics: pd.DataFrame, sheet: str, have: set) -> list[dict]:
+def _previous_points(
+    period: str, metrics: pd.DataFrame, sheet: str, have: set, lineage: dict
+) -> list[tuple[dict, tuple]]:
     """A period's previous values as points of the earlier year-end, where it has none."""
-    year_end = earlier_year_end(period)
+    year_end = prev_value_period(period)
+    if year_end is None:
+        return []
     out = []
     for r in metrics.to_dict("records"):
-        key = kpi_key(r["item_no"], r["marker"], r["indicator"])
+        key = lineage[(period, key_of(r))]
         if is_missing(r["prev_value"]) or (year_end, key) in have:
             continue
         how = "、増減から算出" if r["prev_derived"] else ""
@@ -104,7 +104,7 @@ def _previous_points(period: str, metrics: pd.DataFrame, sheet: str, have: set) 
             "achievement_pct": None,
             "met": None,
         }
-        out.append(point)
+        out.append((point, key))
         have.add((year_end, key))
     return out
 
@@ -120,18 +120,22 @@ def build_kpi_history(period: str, history: dict, metrics: pd.DataFrame) -> pd.D
         for p, r in sorted(history.items())
         if p <= period and (p == period or len(r.indicators))
     }
+    # a KPI whose wording changed is followed to its earlier self (helpers.analysis.identity)
+    lineage = lineages({p: m.to_dict("records") for p, (m, _) in per_period.items()})
     rows = [row for p, (m, sheet) in per_period.items() for row in _reported(p, m, sheet)]
-    have = {(r["period"], kpi_key(r["item_no"], r["marker"], r["indicator"])) for r in rows}
+    keys = [lineage[(r["period"], key_of(r))] for r in rows]
+    have = set(zip([r["period"] for r in rows], keys, strict=True))
     for p, (m, sheet) in sorted(per_period.items(), reverse=True):
-        rows += _previous_points(p, m, sheet, have)
-    return _ordered(schema.frame(rows, "kpi_history"))
+        for point, key in _previous_points(p, m, sheet, have, lineage):
+            rows.append(point)
+            keys.append(key)
+    return _ordered(schema.frame(rows, "kpi_history"), keys)
 
 
-def _ordered(df: pd.DataFrame) -> pd.DataFrame:
+def _ordered(df: pd.DataFrame, keys: list) -> pd.DataFrame:
     """Each KPI's id from its newest period; KPIs in their newest order, periods oldest first."""
     if not len(df):
         return df
-    keys = [kpi_key(*t) for t in df[["item_no", "marker", "indicator"]].itertuples(index=False)]
     df = df.assign(_key=keys)
     newest = df.sort_values("period", kind="stable").groupby("_key", sort=False).tail(1)
     ids = dict(zip(newest["_key"], newest["kpi_id"], strict=True))

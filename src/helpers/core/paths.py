@@ -37,6 +37,9 @@ FINGERPRINT_FILE = ".fingerprint"
 PRECLEANED_FILE = ".precleaned"
 #: a PDF report's extracted text, written beside the processed tables for the analyst to read
 REPORT_TEXT_FILE = "report_text.txt"
+#: written into a period's output folder when its latest run failed (the earlier report
+#: stays); a successful or up-to-date run removes it. The index shows the period as failed.
+RUN_FAILED_FILE = "run_failed.json"
 #: what the workbook writes in a period's output folder (relative paths, glob patterns);
 #: a marked folder holding anything else is not replaced (someone's memo.docx)
 OUTPUT_PRODUCTS = (
@@ -46,6 +49,7 @@ OUTPUT_PRODUCTS = (
     "report.pdf",
     "report.png",
     "summary.json",
+    RUN_FAILED_FILE,
     "figures/*.png",
     "figures/*.svg",
     "tables/*.csv",

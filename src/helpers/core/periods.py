@@ -258,3 +258,45 @@ def find_label_in_text(text: str) -> str | None:
         return parse_period(m.group(0))
     except PeriodError:
         return None
+
+
+# ------------------------------------------------- "the previous value", one rule
+
+
+def prev_value_period(period_id: str) -> str | None:
+    """The earlier period that holds ``period_id``'s 前年度末 (previous year-end) value.
+
+    A report states, for each KPI, the value at the last fiscal year-end before
+    its own as-of date: for a year-end that is the year-end a year before
+    (2018-03 → 2017-03); for 9月末 and every other month the year-end just
+    before it, in the same calendar year or the one before (2018-09 → 2018-03,
+    2018-02 → 2017-03). None where that year-end is before the eras labelled.
+
+    >>> prev_value_period("2018-03"), prev_value_period("2018-09"), prev_value_period("2019-01")
+    ('2017-03', '2018-03', '2018-03')
+    """
+    candidate = f"{fiscal_year(period_id):04d}-03"
+    try:
+        return validate_period(candidate)
+    except PeriodError:
+        return None
+
+
+def prev_value_label(period_id: str) -> str:
+    """The Japanese label of the period holding the 前年度末 value: 2018-09 → 平成29年度末."""
+    held = prev_value_period(period_id)
+    return period_label(held) if held else "前年度末"
+
+
+def last_report_period(period_id: str, periods) -> str | None:
+    """ "The last report" before ``period_id``: the latest of the plan's ``periods`` before it.
+
+    Whatever its month (2018-09 → 2018-03, 2019-03 → 2018-09 where the plan
+    has both); this is what comparisons (前回との比較) compare with.
+
+    >>> last_report_period("2019-03", ["2017-09", "2018-03", "2018-09"])
+    '2018-09'
+    """
+    validate_period(period_id)
+    earlier = [p for p in sort_periods(periods) if p < period_id]
+    return earlier[-1] if earlier else None

@@ -186,6 +186,8 @@ ITEM_COMPARISON: dict[str, str] = {
     "status_prev": TEXT,
     "status_basis_prev": TEXT,
     "changed": BOOL,
+    # 追加 (only now), 完了 / 統合 / 記載なし (only before); empty for an item of both periods
+    "change": TEXT,
 }
 HISTORY_NOTES: dict[str, str] = {"note": TEXT}
 #: one row per KPI and period: every point of the plan up to a period (helpers.analysis.history)

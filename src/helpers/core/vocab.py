@@ -13,6 +13,7 @@ standard vocabulary only, which is used where a plan gives no labels.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from helpers.core.textnorm import squash
@@ -327,3 +328,26 @@ MARK_TODO = "未入力"
 MARK_CHECK = "要確認"
 MARK_UNSURE = "要確認（不一致の可能性）"
 DRAFT_MARKS = (MARK_CHECK, MARK_UNSURE, MARK_TODO)
+
+# ------------------------------------------- a previous value carried by new-period
+#: ``draft_source`` of a previous value new-period carried from the workbook's own
+#: earlier period: 「prev_text は 2018-03/kpi_sheet.csv の value_text（9,718人）から転記」
+_CARRIED_RE = re.compile(r"prev_text は (\d{4}-\d{2})/(\S+?) の value_text（(.*?)）から転記")
+
+
+def carried_words(period: str, file_name: str, text: str) -> str:
+    """The ``draft_source`` words of a previous value carried from ``period``'s sheet."""
+    return f"prev_text は {period}/{file_name} の value_text（{text}）から転記"
+
+
+def carried_from(draft_source: str, prev_text: str) -> str | None:
+    """The period a previous value was carried from, if ``draft_source`` says so for this text.
+
+    A previous value the report does not print, carried by new-period from the
+    year-end that holds it, is checked by the cross-period audit against that
+    period's value instead of against the report's words.
+    """
+    m = _CARRIED_RE.search(draft_source or "")
+    if m and squash(m.group(3)) == squash(prev_text or "") and squash(prev_text or ""):
+        return m.group(1)
+    return None

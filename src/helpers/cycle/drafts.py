@@ -52,10 +52,16 @@ from helpers.core.jpnum import (
     parse_quantity,
     parse_result,
 )
-from helpers.core.periods import fiscal_year, parse_period, period_label
+from helpers.core.periods import (
+    fiscal_year,
+    is_year_end,
+    parse_period,
+    period_label,
+    prev_value_period,
+)
 from helpers.core.plans import load_plan
 from helpers.core.textnorm import squash
-from helpers.core.vocab import MARK_CHECK, MARK_UNSURE
+from helpers.core.vocab import MARK_CHECK, MARK_UNSURE, carried_from, carried_words
 from helpers.cycle.new_period import carry_rows, sheet_bytes
 from helpers.ingest.plan_sources import check_title
 from helpers.ingest.report import parse_report_source
@@ -105,14 +111,84 @@ def _year_re(fy: int) -> str:
     return "(?:" + "|".join(map(re.escape, fy_names(fy))) + ")年度"
 
 
+def month_names(year: int, month: int) -> list[str]:
+    """How a report may name the calendar year of ``year-month`` before 年 (squashed).
+
+    >>> month_names(2018, 9), month_names(2019, 9)
+    (['平成30'], ['令和元', '令和1'])
+    """
+    if (year, month) >= (2019, 5):
+        n = year - 2018
+        return [f"令和{n}"] if n > 1 else ["令和元", "令和1"]
+    return [f"平成{year - 1988}"]
+
+
+def as_of_re(period: str) -> str:
+    """The period's own as-of wording: 平成29年度末 for 2018-03, 平成30年9月末 for 2018-09."""
+    if is_year_end(period):
+        return _year_re(fiscal_year(period)) + "末"
+    year, month = int(period[:4]), int(period[5:])
+    return "(?:" + "|".join(map(re.escape, month_names(year, month))) + f")年{month}月末"
+
+
 @dataclass
 class Found:
-    """A drafted text: the wording, the sentence and line it came from, whether it is sure."""
+    """A drafted text: the wording, the sentence and line it came from, whether it is sure.
+
+    ``why`` says why a draft is not sure (two candidates, a range, a qualifier,
+    a figure from another sentence); it goes to ``draft_source``.
+    """
 
     text: str
     sentence: str
     line: int | None = None
     sure: bool = True
+    why: str = ""
+
+    def doubt(self, why: str) -> Found:
+        self.sure = False
+        self.why = "、".join(w for w in (self.why, why) if w)
+        return self
+
+
+# a figure that is an end of a range, or carries a qualifier, is not a whole value
+_RANGE_SEP = r"(?:～|〜|~|－|–|—|-|から)"
+_QUALIFIERS_AFTER = ("台", "以上", "以下", "程度", "前後", "余り", "強", "弱", "超")
+_QUALIFIERS_BEFORE = ("約", "およそ", "概ね", "おおむね", "ほぼ")
+
+
+def whole_figure(s: str, start: int, end: int, unit: str) -> tuple[str, str]:
+    """The figure at ``s[start:end]`` with its range and qualifiers, and why it is doubtful.
+
+    Never one end of a range (9,700～9,800人 is drafted whole) and never a
+    figure without its qualifier (9,718人台, 約340万件).
+
+    >>> whole_figure("来場者数は9,700～9,800人であり", 9, 15, "人")
+    ('9,700～9,800人', '範囲で記載（9,700～9,800人）')
+    >>> whole_figure("平成29年度末で9,718人台であり", 8, 14, "人")
+    ('9,718人台', '限定語つきの数値（9,718人台）')
+    """
+    why = []
+    before = re.search(rf"({_NUMBER}(?:{_unit_re(unit)})?{_PER}){_RANGE_SEP}$", s[:start])
+    after = re.match(rf"{_RANGE_SEP}({_figure_re(unit)})", s[end:])
+    if before:
+        start = before.start(1)
+    if after and not re.match(r"から(?:の)?(?:増|減|向上|低下|微|大幅|改善|悪化)", s[end:]):
+        end += after.end()
+    else:
+        after = None
+    if before or after:
+        why.append(f"範囲で記載（{s[start:end]}）")
+    q_after = next((q for q in _QUALIFIERS_AFTER if s[end:].startswith(q)), None)
+    if q_after:
+        end += len(q_after)
+    q_before = next((q for q in _QUALIFIERS_BEFORE if s[:start].endswith(q)), None)
+    if q_before and not s[start:end].startswith(q_before):
+        start -= len(q_before)
+    text = s[start:end]
+    if (q_after or q_before or text.startswith(_QUALIFIERS_BEFORE)) and not why:
+        why.append(f"限定語つきの数値（{text}）")
+    return text, "、".join(why)
 
 
 @dataclass
@@ -195,24 +271,41 @@ def _arrow(text: str, unit: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m else None
 
 
+def _whole(s: str, m: re.Match, group: int, unit: str, offset: int = 0) -> Found:
+    text, why = whole_figure(s, offset + m.start(group), offset + m.end(group), unit)
+    found = Found(text, s)
+    return found.doubt(why) if why else found
+
+
 def draft_value(region: Region, indicator: str, unit: str, period: str) -> Found | None:
     """The value of a KPI in its sentence (see the module docstring for the rules, in order)."""
     s = region.first
     fig = _figure_re(unit)
-    m = re.search(
-        rf"{_year_re(fiscal_year(period))}末(?:時点)?(?:で|は|では|に|には)?、?({fig})", s
-    )
+    m = re.search(rf"{as_of_re(period)}(?:時点)?(?:で|は|では|に|には)?、?({fig})", s)
     if m:
-        return Found(m.group(1), s)
+        found = _whole(s, m, 1, unit)
+        others = _plain_figures(s[m.end() :], unit)
+        if others and not found.why and re.match(r"[（(]", s[m.end() :]):
+            found.doubt(f"候補が2つ以上（{found.text}、{others[0].group(0)}）")
+        return found
     pair = _arrow(s, unit)
     if pair:
         return Found(pair[1], s)
     total = re.search(rf"合計{_NUMBER}{_unit_re(unit)}", s)
     if total:
         return Found(total.group(0), s)
-    plain = _plain_figures(_after_name(s, indicator), unit)
+    after = _after_name(s, indicator)
+    plain = _plain_figures(after, unit)
     if plain:
-        return Found(plain[0].group(0), s, sure=len(plain) == 1)
+        found = _whole(after, plain[0], 0, unit)
+        found.sentence = s
+        if len(plain) > 1:
+            found.doubt(f"候補が2つ以上（{'、'.join(p.group(0) for p in plain[:3])}）")
+        return found
+    for other in region.rest:
+        m = re.search(rf"{as_of_re(period)}(?:時点)?(?:で|は|では|に|には)?、?({fig})", other)
+        if m:
+            return _whole(other, m, 1, unit).doubt("指標名と別の文の数値")
     return _value_without_figure(s, unit)
 
 
@@ -229,13 +322,14 @@ def _value_without_figure(s: str, unit: str) -> Found | None:
         for b in re.finditer(r"(?<![\d,.])\d[\d,]*(?:\.\d+)?(?![\d,.]|年|月|日|のうち)", s)
         if not _TARGET_BEFORE.search(s[: b.start()])
     ]
-    return Found(bare[-1].group(0), s, sure=False) if bare else None
+    return Found(bare[-1].group(0), s).doubt("単位のない数値") if bare else None
 
 
 def draft_prev(region: Region, unit: str, period: str) -> Found | None:
     """The previous year-end's value, or the change from it, as the report words it."""
-    fy = fiscal_year(period)
-    ref = rf"(?:前年度末?|{_year_re(fy - 1)}末?)"
+    held = prev_value_period(period)
+    year = _year_re(fiscal_year(held)) if held else "(?!)"
+    ref = rf"(?:前年度末?|{year}末?)" if held else "前年度末?"
     change_fig = _figure_re(unit, points=unit == "%")
     for s in [region.first, *region.rest]:
         m = re.search(rf"{ref}(?:から|比で?|に比べて?|と比べて?)、?{change_fig}{_CHANGE_WORDS}", s)
@@ -244,28 +338,74 @@ def draft_prev(region: Region, unit: str, period: str) -> Found | None:
         pair = _arrow(s, unit)
         if pair:
             return Found(pair[0], s)
-        m = re.search(rf"{_year_re(fy - 1)}末(?:時点)?(?:の|で|は|では)?、?({_figure_re(unit)})", s)
+        m = re.search(rf"{year}末(?:時点)?(?:の|で|は|では)?、?({_figure_re(unit)})", s)
         if m:
-            return Found(m.group(1), s)
+            return _whole(s, m, 1, unit)
+    return None
+
+
+# what a sentence says was achieved: 達成した, 届かなかった, 協定締結には至らなかった …
+_RESULT_RE = re.compile(
+    r"(?:目標を)?(?:達成(?:でき(?:なかった|ず|た)|しなかった|していない|した)"
+    r"|達(?:しなかった|していない|した|せず)|届かなかった|届いていない|届いた"
+    r"|至らなかった|至っていない|及ばなかった|及んでいない|上回った|下回った)"
+)
+
+
+def draft_result(region: Region) -> Found | None:
+    """The words of what was achieved, as the KPI's sentence (or its continuation) states them."""
+    for s in [region.first, *region.rest]:
+        found = [m.group(0) for m in _RESULT_RE.finditer(s)]
+        if found:
+            f = Found(found[-1], s)
+            return f.doubt(f"候補が2つ以上（{'、'.join(found)}）") if len(set(found)) > 1 else f
     return None
 
 
 # ------------------------------------------------------------ lines of the file
 
 
-def line_of(raw_lines: list[str], first: int, last: int, needle: str) -> int | None:
-    """The line (1-based) of the report between ``first`` and ``last`` where ``needle`` starts."""
+def printed(raw_lines: list[str], first: int, last: int, needle: str) -> tuple[int, str] | None:
+    """Where ``needle`` (squashed) is in the report's lines ``first``..``last``, as printed.
+
+    Returns the line (1-based) it starts on and its text exactly as the report
+    prints it (full-width ％ and ／, spaces inside a line kept), only the line
+    breaks of the PDF's text (and the spaces at them) taken out: the drafted
+    ``延べ 980 人／年``, never a normalised ``延べ980人/年``.
+    """
     target = squash(needle)
     if not target:
         return None
-    text, starts = "", []
+    chars: list[str] = []  # squashed text
+    where: list[tuple[int, int]] = []  # (line, column) of the raw character each came from
     for no in range(first, min(last, len(raw_lines)) + 1):
-        starts.append((len(text), no))
-        text += squash(raw_lines[no - 1])
-    at = text.find(target)
+        for col, ch in enumerate(raw_lines[no - 1]):
+            for c in squash(ch):
+                chars.append(c)
+                where.append((no, col))
+    at = "".join(chars).find(target)
     if at < 0:
         return None
-    return max(no for start, no in starts if start <= at)
+    (l1, c1), (l2, c2) = where[at], where[at + len(target) - 1]
+    if l1 == l2:
+        return l1, raw_lines[l1 - 1][c1 : c2 + 1]
+    pieces = [raw_lines[l1 - 1][c1:].rstrip()]
+    pieces += [raw_lines[n - 1].strip() for n in range(l1 + 1, l2)]
+    pieces.append(raw_lines[l2 - 1][: c2 + 1].lstrip())
+    return l1, "".join(pieces)
+
+
+def line_of(raw_lines: list[str], first: int, last: int, needle: str) -> int | None:
+    """The line (1-based) of the report between ``first`` and ``last`` where ``needle`` starts."""
+    at = printed(raw_lines, first, last, needle)
+    return at[0] if at else None
+
+
+def as_printed(text: str, raw_lines: list[str], first: int, last: int) -> bool:
+    """Whether ``text`` is in the report's lines as printed (only spaces and line breaks aside)."""
+    bare = re.sub(r"\s+", "", text)
+    body = re.sub(r"\s+", "", "".join(raw_lines[first - 1 : last]))
+    return bool(bare) and bare in body
 
 
 # ------------------------------------------------------------------- a sheet
@@ -277,13 +417,16 @@ class RowDraft:
 
     value: Found | None = None
     prev: Found | None = None
+    result: Found | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
+    def found(self) -> list[Found]:
+        return [f for f in (self.value, self.prev, self.result) if f is not None]
+
+    @property
     def sure(self) -> bool:
-        return all(f is None or f.sure for f in (self.value, self.prev)) and not any(
-            n.startswith("!") for n in self.notes
-        )
+        return all(f.sure for f in self.found) and not any(n.startswith("!") for n in self.notes)
 
 
 def _checked_unit(found: Found | None, unit: str, is_prev: bool) -> Found | None:
@@ -297,9 +440,9 @@ def _checked_unit(found: Found | None, unit: str, is_prev: bool) -> Found | None
             else parse_quantity(found.text, unit)
         )
         if parsed.unit and squash(parsed.unit) != squash(unit):
-            found.sure = False
+            found.doubt(f"単位が{unit}と異なる（{found.text}）")
     except NumberError:
-        found.sure = False
+        found.doubt(f"数値として読めない（{found.text}）")
     return found
 
 
@@ -314,6 +457,8 @@ def draft_row(rec: dict, item, others: list[tuple[str, str]], period: str) -> Ro
     unit = squash(rec["unit"])
     if not rec["value_text"]:
         out.value = _checked_unit(draft_value(region, rec["indicator"], unit, period), unit, False)
+    if not rec.get("result_text"):
+        out.result = draft_result(region)
     prev = _checked_unit(draft_prev(region, unit, period), unit, True)
     if not rec["prev_text"]:
         out.prev = prev
@@ -352,10 +497,11 @@ def _change_agrees(rec: dict, out: RowDraft, prev: Found, unit: str) -> bool:
 
 def _source_words(d: RowDraft, report) -> str:
     parts = []
-    for what, found in (("値", d.value), ("前年度末", d.prev)):
+    for what, found in (("値", d.value), ("前年度末", d.prev), ("結果", d.result)):
         if found is not None:
             line = report.line_words(found.line) if found.line else ""
-            parts.append(f"{what}: {report.path.name} {line}「{found.sentence[:60]}」")
+            why = f"（要注意: {found.why}）" if found.why else ""
+            parts.append(f"{what}: {report.path.name} {line}「{found.sentence[:60]}」{why}")
     parts += [n.lstrip("!") for n in d.notes]
     return "／".join(parts) or "報告書に該当する記載が見つかりません（空欄のまま）"
 
@@ -370,7 +516,7 @@ def draft_sheet(rows: list[dict], report, raw_lines: list[str], period: str) -> 
     drafts = []
     for rec in rows:
         d = RowDraft()
-        if rec["value_text"] and rec["prev_text"] and not rec["draft"]:
+        if rec["value_text"] and rec["prev_text"] and rec["result_text"] and not rec["draft"]:
             drafts.append(d)
             continue
         item = (
@@ -389,9 +535,23 @@ def draft_sheet(rows: list[dict], report, raw_lines: list[str], period: str) -> 
                 if r is not rec and r["item_no"] == rec["item_no"]
             ]
             d = draft_row(rec, item, others, period)
-            for found in (d.value, d.prev):
-                if found is not None:
-                    found.line = line_of(raw_lines, item.line, item.end_line, found.text)
+            for found in d.found:
+                at = printed(raw_lines, item.line, item.end_line, found.text)
+                if at is not None:
+                    found.line, found.text = at
+            carried = carried_from(rec.get("draft_source", ""), rec["prev_text"])
+            for col in ("value_text", "prev_text", "result_text"):
+                if col == "prev_text" and carried:
+                    continue  # carried from the workbook: the cross-period audit checks it
+                if (
+                    rec[col]
+                    and rec["draft"]
+                    and not as_printed(rec[col], raw_lines, item.line, item.end_line)
+                ):
+                    d.notes.append(
+                        f"!{col}「{rec[col]}」は報告書の表記どおりではありません"
+                        "（報告書の文字のまま、全角・半角も含めて入力してください）"
+                    )
         _apply(rec, d, report)
         drafts.append(d)
     return drafts
@@ -402,8 +562,21 @@ def _apply(rec: dict, d: RowDraft, report) -> None:
         rec["value_text"] = d.value.text
     if d.prev is not None:
         rec["prev_text"] = d.prev.text
+    if d.result is not None:
+        rec["result_text"] = d.result.text
     rec["draft"] = MARK_CHECK if d.sure else MARK_UNSURE
-    rec["draft_source"] = _source_words(d, report)
+    words = _source_words(d, report)
+    carried = carried_from(rec.get("draft_source", ""), rec["prev_text"])
+    if carried and d.prev is None:
+        # the previous value the report does not print stays as carried, and says so
+        kept = carried_words(carried, _carried_file(rec["draft_source"]), rec["prev_text"])
+        words = f"{kept}／{words}"
+    rec["draft_source"] = words
+
+
+def _carried_file(draft_source: str) -> str:
+    m = re.search(r"prev_text は \d{4}-\d{2}/(\S+?) の", draft_source)
+    return m.group(1) if m else "kpi_sheet"
 
 
 # --------------------------------------------------------------- the command
@@ -480,8 +653,10 @@ def summary_words(result: DraftResult, period: str) -> str:
     """What draft-kpis did and what the analyst does now, in Japanese."""
     marks = [r["draft"] for r in result.rows]
     steps = [
-        "各行の value_text・prev_text を報告書と照らし合わせ、違っていれば報告書の表記どおりに"
-        "直します（特に「不一致の可能性」の行）。result_text（達成できなかった など）も記入します。",
+        "各行の value_text・prev_text・result_text を報告書と照らし合わせ、違っていれば報告書の"
+        "表記どおりに（全角・半角も含めて）直します（特に「不一致の可能性」の行。理由は"
+        " draft_source 欄にあります）。前年度末の値を転記した行は、報告書に記載がなくても"
+        "そのままで構いません（前の期間の値との照合は検算で行います）。",
         "確認した行の draft 欄を空にします。draft 欄が空でない行があるとレポートは作られません。",
     ]
     if result.beside is not None:
@@ -508,8 +683,9 @@ def summary_words(result: DraftResult, period: str) -> str:
 class Measure:
     """How the drafts compare with the analysts' sheet, field by field."""
 
-    exact: int = 0  # proposed, and equal to the sheet (after width/space normalisation)
+    exact: int = 0  # proposed, and the sheet's text (spaces aside)
     different: int = 0  # proposed, but not what the sheet says
+    width_only: int = 0  # of those, the same text but for full/half width (94.3% for 94.3％)
     different_marked: int = 0  # of those, in rows marked 要確認（不一致の可能性）
     not_found: int = 0  # the sheet has a text, nothing was proposed
     blank_kept: int = 0  # the sheet is blank, nothing was proposed
@@ -522,20 +698,29 @@ class Measure:
 
 
 def measure_drafts(sheet: Path, report_dir: Path, period: str, plan) -> Measure:
-    """Blank the sheet's value and previous-value texts, draft them again, and compare."""
+    """Blank the sheet's value, previous-value and result texts, draft them again, and compare.
+
+    ``sheet`` is the answer key: an analyst's sheet, or a hand-written CSV with
+    the same columns. A draft counts as exact when it is the key's text with
+    only spaces taken out (``延べ 980 人／年`` = ``延べ980人／年``, not ``延べ980人/年``).
+    """
     report, lines = _report_of(report_dir, period, plan)
     truth = [rec for _, rec in sheet_records(sheet)]
-    rows = [dict(r, value_text="", prev_text="", draft="") for r in truth]
+    rows = [dict(r, value_text="", prev_text="", result_text="", draft="") for r in truth]
     draft_sheet(rows, report, lines, period)
     m = Measure()
     for want, got in zip(truth, rows, strict=True):
-        for col in ("value_text", "prev_text"):
+        for col in MEASURED:
             _count(m, want, got, col)
     return m
 
 
+#: the fields draft-kpis drafts and measure_drafts counts
+MEASURED = ("value_text", "prev_text", "result_text")
+
+
 def _count(m: Measure, want: dict, got: dict, col: str) -> None:
-    w, g = squash(want[col]), squash(got[col])
+    w, g = re.sub(r"\s+", "", want[col]), re.sub(r"\s+", "", got[col])
     where = f"{want['item_no']}{want['marker']} {want['indicator'][:16]} {col}"
     if not w:
         m.blank_kept += not g
@@ -549,5 +734,6 @@ def _count(m: Measure, want: dict, got: dict, col: str) -> None:
         m.exact += 1
     else:
         m.different += 1
+        m.width_only += squash(w) == squash(g)
         m.different_marked += got["draft"] == MARK_UNSURE
         m.details.append(f"{where}: sheet '{want[col]}', drafted '{got[col]}' ({got['draft']})")

@@ -2,9 +2,10 @@
 
 Creates ``data/raw/<plan>/<YYYY-MM>/`` with a KPI sheet carried from the plan's
 latest earlier period that has one: the same rows (item, marker, indicator,
-unit, target text, direction), the values blank. Where the plan holds the
-year-end one year earlier, each KPI's previous-value text is that period's
-value text (``9,718人`` for 1-1 of 2019-03, from 2018-03), and ``draft_source``
+unit, target text, direction, note), the values blank. Where the plan holds the
+year-end that holds the period's 前年度末 values, each KPI's previous-value text is that period's
+value text (``9,718人`` for 1-1 of 2019-03, from 2018-03; 2018-09's previous
+values come from 2018-03 too: :func:`helpers.core.periods.prev_value_period`), and ``draft_source``
 says it was carried. Every row is marked ``未入力`` in the ``draft`` column: a
 run refuses the sheet until the analyst has filled and checked each row and
 emptied its mark (see :mod:`helpers.cycle.drafts`).
@@ -27,14 +28,15 @@ from helpers.core import paths
 from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
 from helpers.core.jpnum import figures, says_missing
-from helpers.core.periods import fiscal_year, is_year_end, parse_period, period_label
+from helpers.core.periods import parse_period, period_label, prev_value_label, prev_value_period
 from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
+from helpers.core.vocab import carried_words
 from helpers.ingest.sheet_xlsx import kpi_workbook_bytes
 from helpers.ingest.sheets import COLUMNS, kpi_sheet_of, sheet_records
 
-#: the columns carried from the earlier sheet; all others start blank
-CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction")
+#: the columns carried from the earlier sheet (and ``kpi_id``); all others start blank
+CARRIED = ("item_no", "marker", "indicator", "unit", "target_text", "direction", "note")
 CHOICES = {
     "direction": ("higher", "lower"),
     "draft": ("要確認", "要確認（不一致の可能性）", "未入力"),
@@ -58,14 +60,9 @@ def kpi_key(rec: dict) -> tuple[str, str]:
     )
 
 
-def _earlier_year_end(period: str) -> str | None:
-    """The year-end one year before ``period`` (2019-03 → 2018-03), for a year-end period."""
-    return f"{fiscal_year(period):04d}-03" if is_year_end(period) else None
-
-
 def _previous_values(raw_plan: Path, period: str) -> tuple[dict, Path | None]:
-    """Value texts of the year-end one year earlier, by KPI, where they hold a figure."""
-    year_end = _earlier_year_end(period)
+    """Value texts of the period holding ``period``'s 前年度末 values, by KPI, where they hold a figure."""
+    year_end = prev_value_period(period)
     sheet = kpi_sheet_of(raw_plan / year_end) if year_end else None
     if sheet is None:
         return {}, None
@@ -89,17 +86,18 @@ def carry_rows(data: Path, plan: str, period: str) -> Carried:
             "copy a sheet by hand (columns: data/raw/README.md)",
         )
     prev, prev_source = _previous_values(raw_plan, period)
-    rows, filled = [], 0
+    rows, filled, counters = [], 0, {}
     for _line, rec in sheet_records(source):
         row = dict.fromkeys(COLUMNS, "") | {c: rec[c] for c in CARRIED}
+        # the KPI's stable id: kept from the earlier sheet, else numbered as runs number it
+        item = squash(rec["item_no"])
+        counters[item] = counters.get(item, 0) + 1
+        row["kpi_id"] = squash(rec.get("kpi_id", "")) or f"{item}-{counters[item]}"
         row["draft"] = "未入力"
         carried = prev.get(kpi_key(rec))
         if carried:
             row["prev_text"] = carried
-            row["draft_source"] = (
-                f"prev_text は {prev_source.parent.name}/{prev_source.name} の value_text"
-                f"（{carried}）から転記"
-            )
+            row["draft_source"] = carried_words(prev_source.parent.name, prev_source.name, carried)
             filled += 1
         rows.append(row)
     return Carried(rows, source, prev_source, filled)
@@ -150,10 +148,11 @@ def next_steps(sheet: Path, carried: Carried, plan: str, period: str, data: Path
     shown = _shown(folder, data)
     src = f"{carried.source.parent.name}/{carried.source.name}"
     prev = (
-        f"前年度末の値（prev_text）は {carried.prev_source.parent.name} の値から"
+        f"前年度末（{prev_value_label(period)}）の値（prev_text）は {carried.prev_source.parent.name} の値から"
         f" {carried.prev_filled} 件を転記しました（draft_source に記載）。"
         if carried.prev_source
-        else "前年度末の値（prev_text）は空欄です（1年前の年度末の成果指標シートがありません）。"
+        else f"前年度末の値（prev_text）は空欄です（前年度末にあたる{prev_value_label(period)}の"
+        "成果指標シートがありません）。"
     )
     return "\n".join(
         [

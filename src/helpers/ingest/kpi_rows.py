@@ -37,7 +37,7 @@ from helpers.ingest.rawio import read_text
 from helpers.ingest.sheet_xlsx import read_xlsx_rows
 
 REQUIRED = ("item_no", "indicator", "unit", "value_text", "prev_text", "target_text")
-OPTIONAL = ("marker", "result_text", "direction", "note", "draft", "draft_source")
+OPTIONAL = ("kpi_id", "marker", "result_text", "direction", "note", "draft", "draft_source")
 TEXT_FIELDS = ("value_text", "prev_text", "target_text", "result_text", "marker")
 
 

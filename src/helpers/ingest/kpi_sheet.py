@@ -101,6 +101,7 @@ class _Sheet:
     listed: dict[int, ListedItem]
     indexes: dict[int, ItemIndex] = field(default_factory=dict)
     seen: dict[tuple[int, str], int] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
     counters: dict[int, int] = field(default_factory=dict)
 
     def index(self, item_no: int) -> ItemIndex:
@@ -147,6 +148,27 @@ def _check_unique(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -
             f"KPI '{rec['indicator']}' of item {item_no} repeats line {sheet.seen[key]}",
         )
     sheet.seen[key] = line
+
+
+_KPI_ID_RE = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _kpi_id(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -> str:
+    """The KPI's id: the sheet's ``kpi_id`` column (new-period writes it), else item-counter."""
+    given = squash(rec.get("kpi_id", ""))
+    if not given:
+        return f"{item_no}-{sheet.counters[item_no]}"
+    m = _KPI_ID_RE.match(given)
+    if not m or int(m.group(1)) != item_no:
+        raise RowFault(
+            "kpi_id",
+            f"'{rec['kpi_id']}' is not an id of item {item_no} (the form is {item_no}-1, "
+            f"{item_no}-2 …); leave it as new-period wrote it, or empty",
+        )
+    if given in sheet.ids:
+        raise RowFault("kpi_id", f"KPI id '{given}' repeats line {sheet.ids[given]}")
+    sheet.ids[given] = line
+    return given
 
 
 def _direction(rec: dict[str, str]) -> tuple[str, str]:
@@ -278,7 +300,7 @@ def _parse_row(line: int, row: list[str], sheet: _Sheet) -> dict:
         direction, direction_basis = "lower", "inferred from target (以下/未満)"
     sheet.counters[item_no] = sheet.counters.get(item_no, 0) + 1
     return {
-        "kpi_id": f"{item_no}-{sheet.counters[item_no]}",
+        "kpi_id": _kpi_id(rec, item_no, line, sheet),
         "item_no": item_no,
         "area_no": sheet.report.area_of(item_no),
         "item_status": index.item.status,

@@ -13,6 +13,7 @@ from helpers.ingest.kpi_rows import read_sheet_rows
 
 #: the columns of a KPI sheet, in the order new-period and draft-kpis write them
 COLUMNS = (
+    "kpi_id",
     "item_no",
     "marker",
     "indicator",

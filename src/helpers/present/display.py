@@ -123,6 +123,7 @@ COLUMN_LABELS: dict[str, str] = {
     "status_prev": "前期の進捗状況",
     "status_basis_prev": "前期の判定の根拠",
     "changed": "状況の変化",
+    "change": "取組の増減（追加・完了・統合）",
     # what the notebooks list: files, counts
     "kind": "種類",
     "file": "ファイル",
@@ -180,6 +181,7 @@ CHECK_LABELS = {
     "text_change": "記載の増減と前年度末・今期の値",
     "stated_result": "達成の記述と判定",
     "prev_vs_earlier_period": "前年度末の値と前回の年度末の値",
+    "kpi_identity": "名称の変わった成果指標（前回と同じ指標か確認）",
     "item_across_periods": "取組の番号・名称・分野（前回と）",
     "area_items_across_periods": "分野の項目数（前回と）",
 }

@@ -121,6 +121,7 @@ class PeriodEntry:
     label: str
     summary: dict | None
     links: list[tuple[str, str]]  # (text, href relative to the index)
+    failed: dict | None = None  # the latest run failed: when, and why (run_failed.json)
 
 
 @dataclass
@@ -138,6 +139,18 @@ def _read_summary(folder: Path) -> tuple[dict | None, bytes]:
         return json.loads(raw.decode("utf-8")), raw
     except (OSError, ValueError):
         return None, b""
+
+
+def _read_failure(folder: Path) -> tuple[dict | None, bytes]:
+    """The record of a failed latest run (written by the pipeline), or None."""
+    try:
+        raw = (folder / paths.RUN_FAILED_FILE).read_bytes()[:8192]
+        found = json.loads(raw.decode("utf-8"))
+        return (found if isinstance(found, dict) else {}), raw
+    except FileNotFoundError:
+        return None, b""
+    except (OSError, ValueError):
+        return {}, b"?"
 
 
 def _links(out_root: Path, folder: Path) -> list[tuple[str, str]]:
@@ -179,9 +192,10 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
             folder = out_root / pid / period
             summary, raw = _read_summary(folder)
             links = _links(out_root, folder)
-            h.update(f"\0{period}\0".encode() + raw + _fingerprint_of_run(folder))
+            failed, failed_raw = _read_failure(folder)
+            h.update(f"\0{period}\0".encode() + raw + _fingerprint_of_run(folder) + failed_raw)
             h.update(repr(links).encode())
-            entry.periods.append(PeriodEntry(period, period_label(period), summary, links))
+            entry.periods.append(PeriodEntry(period, period_label(period), summary, links, failed))
         entry.name = entry.name or _name_from_summaries(entry) or _plan_name_or_id(data, pid)
         h.update(entry.name.encode())
         entries.append(entry)
@@ -325,6 +339,14 @@ def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
     from markupsafe import escape
 
     links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
+    if p.failed is not None:
+        # the latest run failed: say so; a report still there is an older one
+        when = str(p.failed.get("failed_at", ""))[:16].replace("T", " ")
+        older = f"<br>以前のレポート（古い内容）: {links}" if links else ""
+        links = (
+            f'<strong class="ng">最新の実行は失敗しました</strong>（{escape(when)} UTC）。'
+            f"make report で原因を確かめてください。{older}"
+        )
     return (
         f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
         + "".join(_status_cells(p.summary, vocab))

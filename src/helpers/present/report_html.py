@@ -392,11 +392,19 @@ def _area_changes_table(
 
 
 def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
+    # items added, completed or merged between the periods (the change column) are listed too
+    if "change" not in item_cmp:
+        item_cmp = item_cmp.assign(change=None)
+    moved = item_cmp["change"].notna()
     changed = item_cmp[item_cmp["changed"]]
+    kinds = "、".join(
+        f"{k}{n}項目" for k, n in item_cmp.loc[moved, "change"].value_counts().items()
+    )
     out = [
         para(
-            f"両時点で状況が分かる{len(item_cmp)}項目（一覧への掲載、または分野の件数から確定するもの）のうち、"
-            f"{len(changed)}項目の状況が変わりました。"
+            f"両時点で状況が分かる{int((~moved).sum())}項目（一覧への掲載、または分野の件数から確定するもの）のうち、"
+            f"{int((changed['change'].isna()).sum())}項目の状況が変わりました"
+            + (f"（ほかに取組の増減: {kinds}）。" if kinds else "。")
         )
     ]
     if len(changed):
@@ -404,8 +412,8 @@ def _item_changes(item_cmp: pd.DataFrame) -> list[Markup]:
             [
                 r.item_no,
                 tidy(r.item_name) or "（名称の記載なし）",
-                r.status_prev,
-                r.status,
+                r.status_prev if not pd.isna(r.status_prev) else "—",
+                r.status if pd.isna(getattr(r, "change", None)) else r.change,
                 "一覧" if r.status_basis == "listed" else "件数から確定",
             ]
             for r in changed.itertuples()

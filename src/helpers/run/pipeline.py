@@ -73,6 +73,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -81,9 +82,10 @@ from helpers.analysis.plan_history import publish_plan_history
 from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError, StageError
-from helpers.core.paths import FINGERPRINT_FILE, MARKER
+from helpers.core.paths import FINGERPRINT_FILE, MARKER, RUN_FAILED_FILE
 from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
+from helpers.core.tables import write_json
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
@@ -353,6 +355,38 @@ def run_period(
     plan = resolve_plan(paths.data_dir(data_dir), plan)
     pid = check_period(period, data_dir, plan)
     f = _folders(plan, pid, data_dir, output_dir)
+    try:
+        return _run_locked(f, force, log, lock_timeout, pdf, t0)
+    except LockedError:
+        raise  # another run of the period is going: not this period's failure
+    except (InputError, StageError) as exc:
+        record_failure(f.final, exc)
+        raise
+
+
+def record_failure(final: Path, exc: Exception) -> None:
+    """Say in the period's output folder that its latest run failed (the index shows it).
+
+    Written atomically into the workbook's own folder only; the earlier report
+    beside it stays as it was. Never fatal: the run's own error is what matters.
+    """
+    try:
+        if final.exists() and not (final / MARKER).is_file():
+            return  # someone else's folder: not written into
+        paths.mark(final)
+        write_json(
+            {
+                "failed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "error": str(exc)[:2000],
+            },
+            final / RUN_FAILED_FILE,
+        )
+    except OSError:
+        pass
+
+
+def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0: float):
+    pid, plan = f.period, f.plan
     with contextlib.ExitStack() as locks:
         locks.callback(_lock(f.final.parent, pid, lock_timeout, OUTPUT_OPTION).release)
         with _user_fixable(OUTPUT_OPTION):
@@ -370,6 +404,7 @@ def run_period(
                 "ないため省きました（作り直すには --force、make では FORCE=1）"
             )
             _publish_history(f)  # back if deleted; bytes compared only
+            (f.final / RUN_FAILED_FILE).unlink(missing_ok=True)  # the last good report is current
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         # Fail fast on bad input, with the file and line, before any kernel starts.
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
