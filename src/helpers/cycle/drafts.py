@@ -163,7 +163,7 @@ def whole_figure(s: str, start: int, end: int, unit: str) -> tuple[str, str]:
     Never one end of a range (9,700～9,800人 is drafted whole) and never a
     figure without its qualifier (9,718人台, 約340万件).
 
-    >>> whole_figure("来場者数は9,700～9,800人であり", 9, 15, "人")
+    >>> whole_figure("来場者数は9,700～9,800人であり", 11, 17, "人")
     ('9,700～9,800人', '範囲で記載（9,700～9,800人）')
     >>> whole_figure("平成29年度末で9,718人台であり", 8, 14, "人")
     ('9,718人台', '限定語つきの数値（9,718人台）')
