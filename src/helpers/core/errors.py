@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.core.messages import place
+
 
 class WorkbookError(Exception):
     """Base class of the workbook's own errors."""
@@ -14,7 +16,9 @@ class InputError(WorkbookError):
 
     The message always names the file, and where known the line and the field,
     and says what was expected. For a PDF, ``page`` names the page and ``line``
-    the line on that page.
+    the line on that page. The message comes from :mod:`helpers.core.messages`
+    (Japanese), and the place is written as ``…/kpi_sheet.csv 5行目 value_text列``
+    (a PDF: ``…/report.pdf 3ページ 12行目``).
     """
 
     def __init__(
@@ -34,14 +38,7 @@ class InputError(WorkbookError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        where = str(self.path) if self.path is not None else "<input>"
-        if self.page is not None:
-            where += f", page {self.page}"
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.field is not None:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.detail}"
+        return f"{place(self.path, self.line, self.field, page=self.page)}: {self.detail}"
 
 
 class PeriodError(WorkbookError, ValueError):

@@ -95,15 +95,8 @@ class CellError(InputError):
         super().__init__(path, message, line=row, field=field)
 
     def _format(self) -> str:
-        where = f"{self.path}, sheet '{self.sheet}'"
-        if self.line is not None:
-            where += f", row {self.line}"
-        if self.column is not None:
-            where += f", column {column_letter(self.column)}"
-            if self.field:
-                where += f" '{self.field}'"
-        elif self.field is not None:
-            where += f", column '{self.field}'"
+        letter = column_letter(self.column) if self.column is not None else None
+        where = cell_place(self.path, self.sheet, self.line, letter, self.field)
         return f"{where}: {self.detail}"
 
 

@@ -1,0 +1,246 @@
+"""Every message the workbook shows its user, in Japanese, in one catalogue.
+
+A message says what is wrong, where (the file; the line, or the sheet, row and
+column as Excel shows them) and what to do. Code asks for a message by its key
+and gives the values to fill in::
+
+    raise InputError(path, say("kpi.unknown_column", name="taget_text", hint=""), line=1)
+
+The place is put in front by :class:`helpers.core.errors.InputError` with
+:func:`place`: ``data/raw/kodaira-3/2018-03/kpi_sheet.csv 5行目 value_text列: …``.
+Keys are grouped by the module that uses them (``core.``, ``kpi.``, ``areas.``,
+``report.``, ``cli.``, …). ``tests/core/test_messages.py`` walks the catalogue:
+every entry must be Japanese, with no run of three English words once paths,
+placeholders and quoted values are taken out.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+#: key → template (str.format); {placeholders} are filled by :func:`say`
+MESSAGES: dict[str, str] = {}
+
+
+def _add(group: str, entries: dict[str, str]) -> None:
+    for key, text in entries.items():
+        MESSAGES[f"{group}.{key}"] = text
+
+
+def say(key: str, /, **values: object) -> str:
+    """The catalogue's message ``key`` with ``values`` filled in."""
+    return MESSAGES[key].format(**values)
+
+
+# ------------------------------------------------------------------ places
+def place(
+    path: str | Path | None,
+    line: int | None = None,
+    field: str | None = None,
+    *,
+    page: int | None = None,
+) -> str:
+    """Where a fault is: ``…/kpi_sheet.csv 5行目 value_text列``; a PDF: ``…/r.pdf 3ページ 12行目``."""
+    where = str(path) if path is not None else "（入力）"
+    if page is not None:
+        where += f" {page}ページ"
+    if line is not None:
+        where += f" {line}行目"
+    if field is not None:
+        where += f" {field}列"
+    return where
+
+
+def cell_place(
+    path: str | Path | None,
+    sheet: str,
+    row: int | None = None,
+    letter: str | None = None,
+    field: str | None = None,
+) -> str:
+    """Where a fault of an Excel sheet is: ``…/kpi_sheet.xlsx シート「kpi_sheet」 2行目 E列（value_text）``."""
+    where = f"{path} シート「{sheet}」"
+    if row is not None:
+        where += f" {row}行目"
+    if letter is not None:
+        where += f" {letter}列"
+        if field:
+            where += f"（{field}）"
+    elif field is not None:
+        where += f" {field}列"
+    return where
+
+
+# ------------------------------------------------------------ system errors
+#: what an OSError's errno means for the user, and what to do
+_OS_ERRORS = {
+    errno.EACCES: "書き込み（または読み取り）の権限がありません。自分で書き込めるようにするか、別のフォルダを指定してください",
+    errno.EPERM: "この操作は許可されていません。自分で書き込めるようにするか、別のフォルダを指定してください",
+    errno.EROFS: "読み取り専用のディスクです。別のフォルダを指定してください",
+    errno.ENOSPC: "ディスクがいっぱいです。空き容量を作ってからもう一度実行してください",
+    errno.EDQUOT: "ディスクの割り当て（クォータ）を超えました。空き容量を作ってください",
+    errno.EEXIST: "フォルダがあるべき場所にファイルがあります。そのファイルを移してください",
+    errno.ENOTDIR: "フォルダがあるべき場所にファイルがあります。そのファイルを移してください",
+    errno.ENOENT: "ファイルまたはフォルダが見つかりません。名前と場所を確かめてください",
+    errno.EISDIR: "ファイルがあるべき場所にフォルダがあります。そのフォルダを移してください",
+    errno.ENAMETOOLONG: "パスが長すぎます。短い名前のフォルダに移してください",
+    errno.EMFILE: "開いているファイルが多すぎます。ほかのプログラムを閉じてからもう一度実行してください",
+    errno.EIO: "ディスクの読み書きに失敗しました（入出力エラー）。ディスクの状態を確かめてください",
+}
+
+#: the errnos a user can fix by choosing another folder, freeing space, moving a file
+FIXABLE_ERRNOS = frozenset(
+    {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EEXIST, errno.ENOTDIR}
+)
+
+
+def os_error_text(exc: OSError) -> str:
+    """A system error (permission, full disk, missing file) as a Japanese sentence, no place."""
+    if isinstance(exc, FileNotFoundError) and exc.filename is None:
+        return say("core.program_missing", what=exc)
+    known = _OS_ERRORS.get(exc.errno or -1)
+    if known:
+        return known
+    return say("core.os_error", errno=exc.errno, what=exc.strerror or type(exc).__name__)
+
+
+_add(
+    "core",
+    {
+        "os_error": "システムのエラーが起きました（{what}、errno {errno}）。"
+        "ディスクや権限を確かめてもう一度実行し、続くときは --debug を付けて詳細を担当者に伝えてください",
+        "os_error_with_option": "{text}。または {option} で別のフォルダを指定してください",
+        "program_missing": "必要なプログラムが見つかりません（{what}）。"
+        "README の「準備」にあるパッケージを入れてください",
+        "unexpected": "思わぬエラーで止まりました（{kind}: {what}）。"
+        "--debug を付けてもう一度実行すると詳細（トレースバック）が出ます。担当者に伝えてください",
+        "input_place": "（入力）",
+    },
+)
+
+_add(
+    "cli",
+    {
+        "arg_required": "次の引数を指定してください: {names}",
+        "arg_unknown": "知らない引数です: {names}。reform-workbook --help で使えるオプションを確かめてください",
+        "arg_choice": "{name} に {value} は使えません。使えるのは {choices} です",
+        "arg_needs_value": "{name} の後に値を一つ指定してください",
+        "arg_bad_value": "{name} の値 {value} は正しくありません（{kind} を指定してください）",
+        "arg_ambiguous": "{name} は複数のオプションに当てはまります（{matches}）。省略せずに書いてください",
+        "arg_no_value": "{name} には値を付けません（{value} を外してください）",
+        "arg_other": "コマンドラインが正しくありません（{what}）。reform-workbook --help を見てください",
+        "no_plans": "生データのある計画フォルダがありません。各期間を data/raw/<計画>/<YYYY-MM>/ に置いてください",
+        "no_plan_has_period": "{period} の生データを持つ計画がありません。生データのある期間: {have}",
+        "no_periods": "生データのある期間フォルダ（YYYY-MM）がありません。"
+        "make new-period PERIOD=YYYY-MM で作るか、報告書をその下に置いてください",
+        "period_and_all": "--period と --all はどちらか一方だけを指定してください",
+        "bad_jobs": "--jobs {jobs}: 同時に実行する期間の数を 1 以上で指定してください",
+        "interrupted": "中断しました（Ctrl-C）。前回のレポートと表はそのままです",
+        "list_plan_fault": "（plan.toml の誤り: {detail}）",
+        "plan_fault": "{plan}: {error}",
+        "period_fault": "{plan} {period}: {error}",
+    },
+)
+
+_add(
+    "period",
+    {
+        'not_id': '期間「{period}」は YYYY-MM の形ではありません。使える書き方: {forms}',
+        'no_month': '期間「{period}」: {month}月はありません（01〜12 で指定してください）',
+        'year_out': '期間「{period}」: {year}年は扱える範囲（{low}〜{high}年、平成と令和）の外です',
+        'showa': '期間「{period}」は昭和63年度末で、平成より前です。平成以降の期間を指定してください',
+        'before_heisei': '{date} は平成より前なので、和暦の表記がありません',
+        'fy_out': '{fy}年度は扱える範囲（{low}〜{high}年度）の外です',
+        'era_year_zero': '「{text}」: 元号の年は 1（元）以上で書いてください',
+        'in_text': '「{text}」: {error}',
+        'not_text': '期間は文字で指定してください（{kind} が渡されました）',
+        'era_ended': '「{text}」: {label}はありません（その元号は{end}年に終わりました）。{instead}と書いてください',
+        'text_no_month': '「{text}」: {month}月はありません',
+        'outside_era': '「{text}」: {label}は{era}の期間（{start}〜{end}）の外です',
+        'not_period': '「{text}」は期間として読めません。使える書き方: {forms}',
+    },
+)
+
+_add(
+    "num",
+    {
+        'not_number': '「{source}」: 「{digits}」は数として読めません',
+        'bad_commas': '「{source}」: 「{digits}」の桁区切りのコンマの位置が正しくありません（3桁ごとに書いてください）',
+        'too_many_digits': '「{source}」: 「{digits}」は有効数字が{n}桁あります。表が正確に保てるのは{most}桁までです',
+        'multipliers': '「{source}」: 「{token}」の万・億などの順序が正しくありません',
+        'too_large': '「{source}」: 「{token}」は1,000兆（10の15乗）以上で、自治体の数値としてあり得ません',
+        'none': '「{text}」: 数値が見つかりません',
+        'wari_unit': '「{source}」: 割は10分の1（9割 = 90%）の割合ですが、単位の列は「{unit}」です。単位を % にするか、「{unit}」の数値を写してください',
+        'bound_word': '「{text}」: 数値の後の「{word}」で上限・下限や範囲になり、値になりません。値を書いてください',
+        'vague_target': '「{text}」: 数値の後に「{word}」があります。目標は数値をはっきり書いてください',
+        'change_none': '「{text}」: 前年度からの増減に数値がありません',
+        'change_wari': '「{text}」: 割での増減（1割増 = 10%増）は相対的で、量ではありません。代わりに前年度末の値を報告書のとおりに書いてください',
+        'change_signs': '「{text}」: 数値の前の記号と後の言葉が食い違っています（▲/△ は減、+ は増）',
+        'change_no_sign': '「{text}」: 増減のどちらか（増/減）が書かれていません',
+    },
+)
+
+_add(
+    "paths",
+    {
+        'what_output': '出力フォルダ（{option}）',
+        'what_period_output': '期間の出力フォルダ',
+        'what_period_processed': '期間の処理済みデータのフォルダ',
+        'what_processed': '処理済みデータのフォルダ',
+        'inside_raw': '{what}が生データのフォルダ {raw} の中にあります{leads}。生データには決して書き込みません。その外のフォルダを指定してください',
+        'leads_to': '（リンクの先は {real}）',
+        'holds_raw': '{what}が生データのフォルダ {raw} を含んでいます。生データには決して書き込みません。それを含まないフォルダを指定してください',
+        'inside_processed': '{what}が処理済みデータのフォルダ {processed}（ワークブックが表を置く所）の中にあります。その外のフォルダ（例: outputs/）を指定してください',
+        'is_link': '{what}がリンクです。ワークブックはこのフォルダを置き換えるため、リンクをたどりません。リンクを外すか、{option} で本当のフォルダを指定してください',
+        'file_in_the_way': '{what}があるべき場所にファイルがあります。そのファイルを移すか、{option} で別のフォルダを指定してください',
+        'and_more': ' ほか{n}件',
+        'no_marker': '（{marker} の印がありません）',
+        'foreign_files': '{what}にワークブックが作っていないファイルがあります{detail}。そのままにしてあります。そのファイルを移すか、{option} で別のフォルダを指定してください',
+    },
+)
+
+_add(
+    "atomic",
+    {
+        'not_regular': '通常のファイルではありません（リンクや特殊なファイル）。そのままにしてあります。別の場所を指定してください',
+        'exists': 'このファイルは既にあります。そのままにしてあり、何も書き込んでいません',
+    },
+)
+
+_add(
+    "text",
+    {
+        'invisible': '{char} が含まれています。{why}',
+        'bidi': '文字の表示順を変える見えない制御文字です。削除してください',
+        'bom': 'テキストの途中にバイト順マーク（BOM）があります（二つのファイルをつないだ？）。削除するか、ファイルを保存し直してください',
+        'line_separator': 'Unicode の行・段落の区切りで、プログラムによって改行に見えたり見えなかったりします。普通の改行に置き換えてください',
+        'format_char': '見えない書式用の文字です。削除してください',
+        'invisible_char': '見えない文字です（何も見えないか、空白に見えますがスペースではありません）。削除してください',
+        'splits_figure': '数字の隣の見えない文字で、数値を分けてしまいます。数値を打ち直してください',
+        'mark_on_digit': '数字に付いた結合文字で、数値の見え方を変えるか分けてしまいます。数値を打ち直してください',
+    },
+)
+
+_add(
+    "plans",
+    {
+        'period_under_raw': '期間のフォルダが raw/ の直下にあります。期間は計画のフォルダの中に置きます: data/raw/<計画>/{name}/（<計画> は kodaira-3 のような短い半角英数字の名前）。そこへ移してください',
+        'bad_plan_id': '計画のフォルダ名は短い半角英数字にしてください（英字・数字・- と _、40文字まで。例: kodaira-3）。計画の名前は plan.toml に書きます',
+        'period_hint': '基準月 YYYY-MM の名前にしてください（平成30年9月末なら 2018-09、平成30年度末なら 2019-03）',
+        'not_period_folder': '期間のフォルダ名ではありません。{hint}',
+        'bad_period_folder': '{error}。{hint}',
+        'unknown': '計画「{plan}」はありません。生データのある計画: {ids}',
+        'several': '計画が複数あります（{ids}）。--plan ID（make では PLAN=ID）でどれかを指定してください',
+        'not_utf8': 'UTF-8 のテキストではありません（{byte}バイト目）。UTF-8 で保存し直してください',
+        'bad_toml': 'TOML として読めません（「{detail}」）。その行の書き方を確かめてください',
+        'unknown_key': '知らないキー「{key}」です。plan.toml に書けるキー: {keys}',
+        'bad_name': 'name には計画の名前を報告書のとおりに、引用符（"）で囲んで書いてください',
+        'bad_year': '{key} は 2017 のような年度（{low}〜{high}）で書いてください（{value} ではなく）',
+        'bad_status': '[status] には S・A・B の表記（報告書のとおりの表記のリスト）を書いてください。今は {given} が書かれています',
+        'bad_status_list': '[status] の {code} は報告書のとおりの表記のリストにしてください',
+        'label_twice': '表記「{label}」が {first} と {code} の両方に書かれています。どちらか一方にしてください',
+        'years_reversed': 'first_year {first} が last_year {last} より後です。入れ替えてください',
+        'toml_is_folder': '計画の plan.toml ファイルがあるべき場所にフォルダがあります。フォルダを移してください',
+    },
+)
