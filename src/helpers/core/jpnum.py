@@ -61,6 +61,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from helpers.core.textnorm import nfkc
+from helpers.core.messages import say
 
 MULTIPLIERS = {
     "百": Decimal(10) ** 2,
@@ -154,17 +155,16 @@ def says_missing(text: str | None) -> bool:
 def _to_decimal(digits: str, source: str) -> Decimal:
     d = digits.replace(",", "")
     if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", d):
-        raise NumberError(f"'{source}': '{digits}' is not a number")
+        raise NumberError(say("num.not_number", source=source, digits=digits))
     # commas must group thousands: 1,000 / 12,345,678 (not 1,00)
     grouped = digits.split(".")[0]
     if "," in grouped and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", grouped):
-        raise NumberError(f"'{source}': '{digits}' has misplaced thousands separators")
+        raise NumberError(say("num.bad_commas", source=source, digits=digits))
     int_part, _, frac = d.partition(".")
     significant = len((int_part + frac).strip("0"))
     if significant > MAX_DIGITS:
         raise NumberError(
-            f"'{source}': '{digits}' has {significant} significant digits; a figure may have "
-            f"at most {MAX_DIGITS} (what a table holds exactly)"
+            say("num.too_many_digits", source=source, digits=digits, n=significant, most=MAX_DIGITS)
         )
     return Decimal(d)
 
@@ -183,7 +183,7 @@ def _amount_from_match(token: str, source: str) -> Decimal:
         for c in m.group(2):
             mult *= MULTIPLIERS.get(c, 1)
         if last_mult is not None and mult >= last_mult:
-            raise NumberError(f"'{source}': multipliers out of order in '{token}'")
+            raise NumberError(say("num.multipliers", source=source, token=token))
         last_mult = mult
         total += _to_decimal(m.group(1), source) * mult
         end = m.end()
@@ -192,7 +192,7 @@ def _amount_from_match(token: str, source: str) -> Decimal:
         total += _to_decimal(rest, source)
     if total >= MAX_MAGNITUDE:
         raise NumberError(
-            f"'{source}': '{token}' is 1,000兆 (10^15) or more, beyond any municipal figure"
+            say("num.too_large", source=source, token=token)
         )
     return _normal(total)
 
@@ -242,7 +242,7 @@ def parse_amount(text: str) -> Decimal:
     s = _clean(text)
     found = _find_amount(s, text)
     if found is None:
-        raise NumberError(f"'{text}': no number found")
+        raise NumberError(say("num.none", text=text))
     return found[0]
 
 
@@ -261,8 +261,7 @@ def _unit_of(s: str, m: re.Match, unit: str | None, source: str) -> tuple[str | 
     if "割" in m.group(0):
         if unit not in (None, "%"):
             raise NumberError(
-                f"'{source}': 割 is a tenth (9割 = 90%), a percentage; the unit column says "
-                f"'{unit}': make it % or copy a figure in '{unit}'"
+                say("num.wari_unit", source=source, unit=unit)
             )
         return "%", 0
     um = re.match(rf"(?:{_UNIT_RE})", s[m.end() :])
@@ -367,14 +366,14 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
     s = _clean(text)
     found = _find_amount(s, text)
     if found is None:
-        raise NumberError(f"'{text}': no number found")
+        raise NumberError(say("num.none", text=text))
     value, m = found
     approx = "約" in s[: m.start()] or "およそ" in s[: m.start()]
     got_unit, unit_len = _unit_of(s, m, unit, text)
     word = qualifier_after(s[m.end() + unit_len :], got_unit)
     if word in BOUND_QUALIFIERS:
         raise NumberError(
-            f"'{text}': '{word}' after the figure makes it a bound or a range, not a value"
+            say("num.bound_word", text=text, word=word)
         )
     return Quantity(value, got_unit, approx or word is not None, False)
 
@@ -487,7 +486,7 @@ def parse_target(text: str | None, unit: str | None = None) -> Target:
     tail = after[unit_len:]
     word = qualifier_after(tail, got_unit)
     if word in ("強", "弱", "余"):
-        raise NumberError(f"'{text}': '{word}' after the figure: a target must state its figure")
+        raise NumberError(say("num.vague_target", text=text, word=word))
     approx = "約" in s[: m.start()] or word in APPROX_QUALIFIERS
     rng = _RANGE_RE.match(tail) or _RANGE_RE.match(after)
     hi = _AMOUNT_RE.search(rng.group(1)) if rng else None
@@ -569,12 +568,11 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     s, _ = _drop_reference(_clean(text))
     found = _find_amount(s, text)
     if found is None:
-        raise NumberError(f"'{text}': no number in the stated change")
+        raise NumberError(say("num.change_none", text=text))
     value, m = found
     if "割" in m.group(0):
         raise NumberError(
-            f"'{text}': a change in 割 is relative (1割増 = 10% more), not an amount; "
-            "give the previous value as printed instead"
+            say("num.change_wari", text=text)
         )
     after = s[m.end() :]
     um = re.match(rf"(?:{_UNIT_RE})", after)
@@ -584,12 +582,11 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     by_words = _sign_of_words(after[len(um.group(0)) if um else 0 :], direction)
     if by_mark is not None and by_words is not None and by_mark != by_words:
         raise NumberError(
-            f"'{text}': the sign before the figure and the words after it disagree "
-            "(▲/△ is a decrease, + an increase)"
+            say("num.change_signs", text=text)
         )
     sign = by_words if by_words is not None else by_mark
     if sign is None:
-        raise NumberError(f"'{text}': the stated change does not say increase or decrease (増/減)")
+        raise NumberError(say("num.change_no_sign", text=text))
     return Change(_normal(sign * abs(value)), got_unit, points)
 
 

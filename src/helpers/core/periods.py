@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from helpers.core.errors import PeriodError
+from helpers.core.messages import say
 
 ID_RE = re.compile(r"^(\d{4})-(\d{2})$")
 MIN_YEAR, MAX_YEAR = 1989, 2100
@@ -74,19 +75,18 @@ def validate_period(period_id: str) -> str:
     m = ID_RE.match(period_id or "")
     if not m:
         raise PeriodError(
-            f"period '{period_id}' is not of the form YYYY-MM; accepted forms: {ACCEPTED_FORMS}"
+            say("period.not_id", period=period_id, forms=ACCEPTED_FORMS)
         )
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
-        raise PeriodError(f"period '{period_id}': month {month:02d} does not exist (01-12)")
+        raise PeriodError(say("period.no_month", period=period_id, month=f"{month:02d}"))
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise PeriodError(
-            f"period '{period_id}': year {year} is outside {MIN_YEAR}-{MAX_YEAR} "
-            "(labels are given in the 平成 and 令和 eras)"
+            say("period.year_out", period=period_id, year=year, low=MIN_YEAR, high=MAX_YEAR)
         )
     if (year, month) == (1989, 3):
         # the end of FY1988 is 昭和63年度末: before the eras the workbook labels
-        raise PeriodError(f"period '{period_id}' is the end of 昭和63年度, before the 平成 era")
+        raise PeriodError(say("period.showa", period=period_id))
     return period_id
 
 
@@ -111,7 +111,7 @@ def _era_for_date(d: date) -> Era:
     for era in ERAS:
         if d >= era.start and (era.end is None or d <= era.end):
             return era
-    raise PeriodError(f"{d.isoformat()} is before the 平成 era; no Japanese label is defined")
+    raise PeriodError(say("period.before_heisei", date=d.isoformat()))
 
 
 def _era_year(era: Era, year: int) -> str:
@@ -122,7 +122,7 @@ def _era_year(era: Era, year: int) -> str:
 def fiscal_year_label(fy: int) -> str:
     """Japanese label of a fiscal year: 2017 → 平成29年度, 2019 → 令和元年度."""
     if not MIN_YEAR <= fy <= MAX_YEAR:
-        raise PeriodError(f"fiscal year {fy} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise PeriodError(say("period.fy_out", fy=fy, low=MIN_YEAR, high=MAX_YEAR))
     # A fiscal year is named in the era in force at its start (1 April); FY2019,
     # begun under 平成, is customarily 令和元年度 (平成31年度 is the same year).
     era = ERAS[0] if fy >= 2019 else ERAS[1]
@@ -163,7 +163,7 @@ def period_label_short(period_id: str) -> str:
 def _era_to_year(token: str, n: int, *, original: str) -> tuple[Era, int]:
     era = _ERA_BY_TOKEN[token]
     if n < 1:
-        raise PeriodError(f"'{original}': era year must be 1 (元) or more")
+        raise PeriodError(say("period.era_year_zero", text=original))
     return era, era.first_year + n - 1
 
 
@@ -172,7 +172,7 @@ def _fy_to_id(fy: int, original: str) -> str:
     try:
         return validate_period(period_id)
     except PeriodError as exc:
-        raise PeriodError(f"'{original}': {exc}") from None
+        raise PeriodError(say("period.in_text", text=original, error=exc)) from None
 
 
 def parse_period(text: str) -> str:
@@ -188,7 +188,7 @@ def parse_period(text: str) -> str:
         If the text names no possible period.
     """
     if not isinstance(text, str):
-        raise PeriodError(f"period must be text, got {type(text).__name__}")
+        raise PeriodError(say("period.not_text", kind=type(text).__name__))
     original = text
     s = unicodedata.normalize("NFKC", text).strip()
     s = re.sub(r"\s+", "", s)
@@ -202,8 +202,13 @@ def parse_period(text: str) -> str:
         era, fy = _era_to_year(m.group(1), n, original=original)
         if era.end is not None and fy > era.end.year:
             raise PeriodError(
-                f"'{original}': {era.name}{n}年度 does not exist (the era ended in "
-                f"{era.end.year}); say {fiscal_year_label(fy) if fy <= MAX_YEAR else 'another year'}"
+                say(
+                    "period.era_ended",
+                    text=original,
+                    label=f"{era.name}{n}年度",
+                    end=era.end.year,
+                    instead=fiscal_year_label(fy) if fy <= MAX_YEAR else "別の年度",
+                )
             )
         return _fy_to_id(fy, original)
 
@@ -213,7 +218,7 @@ def parse_period(text: str) -> str:
         era, year = _era_to_year(m.group(1), n, original=original)
         month = int(m.group(3))
         if not 1 <= month <= 12:
-            raise PeriodError(f"'{original}': month {month} does not exist")
+            raise PeriodError(say("period.text_no_month", text=original, month=month))
         end = _month_end(year, month) if MIN_YEAR <= year <= MAX_YEAR else None
         if (
             end is None
@@ -221,9 +226,14 @@ def parse_period(text: str) -> str:
             or (era.end is not None and date(year, month, 1) > era.end)
         ):
             raise PeriodError(
-                f"'{original}': {era.name}{'元' if n == 1 else n}年{month}月 is outside the "
-                f"{era.name} era ({era.start.isoformat()} to "
-                f"{era.end.isoformat() if era.end else 'now'})"
+                say(
+                    "period.outside_era",
+                    text=original,
+                    label=f"{era.name}{'元' if n == 1 else n}年{month}月",
+                    era=era.name,
+                    start=era.start.isoformat(),
+                    end=era.end.isoformat() if era.end else "現在",
+                )
             )
         return validate_period(f"{year:04d}-{month:02d}")
 
@@ -234,9 +244,9 @@ def parse_period(text: str) -> str:
     if m:
         month = int(m.group(2))
         if not 1 <= month <= 12:
-            raise PeriodError(f"'{original}': month {month} does not exist")
+            raise PeriodError(say("period.text_no_month", text=original, month=month))
         return validate_period(f"{int(m.group(1)):04d}-{month:02d}")
-    raise PeriodError(f"'{original}' is not a period; accepted forms: {ACCEPTED_FORMS}")
+    raise PeriodError(say("period.not_period", text=original, forms=ACCEPTED_FORMS))
 
 
 def sort_periods(period_ids) -> list[str]:
