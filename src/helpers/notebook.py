@@ -63,6 +63,7 @@ from helpers.present.display import Message
 from helpers.present.export import write_tables
 from helpers.present.index_page import build_index
 from helpers.run.pipeline import run_period
+from helpers.core.messages import say
 
 #: the metrics a notebook shows, in this order
 METRIC_COLUMNS = [
@@ -370,9 +371,9 @@ def open_period(
     reads, writes = NOTEBOOK_IO.get(notebook, ((), ("processed",)))
     with stop_on_input_error():
         if "processed" in writes or "processed" in reads:
-            run.processed_dir = paths.product_folder(run.processed_dir, data, "processed folder")
+            run.processed_dir = paths.product_folder(run.processed_dir, data, say("paths.what_processed"))
         if {"figures", "tables"} & set(writes):
-            run.period_output = paths.product_folder(run.period_output, data, "output folder")
+            run.period_output = paths.product_folder(run.period_output, data, say("paths.what_period_output"))
     print("\n".join(run.describe()))
     _current["run"] = run
     return run

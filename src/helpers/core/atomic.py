@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 
 
 def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
@@ -34,7 +35,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     path = Path(path)
     if path.is_symlink() or (path.exists() and not path.is_file()):
         # a rename would replace a device, a pipe or a link (as root even /dev/null)
-        raise InputError(path, "is not a regular file; it is left as it is: choose another path")
+        raise InputError(path, say("atomic.not_regular"))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temp(path.parent, path.name)
     try:
@@ -52,13 +53,13 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 def write_new_file(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path``, which must not exist: never overwrites (InputError if it does)."""
     if path.exists() or path.is_symlink():
-        raise InputError(path, "exists already; it is left as it is (nothing was written)")
+        raise InputError(path, say("atomic.exists"))
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(tmp, "xb") as fh:
             fh.write(data)
         if path.exists():  # made meanwhile by someone else: theirs stays
-            raise InputError(path, "exists already; it is left as it is (nothing was written)")
+            raise InputError(path, say("atomic.exists"))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
 from helpers.core.schema import TABLES
+from helpers.core.messages import say
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJ_ROOT = PACKAGE_DIR.parents[1]
@@ -135,15 +136,17 @@ def check_outside_raw(target: str | os.PathLike, data: str | os.PathLike, what: 
     if _within(real, raw):
         raise InputError(
             target,
-            f"the {what} lies inside the raw data folder {raw}"
-            + (f" (it leads to {real})" if real != Path(target) else "")
-            + ", which is never written: choose a folder outside it",
+            say(
+                "paths.inside_raw",
+                what=what,
+                raw=raw,
+                leads=say("paths.leads_to", real=real) if real != Path(target) else "",
+            ),
         )
     if _within(raw, real):
         raise InputError(
             target,
-            f"the {what} holds the raw data folder {raw}, which is never written: "
-            "choose a folder that does not contain it",
+            say("paths.holds_raw", what=what, raw=raw),
         )
 
 
@@ -153,8 +156,7 @@ def check_outside_processed(target: str | os.PathLike, data: str | os.PathLike, 
     if _within(Path(target).resolve(), processed):
         raise InputError(
             target,
-            f"the {what} lies inside the processed data folder {processed}, "
-            "where the workbook keeps its tables: choose a folder outside it (e.g. outputs/)",
+            say("paths.inside_processed", what=what, processed=processed),
         )
 
 
@@ -215,25 +217,23 @@ def check_replaceable(folder: Path, what: str, option: str, *, processed: bool =
     if folder.is_symlink():
         raise InputError(
             folder,
-            f"the {what} is a link; the workbook replaces this folder and does not "
-            f"follow links: remove the link, or give the real folder with {option}",
+            say("paths.is_link", what=what, option=option),
         )
     if not folder.exists():
         return
     if not folder.is_dir():
         raise InputError(
             folder,
-            f"a file lies where the {what} should be: move it away, or choose another {option}",
+            say("paths.file_in_the_way", what=what, option=option),
         )
     if not is_workbook_folder(folder, processed=processed):
         foreign = foreign_files(folder, processed=processed)
         names = ", ".join(p.relative_to(folder).as_posix() for p in foreign[:3])
-        more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
-        detail = f"({names}{more})" if foreign else f"(no {MARKER} marker)"
+        more = say("paths.and_more", n=len(foreign) - 3) if len(foreign) > 3 else ""
+        detail = f"（{names}{more}）" if foreign else say("paths.no_marker", marker=MARKER)
         raise InputError(
             folder,
-            f"the {what} holds files the workbook did not make {detail}; "
-            f"it is left as it is: move those files away, or choose another {option}",
+            say("paths.foreign_files", what=what, detail=detail, option=option),
         )
 
 

@@ -60,6 +60,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 
 _SPACE_RE = re.compile(r"\s+")  # \s includes U+3000 and U+00A0
 # Characters NFKC leaves alone but which mean the same thing in these reports.
@@ -180,7 +181,7 @@ _MARKS = ("Mn", "Mc", "Me")
 
 
 def _char_name(c: str) -> str:
-    return f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}"
+    return f"「U+{ord(c):04X} {unicodedata.name(c, '名前のない文字')}」"
 
 
 def _csv_field(text: str, line: int, char: str) -> str | None:
@@ -209,7 +210,7 @@ def _invisible_error(text: str, pos: int, path: Path, why: str) -> InputError:
     char = text[pos]
     line = text.count("\n", 0, pos) + 1
     field = _csv_field(text, line, char) if path.suffix.lower() == ".csv" else None
-    return InputError(path, f"contains {_char_name(char)}, {why}", line=line, field=field)
+    return InputError(path, say("text.invisible", char=_char_name(char), why=why), line=line, field=field)
 
 
 def _next_to_digit(text: str, start: int, end: int) -> bool:
@@ -223,25 +224,17 @@ def _is_invisible(c: str) -> bool:
 def _why_refused(c: str, beside_digit: bool) -> str | None:
     """Why an invisible character is refused where it stands, or None to remove it."""
     if c in _BIDI:
-        return (
-            "an invisible control that changes the order in which the text is displayed; delete it"
-        )
+        return say("text.bidi")
     if c == "\ufeff":
-        return (
-            "a byte-order mark inside the text (two files joined into one?); "
-            "delete it, or re-save the file"
-        )
+        return say("text.bom")
     if c in _LINE_SEPARATORS:
-        return (
-            "a Unicode line/paragraph separator, which some programs show as a line break "
-            "and others not; replace it with an ordinary line break"
-        )
+        return say("text.line_separator")
     if c not in _REMOVABLE:
         if unicodedata.category(c) == "Cf":
-            return "an invisible formatting character; delete it"
-        return "an invisible character (it shows as nothing, or as a blank that is no space); delete it"
+            return say("text.format_char")
+        return say("text.invisible_char")
     if beside_digit:
-        return "an invisible character next to a digit, which splits the figure; retype the number"
+        return say("text.splits_figure")
     return None
 
 
@@ -256,8 +249,7 @@ def _check_marks_on_digits(text: str, path: Path) -> None:
             text,
             m.start(),
             path,
-            "a combining mark on a digit, which changes how the figure looks or splits it; "
-            "retype the number",
+            say("text.mark_on_digit"),
         )
 
 

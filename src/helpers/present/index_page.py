@@ -38,6 +38,7 @@ from helpers.core.tables import write_json
 from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
+from helpers.core.messages import say
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
@@ -557,7 +558,7 @@ def build_index(data_dir=None, output_dir=None, *, force: bool = False, log=prin
         An index.html there that the workbook did not make, or bad plan folders.
     """
     data, out_root = paths.data_dir(data_dir), paths.output_dir(output_dir)
-    paths.check_outside_raw(out_root, data, "output folder (--output-dir)")
+    paths.check_outside_raw(out_root, data, say("paths.what_output", option="--output-dir"))
     out_root.mkdir(parents=True, exist_ok=True)
     index = out_root / INDEX_FILE
     lock = _lock(out_root)

@@ -91,6 +91,7 @@ from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
 from helpers.present.render import export_report
 from helpers.run.fingerprint import run_fingerprint
+from helpers.core.messages import say
 
 STAGES = (
     ("01_clean", "クリーニング（生データ → 整理済みの表）"),
@@ -207,10 +208,10 @@ def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
         paths.period_output_dir(pid, out_root, plan),
         paths.processed_dir(pid, data, plan),
     )
-    paths.check_outside_raw(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
-    paths.check_outside_processed(f.out_root, data, f"output folder ({OUTPUT_OPTION})")
-    paths.check_outside_raw(f.final, data, "period's output folder")
-    paths.check_outside_raw(f.processed, data, "period's processed folder")
+    paths.check_outside_raw(f.out_root, data, say("paths.what_output", option=OUTPUT_OPTION))
+    paths.check_outside_processed(f.out_root, data, say("paths.what_output", option=OUTPUT_OPTION))
+    paths.check_outside_raw(f.final, data, say("paths.what_period_output"))
+    paths.check_outside_raw(f.processed, data, say("paths.what_period_processed"))
     return f
 
 
@@ -408,13 +409,13 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         # Fail fast on bad input, with the file and line, before any kernel starts.
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
-        paths.check_replaceable(f.final, "period's output folder", OUTPUT_OPTION)
+        paths.check_replaceable(f.final, say("paths.what_period_output"), OUTPUT_OPTION)
         if not processed_locked:
             locks.callback(_lock(f.processed.parent, pid, lock_timeout, DATA_OPTION).release)
             with _user_fixable(DATA_OPTION):
                 recover(f.processed, log)
         paths.check_replaceable(
-            f.processed, "period's processed folder", DATA_OPTION, processed=True
+            f.processed, say("paths.what_period_processed"), DATA_OPTION, processed=True
         )
         with _user_fixable(OUTPUT_OPTION):
             return _execute(f, cleaned, fp, log, t0, pdf)
