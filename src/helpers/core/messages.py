@@ -244,3 +244,26 @@ _add(
         'toml_is_folder': '計画の plan.toml ファイルがあるべき場所にフォルダがあります。フォルダを移してください',
     },
 )
+
+_add(
+    "plans",
+    {
+        'period_under_raw': '期間のフォルダが raw/ の直下にあります。期間は計画のフォルダの中に置きます: data/raw/<計画>/{name}/（<計画> は kodaira-3 のような短い半角英数字の名前）。そこへ移してください',
+        'bad_plan_id': '計画のフォルダ名は短い半角英数字にしてください（英字・数字・- と _、40文字まで。例: kodaira-3）。計画の名前は plan.toml に書きます',
+        'period_hint': '基準月 YYYY-MM の名前にしてください（平成30年9月末なら 2018-09、平成30年度末なら 2019-03）',
+        'not_period_folder': '期間のフォルダ名ではありません。{hint}',
+        'bad_period_folder': '{error}。{hint}',
+        'unknown': '計画「{plan}」はありません。生データのある計画: {ids}',
+        'several': '計画が複数あります（{ids}）。--plan ID（make では PLAN=ID）でどれかを指定してください',
+        'not_utf8': 'UTF-8 のテキストではありません（{byte}バイト目）。UTF-8 で保存し直してください',
+        'bad_toml': 'TOML として読めません（「{detail}」）。その行の書き方を確かめてください',
+        'unknown_key': '知らないキー「{key}」です。plan.toml に書けるキー: {keys}',
+        'bad_name': 'name には計画の名前を報告書のとおりに、引用符（"）で囲んで書いてください',
+        'bad_year': '{key} は 2017 のような年度（{low}〜{high}）で書いてください（{value} ではなく）',
+        'bad_status': '[status] には S・A・B の表記（報告書のとおりの表記のリスト）を書いてください。今は {given} が書かれています',
+        'bad_status_list': '[status] の {code} は報告書のとおりの表記のリストにしてください',
+        'label_twice': '表記「{label}」が {first} と {code} の両方に書かれています。どちらか一方にしてください',
+        'years_reversed': 'first_year {first} が last_year {last} より後です。入れ替えてください',
+        'toml_is_folder': '計画の plan.toml ファイルがあるべき場所にフォルダがあります。フォルダを移してください',
+    },
+)

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import InputError, PeriodError
+from helpers.core.messages import say
 from helpers.core.periods import fiscal_year_label, period_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
 from helpers.core.vocab import MAX_LEVELS, MIN_LEVELS, STANDARD, Vocabulary
@@ -222,15 +223,13 @@ def raw_periods(data: Path, plan: str | None = None) -> list[str]:
 
 def _period_folder(p: Path) -> str:
     """The period id of a period folder, or InputError saying how to name it."""
-    hint = (
-        "name it by its as-of month YYYY-MM (2018-09 for 平成30年9月末, 2019-03 for 平成30年度末)"
-    )
+    hint = say("plans.period_hint")
     if not PERIOD_ID.match(p.name):
-        raise InputError(p, f"not a period folder name: {hint}")
+        raise InputError(p, say("plans.not_period_folder", hint=hint))
     try:
         return validate_period(p.name)
     except PeriodError as exc:
-        raise InputError(p, f"{exc}: {hint}") from None
+        raise InputError(p, say("plans.bad_period_folder", error=exc, hint=hint)) from None
 
 
 def unknown_plan(data: Path, plan: str) -> InputError:
@@ -241,7 +240,7 @@ def unknown_plan(data: Path, plan: str) -> InputError:
         return named.error()
     return InputError(
         paths.plan_raw_dir(data, plan),
-        f"no plan '{plan}'; plans with raw data: " + (", ".join(ids) if ids else "none"),
+        say("plans.unknown", plan=plan, ids=", ".join(ids) if ids else "なし"),
     )
 
 
@@ -257,11 +256,11 @@ def resolve_plan(data: Path, plan: str | None) -> str:
     if not ids:
         raise InputError(
             paths.raw_root(data),
-            "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
+            say("cli.no_plans"),
         )
     raise InputError(
         paths.raw_root(data),
-        f"several plans ({', '.join(ids)}): say which, with --plan ID (make: PLAN=ID)",
+        say("plans.several", ids=", ".join(ids)),
     )
 
 
@@ -318,14 +317,14 @@ def _read_toml(path: Path) -> tuple[dict, str]:
     try:
         text = _read_bounded(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+        raise InputError(path, say("plans.not_utf8", byte=exc.start)) from None
     # the same policy as raw text: bidi controls refused, zero-width characters removed
     text = strip_invisible(text.replace("\r\n", "\n"), path)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError(path, f"not valid TOML: {detail}", line=_toml_line(exc)) from None
+        raise InputError(path, say("plans.bad_toml", detail=detail), line=_toml_line(exc)) from None
 
 
 def _check_keys(path: Path, text: str, conf: dict) -> None:
@@ -333,7 +332,7 @@ def _check_keys(path: Path, text: str, conf: dict) -> None:
         if key not in PLAN_KEYS:
             raise InputError(
                 path,
-                f"unknown key '{key}'; a plan.toml may hold " + ", ".join(sorted(PLAN_KEYS)),
+                say("plans.unknown_key", key=key, keys=", ".join(sorted(PLAN_KEYS))),
                 line=_line_of(text, key),
                 field=key,
             )
@@ -341,7 +340,7 @@ def _check_keys(path: Path, text: str, conf: dict) -> None:
     if name is not None and (not isinstance(name, str) or not name.strip() or "\n" in name):
         raise InputError(
             path,
-            "name must be the plan's name as printed, in quotes",
+            say("plans.bad_name"),
             line=_line_of(text, "name"),
             field="name",
         )
@@ -354,7 +353,7 @@ def _year(path: Path, text: str, conf: dict, key: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not _YEARS[0] <= value <= _YEARS[1]:
         raise InputError(
             path,
-            f"{key} must be a fiscal year such as 2017 ({_YEARS[0]}–{_YEARS[1]}), not {value!r}",
+            say("plans.bad_year", key=key, low=_YEARS[0], high=_YEARS[1], value=repr(value)),
             line=_line_of(text, key),
             field=key,
         )
@@ -566,7 +565,7 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
     if first is not None and last is not None and first > last:
         raise InputError(
             path,
-            f"first_year {first} is after last_year {last}",
+            say("plans.years_reversed", first=first, last=last),
             line=_line_of(text, "first_year"),
             field="first_year",
         )
@@ -591,7 +590,7 @@ def load_plan(data: Path, plan: str | None = None) -> Plan:
     folder = paths.plan_raw_dir(data, pid)
     config = folder / PLAN_FILE
     if config.is_dir():
-        raise InputError(config, "a folder where the plan's plan.toml file is expected")
+        raise InputError(config, say("plans.toml_is_folder"))
     if not config.exists():
         return Plan(pid, folder)
     return read_plan_config(config, pid)
