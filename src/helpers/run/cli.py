@@ -32,12 +32,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
+import traceback
 from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, StageError
+from helpers.core.messages import say
 from helpers.core.periods import parse_period, period_label
 from helpers.core.plans import (
     load_plan,
@@ -76,7 +79,72 @@ EPILOG = """例:
   reform-workbook new-period 2019-03            次の期間のフォルダと成果指標シート
   reform-workbook draft-kpis --period 2019-03   報告書から成果指標の値の下書き
 
-終了コード: 0 完了（または最新）、1 ノートブックの失敗、2 入力やパラメータの誤り、3 別の実行中。"""
+終了コード: 0 完了（または最新）、1 ノートブックの失敗、2 入力やパラメータの誤り、3 別の実行中。
+--debug: 思わぬエラーのときにトレースバックも表示します。"""
+
+#: argparse's own English messages (it words them with gettext) → the catalogue's keys
+_ARGPARSE_ERRORS = [
+    (re.compile(r"the following arguments are required: (?P<names>.+)"), "cli.arg_required"),
+    (re.compile(r"unrecognized arguments: (?P<names>.+)"), "cli.arg_unknown"),
+    (
+        re.compile(
+            r"argument (?P<name>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)"
+        ),
+        "cli.arg_choice",
+    ),
+    (re.compile(r"argument (?P<name>\S+): expected one argument"), "cli.arg_needs_value"),
+    (
+        re.compile(r"argument (?P<name>\S+): invalid (?P<kind>\w+) value: (?P<value>.+)"),
+        "cli.arg_bad_value",
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<name>\S+) could match (?P<matches>.+)"),
+        "cli.arg_ambiguous",
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+): ignored explicit argument (?P<value>.+)"),
+        "cli.arg_no_value",
+    ),
+]
+
+
+def argparse_message(message: str) -> str:
+    """argparse's English complaint about the command line, in the catalogue's Japanese."""
+    for pattern, key in _ARGPARSE_ERRORS:
+        m = pattern.fullmatch(message)
+        if m:
+            return say(key, **m.groupdict())
+    return say("cli.arg_other", what=message)
+
+
+class JapaneseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help with 使い方: in front of the usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix or "使い方: ")
+
+
+class JapaneseParser(argparse.ArgumentParser):
+    """argparse with its own words (usage, options, -h, its errors) in Japanese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", JapaneseHelpFormatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "引数"
+        self._optionals.title = "オプション"
+        self.add_argument("-h", "--help", action="help", help="このヘルプを表示して終わります")
+        self.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="思わぬエラーのときにトレースバック（詳細）も表示します",
+        )
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: エラー: {argparse_message(message)}\n")
+
 
 #: the subcommands; a command line that starts with an option is ``report`` (the old form)
 COMMANDS = ("report", "all", "list", "new-period", "draft-kpis")
@@ -118,11 +186,10 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The one parser of ``reform-workbook``: a run, the list, and the half-year cycle's tools."""
-    p = argparse.ArgumentParser(
+    p = JapaneseParser(
         prog="reform-workbook",
         description="行財政改革の進捗状況ワークブック: 期間ごとに整理 → 分析 → レポートを作ります。",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
     report = sub.add_parser(
@@ -193,11 +260,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         args.command, args.all = "report", True
     args.period = getattr(args, "period", None)
     args.all = getattr(args, "all", False)
+    args.debug = getattr(args, "debug", False)
     return args
 
 
 def _err(msg: str) -> None:
-    print(f"reform-workbook: error: {msg}", file=sys.stderr)
+    print(f"reform-workbook: エラー: {msg}", file=sys.stderr)
 
 
 def _warn(msg: str) -> None:
@@ -249,10 +317,7 @@ def _plans(args, data: Path) -> list[str]:
         load_plan(data, args.plan)
         return [args.plan]
     if not ids:
-        raise InputError(
-            paths.raw_root(data),
-            "no plan folders with raw data: put each period in data/raw/<plan>/<YYYY-MM>/",
-        )
+        raise InputError(paths.raw_root(data), say("cli.no_plans"))
     good, faults = [], []
     for plan in ids:
         try:
@@ -280,10 +345,8 @@ def _one_period(args, data: Path, plans: list[str]) -> list[tuple[str, str]]:
         return [(p, q) for p in having for q in plan_periods(data, p) if q >= pid]
     if len(plans) == 1:
         check_period(pid, data, plans[0])  # raises, listing the plan's periods
-    have = "; ".join(f"{p}: {', '.join(plan_periods(data, p)) or 'none'}" for p in plans)
-    raise InputError(
-        paths.raw_root(data), f"no plan has raw data for {pid}; periods with raw data: {have}"
-    )
+    have = "、".join(f"{p}: {', '.join(plan_periods(data, p)) or 'なし'}" for p in plans)
+    raise InputError(paths.raw_root(data), say("cli.no_plan_has_period", period=pid, have=have))
 
 
 def _unmade(out_root: Path, plan: str, periods: list[str]) -> list[str]:
@@ -306,9 +369,7 @@ def tasks(args, data: Path) -> list[tuple[str, str]]:
         periods = plan_periods(data, plan)
         out += [(plan, p) for p in (periods if args.all else _unmade(out_root, plan, periods))]
     if not out:
-        raise InputError(
-            paths.plan_raw_dir(data, args.plan or ""), "no period folders (YYYY-MM) with raw data"
-        )
+        raise InputError(paths.plan_raw_dir(data, args.plan or ""), say("cli.no_periods"))
     return out
 
 
@@ -318,7 +379,7 @@ def list_plans(data: Path) -> None:
         try:
             name = plan_name(data, plan)
         except InputError as exc:  # listed all the same, with its fault
-            name = f"(plan.toml: {exc.detail})"
+            name = say("cli.list_plan_fault", detail=exc.detail)
         print(f"{plan}\t{name}")
         for p in plan_periods(data, plan):
             print(f"  {p}\t{period_label(p)}")
@@ -358,7 +419,18 @@ def _failed(exc: Exception) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; an error nobody foresaw is one Japanese line (--debug: the traceback)."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(args)
+    except Exception as exc:  # noqa: BLE001 - the last net: one line for the user, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        _err(say("core.unexpected", kind=type(exc).__name__, what=exc))
+        return EXIT_FAILED
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         warn_stray_folders(paths.data_dir(args.data_dir))
     except (*HANDLED, OSError):
@@ -377,10 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
     if args.all and args.period is not None:
-        _err("give either --period or --all, not both")
+        _err(say("cli.period_and_all"))
         return EXIT_INPUT
     if args.jobs < 1:
-        _err(f"--jobs {args.jobs}: give a number of periods to run at once, 1 or more")
+        _err(say("cli.bad_jobs", jobs=args.jobs))
         return EXIT_INPUT
     data = paths.data_dir(args.data_dir)
     install_signal_handlers()
@@ -403,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         return _failed(exc)
     except KeyboardInterrupt:
         # the pipeline's own clean-up (staging, kernel, locks) has run on the way out
-        _err("interrupted (Ctrl-C); the previous report and tables are unchanged")
+        _err(say("cli.interrupted"))
         return EXIT_INTERRUPTED
     return status
 
