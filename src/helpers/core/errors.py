@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from helpers.core.messages import place
+from helpers.core.messages import place, say
 
 
 class WorkbookError(Exception):
@@ -51,3 +52,65 @@ class StageError(WorkbookError):
 
 class LockedError(WorkbookError):
     """Another run of the same period holds the lock."""
+
+
+#: how many faults of one file a refusal lists before it gives only their count
+MAX_LISTED_FAULTS = 50
+
+
+class InputErrors(InputError):
+    """Several faults of one file, refused at once: each with its place, up to 50, then a count."""
+
+    def __init__(self, path: str | Path | None, faults: list[InputError]) -> None:
+        self.faults = list(faults)
+        first = self.faults[0]
+        super().__init__(path, say("errors.several", n=len(self.faults)), line=first.line)
+        self.line = None  # the listing names each fault's own place
+
+    def _format(self) -> str:
+        head = place(self.path)
+        lines = [f"{head}: {self.detail}"]
+        for fault in self.faults[:MAX_LISTED_FAULTS]:
+            text = str(fault)
+            if text.startswith(head + " "):  # the file is named once, above
+                text = text[len(head) + 1 :]
+            elif text.startswith(head + ": "):
+                text = text[len(head) + 2 :]
+            lines.append(f"  ・{text}")
+        if len(self.faults) > MAX_LISTED_FAULTS:
+            lines.append("  " + say("errors.more", n=len(self.faults) - MAX_LISTED_FAULTS))
+        return "\n".join(lines)
+
+
+class Faults:
+    """The faults found in one file; refused together once the whole file has been read.
+
+    ``with faults.collect(): ...`` keeps an InputError raised inside and goes on;
+    :meth:`refuse` raises nothing (no fault), the one fault, or :class:`InputErrors`.
+    """
+
+    def __init__(self, path: str | Path | None) -> None:
+        self.path = path
+        self.items: list[InputError] = []
+
+    def add(self, fault: InputError) -> None:
+        if isinstance(fault, InputErrors):
+            self.items.extend(fault.faults)
+        else:
+            self.items.append(fault)
+
+    @contextlib.contextmanager
+    def collect(self):
+        try:
+            yield
+        except InputError as exc:
+            self.add(exc)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def refuse(self) -> None:
+        if len(self.items) == 1:
+            raise self.items[0]
+        if self.items:
+            raise InputErrors(self.path, self.items)
