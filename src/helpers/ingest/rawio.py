@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import os_error_text, say
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
 
@@ -42,7 +43,7 @@ def _decode_after_bom(data: bytes, path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(
             path,
-            f"starts with a UTF-8 byte-order mark but byte 0x{data[exc.start]:02x} is not UTF-8",
+            say("raw.bom_not_utf8", byte=f"0x{data[exc.start]:02x}"),
             line=_line_of_offset(data, exc.start),
         ) from None
 
@@ -54,16 +55,14 @@ def _decode_cp932(data: bytes, path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(
             path,
-            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is neither "
-            "UTF-8 nor CP932 (Shift_JIS); re-save the file in UTF-8",
+            say("raw.not_utf8_cp932", byte=f"0x{data[exc.start]:02x}", offset=exc.start),
             line=_line_of_offset(data, exc.start),
         ) from None
     m = _CP932_NON_TEXT_RE.search(text)
     if m:
         raise InputError(
             path,
-            f"byte 0x{_CP932_NON_TEXT[m.group(0)]:02x} is neither UTF-8 nor CP932 text; "
-            "re-save the file in UTF-8",
+            say("raw.cp932_non_text", byte=f"0x{_CP932_NON_TEXT[m.group(0)]:02x}"),
             line=text.count("\n", 0, m.start()) + 1,
         )
     return text
@@ -77,12 +76,11 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
     line of the first bad byte.
     """
     if not data.strip() or (data.startswith(_BOM) and not data[3:].strip()):
-        raise InputError(path, "the file is empty")
+        raise InputError(path, say("raw.empty"))
     if b"\x00" in data:
         raise InputError(
             path,
-            "contains NUL bytes: this is a binary file (Excel .xlsx, PDF, UTF-16?), "
-            "not text; save it as CSV/text in UTF-8 or CP932",
+            say("raw.binary"),
             line=_line_of_offset(data, data.index(b"\x00")),
         )
     if data.startswith(_BOM):
@@ -95,8 +93,7 @@ def decode_bytes(data: bytes, path: str | Path) -> tuple[str, str]:
             # which CP932 would turn into mojibake without complaint.
             raise InputError(
                 path,
-                f"byte 0x{data[utf_exc.start]:02x} at offset {utf_exc.start} is not UTF-8, "
-                "although the text before it is; the file is damaged, re-save it in UTF-8",
+                say("raw.damaged_utf8", byte=f"0x{data[utf_exc.start]:02x}", offset=utf_exc.start),
                 line=_line_of_offset(data, utf_exc.start),
             ) from None
     return _decode_cp932(data, path), "cp932"
@@ -114,22 +111,19 @@ def check_text(text: str, path: str | Path) -> None:
     count = len(_CONTROL_RE.findall(text))
     if count > max(2, len(text) // 200):
         line = text.count("\n", 0, first.start()) + 1
-        raise InputError(path, "contains control characters: not a text file", line=line)
+        raise InputError(path, say("raw.control_chars"), line=line)
 
 
 _FILE_KINDS = (
-    (stat.S_ISDIR, "is a folder, not a file"),
-    (stat.S_ISFIFO, "is a FIFO (named pipe), not a regular file"),
-    (stat.S_ISCHR, "is a character device, not a regular file"),
-    (stat.S_ISBLK, "is a block device, not a regular file"),
-    (stat.S_ISSOCK, "is a socket, not a regular file"),
+    (stat.S_ISDIR, say("raw.is_folder")),
+    (stat.S_ISFIFO, say("raw.is_special", kind="FIFO（名前付きパイプ）")),
+    (stat.S_ISCHR, say("raw.is_special", kind="キャラクタデバイス")),
+    (stat.S_ISBLK, say("raw.is_special", kind="ブロックデバイス")),
+    (stat.S_ISSOCK, say("raw.is_special", kind="ソケット")),
 )
 
 
-_NO_PERMISSION = (
-    "permission denied: the file cannot be read; give your user read access to it "
-    "(or copy it into the folder as yourself)"
-)
+_NO_PERMISSION = say("raw.no_permission")
 
 
 def too_large(path: Path, size: int | str, limit: int, what: str = "ファイル") -> InputError:
@@ -148,7 +142,7 @@ def _regular_file(p: Path) -> int:
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise InputError(p, "file not found") from None
+        raise InputError(p, say("raw.not_found")) from None
     except PermissionError:
         raise InputError(p, _NO_PERMISSION) from None
     mode = st.st_mode
@@ -156,7 +150,7 @@ def _regular_file(p: Path) -> int:
         if is_kind(mode):
             raise InputError(p, message)
     if not stat.S_ISREG(mode):
-        raise InputError(p, "is not a regular file")
+        raise InputError(p, say("raw.is_special", kind="特殊なファイル"))
     return st.st_size
 
 
@@ -172,9 +166,9 @@ def read_bytes(path: str | Path, limit: int = MAX_RAW_BYTES) -> bytes:
     except PermissionError:
         raise InputError(p, _NO_PERMISSION) from None
     except FileNotFoundError:
-        raise InputError(p, "file not found") from None
+        raise InputError(p, say("raw.not_found")) from None
     except OSError as exc:
-        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+        raise InputError(p, say("raw.unreadable", why=os_error_text(exc))) from None
     if len(data) > limit:
         raise too_large(p, f"{limit:,} バイト超", limit)
     return data
