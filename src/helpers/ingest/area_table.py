@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.errors import InputError
+from helpers.core.errors import Faults, InputError
 from helpers.core.jpnum import MAX_COUNT
+from helpers.core.messages import say
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
 from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.rawio import read_text
@@ -94,16 +95,21 @@ def _column_for(header: str, vocab: Vocabulary, path: Path, line: int) -> str | 
     if code is not None and mark is not None and mark != code:
         raise InputError(
             path,
-            f"the column '{header}' is marked ({mark}) but its label is that of {code} "
-            f"({vocab.label(code)})",
+            say(
+                "areas.mark_disagrees", header=header, mark=mark, code=code, label=vocab.label(code)
+            ),
             line=line,
             field=header,
         )
     if code is None and vocab.exact and mark is not None:
         raise InputError(
             path,
-            f"unknown status label 「{label}」 in the column '{header}'; this plan's labels "
-            "(plan.toml): " + ", ".join(f"「{x}」" for x in vocab.known_labels()),
+            say(
+                "areas.unknown_label",
+                label=label,
+                header=header,
+                known=", ".join(f"「{x}」" for x in vocab.known_labels()),
+            ),
             line=line,
             field=header,
         )
@@ -113,11 +119,11 @@ def _column_for(header: str, vocab: Vocabulary, path: Path, line: int) -> str | 
 def _count(cell: str, path: Path, line: int, field: str) -> int:
     s = squash(cell)
     if not re.fullmatch(r"\d+", s):
-        raise InputError(path, f"'{cell}' is not a whole number of items", line=line, field=field)
+        raise InputError(path, say("areas.not_whole", cell=cell), line=line, field=field)
     if len(s) > len(str(MAX_COUNT)) or int(s) > MAX_COUNT:
         raise InputError(
             path,
-            f"'{cell}' is not a plausible count of items (at most {MAX_COUNT:,}); correct the figure",
+            say("areas.implausible", cell=cell, most=f"{MAX_COUNT:,}"),
             line=line,
             field=field,
         )
@@ -145,9 +151,9 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
         try:
             rows.append((n, next(csv.reader(io.StringIO(line)))))
         except csv.Error as exc:
-            raise InputError(path, f"not valid CSV: {exc}", line=n) from None
+            raise InputError(path, say("areas.bad_csv", error=exc), line=n) from None
     if not rows:
-        raise InputError(path, "no table rows, only comments or blank lines")
+        raise InputError(path, say("areas.no_rows"))
     return rows
 
 
@@ -157,46 +163,60 @@ def _header_columns(
     """Each required column's index in the header; unknown, repeated or missing ones refused."""
     columns: dict[str, int] = {}
     names = header_names(vocab)
+    faults = Faults(path)
     for idx, name in enumerate(header):
         if not name.strip():
             continue
-        key = _column_for(name, vocab, path, header_line)
-        if key is None:
-            raise InputError(
-                path,
-                f"unknown column '{name}'; expected " + ", ".join(names.values()),
-                line=header_line,
-                field=name,
-            )
-        if key in columns:
-            raise InputError(path, f"two columns for {key}", line=header_line, field=name)
-        columns[key] = idx
+        with faults.collect():
+            key = _column_for(name, vocab, path, header_line)
+            if key is None:
+                raise InputError(
+                    path,
+                    say("areas.unknown_column", name=name, expected=", ".join(names.values())),
+                    line=header_line,
+                    field=name,
+                )
+            if key in columns:
+                raise InputError(
+                    path,
+                    say("areas.two_columns", key=names.get(key, key)),
+                    line=header_line,
+                    field=name,
+                )
+            columns[key] = idx
     missing = [k for k in required_columns(vocab) if k not in columns]
     if missing:
-        raise InputError(
-            path,
-            "missing column(s): " + ", ".join(names[k] for k in missing),
-            line=header_line,
+        faults.add(
+            InputError(
+                path,
+                say("areas.missing_columns", names=", ".join(names[k] for k in missing)),
+                line=header_line,
+            )
         )
+    faults.refuse()
     return columns
 
 
-def _check_area_order(path: Path, areas: list[dict], field: str) -> None:
+def _check_area_order(path: Path, areas: list[dict], field: str, faults: Faults) -> None:
     for expected, area in enumerate(areas, start=1):
         if area["area_no"] != expected:
-            raise InputError(
-                path,
-                f"area number {area['area_no']} where {expected} was expected: areas must run "
-                "1, 2, 3, … once each, in order (a row missing, repeated or out of order?)",
-                line=area["line"],
-                field=field,
+            faults.add(
+                InputError(
+                    path,
+                    say("areas.order", got=area["area_no"], expected=expected),
+                    line=area["line"],
+                    field=field,
+                )
             )
+            return  # one break in the order; the areas after it would all be off by one
 
 
 def read_area_table(path: str | Path, vocab: Vocabulary = STANDARD) -> AreaTable:
     """Read a per-area table; every fault names the file, line and field.
 
-    ``vocab`` is the plan's status vocabulary (see the module docstring).
+    ``vocab`` is the plan's status vocabulary (see the module docstring). The
+    faults of the rows are refused together, once the whole table has been read
+    (:class:`helpers.core.errors.Faults`).
     """
     path = Path(path)
     return area_table_from_rows(path, _read_rows(path), vocab)
@@ -212,30 +232,36 @@ def area_table_from_rows(
     areas = []
     totals = None
     totals_line = None
+    faults = Faults(path)
     for n, row in rows[1:]:
         if len(row) != len(header):
-            raise InputError(path, f"{len(row)} fields where the header has {len(header)}", line=n)
+            faults.add(
+                InputError(path, say("areas.fields", got=len(row), want=len(header)), line=n)
+            )
+            continue
         label = row[columns["area"]].strip()
-        counts = {
-            k: _count(row[columns[k]], path, n, header[columns[k]])
-            for k in ("items", *vocab.count_columns())
-        }
+        counts = {}
+        for k in ("items", *vocab.count_columns()):
+            with faults.collect():
+                counts[k] = _count(row[columns[k]], path, n, header[columns[k]])
         if totals is not None:
-            raise InputError(path, "a row after the totals row", line=n)
+            faults.add(InputError(path, say("areas.after_totals"), line=n))
+            continue
         if squash(label) in TOTAL_LABELS:
-            totals = {k: counts[k] for k in vocab.count_columns()} | {"items": counts["items"]}
+            totals = {k: counts.get(k) for k in vocab.count_columns()} | {
+                "items": counts.get("items")
+            }
             totals_line = n
             continue
         parsed = parse_area_label(label)
         if parsed is None:
-            raise InputError(
-                path,
-                f"area label '{label}' does not start with its number (e.g. '1 地域協働の推進')",
-                line=n,
-                field=area_field,
+            faults.add(
+                InputError(path, say("areas.label_number", label=label), line=n, field=area_field)
             )
+            continue
         areas.append({"area_no": parsed[0], "area_name": parsed[1], **counts, "line": n})
-    if not areas:
-        raise InputError(path, "the table has no area rows", line=header_line)
-    _check_area_order(path, areas, area_field)
+    if not areas and not faults:
+        raise InputError(path, say("areas.no_area_rows"), line=header_line)
+    _check_area_order(path, areas, area_field, faults)
+    faults.refuse()
     return AreaTable(pd.DataFrame(areas), totals, totals_line, path)
