@@ -24,6 +24,7 @@ import pandas as pd
 from helpers.core import paths, schema
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.periods import period_label, validate_period
 from helpers.core.plans import Plan, load_plan
 from helpers.core.tables import write_csv, write_json
@@ -67,7 +68,7 @@ class CleanResult:
 def find_raw_files(raw: Path) -> RawFiles:
     """Sort a period's raw files by kind; refuse what the workbook cannot read."""
     if not raw.is_dir():
-        raise InputError(raw, "no raw data folder for this period")
+        raise InputError(raw, say("clean.no_folder"))
     found = RawFiles()
     for p in sorted(raw.iterdir()):
         if p.name.startswith((".", "~$")) or p.name.lower().startswith("readme"):
@@ -76,7 +77,7 @@ def find_raw_files(raw: Path) -> RawFiles:
         if p.is_dir():
             if suffix in RAW_SUFFIXES:  # a folder named like a raw file is a mistake, not a note
                 raise InputError(
-                    p, f"a folder where a {suffix} file is expected: put the file here"
+                    p, say("clean.folder_not_file", suffix=suffix)
                 )
             continue
         if suffix in IGNORED_SUFFIXES:
@@ -93,21 +94,19 @@ def find_raw_files(raw: Path) -> RawFiles:
         else:
             raise InputError(
                 p,
-                "unsupported file type: put the report as the city's .pdf or as .txt, "
-                "tables as .csv (UTF-8 or CP932) or the city's saved web page (.html), "
-                "the KPI sheet as .csv or .xlsx",
+                say("clean.unsupported"),
             )
     if found.kpi_sheet is not None and found.report is None:
         raise InputError(
             found.kpi_sheet,
-            "a KPI sheet needs the report (.pdf or .txt) it is checked against",
+            say("clean.kpi_without_report"),
         )
     if found.report is None and not found.area_tables:
         raise InputError(
-            raw, "holds neither a report (.pdf or .txt) nor a per-area table (.csv or .html)"
+            raw, say("clean.nothing")
         )
     if len(found.area_tables) > 1 and found.report is None:
-        raise InputError(found.area_tables[1], "more than one per-area table in the folder")
+        raise InputError(found.area_tables[1], say("clean.two_area_tables"))
     return found
 
 
@@ -117,14 +116,12 @@ def _check_second_sheet(p: Path, first: Path | None) -> None:
     if drafted is not None:
         raise InputError(
             drafted,
-            "a KPI sheet drafted by draft-kpis lies in the folder: check it, then put it in "
-            "place of the KPI sheet (rename it, replacing the old one) or delete it",
+            say("clean.draft_in_folder"),
         )
     if first is not None:
         raise InputError(
             p,
-            f"a second KPI sheet in the folder (first: {first.name}); keep one, "
-            "kpi_sheet.csv or kpi_sheet.xlsx, not both",
+            say("clean.second_sheet", first=first.name),
         )
 
 
@@ -228,8 +225,13 @@ def _read_report(path: Path, period: str, plan: Plan) -> ParsedReport:
         if report.period_id is not None and report.period_id != period:
             raise InputError(
                 path,
-                f"the report is as of {period_label(report.period_id)} ({report.period_id}) "
-                f"but lies in the folder of {period} ({period_label(period)})",
+                say(
+                    "clean.other_period",
+                    label=period_label(report.period_id),
+                    id=report.period_id,
+                    period=period,
+                    folder_label=period_label(period),
+                ),
                 line=1,
             )
     except InputError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.plans import Plan, load_plan, plan_periods
 from helpers.core.textnorm import squash
 from helpers.ingest.area_page import PAGE_SUFFIXES, is_area_page, page_title_text
@@ -32,9 +33,7 @@ def check_title(plan: Plan, path: Path, text: str) -> str | None:
     if plan.name is not None and squash(title) != squash(plan.name):
         raise InputError(
             path,
-            f"its title names the plan 「{title}」, but this folder's plan.toml "
-            f"({plan.config}) is 「{plan.name}」: put the file in that plan's folder, "
-            "or correct the name in plan.toml",
+            say("sources.title_vs_toml", title=title, config=plan.config, name=plan.name),
             line=line,
         )
     return title
@@ -83,9 +82,14 @@ def check_same_plan(
             if squash(name) != squash(title):
                 raise InputError(
                     path,
-                    f"its title names the plan 「{title}」, but {f} (line {n}) of the same "
-                    f"folder names 「{name}」: one plan's periods only; move the files of the "
-                    f"other plan to a folder of their own, or give {plan.folder.name} a plan.toml",
+                    say(
+                        "sources.title_vs_other",
+                        title=title,
+                        other=f,
+                        n=n,
+                        name=name,
+                        folder=plan.folder.name,
+                    ),
                     line=line,
                 )
 
