@@ -82,14 +82,14 @@ def _to_file_lines(report: ParsedReport, line_numbers: list[int]) -> None:
 
 
 def _error_in_file_lines(exc: InputError, path: Path, line_numbers: list[int]) -> InputError:
-    """The same error with its line numbers (and 'on line N' in its text) of the file."""
+    """The same error with its line numbers (and 'N行目' in its text) of the file."""
     if exc.line is None or exc.path != path or not 1 <= exc.line <= len(line_numbers):
         return exc
 
     def file_line(n: int) -> int:
         return line_numbers[n - 1] if 1 <= n <= len(line_numbers) else n
 
-    detail = re.sub(r"(?<=on line )\d+", lambda m: str(file_line(int(m.group(0)))), exc.detail)
+    detail = re.sub(r"\d+(?=行目)", lambda m: str(file_line(int(m.group(0)))), exc.detail)
     return InputError(path, detail, line=file_line(exc.line), field=exc.field)
 
 

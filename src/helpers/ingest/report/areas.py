@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
 from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.report.lines import open_brackets, read_count
@@ -20,7 +21,7 @@ def _area_block_start(lines: list[str], path: Path) -> int:
         s = squash(line)
         if s.startswith("【表") or (s.startswith("分野") and i + 1 < len(lines)):
             return i
-    raise InputError(path, "no per-area table found: expected a heading 【表１】 or a header 分野")
+    raise InputError(path, say("report.no_area_table"))
 
 
 def _column_order(header_text: str, path: Path, line: int, vocab: Vocabulary) -> list[str]:
@@ -80,7 +81,7 @@ def _first_area_row(lines: list[str], start: int, path: Path) -> int:
             return j
     raise InputError(
         path,
-        "the per-area table has no area rows: expected rows starting with Ⅰ, Ⅱ, …",
+        say("report.no_area_rows"),
         line=start + 1,
     )
 
@@ -113,28 +114,37 @@ def _add_area_text(area: _AreaDraft, text: str, path: Path, line: int) -> None:
             area.name += text.replace(" ", "")
             return
         area.name += collapse(text[: m_items.start()]).replace(" ", "")
-        area.items = read_count(m_items.group(1), path, line, f"area {area.no}'s item count")
+        area.items = read_count(
+            m_items.group(1), path, line, say("report.what_item_count", area=area.no)
+        )
         text = text[m_items.end() :]
     text = text.strip()
     if not text:
         return
     if not re.fullmatch(r"[\d\s]+", text):
-        raise InputError(
-            path, f"area {area.no}: counts must be whole numbers, found '{text}'", line=line
-        )
-    area.nums.extend(read_count(n, path, line, f"area {area.no}'s count") for n in text.split())
+        raise InputError(path, say("report.counts_not_whole", area=area.no, text=text), line=line)
+    area.nums.extend(
+        read_count(n, path, line, say("report.what_area_count", area=area.no)) for n in text.split()
+    )
 
 
 def _finish_area(area: _AreaDraft, order: list[str], path: Path) -> AreaRow:
     if area.items is None:
         raise InputError(
-            path, f"area {area.no} ({area.name}) has no item count （N項目）", line=area.line
+            path, say("report.no_item_count", area=area.no, name=area.name), line=area.line
         )
     if len(area.nums) != len(order):
         raise InputError(
             path,
-            f"area {area.no} ({area.name}): expected {len(order)} counts ({' '.join(order)}), "
-            f"found {len(area.nums)}: {' '.join(map(str, area.nums)) or 'none'}",
+            say(
+                "report.three_counts",
+                area=area.no,
+                name=area.name,
+                want=len(order),
+                codes=" ".join(order),
+                n=len(area.nums),
+                nums=" ".join(map(str, area.nums)) or "なし",
+            ),
             line=area.line,
         )
     counts = dict(zip(order, area.nums, strict=True))
@@ -146,10 +156,14 @@ def _total_counts(rest: str, order: list[str], path: Path, line: int) -> dict[st
     if len(nums) != len(order) or not re.fullmatch(r"[\d\s]*", rest):
         raise InputError(
             path,
-            f"the 計 row should hold {len(order)} counts ({' '.join(order)}), found '{rest}'",
+            say("report.totals_counts", want=len(order), codes=" ".join(order), rest=rest),
             line=line,
         )
-    return dict(zip(order, (read_count(n, path, line, "the 計 row") for n in nums), strict=True))
+    return dict(
+        zip(
+            order, (read_count(n, path, line, say("report.what_totals")) for n in nums), strict=True
+        )
+    )
 
 
 def _cells_below(lines: list[str], j: int, wanted: int) -> str:
@@ -186,7 +200,7 @@ def _read_area_rows(
         _add_area_text(current, text, path, j + 1)
     raise InputError(
         path,
-        "the per-area table has no 計 (totals) row after its areas; the file may be truncated",
+        say("report.no_totals"),
         line=current.line if current else start + 1,
     )
 
@@ -196,8 +210,7 @@ def _check_area_numbers(areas: list[AreaRow], path: Path) -> None:
         if area.area_no != want:
             raise InputError(
                 path,
-                f"area numbers must run Ⅰ, Ⅱ, … in order; found {area.area_no} "
-                f"where {want} was expected",
+                say("report.area_order", got=area.area_no, want=want),
                 line=area.line,
             )
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.textnorm import collapse, squash, tidy_jp
 from helpers.ingest.report.lines import BULLETS, MARKER_RE, open_brackets
 from helpers.ingest.report.rows import Row
@@ -108,8 +109,7 @@ def _take_name(row: Row, path: Path) -> tuple[list[str], list[str], int]:
         if goes_on is None:
             raise InputError(
                 path,
-                f"row No. {row.numbers[0]}: cannot tell whether '{line[:20]}' continues the "
-                "item name or begins its progress text (the lines are wrapped at one width)",
+                say("report.name_or_progress", no=row.numbers[0], text=line[:20]),
                 line=lineno,
             )
         if not goes_on:
@@ -162,9 +162,7 @@ def _split_by_tense(lines: list[tuple[int, str]], row: Row, path: Path) -> int:
     if future == 0 or not at_start or any(_PAST_END_RE.search(s) for _, _, s in sentences[future:]):
         raise InputError(
             path,
-            f"row No. {row.numbers[0]}: cannot tell where its progress (進捗状況) ends and "
-            "今後の取組 begins: no blank line, no 【要因】/【今後の対応】, and the sentences "
-            "do not settle it",
+            say("report.progress_end", no=row.numbers[0]),
             line=lines[k][0],
         )
     return k

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.jpnum import MAX_COUNT
+from helpers.core.messages import say
 from helpers.core.textnorm import squash
 
 BULLETS = tuple("・①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳※【(（●○■□◆◇-") + ("ア ", "イ ")
@@ -46,7 +47,7 @@ def read_count(digits: str, path: Path, line: int, what: str) -> int:
     if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
         raise InputError(
             path,
-            f"{what}: '{digits}' is not a plausible count of items (at most {MAX_COUNT:,})",
+            say("report.implausible_count", what=what, digits=digits, most=f"{MAX_COUNT:,}"),
             line=line,
         )
     return int(digits)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.textnorm import squash
 from helpers.core.vocab import STANDARD, Vocabulary
 from helpers.ingest.report.cells import parse_row
@@ -64,7 +65,7 @@ def find_list_headings(
             continue
         if heading[0].status in statuses:
             raise InputError(
-                path, f"a second list heading for status {heading[0].status}", line=i + 1
+                path, say("report.second_heading", status=heading[0].status), line=i + 1
             )
         statuses.add(heading[0].status)
         found[i] = heading
@@ -72,9 +73,10 @@ def find_list_headings(
     if not found:
         raise InputError(
             path,
-            "no list of items ahead of or behind schedule found (a heading such as "
-            + " or ".join(f"【参考】{vocab.label(c)}…一覧" for c in vocab.listed)
-            + "); the file may be truncated",
+            say(
+                "report.no_lists",
+                headings="、".join(f"【参考】{vocab.label(c)}…一覧" for c in vocab.listed),
+            ),
         )
     return found
 
@@ -114,11 +116,11 @@ def _listed_items(
         parsed = parse_row(r, path)
         status, basis = _row_status(r, parsed["has_causes"], headings, interleaved)
         if not parsed["name"]:
-            raise InputError(path, f"row {r.numbers} has no item name", line=r.line)
+            raise InputError(path, say("report.no_item_name", numbers=r.numbers), line=r.line)
         for no in r.numbers:
             if no in seen:
                 raise InputError(
-                    path, f"item No. {no} is listed twice (first on line {seen[no]})", line=r.line
+                    path, say("report.listed_twice", no=no, first=seen[no]), line=r.line
                 )
             seen[no] = r.line
         items.append(
@@ -145,8 +147,7 @@ def _check_last_row(items: list[ListedItem], path: Path, vocab: Vocabulary) -> N
     if last and last.status in vocab.behind and last.causes is not None and not last.next_steps:
         raise InputError(
             path,
-            f"the last delayed item (No. {last.numbers[0]}) has 【要因】 but no 【今後の対応】: "
-            "the file looks truncated",
+            say("report.last_truncated", no=last.numbers[0]),
             line=last.end_line,
         )
 
@@ -159,10 +160,13 @@ def _check_list_counts(
         if heading.count is not None and len(numbers) != heading.count:
             raise InputError(
                 path,
-                f"the list heading says {heading.count} items {vocab.label(status)} but "
-                f"{len(numbers)} rows were read (numbers: "
-                + ", ".join(map(str, numbers))
-                + "); the file may be truncated or in another layout",
+                say(
+                    "report.list_count",
+                    count=heading.count,
+                    label=vocab.label(status),
+                    n=len(numbers),
+                    numbers=", ".join(map(str, numbers)),
+                ),
                 line=heading.line,
             )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.textnorm import collapse, nfkc, squash
 from helpers.ingest.report.model import ListHeading
 
@@ -137,7 +138,7 @@ def _take_text_line(scan: _Scan, i: int, line: str) -> None:
     else:
         raise InputError(
             scan.path,
-            f"text before the first row of the item list: '{collapse(line)[:30]}'",
+            say("report.text_before_rows", text=collapse(line)[:30]),
             line=i + 1,
         )
     scan.boundary = _boundary_after(line)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.textnorm import squash
 from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.report.lines import Squashed, read_count
@@ -26,21 +27,23 @@ def _summary_counts(body: str, path: Path, line: int, vocab: Vocabulary) -> dict
         if status is None:
             raise InputError(
                 path,
-                f"unknown status 「{label}」 in the summary sentence; expected one of "
-                + ", ".join(f"「{v}」" for v in [*vocab.known_labels(), *vocab.not_rated]),
+                say(
+                    "report.unknown_status",
+                    label=label,
+                    known=", ".join(f"「{v}」" for v in [*vocab.known_labels(), *vocab.not_rated]),
+                ),
                 line=line,
             )
         if status in counts:
-            raise InputError(path, f"status 「{label}」 appears twice in the summary", line=line)
-        counts[status] = read_count(num, path, line, f"the summary's count of 「{label}」")
+            raise InputError(path, say("report.status_twice", label=label), line=line)
+        counts[status] = read_count(num, path, line, say("report.what_summary_count", label=label))
     if not counts:
-        raise InputError(path, "the summary sentence gives no counts (N 項目が「…」)", line=line)
+        raise InputError(path, say("report.summary_no_counts"), line=line)
     stated = len(re.findall(r"項目が「", body))
     if stated != len(counts):
         raise InputError(
             path,
-            "a count in the summary sentence is not written in digits "
-            f"({stated} statuses named, {len(counts)} with a number): '{body[:60]}'",
+            say("report.summary_not_digits", stated=stated, n=len(counts), body=body[:60]),
             line=line,
         )
     for status in vocab.count_columns():
@@ -65,8 +68,7 @@ def parse_summary(lines: list[str], path: Path, vocab: Vocabulary = STANDARD) ->
         return Summary(total, relisted, counts, line, m.group(0))
     raise InputError(
         path,
-        "no summary sentence found: expected '全N項目（再掲M項目）の取組のうち、"
-        "x 項目が「予定以上に進捗」…となりました' (is this a progress report?)",
+        say("report.no_summary"),
     )
 
 
