@@ -76,9 +76,7 @@ def find_raw_files(raw: Path) -> RawFiles:
         suffix = p.suffix.lower()
         if p.is_dir():
             if suffix in RAW_SUFFIXES:  # a folder named like a raw file is a mistake, not a note
-                raise InputError(
-                    p, say("clean.folder_not_file", suffix=suffix)
-                )
+                raise InputError(p, say("clean.folder_not_file", suffix=suffix))
             continue
         if suffix in IGNORED_SUFFIXES:
             continue
@@ -102,9 +100,7 @@ def find_raw_files(raw: Path) -> RawFiles:
             say("clean.kpi_without_report"),
         )
     if found.report is None and not found.area_tables:
-        raise InputError(
-            raw, say("clean.nothing")
-        )
+        raise InputError(raw, say("clean.nothing"))
     if len(found.area_tables) > 1 and found.report is None:
         raise InputError(found.area_tables[1], say("clean.two_area_tables"))
     return found

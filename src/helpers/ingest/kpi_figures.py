@@ -43,6 +43,7 @@ from helpers.core.jpnum import (
     says_missing,
     stated_range,
 )
+from helpers.core.messages import say
 from helpers.core.textnorm import collapse, squash
 from helpers.core.vocab import carried_from
 from helpers.ingest.kpi_rows import TEXT_FIELDS, RowFault
@@ -219,9 +220,7 @@ def _refuse_qualified(name: str, text: str, item_no: int, index: ItemIndex) -> N
     if form.kind == "qualifier":
         raise RowFault(
             name,
-            f"'{text}' is in the report's text of item {item_no} ({index.item.name}) only as "
-            f"'{form.words}': the word after the figure changes what it means (a bound, a range "
-            f"or an approximation); copy the wording as printed: '{form.words}'",
+            say("kpi.qualified", text=text, no=item_no, name=index.item.name, qualified=form.words),
         )
     if form.kind == "prefix":
         raise RowFault(
@@ -251,16 +250,12 @@ def _check_figure_text(name: str, text: str) -> None:
     if dash:
         raise RowFault(
             name,
-            f"'{text}': '{dash}' (U+{ord(dash):04X}) right before a digit: PDF text gives it for "
-            "a printed minus sign or a dash, so the figure cannot be read; look at the PDF and "
-            "write − or △ as printed, in this sheet and in the report text",
+            say("kpi.dash_before_digit", text=text, dash=dash, code=f"U+{ord(dash):04X}"),
         )
     if _COMMA_LIKE_RE.search(squash(text)):
         raise RowFault(
             name,
-            f"'{text}': 、 between digits may be a thousands separator (9,718) or a list "
-            "(9 and 718); if the PDF prints one figure, write it with a comma (9,718) in this "
-            "sheet and in the report text",
+            say("kpi.ideographic_comma", text=text),
         )
     found = figures(text)
     is_range = stated_range(text) or (name == "target_text" and _RANGE_MARK_RE.search(squash(text)))
@@ -268,8 +263,7 @@ def _check_figure_text(name: str, text: str) -> None:
     if len(found) > allowed:
         raise RowFault(
             name,
-            f"'{text}' holds {len(found)} figures ({', '.join(found)}); copy only the figure "
-            "of this field as printed (dates and era years such as 平成29年度末 do not count)",
+            say("kpi.several_figures", text=text, n=len(found), found=", ".join(found)),
         )
 
 
@@ -282,9 +276,7 @@ def check_figures(rec: dict[str, str]) -> None:
     if sign:
         raise RowFault(
             "prev_text",
-            f"'{rec['prev_text']}' is a figure with a sign ({sign}) but no words: a previous "
-            "value below zero, or a change? Write the previous value as printed (9,855人), or "
-            "the change with its words as printed (前年度比△159万円, 前年度から159万円の減)",
+            say("kpi.bare_sign", text=rec["prev_text"], sign=sign),
         )
 
 
@@ -302,10 +294,16 @@ def check_wording(rec: dict[str, str], item_no: int, index: ItemIndex) -> None:
             if not index.figures.holds(squash(text)):
                 _refuse_qualified(name, text, item_no, index)
                 near = index.figures.nearest(squash(text))
-                hint = f" (the report has '{near}')" if near else ""
+                hint = say("kpi.report_has", near=near) if near else ""
                 raise RowFault(
                     name,
-                    f"'{text}' is not in the report's text of item {item_no} "
-                    f"({item.name}, lines {item.line}-{item.end_line}) as whole figures{hint}; "
-                    "copy the wording as printed",
+                    say(
+                        "kpi.not_in_report",
+                        text=text,
+                        no=item_no,
+                        name=item.name,
+                        first=item.line,
+                        last=item.end_line,
+                        hint=hint,
+                    ),
                 )

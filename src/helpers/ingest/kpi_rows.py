@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.ingest.rawio import read_text
 from helpers.ingest.sheet_xlsx import read_xlsx_rows
 
@@ -80,9 +81,9 @@ def _csv_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
                 continue
             rows.append((line, row))
     except csv.Error as exc:
-        raise InputError(path, f"not valid CSV: {exc}", line=reader.line_num) from None
+        raise InputError(path, say("kpi.bad_csv", error=exc), line=reader.line_num) from None
     if not rows:
-        raise InputError(path, "the KPI sheet has no header row")
+        raise InputError(path, say("kpi.no_header"))
     return [c.strip() for c in rows[0][1]], rows[0][0], rows[1:]
 
 
@@ -96,8 +97,7 @@ def read_sheet_rows(path: str | Path) -> SheetRows:
         sheet = SheetRows(path, *_csv_rows(path))
     if not sheet.rows:
         raise sheet.error(
-            "the KPI sheet has a header but no rows; if the period has no KPIs, "
-            "remove the file (a period without a KPI sheet has no KPI data)",
+            say("kpi.no_rows"),
             sheet.header_line,
         )
     return sheet
@@ -110,19 +110,21 @@ def check_columns(sheet: SheetRows) -> None:
         if name not in known:
             hint = difflib.get_close_matches(name, known, n=1)
             raise sheet.error(
-                f"unknown column '{name}'"
-                + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                + "; columns are "
-                + ", ".join(known),
+                say(
+                    "kpi.unknown_column",
+                    name=name,
+                    hint=say("kpi.did_you_mean", hint=hint[0]) if hint else "",
+                    known=", ".join(known),
+                ),
                 line,
                 name,
             )
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise sheet.error(f"column '{dup}' appears twice", line, dup)
+        raise sheet.error(say("kpi.column_twice", name=dup), line, dup)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise sheet.error("missing column(s): " + ", ".join(missing), line)
+        raise sheet.error(say("kpi.missing_columns", names=", ".join(missing)), line)
 
 
 def unconfirmed_drafts(sheet: SheetRows) -> list[tuple[int, str, str]]:
@@ -142,22 +144,19 @@ def refuse_drafts(sheet: SheetRows) -> None:
     if "draft_source" in sheet.header and "draft" not in sheet.header:
         # a drafted sheet whose marks were removed with their column, not row by row
         raise sheet.error(
-            "the sheet was drafted (it has a 'draft_source' column) but its 'draft' column "
-            "is gone: put the column back and empty each row's mark after checking it "
-            "against the report (or delete 'draft_source' too for a sheet typed by hand)",
+            say("kpi.draft_column_gone"),
             sheet.rows[0][0] if sheet.rows else None,
             "draft",
         )
     drafts = unconfirmed_drafts(sheet)
     if not drafts:
         return
-    where = "row" if sheet.xlsx is not None else "line"
-    listed = ", ".join(f"{where} {line} (item {item}: {mark})" for line, item, mark in drafts[:12])
-    more = f" and {len(drafts) - 12} more" if len(drafts) > 12 else ""
+    listed = "、".join(
+        say("kpi.draft_row", line=line, item=item, mark=mark) for line, item, mark in drafts[:12]
+    )
+    more = say("paths.and_more", n=len(drafts) - 12) if len(drafts) > 12 else ""
     raise sheet.error(
-        f"{len(drafts)} row(s) hold unconfirmed drafts: {listed}{more}; check each drafted "
-        "text against the report, correct it if needed, then empty its 'draft' cell "
-        "(drafts never reach a report unconfirmed)",
+        say("kpi.unconfirmed", n=len(drafts), listed=listed, more=more),
         drafts[0][0],
         "draft",
     )

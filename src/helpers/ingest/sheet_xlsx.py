@@ -45,6 +45,7 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
 from helpers.ingest.rawio import MiB, check_text, read_bytes, too_large
@@ -124,8 +125,7 @@ class XlsxRows:
 def _unreadable(path: Path, exc: Exception) -> InputError:
     return InputError(
         path,
-        f"not an Excel workbook (.xlsx) that can be read ({type(exc).__name__}); "
-        "save the sheet from Excel as .xlsx (Excel ブック), or as CSV UTF-8",
+        say("xlsx.not_workbook", kind=type(exc).__name__),
     )
 
 
@@ -171,7 +171,7 @@ def _open(path: Path):
 
     data = read_bytes(path, MAX_XLSX_BYTES)
     if not data.strip():
-        raise InputError(path, "the file is empty")
+        raise InputError(path, say("raw.empty"))
     try:
         _check_unzipped_sizes(data, path)
         # not read-only: only the full reader keeps which rows and columns are hidden
@@ -187,15 +187,12 @@ def _open(path: Path):
 def _refusal(value) -> str | None:
     """Why a cell's value cannot stand for the report's wording, or None if it is text."""
     if isinstance(value, bool):
-        return "a TRUE/FALSE cell"
+        return say("xlsx.bool")
     if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-        return "a date or time (Excel turned the typed text into a date)"
+        return say("xlsx.date")
     if isinstance(value, (int, float)):
-        return (
-            f"a number ({value!r}): Excel has turned the typed text into a number, so the "
-            "wording as printed is lost (92.6% becomes 0.926, 9,718 becomes 9718)"
-        )
-    return f"a value of type {type(value).__name__}"
+        return say("xlsx.number", value=repr(value))
+    return say("xlsx.other", kind=type(value).__name__)
 
 
 def _cell_text(value, field: str | None, where: dict) -> str:
@@ -204,17 +201,15 @@ def _cell_text(value, field: str | None, where: dict) -> str:
         return ""
     if isinstance(value, str):
         if value.startswith("="):
-            raise CellError(
-                message="a formula; type the text as printed (format the cell as text)", **where
-            )
+            raise CellError(message=say("xlsx.formula"), **where)
         if value.startswith("#") and value.endswith(("!", "?", "A")) and value.isupper():
-            raise CellError(message=f"an error value {value}", **where)
+            raise CellError(message=say("xlsx.error_value", value=value), **where)
         return value
     if field in NUMBER_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer():
             return str(int(value))
     raise CellError(
-        message=_refusal(value) + "; format the cell as text (文字列) and type it as printed",
+        message=say("xlsx.format_as_text", why=_refusal(value)),
         **where,
     )
 
@@ -238,11 +233,9 @@ def _row_texts(path: Path, sheet: str, row_no: int, cells, header: list[str] | N
         field = header[col - 1] if header and col <= len(header) else None
         where = {"path": path, "sheet": sheet, "row": row_no, "column": col, "field": field}
         if getattr(cell, "data_type", None) == "f":
-            raise CellError(
-                message="a formula; type the text as printed (format the cell as text)", **where
-            )
+            raise CellError(message=say("xlsx.formula"), **where)
         if getattr(cell, "data_type", None) == "e":
-            raise CellError(message=f"an error value {value}", **where)
+            raise CellError(message=say("xlsx.error_value", value=value), **where)
         out.append(_checked_text(_cell_text(value, field, where), where))
     while out and not out[-1].strip():
         out.pop()
@@ -258,8 +251,7 @@ def _only_sheet(wb, path: Path):
         names = ", ".join(_shown_name(ws) for ws in wb.worksheets)
         raise InputError(
             path,
-            f"the workbook has {len(wb.worksheets)} sheets ({names}); a KPI sheet workbook holds "
-            "one sheet: move the others to another file",
+            say("xlsx.sheets", n=len(wb.worksheets), names=names),
         )
     ws = wb.worksheets[0]
     if ws.sheet_state != "visible":
@@ -345,7 +337,7 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
     finally:
         wb.close()
     if header is None:
-        raise CellError(path, "the KPI sheet has no header row", sheet=ws.title)
+        raise CellError(path, say("kpi.no_header"), sheet=ws.title)
     return XlsxRows(ws.title, header_row, header, rows)
 
 
