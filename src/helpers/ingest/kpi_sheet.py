@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.core.errors import Faults
 from helpers.core.jpnum import (
     NumberError,
     Target,
@@ -41,6 +42,7 @@ from helpers.core.jpnum import (
     stated_range,
     to_float,
 )
+from helpers.core.messages import say
 from helpers.core.schema import INDICATOR_COLUMNS, NUMBER_COLUMNS
 from helpers.core.textnorm import collapse, squash
 from helpers.ingest.kpi_figures import ItemIndex, check_figures, check_wording
@@ -112,40 +114,38 @@ class _Sheet:
 
 def _record(header: list[str], row: list[str]) -> dict[str, str]:
     if len(row) != len(header):
-        raise RowFault(None, f"{len(row)} fields where the header has {len(header)}")
+        raise RowFault(None, say("areas.fields", got=len(row), want=len(header)))
     cells = dict(zip(header, row, strict=True))
     return {k: cells.get(k, "").strip() for k in REQUIRED + OPTIONAL}
 
 
 def _item_no(rec: dict[str, str], listed: dict[int, ListedItem]) -> int:
     if not re.fullmatch(r"\d{1,3}", squash(rec["item_no"])):
-        raise RowFault("item_no", f"'{rec['item_no']}' is not an item number")
+        raise RowFault("item_no", say("kpi.not_item_no", text=rec["item_no"]))
     item_no = int(squash(rec["item_no"]))
     if item_no not in listed:
         raise RowFault(
             "item_no",
-            f"item {item_no} is not listed in the report as ahead of or behind schedule "
-            f"(listed: {', '.join(map(str, sorted(listed)))})",
+            say("kpi.not_listed", no=item_no, listed=", ".join(map(str, sorted(listed)))),
         )
     first = listed[item_no].numbers[0]
     if item_no != first:
         # a KPI under both numbers would be counted twice
         raise RowFault(
             "item_no",
-            f"item {item_no} is item {first} listed again (再掲); put its KPIs under item "
-            f"{first} only",
+            say("kpi.relisted", no=item_no, first=first),
         )
     return item_no
 
 
 def _check_unique(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -> None:
     if not rec["indicator"]:
-        raise RowFault("indicator", "the indicator name is empty")
+        raise RowFault("indicator", say("kpi.no_indicator"))
     key = (item_no, squash(rec["marker"]) + squash(rec["indicator"]))
     if key in sheet.seen:
         raise RowFault(
             "indicator",
-            f"KPI '{rec['indicator']}' of item {item_no} repeats line {sheet.seen[key]}",
+            say("kpi.repeats", name=rec["indicator"], no=item_no, line=sheet.seen[key]),
         )
     sheet.seen[key] = line
 
@@ -177,7 +177,7 @@ def _direction(rec: dict[str, str]) -> tuple[str, str]:
     if not word:
         return infer_direction(rec["indicator"]), "inferred from name"
     if word not in DIRECTION_WORDS:
-        raise RowFault("direction", f"'{rec['direction']}' is not 'higher' or 'lower'")
+        raise RowFault("direction", say("kpi.bad_direction", text=rec["direction"]))
     return DIRECTION_WORDS[word], "sheet"
 
 
@@ -188,10 +188,9 @@ def _check_unit(name: str, got: str | None, unit: str | None, what: str) -> None
         # the value is checked against the report's wording; the unit column is not
         raise RowFault(
             "unit",
-            f"the unit column says '{unit}' but the value as printed is in unit '{got}': "
-            "correct the unit column",
+            say("kpi.unit_column", unit=unit, got=got),
         )
-    raise RowFault(name, f"unit '{got}' of {what} differs from the unit column's '{unit}'")
+    raise RowFault(name, say("kpi.unit_differs", got=got, what=what, unit=unit))
 
 
 def _not_one_figure(text: str, unit: str | None) -> bool:
@@ -207,14 +206,12 @@ def _parse_value(text: str, unit: str | None) -> tuple[Decimal | None, bool, boo
     if not re.search(r"\d", squash(text)):
         flag = parse_result(text)
         if flag is None:
-            raise RowFault(
-                "value_text", f"'{text}' has no number and does not say whether it was done"
-            )
+            raise RowFault("value_text", say("kpi.no_number_no_flag", text=text))
         return None, False, flag
     if _not_one_figure(text, unit):
         return None, False, None
     q = parse_quantity(text, unit)
-    _check_unit("value_text", q.unit, unit, "the value")
+    _check_unit("value_text", q.unit, unit, say("kpi.what_value"))
     return q.value, q.approx, None
 
 
@@ -250,7 +247,7 @@ def _parse_target(text: str, unit: str | None, value: Decimal | None) -> Target:
     if target.kind not in _NO_NUMBER_TARGETS:
         _check_unit("target_text", target.unit, unit, "the target")
     if target.kind == "yes_no" and value is not None:
-        raise RowFault("target_text", "a yes/no target (no number) for a numeric value")
+        raise RowFault("target_text", say("kpi.yes_no_target"))
     return target
 
 
@@ -348,7 +345,9 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
     ------
     InputError
         Naming the file, line (an Excel sheet: sheet, row, column) and field of
-        the first fault; rows with unconfirmed drafts are refused all at once.
+        the fault; a sheet with faults in several rows is refused once, listing
+        them all (:class:`helpers.core.errors.InputErrors`, up to 50 then a
+        count); rows with unconfirmed drafts are refused all at once.
     """
     sheet = read_sheet_rows(path)
     check_columns(sheet)
@@ -356,9 +355,11 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
     listed = {no: item for item in report.items for no in item.numbers}
     state = _Sheet(report, sheet.header, listed)
     out = []
+    faults = Faults(sheet.path)
     for line, row in sheet.rows:
         try:
             out.append(_parse_row(line, row, state))
         except RowFault as fault:
-            raise sheet.error(fault.message, line, fault.field) from None
+            faults.add(sheet.error(fault.message, line, fault.field))
+    faults.refuse()
     return _frame(out)
