@@ -34,17 +34,9 @@ def say(key: str, /, **values: object) -> str:
 
 
 # ------------------------------------------------------------------ places
-def place(
-    path: str | Path | None,
-    line: int | None = None,
-    field: str | None = None,
-    *,
-    page: int | None = None,
-) -> str:
-    """Where a fault is: ``…/kpi_sheet.csv 5行目 value_text列``; a PDF: ``…/r.pdf 3ページ 12行目``."""
+def place(path: str | Path | None, line: int | None = None, field: str | None = None) -> str:
+    """Where a fault is: ``…/kpi_sheet.csv 5行目 value_text列``."""
     where = str(path) if path is not None else "（入力）"
-    if page is not None:
-        where += f" {page}ページ"
     if line is not None:
         where += f" {line}行目"
     if field is not None:
@@ -350,24 +342,50 @@ _add(
 )
 
 _add(
-    "plans",
+    "kpi",
     {
-        'period_under_raw': '期間のフォルダが raw/ の直下にあります。期間は計画のフォルダの中に置きます: data/raw/<計画>/{name}/（<計画> は kodaira-3 のような短い半角英数字の名前）。そこへ移してください',
-        'bad_plan_id': '計画のフォルダ名は短い半角英数字にしてください（英字・数字・- と _、40文字まで。例: kodaira-3）。計画の名前は plan.toml に書きます',
-        'period_hint': '基準月 YYYY-MM の名前にしてください（平成30年9月末なら 2018-09、平成30年度末なら 2019-03）',
-        'not_period_folder': '期間のフォルダ名ではありません。{hint}',
-        'bad_period_folder': '{error}。{hint}',
-        'unknown': '計画「{plan}」はありません。生データのある計画: {ids}',
-        'several': '計画が複数あります（{ids}）。--plan ID（make では PLAN=ID）でどれかを指定してください',
-        'not_utf8': 'UTF-8 のテキストではありません（{byte}バイト目）。UTF-8 で保存し直してください',
-        'bad_toml': 'TOML として読めません（「{detail}」）。その行の書き方を確かめてください',
-        'unknown_key': '知らないキー「{key}」です。plan.toml に書けるキー: {keys}',
-        'bad_name': 'name には計画の名前を報告書のとおりに、引用符（"）で囲んで書いてください',
-        'bad_year': '{key} は 2017 のような年度（{low}〜{high}）で書いてください（{value} ではなく）',
-        'bad_status': '[status] には S・A・B の表記（報告書のとおりの表記のリスト）を書いてください。今は {given} が書かれています',
-        'bad_status_list': '[status] の {code} は報告書のとおりの表記のリストにしてください',
-        'label_twice': '表記「{label}」が {first} と {code} の両方に書かれています。どちらか一方にしてください',
-        'years_reversed': 'first_year {first} が last_year {last} より後です。入れ替えてください',
-        'toml_is_folder': '計画の plan.toml ファイルがあるべき場所にフォルダがあります。フォルダを移してください',
+        "bad_csv": "CSV として読めません（「{error}」）。引用符と区切りを確かめてください",
+        "no_header": "成果指標シートに見出しの行がありません",
+        "no_rows": "成果指標シートに見出しはありますが行がありません。この期間に成果指標がないなら、ファイルを削除してください（成果指標シートのない期間は成果指標のデータを持ちません）",
+        "unknown_column": "知らない列「{name}」です{hint}。使える列: {known}",
+        "did_you_mean": "（「{hint}」のことですか？）",
+        "column_twice": "列「{name}」が二つあります。一つにしてください",
+        "missing_columns": "列が足りません: {names}",
+        "draft_column_gone": "このシートは下書きから作られました（draft_source の列があります）が、draft の列がありません。列を戻し、報告書と照らし合わせてから各行の印を消してください（手で打ったシートなら draft_source の列も削除してください）",
+        "draft_row": "{line}行目（取組 {item}: {mark}）",
+        "unconfirmed": "{n}行に確認していない下書きがあります: {listed}{more}。下書きの文を報告書と照らし合わせ、必要なら直してから draft の欄を空にしてください（確認していない下書きはレポートに載りません）",
+        "not_item_no": "「{text}」は取組の番号ではありません。番号（数字）だけを書いてください",
+        "not_listed": "取組 {no} は報告書に予定以上・予定より遅れの取組として載っていません（載っている番号: {listed}）",
+        "relisted": "取組 {no} は取組 {first} の再掲です。成果指標は取組 {first} の下にだけ書いてください",
+        "no_indicator": "成果指標の名前が空です",
+        "repeats": "取組 {no} の成果指標「{name}」が{line}行目と重なっています",
+        "bad_direction": "「{text}」は higher（高いほど良い）か lower（低いほど良い）のどちらかにしてください",
+        "unit_column": "単位の列は「{unit}」ですが、報告書のとおりの値の単位は「{got}」です。単位の列を直してください",
+        "unit_differs": "{what}の単位「{got}」が単位の列の「{unit}」と違います",
+        "what_value": "値",
+        "no_number_no_flag": "「{text}」には数値がなく、達成したかどうかも書かれていません",
+        "yes_no_target": "数値の値に対して、目標が数値のない「はい/いいえ」の形です。目標を数値で書いてください",
+        "qualified": "「{text}」は取組 {no}（{name}）の報告書の文に「{qualified}」の形でしかありません。数値の後の言葉で意味（上限・下限、範囲、概数）が変わります。報告書のとおり「{qualified}」と写してください",
+        "dash_before_digit": "「{text}」: 数字の直前に「{dash}」（{code}）があります。PDF のテキストでは印刷されたマイナス記号やダッシュがこうなり、数値が読めません。PDF を見て、このシートと報告書のテキストの両方に − か △ を印刷のとおりに書いてください",
+        "ideographic_comma": "「{text}」: 数字の間の「、」は桁区切り（9,718）とも列挙（9 と 718）とも読めます。PDF で一つの数値なら、このシートと報告書のテキストの両方でコンマ（9,718）で書いてください",
+        "several_figures": "「{text}」には数値が{n}個あります（{found}）。この欄の数値だけを報告書のとおりに写してください（日付や平成29年度末のような年は数えません）",
+        "bare_sign": "「{text}」は符号（{sign}）付きの数値だけで言葉がありません。ゼロ未満の前年度の値か、増減か、分かりません。前年度末の値を報告書のとおり（9,855人）に書くか、増減を言葉とともに（前年度比△159万円、前年度から159万円の減）書いてください",
+        "report_has": "（報告書では「{near}」）",
+        "not_in_report": "「{text}」は取組 {no}（{name}、{first}〜{last}行目）の報告書の文に、数値全体としてはありません{hint}。報告書のとおりに写してください",
+    },
+)
+
+_add(
+    "xlsx",
+    {
+        "bool": "TRUE/FALSE のセルです",
+        "date": "日付か時刻です（打った文字を Excel が日付に変えました）",
+        "number": "数値（{value}）です。打った文字を Excel が数値に変えたので、報告書のとおりの書き方が失われています（92.6% は 0.926、9,718 は 9718 になります）",
+        "other": "{kind} 型の値です",
+        "not_workbook": "読める Excel ブック（.xlsx）ではありません（{kind}）。Excel から .xlsx（Excel ブック）か CSV UTF-8 で保存し直してください",
+        "formula": "数式です。報告書のとおりの文字を打ってください（セルの書式を文字列にしてから）",
+        "error_value": "エラー値 {value} です。報告書のとおりの文字を打ってください",
+        "format_as_text": "{why}。セルの書式を文字列にして、報告書のとおりに打ち直してください",
+        "sheets": "ブックにシートが{n}枚あります（{names}）。成果指標シートのブックはシート1枚です。ほかのシートは別のファイルに移してください",
     },
 )
