@@ -30,8 +30,8 @@ FOLDER_ARGS := $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $
 .DEFAULT_GOAL := help
 .PHONY: help install report all new-period draft-kpis test test-fast lab lint format bench clean-outputs
 
-help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+help: ## このターゲットの一覧
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "; print "使い方: make <ターゲット> [設定=値 …]"}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 LAB_CONFIG := jupyter/jupyter_server_config.json jupyter/overrides.json
 
@@ -53,46 +53,46 @@ $(STAMP): pyproject.toml $(LAB_CONFIG)
 	$(setup_checkout)
 	touch $(STAMP)
 
-install: $(STAMP) ## create the virtual environment (.venv) if needed, set up JupyterLab and the notebook git filter
+install: $(STAMP) ## 準備: 仮想環境（.venv）を作り、JupyterLab とノートブックの git フィルタを設定
 	$(setup_checkout)
 
-report: $(STAMP) ## the latest period of every plan (and any not made yet), then outputs/index.html (PLAN=kodaira-3 PERIOD=2018-03 DATA_DIR=… OUTPUT_DIR=… FORCE=1 PDF=1)
+report: $(STAMP) ## 各計画の最新の期間（とまだ作っていない期間）のレポートと outputs/index.html（例: PLAN=kodaira-3 PERIOD=2018-03 PDF=1 FORCE=1）
 	@$(BIN)/reform-workbook $${PERIOD:+--period "$$PERIOD"} $(FOLDER_ARGS)
 
-all: $(STAMP) ## every period of every plan (PLAN=…: of one plan; JOBS=2: two at once; PDF=1: report.pdf too), then the index
+all: $(STAMP) ## すべての期間のレポートと一覧（PLAN=…: その計画だけ、JOBS=2: 二つずつ、PDF=1: PDF も）
 	@$(BIN)/reform-workbook --all $${JOBS:+--jobs "$$JOBS"} $(FOLDER_ARGS)
 
-new-period: $(STAMP) ## scaffold data/raw/<plan>/PERIOD/ with a KPI sheet carried from the last period (PERIOD=2019-03 PLAN=… CSV=1)
-	@if [ -z "$$PERIOD" ]; then echo "make new-period: give PERIOD=YYYY-MM (e.g. PERIOD=2019-03)" >&2; exit 2; fi
+new-period: $(STAMP) ## 次の期間のフォルダと、前の期間から引き継いだ成果指標シートを作る（例: PERIOD=2019-03 PLAN=kodaira-3 CSV=1）
+	@if [ -z "$$PERIOD" ]; then echo "make new-period: PERIOD=YYYY-MM を指定してください（例: PERIOD=2019-03）" >&2; exit 2; fi
 	@$(BIN)/reform-workbook new-period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"} $$(case "$$CSV" in ""|0|no|false) ;; *) echo --csv ;; esac)
 
-draft-kpis: $(STAMP) ## draft a period's KPI values from its report into a new sheet to check (PERIOD=2019-03 PLAN=…)
-	@if [ -z "$$PERIOD" ]; then echo "make draft-kpis: give PERIOD=YYYY-MM (e.g. PERIOD=2019-03)" >&2; exit 2; fi
+draft-kpis: $(STAMP) ## 報告書から成果指標の値の下書きを新しいシートに作る（例: PERIOD=2019-03 PLAN=kodaira-3）
+	@if [ -z "$$PERIOD" ]; then echo "make draft-kpis: PERIOD=YYYY-MM を指定してください（例: PERIOD=2019-03）" >&2; exit 2; fi
 	@$(BIN)/reform-workbook draft-kpis --period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"}
 
-test: $(STAMP) ## run all tests (unit, end-to-end through papermill, headless Chromium)
+test: $(STAMP) ## すべてのテスト（単体、papermill での通し、Chromium での表示）
 	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## the fast tests only (no papermill runs, browsers or git clones)
+test-fast: $(STAMP) ## 速いテストだけ（papermill・ブラウザ・git の複製を使わないもの）
 	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest -m "not e2e and not browser and not slow"
 
 # --allow-root only where make runs as root (a container, CI): Jupyter refuses root otherwise
-lab: install ## open JupyterLab at the project folder, in Japanese, with the project's kernel only
+lab: install ## JupyterLab を日本語でプロジェクトのフォルダに開く
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-lint: $(STAMP) ## ruff check and format check, and the stages' import order (import-linter)
+lint: $(STAMP) ## ruff によるコードの検査と書式の確認、段の import の向き（import-linter）
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
-format: $(STAMP) ## ruff format and fix imports
+format: $(STAMP) ## ruff でコードの書式を整える
 	$(BIN)/ruff check --fix src tests bench
 	$(BIN)/ruff format src tests bench
 
-bench: $(STAMP) ## benchmark a period run and the helpers (results in docs/benchmarks.md)
+bench: $(STAMP) ## 速さの計測（結果は docs/benchmarks.md）
 	$(BIN)/python -m bench
 
-clean-outputs: ## remove the processed data and outputs the workbook made (folders with its marker, and the index)
+clean-outputs: ## ワークブックが作った処理済みデータと出力（印のあるフォルダと index.html）を削除
 	@for d in data/processed/*/ data/processed/*/*/ data/processed/*/.*.staging-*/ data/processed/*/.*.old-*/ outputs/*/ outputs/*/*/ outputs/*/.*.old-*/ outputs/*/.*.staging-*/*/; do \
 		if [ -f "$$d.reform-workbook" ] || [ -f "$$d.fingerprint" ]; then \
 			case "$$d" in outputs/*/.*.staging-*) d="$${d%/*/}/";; esac; \

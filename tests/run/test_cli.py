@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shlex
 import os
 import shutil
 import subprocess
@@ -209,8 +210,12 @@ def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     fake = bin_dir / "reform-workbook"
+    # a shell script that runs Python by its quoted path: a `#!` line cannot hold a
+    # path with a space (the checkout may lie in "…/行革 ワークブック/")
+    stub = bin_dir / "fake_command.py"
+    stub.write_text("import json, sys\nprint(json.dumps(sys.argv[1:]))\n", encoding="utf-8")
     fake.write_text(
-        f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n",
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(stub))} "$@"\n',
         encoding="utf-8",
     )
     fake.chmod(0o755)
