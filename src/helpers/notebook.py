@@ -46,6 +46,7 @@ from helpers.analysis.history import build_kpi_history
 from helpers.analysis.metrics import compute_metrics, summarise_met
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, WorkbookError
+from helpers.core.messages import say
 from helpers.core.periods import parse_period, period_label
 from helpers.core.plans import choose_plan, plan_ids, plan_periods
 from helpers.core.vocab import STANDARD, Vocabulary, scales_of, vocabulary_of
@@ -63,7 +64,6 @@ from helpers.present.display import Message
 from helpers.present.export import write_tables
 from helpers.present.index_page import build_index
 from helpers.run.pipeline import run_period
-from helpers.core.messages import say
 
 #: the metrics a notebook shows, in this order
 METRIC_COLUMNS = [
@@ -371,9 +371,13 @@ def open_period(
     reads, writes = NOTEBOOK_IO.get(notebook, ((), ("processed",)))
     with stop_on_input_error():
         if "processed" in writes or "processed" in reads:
-            run.processed_dir = paths.product_folder(run.processed_dir, data, say("paths.what_processed"))
+            run.processed_dir = paths.product_folder(
+                run.processed_dir, data, say("paths.what_processed")
+            )
         if {"figures", "tables"} & set(writes):
-            run.period_output = paths.product_folder(run.period_output, data, say("paths.what_period_output"))
+            run.period_output = paths.product_folder(
+                run.period_output, data, say("paths.what_period_output")
+            )
     print("\n".join(run.describe()))
     _current["run"] = run
     return run

@@ -60,8 +60,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from helpers.core.textnorm import nfkc
 from helpers.core.messages import say
+from helpers.core.textnorm import nfkc
 
 MULTIPLIERS = {
     "百": Decimal(10) ** 2,
@@ -191,9 +191,7 @@ def _amount_from_match(token: str, source: str) -> Decimal:
     if rest:
         total += _to_decimal(rest, source)
     if total >= MAX_MAGNITUDE:
-        raise NumberError(
-            say("num.too_large", source=source, token=token)
-        )
+        raise NumberError(say("num.too_large", source=source, token=token))
     return _normal(total)
 
 
@@ -260,9 +258,7 @@ def _unit_of(s: str, m: re.Match, unit: str | None, source: str) -> tuple[str | 
     """
     if "割" in m.group(0):
         if unit not in (None, "%"):
-            raise NumberError(
-                say("num.wari_unit", source=source, unit=unit)
-            )
+            raise NumberError(say("num.wari_unit", source=source, unit=unit))
         return "%", 0
     um = re.match(rf"(?:{_UNIT_RE})", s[m.end() :])
     if um:
@@ -372,9 +368,7 @@ def parse_quantity(text: str | None, unit: str | None = None) -> Quantity:
     got_unit, unit_len = _unit_of(s, m, unit, text)
     word = qualifier_after(s[m.end() + unit_len :], got_unit)
     if word in BOUND_QUALIFIERS:
-        raise NumberError(
-            say("num.bound_word", text=text, word=word)
-        )
+        raise NumberError(say("num.bound_word", text=text, word=word))
     return Quantity(value, got_unit, approx or word is not None, False)
 
 
@@ -571,9 +565,7 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
         raise NumberError(say("num.change_none", text=text))
     value, m = found
     if "割" in m.group(0):
-        raise NumberError(
-            say("num.change_wari", text=text)
-        )
+        raise NumberError(say("num.change_wari", text=text))
     after = s[m.end() :]
     um = re.match(rf"(?:{_UNIT_RE})", after)
     got_unit = UNIT_ALIASES[um.group(0)] if um else unit
@@ -581,9 +573,7 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     by_mark = _sign_of_mark(s[: m.start()])
     by_words = _sign_of_words(after[len(um.group(0)) if um else 0 :], direction)
     if by_mark is not None and by_words is not None and by_mark != by_words:
-        raise NumberError(
-            say("num.change_signs", text=text)
-        )
+        raise NumberError(say("num.change_signs", text=text))
     sign = by_words if by_words is not None else by_mark
     if sign is None:
         raise NumberError(say("num.change_no_sign", text=text))

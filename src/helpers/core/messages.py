@@ -389,3 +389,59 @@ _add(
         "sheets": "ブックにシートが{n}枚あります（{names}）。成果指標シートのブックはシート1枚です。ほかのシートは別のファイルに移してください",
     },
 )
+
+_add(
+    "drafts",
+    {
+        "no_report": "フォルダに報告書（.pdf か .txt）がありません。下書きは報告書から読みます。先にその期間の報告書（市の PDF）を置いてください",
+        "other_period": "報告書は {id} 時点のものですが、{period} のフォルダにあります。正しい期間のフォルダに移してください",
+        "no_folder": "{period} のフォルダがありません。先に作ってください（reform-workbook new-period {period}、make では make new-period PERIOD={period}）",
+        "draft_exists": "下書きのシートが既にあります。そのままにしてあります。確認して成果指標シートと置き換えるか削除してから、もう一度 draft-kpis を実行してください",
+    },
+)
+
+_add(
+    "new_period",
+    {
+        "nothing_to_carry": "計画 {plan} の {period} より前の期間に、成果指標を引き継げる成果指標シートがありません。シートを手で写してください（列は data/raw/README.md）",
+        "sheet_exists": "計画 {plan} の期間 {period} には成果指標シートが既にあります。そのままにしてあり、何も書き込んでいません。報告書から値の下書きを作るには: reform-workbook draft-kpis --plan {plan} --period {period}",
+    },
+)
+
+_add(
+    "pdf",
+    {
+        "install_hint": "Chromium と日本語フォントを入れてください（Debian/Ubuntu: apt-get install chromium fonts-ipaexfont-gothic）。または {env} に Chromium か Chrome のプログラムを指定してください",
+        "no_chromium": "PDF を印刷する Chromium が見つかりません。{hint}",
+        "no_playwright": "Playwright が入っていません。make install を実行してください（pip install -e .）",
+        "failed": "{html}: Chromium がレポートを印刷できませんでした（「{first}」）。もう一度実行し、続くときは --debug を付けて担当者に伝えてください",
+        "no_html": "印刷するレポートがありません（HTML ファイルが見つかりません）。先にレポートを作ってください",
+    },
+)
+
+_add(
+    "index",
+    {
+        "not_ours_kind": "ワークブックが作ったファイルではありません（リンクかフォルダ）。移すか、--output-dir で別のフォルダを指定してください",
+        "not_ours": "この index.html はワークブックが作ったものではありません（reform-workbook-index の印がありません）。そのままにしてあります。移すか、--output-dir で別のフォルダを指定してください",
+        "locked": "一覧ページを別の実行が作っています（ロック {lock}）。終わるのを待ってからもう一度実行してください",
+    },
+)
+
+_add(
+    "store",
+    {
+        "missing": "{path} がありません。先に {period} の前のノートブックを実行してください",
+    },
+)
+
+_add(
+    "pipeline",
+    {
+        "no_raw": "計画 {plan} に {period}（{label}）の生データがありません。生データのある期間: {have}",
+        "locked": "{period} の別の実行が進んでいます（ロック {lock}）。終わるのを待ってからもう一度実行してください",
+        "kernel_failed": "ノートブック {name}: カーネルが止まりました（「{error}」）。もう一度実行し、続くときは --debug を付けて担当者に伝えてください",
+        "input_in_cell": "{what}（ノートブック {name} のセル {cell}）",
+        "stage_failed": "ノートブック {name} がセル {cell} で失敗しました（{kind}: 「{what}」）。実行したノートブックを {kept} に残しました。前回のレポートはそのままです",
+    },
+)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
-from helpers.core.schema import TABLES
 from helpers.core.messages import say
+from helpers.core.schema import TABLES
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJ_ROOT = PACKAGE_DIR.parents[1]

@@ -74,9 +74,7 @@ def validate_period(period_id: str) -> str:
     """
     m = ID_RE.match(period_id or "")
     if not m:
-        raise PeriodError(
-            say("period.not_id", period=period_id, forms=ACCEPTED_FORMS)
-        )
+        raise PeriodError(say("period.not_id", period=period_id, forms=ACCEPTED_FORMS))
     year, month = int(m.group(1)), int(m.group(2))
     if not 1 <= month <= 12:
         raise PeriodError(say("period.no_month", period=period_id, month=f"{month:02d}"))

@@ -210,7 +210,9 @@ def _invisible_error(text: str, pos: int, path: Path, why: str) -> InputError:
     char = text[pos]
     line = text.count("\n", 0, pos) + 1
     field = _csv_field(text, line, char) if path.suffix.lower() == ".csv" else None
-    return InputError(path, say("text.invisible", char=_char_name(char), why=why), line=line, field=field)
+    return InputError(
+        path, say("text.invisible", char=_char_name(char), why=why), line=line, field=field
+    )
 
 
 def _next_to_digit(text: str, start: int, end: int) -> bool:

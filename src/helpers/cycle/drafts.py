@@ -52,6 +52,7 @@ from helpers.core.jpnum import (
     parse_quantity,
     parse_result,
 )
+from helpers.core.messages import say
 from helpers.core.periods import (
     fiscal_year,
     is_year_end,
@@ -588,8 +589,7 @@ def _report_of(folder: Path, period: str, plan) -> tuple:
     if found is None:
         raise InputError(
             folder,
-            "no report (.pdf or .txt) in the folder: put the city's PDF of the period's report "
-            "there first; the drafts are read from it",
+            say("drafts.no_report"),
         )
     source = read_report_text(found)
     try:
@@ -598,7 +598,7 @@ def _report_of(folder: Path, period: str, plan) -> tuple:
         if report.period_id is not None and report.period_id != period:
             raise InputError(
                 found,
-                f"the report is as of {report.period_id}, but lies in the folder of {period}",
+                say("drafts.other_period", id=report.period_id, period=period),
                 line=1,
             )
     except InputError as exc:
@@ -628,7 +628,7 @@ def draft_kpis(period: str, data_dir=None, plan: str | None = None) -> DraftResu
     if not folder.is_dir():
         raise InputError(
             folder,
-            f"no folder for {pid}: make it first (reform-workbook new-period {pid})",
+            say("drafts.no_folder", period=pid),
         )
     report, lines = _report_of(folder, pid, the_plan)
     sheet = kpi_sheet_of(folder)
@@ -641,8 +641,7 @@ def draft_kpis(period: str, data_dir=None, plan: str | None = None) -> DraftResu
     if out.exists():
         raise InputError(
             out,
-            "a drafted sheet is there already; it is left as it is: check it and put it in "
-            "place of the KPI sheet, or delete it, then run draft-kpis again",
+            say("drafts.draft_exists"),
         )
     drafts = draft_sheet(rows, report, lines, pid)
     write_new_file(out, sheet_bytes(rows, out.suffix.lower().lstrip(".")))

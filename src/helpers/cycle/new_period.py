@@ -28,6 +28,7 @@ from helpers.core import paths
 from helpers.core.atomic import write_new_file
 from helpers.core.errors import InputError
 from helpers.core.jpnum import figures, says_missing
+from helpers.core.messages import say
 from helpers.core.periods import parse_period, period_label, prev_value_label, prev_value_period
 from helpers.core.plans import plan_periods, resolve_plan
 from helpers.core.textnorm import squash
@@ -82,8 +83,7 @@ def carry_rows(data: Path, plan: str, period: str) -> Carried:
     if source is None:
         raise InputError(
             raw_plan,
-            f"no period of plan {plan} before {period} has a KPI sheet to carry the KPIs from; "
-            "copy a sheet by hand (columns: data/raw/README.md)",
+            say("new_period.nothing_to_carry", plan=plan, period=period),
         )
     prev, prev_source = _previous_values(raw_plan, period)
     rows, filled, counters = [], 0, {}
@@ -131,9 +131,7 @@ def new_period(
     if existing is not None:
         raise InputError(
             existing,
-            f"period {pid} of plan {plan} has a KPI sheet already; it is left as it is "
-            "(nothing was written). To draft its values from the report: "
-            f"reform-workbook draft-kpis --plan {plan} --period {pid}",
+            say("new_period.sheet_exists", plan=plan, period=pid),
         )
     carried = carry_rows(data, plan, pid)
     folder.mkdir(parents=True, exist_ok=True)

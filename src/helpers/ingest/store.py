@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core import paths, schema
+from helpers.core.messages import say
 from helpers.core.plans import resolve_plan
 from helpers.core.tables import read_json, write_csv
 from helpers.ingest.clean import CleanResult, clean_period, find_raw_files, write_cleaned
@@ -43,9 +44,7 @@ def load_table(
     """
     path = _folder(period, data_dir, processed, plan) / f"{name}.csv"
     if not path.exists():
-        raise FileNotFoundError(
-            f"{path} does not exist: run the earlier notebooks of {period} first"
-        )
+        raise FileNotFoundError(say("store.missing", path=path, period=period))
     return schema.read_table(path, name)
 
 

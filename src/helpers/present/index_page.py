@@ -30,6 +30,7 @@ from helpers import __version__
 from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError
+from helpers.core.messages import say
 from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
@@ -38,7 +39,6 @@ from helpers.core.tables import write_json
 from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
-from helpers.core.messages import say
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"
@@ -508,8 +508,7 @@ def _current_fingerprint(index: Path) -> str | None:
     if index.is_symlink() or not index.is_file():
         raise InputError(
             index,
-            "not a file the workbook made (a link or a folder): move it away, "
-            "or choose another --output-dir",
+            say("index.not_ours_kind"),
         )
     with open(index, "rb") as fh:
         head = fh.read(_HEAD_BYTES).decode("utf-8", errors="replace")
@@ -517,8 +516,7 @@ def _current_fingerprint(index: Path) -> str | None:
     if m is None:
         raise InputError(
             index,
-            "this index.html was not made by the workbook (no reform-workbook-index marker); "
-            "it is left as it is: move it away, or choose another --output-dir",
+            say("index.not_ours"),
         )
     return m.group(1)
 
@@ -535,9 +533,7 @@ def _lock(out_root: Path):
     try:
         lock.acquire(timeout=LOCK_TIMEOUT)
     except Timeout:
-        raise LockedError(
-            f"the index page is being built by another run (lock {out_root / '.index.lock'})"
-        ) from None
+        raise LockedError(say("index.locked", lock=out_root / ".index.lock")) from None
     return lock
 
 

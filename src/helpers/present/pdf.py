@@ -30,6 +30,7 @@ import pikepdf
 from markupsafe import escape
 
 from helpers.core.errors import InputError, StageError
+from helpers.core.messages import say
 from helpers.core.radicals import to_unified
 from helpers.core.tables import atomic_write_bytes
 
@@ -38,10 +39,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: a browser of the user's choice (a path), tried first
 CHROMIUM_ENV = "REFORM_CHROMIUM"
-INSTALL_HINT = (
-    "install Chromium and a Japanese font (Debian/Ubuntu: apt-get install chromium "
-    f"fonts-ipaexfont-gothic) or set {CHROMIUM_ENV} to a Chromium or Chrome program"
-)
+INSTALL_HINT = say("pdf.install_hint", env=CHROMIUM_ENV)
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -91,13 +89,11 @@ def check_chromium() -> Path:
     chromium = find_chromium()
     if chromium is None:
         where = os.environ.get(CHROMIUM_ENV) or "chromium"
-        raise InputError(where, f"no Chromium to print the PDF with: {INSTALL_HINT}")
+        raise InputError(where, say("pdf.no_chromium", hint=INSTALL_HINT))
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        raise InputError(
-            "playwright", "Playwright is not installed: run make install (pip install -e .)"
-        ) from None
+        raise InputError("playwright", say("pdf.no_playwright")) from None
     return chromium
 
 
@@ -159,7 +155,7 @@ def print_pdf(html: Path, chromium: Path, footer: str = "") -> bytes:
         except PlaywrightError as exc:
             text = str(exc).strip()
             first = text.splitlines()[0] if text else type(exc).__name__
-            raise PdfError(f"{html}: Chromium could not print the report: {first}") from exc
+            raise PdfError(say("pdf.failed", html=html, first=first)) from exc
 
 
 def html_to_pdf(
@@ -170,7 +166,7 @@ def html_to_pdf(
     foot of each page beside the page number (the report's 基準日)."""
     html = Path(html)
     if not html.is_file():
-        raise InputError(html, "no report to print (the HTML file is missing)")
+        raise InputError(html, say("pdf.no_html"))
     data = print_pdf(html, chromium or check_chromium(), footer)
     return atomic_write_bytes(pdf, fix_text_layer(data))
 

@@ -117,11 +117,11 @@ def argparse_message(message: str) -> str:
     return say("cli.arg_other", what=message)
 
 
-class JapaneseHelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help with 使い方: in front of the usage line."""
+class JapaneseHelpFormatter(argparse.RawTextHelpFormatter):
+    """Help with 使い方: in front of the usage line; line breaks in help texts kept."""
 
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix or "使い方: ")
+        return super().add_usage(usage, actions, groups, "使い方: " if prefix is None else prefix)
 
 
 class JapaneseParser(argparse.ArgumentParser):
@@ -191,10 +191,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="行財政改革の進捗状況ワークブック: 期間ごとに整理 → 分析 → レポートを作ります。",
         epilog=EPILOG,
     )
-    sub = p.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
+    sub = p.add_subparsers(
+        dest="command",
+        metavar="<コマンド>",
+        title="コマンド（詳しくは reform-workbook <コマンド> --help）",
+    )
     report = sub.add_parser(
         "report",
-        help="レポートを作る（省略時のコマンド）",
+        help="レポートを作る（省略時のコマンド）\n  例: reform-workbook report --period 2018-03",
         description="各計画の最新の期間と、レポートがまだない期間のレポートを作り、"
         "outputs/index.html を更新します。",
         epilog="例: reform-workbook report --plan kodaira-3 --period 2018-03",
@@ -210,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(report)
     every = sub.add_parser(
         "all",
-        help="すべての期間のレポートを作る",
+        help="すべての期間のレポートを作る\n  例: reform-workbook all --pdf",
         description="すべての計画（--plan: その計画）の、生データのあるすべての期間を古い順に実行します。",
         epilog="例: reform-workbook all --jobs 2 --pdf",
     )
@@ -218,14 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     _run_options(every)
     listing = sub.add_parser(
         "list",
-        help="計画と期間の一覧",
+        help="計画と期間の一覧\n  例: reform-workbook list",
         description="生データのある計画とその期間を一覧にします。",
         epilog="例: reform-workbook list",
     )
     _common(listing)
     new = sub.add_parser(
         "new-period",
-        help="次の期間のフォルダと成果指標シートを作る",
+        help="次の期間のフォルダと成果指標シートを作る\n  例: reform-workbook new-period 2019-03 --plan kodaira-3",
         description="data/raw/<計画>/<期間>/ を作り、前の期間から成果指標シートを引き継ぎます"
         "（値は空欄）。既存のファイルは決して上書きしません。",
         epilog="例: reform-workbook new-period 2019-03 --plan kodaira-3",
@@ -235,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--csv", action="store_true", help=".xlsx ではなく kpi_sheet.csv で書き出す")
     draft = sub.add_parser(
         "draft-kpis",
-        help="報告書から成果指標の値の下書きを作る",
+        help="報告書から成果指標の値の下書きを作る\n  例: reform-workbook draft-kpis --period 2019-03",
         description="期間の報告書から、成果指標シートの空欄の値と前年度末の値の下書きを作り、"
         "新しいファイルとして書き出します（各行に確認の印が付きます）。",
         epilog="例: reform-workbook draft-kpis --period 2019-03",

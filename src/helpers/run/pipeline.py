@@ -65,7 +65,6 @@ remove the fingerprint there (``paths.product_folder``).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
 import shutil
@@ -82,6 +81,7 @@ from helpers.analysis.plan_history import publish_plan_history
 from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError, StageError
+from helpers.core.messages import FIXABLE_ERRNOS, os_error_text, say
 from helpers.core.paths import FINGERPRINT_FILE, MARKER, RUN_FAILED_FILE
 from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
@@ -91,7 +91,6 @@ from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
 from helpers.present.render import export_report
 from helpers.run.fingerprint import run_fingerprint
-from helpers.core.messages import say
 
 STAGES = (
     ("01_clean", "クリーニング（生データ → 整理済みの表）"),
@@ -151,8 +150,13 @@ def check_period(period: str, data_dir: str | Path | None = None, plan: str | No
     if pid not in available:
         raise InputError(
             paths.raw_dir(pid, data, plan),
-            f"no raw data for {pid} ({period_label(pid)}) in plan {plan}; periods with raw data: "
-            + (", ".join(available) if available else "none"),
+            say(
+                "pipeline.no_raw",
+                period=pid,
+                label=period_label(pid),
+                plan=plan,
+                have=", ".join(available) if available else "なし",
+            ),
         )
     return pid
 
@@ -215,22 +219,17 @@ def _folders(plan: str, pid: str, data_dir, output_dir) -> Folders:
     return f
 
 
-_FIXES = {
-    errno.EACCES: "make it writable for you, or choose another folder",
-    errno.EPERM: "make it writable for you, or choose another folder",
-    errno.EROFS: "it is on a read-only disk: choose another folder",
-    errno.ENOSPC: "the disk is full: free some space",
-    errno.EEXIST: "a file lies where a folder should be: move it away",
-    errno.ENOTDIR: "a file lies where a folder should be: move it away",
-}
+_FIXES = (
+    FIXABLE_ERRNOS  # errors a user can fix: permission, read-only or full disk, a file in the way
+)
 
 
 def input_error_from(exc: OSError, option: str = OUTPUT_OPTION) -> InputError:
     """An OSError a user can fix (permissions, read-only disk, a file in the way) as InputError."""
-    fix = _FIXES.get(exc.errno, "check that it is a folder you can write to")
+    fix = os_error_text(exc)
     return InputError(
         exc.filename,
-        f"{exc.strerror or exc}: {fix}; or give another folder with {option}",
+        say("core.os_error_with_option", text=fix, option=option),
     )
 
 
@@ -253,8 +252,7 @@ def _lock(root: Path, pid: str, timeout: float, option: str) -> FileLock:
             lock.acquire(timeout=timeout)
         except Timeout:
             raise LockedError(
-                f"another run of {pid} is in progress (lock {root / f'.{pid}.lock'}); "
-                "wait for it to finish and run again"
+                say("pipeline.locked", period=pid, lock=root / f".{pid}.lock")
             ) from None
     return lock
 
@@ -582,7 +580,7 @@ def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folde
             # "Kernel died before replying to kernel_info": two kernels started
             # at once (--jobs 2) can race for a port; start a fresh one once.
             if attempt == 2 or "Kernel died" not in str(exc):
-                raise StageError(f"notebook {name}: the kernel failed: {exc}") from None
+                raise StageError(say("pipeline.kernel_failed", name=name, error=exc)) from None
             _shutdown(kms[-1])
             kms.append(AsyncKernelManager(kernel_name=kms[-1].kernel_name))
             log("      カーネルが起動の途中で止まったため、起動し直します")
@@ -596,8 +594,16 @@ def _stage_failure(name: str, exc, out_nb: Path, f: Folders) -> Exception:
     if out_nb.exists():
         shutil.copyfile(out_nb, kept)
     if exc.ename in ("InputError", "NotebookStop"):
-        return InputError(None, f"{exc.evalue} (in notebook {name}, cell {exc.exec_count})")
+        return InputError(
+            None, say("pipeline.input_in_cell", what=exc.evalue, name=name, cell=exc.exec_count)
+        )
     return StageError(
-        f"notebook {name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}; "
-        f"the executed notebook is kept at {kept}; the previous report is unchanged"
+        say(
+            "pipeline.stage_failed",
+            name=name,
+            cell=exc.exec_count,
+            kind=exc.ename,
+            what=exc.evalue,
+            kept=kept,
+        )
     )
