@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from support import PLAN, copy_raw
+from support.japanese import assert_japanese
 
 from helpers.analysis.audit import audit_tables
 from helpers.core import paths
@@ -416,7 +417,7 @@ def _check_untouched(
 
 
 def _assert_line(err: str, line: int) -> None:
-    assert re.search(rf"\bline {line}\b", err), f"'line {line}' not in: {err}"
+    assert re.search(rf"(?<!\d){line}行目", err), f"'{line}行目' not in: {err}"
 
 
 # ---------------------------------------------------------------------- tests
@@ -451,13 +452,14 @@ def test_bad_file_is_refused(case: Case, tmp_path, capsys):
     captured = capsys.readouterr()
     err = captured.err
     assert status == 2, err
-    assert err.startswith("reform-workbook: error: "), err
+    assert err.startswith("reform-workbook: エラー: "), err
+    assert_japanese(err)
     assert "Traceback" not in err + captured.out
     assert (case.blamed or case.file) in err
     if case.line is not None:
         _assert_line(err, case.line)
     if case.field is not None:
-        assert f"field '{case.field}'" in err, err
+        assert f"{case.field}列" in err or f"（{case.field}）" in err, err
     for text in case.expect:
         assert text in err, err
     # no notebook started: nothing was logged on stdout
@@ -643,3 +645,55 @@ def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
     assert "Traceback" not in proc.stderr
     assert _tree(out / PLAN / "2018-03") == outputs_before
     assert _tree(data / "processed") == processed_before
+
+
+# ------------------------------------------------- all faults of a file at once
+FOUR_FAULTS = {  # line of the sheet → (column, bad text, what the refusal says)
+    2: ("value_text", "9,781人", "「9,781人」は取組 1"),
+    3: ("item_no", "No.1", "「No.1」は取組の番号ではありません"),
+    4: ("indicator", "", "成果指標の名前が空です"),
+    5: ("direction", "down", "「down」は higher"),
+}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_kpi_sheet_with_four_faults_is_refused_once_naming_all(kind, tmp_path, capsys):
+    """Four faults of different kinds in different rows: one run, one refusal, all four named."""
+    import csv as csv_module
+
+    from helpers.ingest.sheet_xlsx import column_letter, kpi_workbook_bytes
+
+    data = copy_raw(tmp_path / "data")
+    folder = data / "raw" / PLAN / "2018-03"
+    real = folder / "kpi_sheet.csv"
+    rows = list(csv_module.reader(real.read_text(encoding="utf-8-sig").splitlines()))
+    header = rows[0]
+    for line, (column, text, _) in FOUR_FAULTS.items():
+        rows[line - 1][header.index(column)] = text
+    real.unlink()
+    if kind == "csv":
+        sheet = folder / "kpi_sheet.csv"
+        with open(sheet, "w", encoding="utf-8", newline="") as fh:
+            csv_module.writer(fh).writerows(rows)
+    else:
+        sheet = folder / "kpi_sheet.xlsx"
+        sheet.write_bytes(kpi_workbook_bytes(header, rows[1:]))
+    out = tmp_path / "outputs"
+    _earlier_outputs(data, out, "2018-03")
+    before = _tree(data / "raw"), _tree(out / PLAN / "2018-03"), _tree(data / "processed")
+
+    status = _run_cli("2018-03", data, out)
+
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert err.count("4件の誤りがあります") == 1, err
+    assert err.count(str(sheet)) == 1, err  # the file named once, each fault by its place
+    assert_japanese(err)
+    for line, (column, _, says) in FOUR_FAULTS.items():
+        if kind == "csv":
+            place = f"{line}行目 {column}列"
+        else:
+            place = f"{line}行目 {column_letter(header.index(column) + 1)}列（{column}）"
+        assert place in err, err
+        assert says in err, err
+    assert (_tree(data / "raw"), _tree(out / PLAN / "2018-03"), _tree(data / "processed")) == before

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shlex
 import os
+import shlex
 import shutil
 import subprocess
 import sys

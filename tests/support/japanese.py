@@ -13,8 +13,13 @@ import re
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _QUOTED = re.compile(r"「[^」]*」|'[^'\n]*'|\"[^\"\n]*\"|\{[^}]*\}|`[^`]*`")
 # a path: anything with a slash or backslash, or a file name with an extension
-_PATHLIKE = re.compile(r"\S*[/\\]\S*|\S+\.(?:csv|xlsx|txt|toml|html|pdf|ipynb|json|md|lock)\b")
-_WORD = re.compile(r"[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?")
+_P = r"[^\s\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]"  # a character of a path: not blank, not Japanese
+_PATHLIKE = re.compile(
+    rf"{_P}*[/\\]{_P}*|{_P}+\.(?:csv|xlsx|txt|toml|html|pdf|ipynb|json|md|lock)\b"
+)
+# an English word of two letters or more, with the punctuation English puts around words
+# (single letters are codes: S A B); a token with Japanese in it ends a run
+_WORD = re.compile(r"[(\"']?[A-Za-z][A-Za-z'-]*[A-Za-z][.,;:!?)\"']*")
 
 
 def english_runs(message: str) -> list[str]:
@@ -22,7 +27,7 @@ def english_runs(message: str) -> list[str]:
     text = _QUOTED.sub(" ", message)
     text = _PATHLIKE.sub(" ", text)
     runs, run = [], []
-    for token in re.split(r"[ \t]+", text):
+    for token in text.split():
         if _WORD.fullmatch(token) and not token.startswith("-"):
             run.append(token)
             continue

@@ -100,7 +100,7 @@ def os_error_text(exc: OSError) -> str:
 _add(
     "core",
     {
-        "os_error": "システムのエラーが起きました（{what}、errno {errno}）。"
+        "os_error": "システムのエラーが起きました（「{what}」、errno {errno}）。"
         "ディスクや権限を確かめてもう一度実行し、続くときは --debug を付けて詳細を担当者に伝えてください",
         "os_error_with_option": "{text}。または {option} で別のフォルダを指定してください",
         "program_missing": "必要なプログラムが見つかりません（{what}）。"
@@ -411,7 +411,7 @@ _add(
 _add(
     "pdf",
     {
-        "install_hint": "Chromium と日本語フォントを入れてください（Debian/Ubuntu: apt-get install chromium fonts-ipaexfont-gothic）。または {env} に Chromium か Chrome のプログラムを指定してください",
+        "install_hint": "Chromium と日本語フォントを入れてください（Debian/Ubuntu では「apt-get install chromium fonts-ipaexfont-gothic」）。または {env} に Chromium か Chrome のプログラムを指定してください",
         "no_chromium": "PDF を印刷する Chromium が見つかりません。{hint}",
         "no_playwright": "Playwright が入っていません。make install を実行してください（pip install -e .）",
         "failed": "{html}: Chromium がレポートを印刷できませんでした（「{first}」）。もう一度実行し、続くときは --debug を付けて担当者に伝えてください",
