@@ -30,7 +30,8 @@ def english_runs(message: str) -> list[str]:
     for token in text.split():
         if _WORD.fullmatch(token) and not token.startswith("-"):
             run.append(token)
-            continue
+            if not token.endswith(","):
+                continue  # a comma ends a run: a list of names (columns, options), not prose
         if len(run) >= 3:
             runs.append(" ".join(run))
         run = []

@@ -233,11 +233,13 @@ def area_table_from_rows(
     totals = None
     totals_line = None
     faults = Faults(path)
+    skipped = False  # a row left out: the order of the areas after it is not checked
     for n, row in rows[1:]:
         if len(row) != len(header):
             faults.add(
                 InputError(path, say("areas.fields", got=len(row), want=len(header)), line=n)
             )
+            skipped = True
             continue
         label = row[columns["area"]].strip()
         counts = {}
@@ -258,10 +260,12 @@ def area_table_from_rows(
             faults.add(
                 InputError(path, say("areas.label_number", label=label), line=n, field=area_field)
             )
+            skipped = True
             continue
         areas.append({"area_no": parsed[0], "area_name": parsed[1], **counts, "line": n})
     if not areas and not faults:
         raise InputError(path, say("areas.no_area_rows"), line=header_line)
-    _check_area_order(path, areas, area_field, faults)
+    if not skipped:
+        _check_area_order(path, areas, area_field, faults)
     faults.refuse()
     return AreaTable(pd.DataFrame(areas), totals, totals_line, path)
