@@ -51,11 +51,11 @@ def test_a_special_file_or_a_link_is_never_replaced(tmp_path):
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(InputError, match="通常のファイルではありません"):
         atomic.atomic_write_bytes(fifo, b"x")
     assert fifo.is_fifo()
     (tmp_path / "real").write_bytes(b"old")
     (tmp_path / "link").symlink_to(tmp_path / "real")
-    with pytest.raises(InputError, match="not a regular file"):
+    with pytest.raises(InputError, match="通常のファイルではありません"):
         atomic.atomic_write_bytes(tmp_path / "link", b"new")
     assert (tmp_path / "link").is_symlink() and (tmp_path / "real").read_bytes() == b"old"

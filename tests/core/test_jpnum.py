@@ -121,46 +121,46 @@ def test_amounts_have_no_exponent_or_trailing_zeros():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1,00", "misplaced thousands separators"),
-        ("1,0000", "misplaced thousands separators"),
-        ("12,34", "misplaced thousands separators"),
-        ("123,4567", "misplaced thousands separators"),
-        ("1,5", "misplaced thousands separators"),
-        ("1,00人の減", "misplaced thousands separators"),
-        ("", "no number found"),
-        ("abc", "no number found"),
-        ("億円", "no number found"),
-        ("万", "no number found"),
-        ("1万1億", "multipliers out of order"),
-        ("1万2万", "multipliers out of order"),
+        ("1,00", "桁区切りのコンマの位置が正しくありません"),
+        ("1,0000", "桁区切りのコンマの位置が正しくありません"),
+        ("12,34", "桁区切りのコンマの位置が正しくありません"),
+        ("123,4567", "桁区切りのコンマの位置が正しくありません"),
+        ("1,5", "桁区切りのコンマの位置が正しくありません"),
+        ("1,00人の減", "桁区切りのコンマの位置が正しくありません"),
+        ("", "数値が見つかりません"),
+        ("abc", "数値が見つかりません"),
+        ("億円", "数値が見つかりません"),
+        ("万", "数値が見つかりません"),
+        ("1万1億", "万・億などの順序が正しくありません"),
+        ("1万2万", "万・億などの順序が正しくありません"),
     ],
 )
 def test_parse_amount_refuses(text, message):
     with pytest.raises(NumberError) as info:
         parse_amount(text)
     assert message in str(info.value)
-    assert f"'{text}'" in str(info.value)  # names the text
+    assert f"「{text}」" in str(info.value)  # names the text
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("12345678901234567890123456789人", "29 significant digits"),
-        ("1234567890123456", "16 significant digits"),
-        ("0.1234567890123456", "16 significant digits"),
-        ("1,234,567,890,123,456円", "16 significant digits"),
-        ("1,000兆円", "1,000兆 (10^15) or more"),
-        ("9,999兆円", "1,000兆 (10^15) or more"),
-        ("1000000000000000円", "1,000兆 (10^15) or more"),
-        ("12345678901234567890123456789億円", "29 significant digits"),
+        ("12345678901234567890123456789人", "有効数字が29桁"),
+        ("1234567890123456", "有効数字が16桁"),
+        ("0.1234567890123456", "有効数字が16桁"),
+        ("1,234,567,890,123,456円", "有効数字が16桁"),
+        ("1,000兆円", "1,000兆（10の15乗）以上"),
+        ("9,999兆円", "1,000兆（10の15乗）以上"),
+        ("1000000000000000円", "1,000兆（10の15乗）以上"),
+        ("12345678901234567890123456789億円", "有効数字が29桁"),
     ],
 )
 def test_absurd_figures_are_refused(text, message):
     for parse in (parse_amount, parse_quantity, parse_target):
         with pytest.raises(NumberError) as info:
             parse(text)
-        assert message in str(info.value) and f"'{text}'" in str(info.value)
-    with pytest.raises(NumberError, match="significant digits|10\\^15"):
+        assert message in str(info.value) and f"「{text}」" in str(info.value)
+    with pytest.raises(NumberError, match="有効数字|10の15乗"):
         parse_change(f"前年度から{text}の増")
 
 
@@ -279,7 +279,7 @@ def test_parse_quantity_uses_callers_unit_when_text_has_none():
 
 
 def test_parse_quantity_refuses_text_without_number():
-    with pytest.raises(NumberError, match="no number"):
+    with pytest.raises(NumberError, match="数値"):
         parse_quantity("協定締結には至らなかった")
 
 
@@ -480,7 +480,7 @@ def test_plus_before_a_change_is_an_increase():
     "text", ["△159万円の増", "前年度から▲3件増加", "+3件の減", "▲2.2ポイント向上"]
 )
 def test_sign_and_words_that_disagree_are_refused(text):
-    with pytest.raises(NumberError, match="disagree"):
+    with pytest.raises(NumberError, match="食い違って"):
         parse_change(text)
 
 
@@ -521,12 +521,12 @@ def test_change_uses_callers_unit_when_text_has_none():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("3件", "does not say increase or decrease"),
-        ("159万円", "does not say increase or decrease"),
-        ("前年度から3件", "does not say increase or decrease"),
-        ("前年度から", "no number"),
-        ("ゼロ", "no number"),
-        ("", "no number"),
+        ("3件", "増減のどちらか"),
+        ("159万円", "増減のどちらか"),
+        ("前年度から3件", "増減のどちらか"),
+        ("前年度から", "数値がありません"),
+        ("ゼロ", "数値がありません"),
+        ("", "数値がありません"),
     ],
 )
 def test_change_refuses(text, message):
@@ -646,14 +646,14 @@ def test_wari_target_at_least():
 
 @pytest.mark.parametrize("unit", ["人", "件", "円"])
 def test_wari_with_another_unit_is_refused(unit):
-    with pytest.raises(NumberError, match="割 is a tenth"):
+    with pytest.raises(NumberError, match="割は10分の1"):
         parse_target("9割以上", unit)
-    with pytest.raises(NumberError, match="割 is a tenth"):
+    with pytest.raises(NumberError, match="割は10分の1"):
         parse_quantity("9割", unit)
 
 
 def test_wari_change_is_refused():
-    with pytest.raises(NumberError, match="relative"):
+    with pytest.raises(NumberError, match="相対的"):
         parse_change("前年度から1割増")
 
 
@@ -686,7 +686,7 @@ def test_bound_words_make_target_kinds(text, kind, low, high):
 @pytest.mark.parametrize("text", ["100件以上", "80%台", "5%以内", "10%未満", "100件超", "80%強"])
 def test_a_value_with_a_bound_is_refused(text):
     """Once read as the bare figure: a bound or a range is no value."""
-    with pytest.raises(NumberError, match="bound or a range"):
+    with pytest.raises(NumberError, match="上限・下限や範囲"):
         parse_quantity(text)
 
 
@@ -699,7 +699,7 @@ def test_approximating_words_mark_a_value_approx(text):
 
 @pytest.mark.parametrize("text", ["80%強", "80%弱", "300人余"])
 def test_target_with_a_vague_bound_is_refused(text):
-    with pytest.raises(NumberError, match="must state its figure"):
+    with pytest.raises(NumberError, match="数値をはっきり"):
         parse_target(text)
 
 

@@ -17,19 +17,19 @@ def data(tmp_path):
 
 @pytest.mark.parametrize("target", ["raw", "raw/2018-03", "raw/2018-03/x"])
 def test_a_folder_inside_raw_is_refused(data, target):
-    with pytest.raises(InputError, match="inside the raw data folder"):
+    with pytest.raises(InputError, match="生データのフォルダ .* の中にあります"):
         paths.check_outside_raw(data / target, data, "output folder")
 
 
 def test_a_folder_holding_raw_is_refused(data):
-    with pytest.raises(InputError, match="holds the raw data folder"):
+    with pytest.raises(InputError, match="生データのフォルダ .* を含んでいます"):
         paths.check_outside_raw(data, data, "output folder")
 
 
 def test_a_link_into_raw_is_refused(data, tmp_path):
     link = tmp_path / "processed-link"
     link.symlink_to(data / "raw" / PLAN / "2018-03", target_is_directory=True)
-    with pytest.raises(InputError, match="leads to"):
+    with pytest.raises(InputError, match="リンクの先は"):
         paths.check_outside_raw(link, data, "processed folder")
 
 
@@ -54,16 +54,16 @@ def test_a_folder_of_someone_else_is_refused(tmp_path):
     folder = tmp_path / "2018-03"
     folder.mkdir()
     (folder / "memo.docx").write_bytes(b"PK")
-    with pytest.raises(InputError, match="did not make") as exc:
+    with pytest.raises(InputError, match="作っていないファイル") as exc:
         paths.check_replaceable(folder, "period's output folder", "--output-dir")
     assert str(folder) in str(exc.value) and "--output-dir" in str(exc.value)
     # a table of the user's is not mistaken for processed tables of an earlier version
     (folder / "memo.docx").unlink()
     (folder / "budget.csv").write_text("a\n1\n", encoding="utf-8")
-    with pytest.raises(InputError, match="did not make"):
+    with pytest.raises(InputError, match="作っていないファイル"):
         paths.check_replaceable(folder, "period's output folder", "--output-dir")
     # nor by a processed folder: only the tables the workbook writes there are its own
-    with pytest.raises(InputError, match=r"did not make \(budget.csv\)"):
+    with pytest.raises(InputError, match=r"作っていないファイルがあります（budget.csv）"):
         paths.check_replaceable(folder, "processed folder", "--data-dir", processed=True)
     (folder / "budget.csv").unlink()
     (folder / "areas.csv").write_text("area_no\n1\n", encoding="utf-8")  # an earlier version's
@@ -83,22 +83,22 @@ def test_a_users_file_inside_a_marked_folder_keeps_it_from_being_replaced(tmp_pa
         (out / rel).write_text("x", encoding="utf-8")
     paths.check_replaceable(out, "output folder", "--output-dir")  # all the workbook's
     (out / "figures" / "memo.docx").write_bytes(b"PK")
-    with pytest.raises(InputError, match=r"did not make \(figures/memo.docx\)"):
+    with pytest.raises(InputError, match=r"作っていないファイルがあります（figures/memo.docx）"):
         paths.check_replaceable(out, "output folder", "--output-dir")
     processed = paths.mark(tmp_path / "processed")
     (processed / "metrics.csv").write_text("x\n", encoding="utf-8")
     (processed / "my.xlsx").write_bytes(b"PK")
-    with pytest.raises(InputError, match=r"did not make \(my.xlsx\)"):
+    with pytest.raises(InputError, match=r"作っていないファイルがあります（my.xlsx）"):
         paths.check_replaceable(processed, "processed folder", "--data-dir", processed=True)
 
 
 def test_a_file_or_a_link_where_the_folder_should_be_is_refused(tmp_path):
     (tmp_path / "2018-03").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match="a file lies where"):
+    with pytest.raises(InputError, match="ファイルがあります。そのファイルを移す"):
         paths.check_replaceable(tmp_path / "2018-03", "output folder", "--output-dir")
     (tmp_path / "real").mkdir()
     (tmp_path / "2017-09").symlink_to(tmp_path / "real", target_is_directory=True)
-    with pytest.raises(InputError, match="is a link"):
+    with pytest.raises(InputError, match="リンクです"):
         paths.check_replaceable(tmp_path / "2017-09", "output folder", "--output-dir")
 
 
@@ -119,6 +119,6 @@ def test_product_folder_does_not_mark_a_folder_of_someone_else(data, tmp_path):
 
 
 def test_product_folder_refuses_raw(data):
-    with pytest.raises(InputError, match="inside the raw data folder"):
+    with pytest.raises(InputError, match="生データのフォルダ .* の中にあります"):
         paths.product_folder(data / "raw" / PLAN / "2018-03", data, "processed folder")
     assert list((data / "raw" / PLAN / "2018-03").iterdir()) == []

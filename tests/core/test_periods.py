@@ -168,27 +168,27 @@ def test_heisei_31_and_reiwa_1_are_the_same_fiscal_year():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2018-13", "month 13 does not exist"),
-        ("2018-00", "month 00 does not exist"),
-        ("18-03", "is not a period"),
-        ("", "is not a period"),
-        ("   ", "is not a period"),
-        ("abc", "is not a period"),
-        ("2018-3", "is not a period"),
-        ("2018/03", "is not a period"),
-        ("1988-03", "year 1988 is outside 1989-2100"),
-        ("2101-03", "year 2101 is outside"),
-        ("平成32年度", "平成32年度 does not exist"),
-        ("H32", "平成32年度 does not exist"),
+        ("2018-13", "13月はありません"),
+        ("2018-00", "00月はありません"),
+        ("18-03", "は期間として読めません"),
+        ("", "は期間として読めません"),
+        ("   ", "は期間として読めません"),
+        ("abc", "は期間として読めません"),
+        ("2018-3", "は期間として読めません"),
+        ("2018/03", "は期間として読めません"),
+        ("1988-03", "1988年は扱える範囲（1989〜2100年"),
+        ("2101-03", "2101年は扱える範囲"),
+        ("平成32年度", "平成32年度はありません"),
+        ("H32", "平成32年度はありません"),
         ("平成0年度", "元"),
         ("令和0年度", "元"),
-        ("令和元年4月末", "令和元年4月 is outside the 令和 era"),
-        ("平成31年5月末", "平成31年5月 is outside the 平成 era"),
-        ("平成29年13月末", "month 13 does not exist"),
-        ("H29.13", "month 13 does not exist"),
-        ("2017年13月", "month 13 does not exist"),
-        ("平成29年", "is not a period"),  # a calendar year is not a half-year
-        ("昭和63年度", "is not a period"),
+        ("令和元年4月末", "令和元年4月は令和の期間"),
+        ("平成31年5月末", "平成31年5月は平成の期間"),
+        ("平成29年13月末", "13月はありません"),
+        ("H29.13", "13月はありません"),
+        ("2017年13月", "13月はありません"),
+        ("平成29年", "は期間として読めません"),  # a calendar year is not a half-year
+        ("昭和63年度", "は期間として読めません"),
         ("2100年度", "2101"),  # FY2100 ends in 2101, past the supported range
     ],
 )
@@ -198,7 +198,7 @@ def test_parse_period_refuses_impossible(text, message):
     msg = str(info.value)
     assert message in msg
     # the message quotes what the user typed
-    assert repr(text) in msg or f"'{text}'" in msg or text.strip() == ""
+    assert f"「{text}」" in msg or text.strip() == ""
 
 
 def test_unrecognised_text_lists_accepted_forms():
@@ -222,7 +222,7 @@ def test_era_boundary_message_gives_the_era_dates():
 
 @pytest.mark.parametrize("value", [None, 2018, 2018.03, b"2018-03"])
 def test_parse_period_refuses_non_text(value):
-    with pytest.raises(PeriodError, match="must be text"):
+    with pytest.raises(PeriodError, match="文字で指定"):
         parse_period(value)
 
 

@@ -125,13 +125,13 @@ def test_readme_and_hidden_entries_are_not_plans(data):
 
 def test_an_unknown_plan_lists_the_plans(two):
     with pytest.raises(
-        InputError, match=f"no plan 'kodaira-9'; plans with raw data: {OTHER}, {PLAN}"
+        InputError, match=f"計画「kodaira-9」はありません。生データのある計画: {OTHER}, {PLAN}"
     ):
         resolve_plan(two, "kodaira-9")
 
 
 def test_several_plans_need_a_choice(two):
-    with pytest.raises(InputError, match="several plans .*--plan"):
+    with pytest.raises(InputError, match="計画が複数あります.*--plan"):
         resolve_plan(two, None)
     assert resolve_plan(two, OTHER) == OTHER
 
@@ -169,11 +169,11 @@ def test_plan_toml_with_years_and_labels(tmp_path):
 @pytest.mark.parametrize(
     "text, message, line, field",
     [
-        ('name = "x"\nfirst_year = 2017\nlast_year = \n', "not valid TOML", 3, None),
-        ('name = "x\n', "not valid TOML", 1, None),
-        ('name = "x"\nyears = 5\n', "unknown key 'years'", 2, "years"),
-        ('name = "x"\nfirst_year = "2017"\n', "first_year must be a fiscal year", 2, "first_year"),
-        ("first_year = 2021\nlast_year = 2017\n", "after last_year", 1, "first_year"),
+        ('name = "x"\nfirst_year = 2017\nlast_year = \n', "TOML として読めません", 3, None),
+        ('name = "x\n', "TOML として読めません", 1, None),
+        ('name = "x"\nyears = 5\n', "知らないキー「years」", 2, "years"),
+        ('name = "x"\nfirst_year = "2017"\n', "first_year は 2017 のような年度", 2, "first_year"),
+        ("first_year = 2021\nlast_year = 2017\n", "last_year 2017 より後", 1, "first_year"),
         ('[status]\nS = ["a"]\n', "2～7の区分", 1, "status"),
         (
             "[status]\n" + "".join(f'{c} = ["{c.lower()}"]\n' for c in "ABCDEFGH"),
@@ -204,8 +204,8 @@ def test_plan_toml_with_years_and_labels(tmp_path):
         ('[status]\nS = ["a"]\nA = ["b"]\nnot_rated = [""]\n', "not_rated", 4, "status.not_rated"),
         ("months = [3, 13]\n", "months は報告の月", 1, "months"),
         ("months = []\n", "months は報告の月", 1, "months"),
-        ('name = ""\n', "name must be", 1, "name"),
-        ('name = "\u200b"\n', "name must be", 1, "name"),  # invisible only: removed, empty
+        ('name = ""\n', "name には計画の名前", 1, "name"),
+        ('name = "\u200b"\n', "name には計画の名前", 1, "name"),  # invisible only: removed, empty
         ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
         ('[status]\nS = true\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
         ('[status]\nS = {x = "a"}\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
@@ -300,7 +300,7 @@ def test_one_malformed_plan_toml_leaves_the_other_plans_running(two, capsys, mon
     monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
     status = main(["--all", "--data-dir", str(two), "--output-dir", str(two.parent / "out")])
     err = capsys.readouterr().err
-    assert status == 2 and "not valid TOML" in err and OTHER in err
+    assert status == 2 and "TOML として読めません" in err and OTHER in err
     assert ran == [(PLAN, "2017-09"), (PLAN, "2018-03")]
 
 
@@ -310,7 +310,7 @@ def test_a_malformed_plan_toml_stops_the_run_with_exit_2(data, capsys):
     (data / "raw" / PLAN / "plan.toml").write_text('name = "x\n', encoding="utf-8")
     status = main(["--data-dir", str(data), "--output-dir", str(data.parent / "out")])
     err = capsys.readouterr().err
-    assert status == 2 and "plan.toml, line 1" in err and "not valid TOML" in err, err
+    assert status == 2 and "plan.toml 1行目" in err and "TOML として読めません" in err, err
     assert not (data.parent / "out").exists()
 
 
@@ -362,7 +362,7 @@ def test_a_code_mark_that_contradicts_its_label_is_refused(two):
         "予定より遅れている(B)", "予定より遅れている(S)"
     )
     table.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match=r"marked \(S\) but its label is that of B"):
+    with pytest.raises(InputError, match=r"\(S\) と印がありますが、その表記は B"):
         clean_period("2017-09", two, plan=OTHER, write=False)
 
 

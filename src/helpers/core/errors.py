@@ -64,8 +64,10 @@ class InputErrors(InputError):
     def __init__(self, path: str | Path | None, faults: list[InputError]) -> None:
         self.faults = list(faults)
         first = self.faults[0]
-        super().__init__(path, say("errors.several", n=len(self.faults)), line=first.line)
-        self.line = None  # the listing names each fault's own place
+        # line and field are the first fault's; the listing names each fault's own place
+        super().__init__(
+            path, say("errors.several", n=len(self.faults)), line=first.line, field=first.field
+        )
 
     def _format(self) -> str:
         head = place(self.path)

@@ -185,7 +185,7 @@ def _header_columns(
                 )
             columns[key] = idx
     missing = [k for k in required_columns(vocab) if k not in columns]
-    if missing:
+    if missing and not faults:  # a column not understood is the missing one: said once
         faults.add(
             InputError(
                 path,
