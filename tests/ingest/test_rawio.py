@@ -117,13 +117,13 @@ def _error(tmp_path, name, data) -> InputError:
 )
 def test_empty_file(tmp_path, data):
     err = _error(tmp_path, "empty.csv", data)
-    assert "empty" in str(err)
+    assert "空です" in str(err)
 
 
 def test_nul_bytes_name_line(tmp_path):
     err = _error(tmp_path, "nul.csv", b"abc\ndef\nab\x00c\n")
     assert err.line == 3
-    assert "line 3" in str(err)
+    assert "3行目" in str(err)
     assert "NUL" in str(err)
 
 
@@ -135,7 +135,7 @@ def test_utf16_file_is_binary(tmp_path):
 
 def test_xlsx_like_binary(tmp_path):
     err = _error(tmp_path, "book.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
-    assert "binary" in str(err)
+    assert "バイナリ" in str(err)
     assert err.line is not None
 
 
@@ -143,9 +143,9 @@ def test_xlsx_like_binary(tmp_path):
 def test_undecodable_byte_in_ascii_file(tmp_path, bad):
     err = _error(tmp_path, "bad.csv", b"line1\nline2\nline" + bad + b"3\n")
     assert err.line == 3
-    assert "line 3" in str(err)
+    assert "3行目" in str(err)
     assert f"0x{bad[0]:02x}" in str(err)
-    assert "neither UTF-8 nor CP932" in str(err)
+    assert "UTF-8 でも CP932" in str(err)
 
 
 def test_undecodable_byte_in_cp932_file_names_its_line(tmp_path):
@@ -161,19 +161,19 @@ def test_damaged_utf8_file_is_refused_not_mojibake(tmp_path):
     data = "分野,項目数\n1 地域協働の推進,7\n".encode() + "財政".encode()[:-1] + b"\n"
     err = _error(tmp_path, "damaged.csv", data)
     assert err.line == 3
-    assert "not UTF-8" in str(err)
+    assert "UTF-8 ではありません" in str(err)
 
 
 def test_bom_then_invalid_utf8(tmp_path):
     data = b"\xef\xbb\xbf" + "分野\n".encode() + "分野\n".encode("cp932")
     err = _error(tmp_path, "bom_bad.csv", data)
     assert err.line == 2
-    assert "byte-order mark" in str(err)
+    assert "バイト順マーク" in str(err)
 
 
 def test_control_characters(tmp_path):
     err = _error(tmp_path, "ctrl.csv", b"ok\n" + b"\x01\x02\x03\x04\x05" * 10)
-    assert "control characters" in str(err)
+    assert "制御文字" in str(err)
     assert err.line == 2
 
 
@@ -187,11 +187,11 @@ def test_missing_file(tmp_path):
     p = tmp_path / "nope.csv"
     with pytest.raises(InputError) as info:
         read_text(p)
-    assert "not found" in str(info.value) and str(p) in str(info.value)
+    assert "見つかりません" in str(info.value) and str(p) in str(info.value)
 
 
 def test_folder_instead_of_file(tmp_path):
-    with pytest.raises(InputError, match="folder"):
+    with pytest.raises(InputError, match="フォルダ"):
         read_text(tmp_path)
 
 
@@ -238,12 +238,12 @@ def test_folder_named_like_a_raw_file_is_refused(tmp_path):
     p.mkdir()
     with pytest.raises(InputError) as info:
         read_text(p)
-    assert info.value.path == p and "is a folder, not a file" in str(info.value)
+    assert info.value.path == p and "ファイルではなくフォルダです" in str(info.value)
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null on this platform")
 def test_device_is_refused():
-    with pytest.raises(InputError, match="character device"):
+    with pytest.raises(InputError, match="キャラクタデバイス"):
         read_text("/dev/null")
 
 
@@ -256,7 +256,7 @@ def test_socket_is_refused(tmp_path):
             s.bind(str(p))
         except OSError as exc:  # path too long for a socket address
             pytest.skip(f"cannot bind a socket here: {exc}")
-        with pytest.raises(InputError, match="socket"):
+        with pytest.raises(InputError, match="ソケット"):
             read_text(p)
 
 
@@ -271,8 +271,8 @@ def test_unreadable_file_gives_a_fix_hint(tmp_path, monkeypatch):
     with pytest.raises(InputError) as info:
         read_text(p)
     message = str(info.value)
-    assert str(p) in message and "permission denied" in message
-    assert "give your user read access" in message and "\n" not in message
+    assert str(p) in message and "読み取りの権限がなく" in message
+    assert "読み取りの権限を与える" in message and "\n" not in message
 
 
 @pytest.mark.skipif(
@@ -283,7 +283,7 @@ def test_unreadable_file_for_real(tmp_path):
     p.write_bytes(b"item_no\n1\n")
     p.chmod(0)
     try:
-        with pytest.raises(InputError, match="permission denied"):
+        with pytest.raises(InputError, match="読み取りの権限がなく"):
             read_text(p)
     finally:
         p.chmod(0o644)
@@ -311,7 +311,7 @@ def test_invisible_character_next_to_a_digit_is_refused(tmp_path, cell):
     bad = next(c for c in cell if unicodedata.category(c) == "Cf")
     assert unicodedata.name(bad) in str(err) and f"U+{ord(bad):04X}" in str(err)
     assert (err.line, err.field) == (4, "value_text")
-    assert "splits the figure" in str(err)
+    assert "数値を分けてしまいます" in str(err)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +325,7 @@ def test_bidi_controls_are_refused_everywhere(tmp_path, char):
         read_text(p)
     err = info.value
     assert (err.line, err.field) == (2, "indicator")
-    assert unicodedata.name(char) in str(err) and "order in which the text is displayed" in str(err)
+    assert unicodedata.name(char) in str(err) and "表示順を変える" in str(err)
 
 
 def test_bidi_control_in_a_report_text_names_its_line(tmp_path):
@@ -354,7 +354,7 @@ def test_bom_inside_the_text_is_refused_but_a_leading_one_accepted(tmp_path):
     p.write_bytes(b"\xef\xbb\xbfitem_no\n1\n" + b"\xef\xbb\xbfitem_no\n2\n")
     with pytest.raises(InputError) as info:
         read_text(p)
-    assert info.value.line == 3 and "byte-order mark inside the text" in str(info.value)
+    assert info.value.line == 3 and "テキストの途中にバイト順マーク" in str(info.value)
     p.write_bytes(b"\xef\xbb\xbfitem_no\n1\n")
     assert read_text(p) == "item_no\n1\n"
 
@@ -437,7 +437,7 @@ def test_combining_mark_after_a_digit_is_refused(tmp_path, mark):
     with pytest.raises(InputError) as info:
         read_text(p)
     assert (info.value.line, info.value.field) == (4, "value_text")
-    assert "combining mark on a digit" in str(info.value)
+    assert "数字に付いた結合文字" in str(info.value)
 
 
 def test_combining_mark_after_a_letter_is_kept(tmp_path):
