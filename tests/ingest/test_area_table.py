@@ -203,7 +203,7 @@ def _bad(
     assert err.path == p
     if line is not None:
         assert err.line == line, msg
-        assert f"line {line}" in msg, msg
+        assert f"{line}行目" in msg, msg
     assert contains in msg, msg
     if field is not None:
         assert err.field == field
@@ -219,7 +219,7 @@ def test_missing_column(tmp_path, real_lines):
         line.rsplit(",", 1)[0] if i >= HEADER_LINE - 1 and line else line
         for i, line in enumerate(real_lines)
     ]
-    _bad(tmp_path, lines, line=HEADER_LINE, contains="missing column(s): 予定よりも遅れている(B)")
+    _bad(tmp_path, lines, line=HEADER_LINE, contains="列が足りません: 予定よりも遅れている(B)")
 
 
 def test_missing_two_columns(tmp_path, real_lines):
@@ -243,7 +243,7 @@ def test_misspelt_column(tmp_path, real_lines, old, new):
         line.replace(old, new) if i == HEADER_LINE - 1 else line
         for i, line in enumerate(real_lines)
     ]
-    _bad(tmp_path, lines, line=HEADER_LINE, contains=f"unknown column '{new}'", field=new)
+    _bad(tmp_path, lines, line=HEADER_LINE, contains=f"知らない列「{new}」", field=new)
 
 
 def test_status_column_found_by_its_letter(tmp_path, real_lines):
@@ -262,22 +262,22 @@ def test_two_columns_for_one_status(tmp_path, real_lines):
         line.replace("予定以上に進捗(S)", "予定通り(A)") if i == HEADER_LINE - 1 else line
         for i, line in enumerate(real_lines)
     ]
-    _bad(tmp_path, lines, line=HEADER_LINE, contains="two columns for A")
+    _bad(tmp_path, lines, line=HEADER_LINE, contains="予定どおりに進捗(A) の列が二つあります")
 
 
 @pytest.mark.parametrize(
     ("row", "field", "shown"),
     [
-        ("4 財政基盤の強化,十四,0,10,4", "項目数", "'十四'"),
-        ("4 財政基盤の強化,14,0,10,", "予定よりも遅れている(B)", "''"),
-        ("4 財政基盤の強化,14,0,10,-4", "予定よりも遅れている(B)", "'-4'"),
-        ("4 財政基盤の強化,14,0,10.5,4", "予定どおりに進捗(A)", "'10.5'"),
-        ("4 財政基盤の強化,14,x,10,4", "予定以上に進捗(S)", "'x'"),
+        ("4 財政基盤の強化,十四,0,10,4", "項目数", "「十四」"),
+        ("4 財政基盤の強化,14,0,10,", "予定よりも遅れている(B)", "「」"),
+        ("4 財政基盤の強化,14,0,10,-4", "予定よりも遅れている(B)", "「-4」"),
+        ("4 財政基盤の強化,14,0,10.5,4", "予定どおりに進捗(A)", "「10.5」"),
+        ("4 財政基盤の強化,14,x,10,4", "予定以上に進捗(S)", "「x」"),
     ],
 )
 def test_non_numeric_count(tmp_path, real_lines, row, field, shown):
     lines = [row if line.startswith("4 ") else line for line in real_lines]
-    _bad(tmp_path, lines, line=9, contains=f"{shown} is not a whole number", field=field)
+    _bad(tmp_path, lines, line=9, contains=f"{shown}は項目数として整数ではありません", field=field)
 
 
 @pytest.mark.parametrize(
@@ -290,87 +290,87 @@ def test_non_numeric_count(tmp_path, real_lines, row, field, shown):
 )
 def test_absurd_count_is_refused(tmp_path, real_lines, row, field):
     lines = [row if line.startswith("4 ") else line for line in real_lines]
-    _bad(tmp_path, lines, line=9, contains="not a plausible count of items", field=field)
+    _bad(tmp_path, lines, line=9, contains="項目数としてあり得ません", field=field)
 
 
 def test_absurd_count_in_totals_is_refused(tmp_path, real_lines):
     lines = [
         ",99999999999999999999,0,39,4" if line.startswith(",43,") else line for line in real_lines
     ]
-    _bad(tmp_path, lines, line=11, contains="not a plausible count of items", field="項目数")
+    _bad(tmp_path, lines, line=11, contains="項目数としてあり得ません", field="項目数")
 
 
 def test_non_numeric_count_in_totals(tmp_path, real_lines):
     lines = [",四十三,0,39,4" if line.startswith(",43,") else line for line in real_lines]
-    _bad(tmp_path, lines, line=11, contains="'四十三' is not a whole number", field="項目数")
+    _bad(tmp_path, lines, line=11, contains="「四十三」は項目数として整数ではありません", field="項目数")
 
 
 def test_missing_area_row(tmp_path, real_lines):
     lines = [line for line in real_lines if not line.startswith("3 ")]
     # area 4 now sits on line 8, where area 3 was expected
-    _bad(tmp_path, lines, line=8, contains="area number 4 where 3 was expected", field="分野")
+    _bad(tmp_path, lines, line=8, contains="分野の番号が 4 ですが、3 のはず", field="分野")
 
 
 def test_missing_last_area_row(tmp_path, real_lines):
     lines = [line for line in real_lines if not line.startswith("1 ")]
-    _bad(tmp_path, lines, line=6, contains="area number 2 where 1 was expected")
+    _bad(tmp_path, lines, line=6, contains="分野の番号が 2 ですが、1 のはず")
 
 
 def test_reordered_rows(tmp_path, real_lines):
     i3, i4 = _line_of(real_lines, "3 ") - 1, _line_of(real_lines, "4 ") - 1
     lines = list(real_lines)
     lines[i3], lines[i4] = lines[i4], lines[i3]
-    _bad(tmp_path, lines, line=i3 + 1, contains="area number 4 where 3 was expected")
+    _bad(tmp_path, lines, line=i3 + 1, contains="分野の番号が 4 ですが、3 のはず")
 
 
 def test_duplicate_area(tmp_path, real_lines):
     i3 = _line_of(real_lines, "3 ") - 1
     lines = real_lines[: i3 + 1] + [real_lines[i3]] + real_lines[i3 + 1 :]
-    _bad(tmp_path, lines, line=i3 + 2, contains="area number 3 where 4 was expected")
+    _bad(tmp_path, lines, line=i3 + 2, contains="分野の番号が 3 ですが、4 のはず")
 
 
 def test_area_numbered_zero(tmp_path, real_lines):
     lines = real_lines[:HEADER_LINE] + ["0 総論,0,0,0,0"] + real_lines[HEADER_LINE:]
-    _bad(tmp_path, lines, line=6, contains="area number 0 where 1 was expected")
+    _bad(tmp_path, lines, line=6, contains="分野の番号が 0 ですが、1 のはず")
 
 
 def test_row_after_totals(tmp_path, real_lines):
     lines = [line for line in real_lines if line] + ["6 追加の分野,1,0,1,0"]
-    _bad(tmp_path, lines, line=12, contains="a row after the totals row")
+    _bad(tmp_path, lines, line=12, contains="合計（計）の行の後に行があります")
 
 
 def test_second_totals_row(tmp_path, real_lines):
     lines = [line for line in real_lines if line] + ["計,43,0,39,4"]
-    _bad(tmp_path, lines, line=12, contains="a row after the totals row")
+    _bad(tmp_path, lines, line=12, contains="合計（計）の行の後に行があります")
 
 
 def test_row_with_extra_field(tmp_path, real_lines):
     lines = [line + ",x" if line.startswith("2 ") else line for line in real_lines]
-    _bad(tmp_path, lines, line=7, contains="6 fields where the header has 5")
+    _bad(tmp_path, lines, line=7, contains="この行の欄は6個ですが、見出しは5個です")
 
 
 def test_row_with_missing_field(tmp_path, real_lines):
     lines = [line.rsplit(",", 1)[0] if line.startswith("5 ") else line for line in real_lines]
-    _bad(tmp_path, lines, line=10, contains="4 fields where the header has 5")
+    _bad(tmp_path, lines, line=10, contains="この行の欄は4個ですが、見出しは5個です")
 
 
 def test_area_label_without_number(tmp_path, real_lines):
     lines = [line.replace("1 地域協働の推進", "地域協働の推進") for line in real_lines]
-    _bad(tmp_path, lines, line=6, contains="does not start with its number", field="分野")
+    _bad(tmp_path, lines, line=6, contains="番号で始まっていません", field="分野")
 
 
 def test_header_only(tmp_path, real_lines):
-    _bad(tmp_path, real_lines[:HEADER_LINE], line=HEADER_LINE, contains="no area rows")
+    _bad(tmp_path, real_lines[:HEADER_LINE], line=HEADER_LINE, contains="分野の行がありません")
 
 
 def test_comments_only(tmp_path, real_lines):
     _bad(
-        tmp_path, real_lines[: HEADER_LINE - 1], line=None, contains="only comments or blank lines"
+        tmp_path, real_lines[: HEADER_LINE - 1], line=None, contains="コメントか空行だけ"
     )
 
 
 def test_empty_file(tmp_path):
-    _bad(tmp_path, [""], line=None, contains="empty")
+    _bad(tmp_path, [""], line=None, contains="空です")
 
 
 def test_line_numbers_hold_with_crlf_and_cp932(tmp_path, real_text):
@@ -380,12 +380,12 @@ def test_line_numbers_hold_with_crlf_and_cp932(tmp_path, real_text):
     with pytest.raises(InputError) as info:
         read_area_table(p)
     assert info.value.line == 9
-    assert str(p) in str(info.value) and "line 9" in str(info.value)
+    assert str(p) in str(info.value) and "9行目" in str(info.value)
 
 
 def test_missing_file(tmp_path):
     p = tmp_path / "none.csv"
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="見つかりません"):
         read_area_table(p)
 
 
