@@ -263,7 +263,7 @@ def test_missing_column(tmp_path, report, sheet_text):
     )
     err = fails(tmp_path, report, text)
     assert err.line == 1
-    assert "missing column(s): target_text" in err.detail
+    assert "列が足りません: target_text" in err.detail
 
 
 @pytest.mark.parametrize(
@@ -275,7 +275,7 @@ def test_misspelt_column_suggests_the_right_name(tmp_path, report, sheet_text, w
     err = fails(tmp_path, report, header.replace(right, wrong, 1) + "\n" + rest)
     assert err.line == 1
     assert err.field == wrong
-    assert f"did you mean '{right}'?" in err.detail
+    assert f"（「{right}」のことですか？）" in err.detail
 
 
 def test_value_text_not_in_report(tmp_path, report, sheet_text):
@@ -283,9 +283,9 @@ def test_value_text_not_in_report(tmp_path, report, sheet_text):
     err = fails(tmp_path, report, text)
     assert err.line == 2
     assert err.field == "value_text"
-    assert "'9,719人' is not in the report's text of item 1" in err.detail
-    assert "lines 91-153" in err.detail  # lines of the report file
-    assert "line 2, field 'value_text'" in str(err)
+    assert "「9,719人」は取組 1" in err.detail
+    assert "91〜153行目" in err.detail  # lines of the report file
+    assert "2行目 value_text列" in str(err)
 
 
 def test_target_text_not_in_report(tmp_path, report, sheet_text):
@@ -306,7 +306,7 @@ def test_item_not_listed_in_report(tmp_path, report, sheet_text):
     err = fails(tmp_path, report, text)
     assert err.line == sheet_line(text, "4,,地域連絡会") == 7
     assert err.field == "item_no"
-    assert "item 4 is not listed" in err.detail
+    assert "取組 4 は報告書に予定以上・予定より遅れの取組として載っていません" in err.detail
 
 
 def test_item_number_not_a_number(tmp_path, report, sheet_text):
@@ -321,7 +321,7 @@ def test_duplicate_kpi(tmp_path, report, sheet_text):
     err = fails(tmp_path, report, text)
     assert err.line == 20
     assert err.field == "indicator"
-    assert "repeats line 2" in err.detail
+    assert "2行目と重なっています" in err.detail
 
 
 def test_unit_mismatch_value(tmp_path, report, sheet_text):
@@ -330,7 +330,7 @@ def test_unit_mismatch_value(tmp_path, report, sheet_text):
     )
     err = fails(tmp_path, report, text)
     assert err.line == 2 and err.field == "unit"
-    assert "unit '人'" in err.detail and "'件'" in err.detail
+    assert "「人」" in err.detail and "「件」" in err.detail
 
 
 def test_unit_mismatch_target(tmp_path, report, sheet_text):
@@ -352,7 +352,7 @@ def test_unit_mismatch_previous(tmp_path, report, sheet_text):
     text = replace_once(sheet_text, ",件,,,目標を達成した", ',件,,"9,855人",目標を達成した')
     err = fails(tmp_path, report, text)
     assert err.line == 3 and err.field == "prev_text"
-    assert "unit '人'" in err.detail
+    assert "「人」" in err.detail
 
 
 @pytest.mark.parametrize("bad", ["down", "better", "上"])
@@ -360,7 +360,7 @@ def test_bad_direction(tmp_path, report, sheet_text, bad):
     text = replace_once(sheet_text, ",lower,", f",{bad},")
     err = fails(tmp_path, report, text)
     assert err.line == 12 and err.field == "direction"
-    assert "'higher' or 'lower'" in err.detail
+    assert "higher（高いほど良い）か lower" in err.detail
 
 
 def test_direction_words_accepted(tmp_path, report, sheet_text):
@@ -375,7 +375,7 @@ def test_wrong_number_of_fields(tmp_path, report, sheet_text):
     )
     err = fails(tmp_path, report, text)
     assert err.line == 2
-    assert "11 fields" in err.detail
+    assert "欄は11個" in err.detail
 
 
 def test_empty_indicator(tmp_path, report, sheet_text):
@@ -388,7 +388,7 @@ def test_empty_sheet(tmp_path, report):
     p = write(tmp_path, "# only a comment\n")
     with pytest.raises(InputError) as info:
         read_kpi_sheet(p, report)
-    assert "no header row" in info.value.detail
+    assert "見出しの行がありません" in info.value.detail
 
 
 # --------------------------------------------------------------------------
@@ -419,7 +419,7 @@ def test_wording_guard_matches_whole_figures(tmp_path, report, sheet_text, old, 
         return
     err = fails(tmp_path, report, text)
     assert (err.line, err.field) == (line, field)
-    assert "is not in the report's text" in err.detail and "as whole figures" in err.detail
+    assert "数値全体としてはありません" in err.detail
 
 
 @pytest.mark.parametrize(
@@ -515,12 +515,12 @@ def test_triangle_with_increase_word_is_refused(tmp_path, report, sheet_text):
     p.write_text(text, encoding="utf-8")
     sheet = replace_once(sheet_text, "前年度から 159万円の減", "前年度から△159万円の増")
     err = fails(tmp_path, parse_report(p), sheet)
-    assert (err.line, err.field) == (18, "prev_text") and "disagree" in err.detail
+    assert (err.line, err.field) == (18, "prev_text") and "食い違って" in err.detail
 
 
 @pytest.mark.parametrize(
     ("figure", "message"),
-    [("12345678901234567890123456789", "29 significant digits"), ("1,000兆", "10^15")],
+    [("12345678901234567890123456789", "有効数字が29桁"), ("1,000兆", "10の15乗")],
 )
 def test_absurd_figure_is_input_error_not_a_crash(tmp_path, sheet_text, figure, message):
     text = REPORT_FILE.read_text(encoding="utf-8")
@@ -583,7 +583,7 @@ def test_a_mistyped_figure_is_answered_with_the_nearest_figure_of_the_item(
     text = replace_once(sheet_text, '"9,718人"', '"9,781人"')
     err = fails(tmp_path, report, text)
     assert (err.line, err.field) == (2, "value_text")
-    assert "the report has '9,718" in err.detail
+    assert "報告書では「9,718" in err.detail
 
 
 # --------------------------------------------------------------------------
@@ -613,7 +613,7 @@ def test_bare_signed_previous_text_is_refused(tmp_path, sheet_text, prev):
     )
     err = fails(tmp_path, report, replace_once(sheet_text, "前年度から 159万円の減", prev))
     assert (err.line, err.field) == (18, "prev_text")
-    assert "a sign" in err.detail and "前年度比△159万円" in err.detail
+    assert "符号" in err.detail and "前年度比△159万円" in err.detail
 
 
 def test_signed_change_with_its_words_is_a_decrease(tmp_path, sheet_text, by_id):
@@ -628,7 +628,7 @@ def test_signed_change_with_its_words_is_a_decrease(tmp_path, sheet_text, by_id)
 def test_figure_without_the_reports_sign_is_not_whole(tmp_path, sheet_text):
     report = report_with(tmp_path, *MINUS_CHANGE)
     err = fails(tmp_path, report, replace_once(sheet_text, "前年度から 159万円の減", "159万円"))
-    assert (err.line, err.field) == (18, "prev_text") and "as whole figures" in err.detail
+    assert (err.line, err.field) == (18, "prev_text") and "数値全体としてはありません" in err.detail
 
 
 @pytest.mark.parametrize("dash", ["ー", "ｰ", "―"])
@@ -640,7 +640,7 @@ def test_long_vowel_mark_before_a_digit_is_refused(tmp_path, sheet_text, dash):
     sheet = replace_once(sheet_text, "前年度から 159万円の減", f"前年度比{dash}159万円")
     err = fails(tmp_path, report, sheet)
     assert (err.line, err.field) == (18, "prev_text")
-    assert "right before a digit" in err.detail and "write − or △ as printed" in err.detail
+    assert "数字の直前に" in err.detail and "− か △ を印刷のとおりに" in err.detail
 
 
 def test_long_vowel_mark_in_a_value_is_refused(tmp_path, sheet_text):
@@ -654,9 +654,9 @@ def test_ideographic_comma_as_thousands_separator(tmp_path, sheet_text):
     report = report_with(tmp_path, ("で 9,718\n", "で 9、718\n"))
     err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', "718人"))
     assert (err.line, err.field) == (2, "value_text")
-    assert "as whole figures" in err.detail and "'9、718'" in err.detail
+    assert "数値全体としてはありません" in err.detail and "「9、718」" in err.detail
     err = fails(tmp_path, report, replace_once(sheet_text, '"9,718人"', "9、718人"))
-    assert (err.line, err.field) == (2, "value_text") and "thousands separator" in err.detail
+    assert (err.line, err.field) == (2, "value_text") and "桁区切り" in err.detail
 
 
 def test_wari_target_is_a_percentage(tmp_path, sheet_text):
@@ -670,7 +670,7 @@ def test_wari_target_is_a_percentage(tmp_path, sheet_text):
 def test_wari_with_a_unit_other_than_percent_is_refused(tmp_path, sheet_text):
     report = report_with(tmp_path, ("1 万人以上", "9割以上"))
     err = fails(tmp_path, report, replace_once(sheet_text, ",1 万人以上,", ",9割以上,"))
-    assert (err.line, err.field) == (2, "target_text") and "割 is a tenth" in err.detail
+    assert (err.line, err.field) == (2, "target_text") and "割は10分の1" in err.detail
 
 
 @pytest.mark.parametrize(
@@ -685,7 +685,7 @@ def test_figure_the_report_qualifies_is_refused(
 ):
     err = fails(tmp_path, report, replace_once(sheet_text, old, new))
     assert (err.line, err.field) == (line, "target_text")
-    assert f"only as '{printed}'" in err.detail
+    assert f"「{printed}」の形でしかありません" in err.detail
 
 
 @pytest.mark.parametrize("word", ["以上", "以下", "未満", "以内", "超", "台", "強", "弱", "程度"])
@@ -712,13 +712,13 @@ def test_relisted_item_number_is_refused(tmp_path, report, sheet_text):
     text = replace_once(sheet_text, "\n7,,アクションプラン", "\n41,,アクションプラン")
     err = fails(tmp_path, report, text)
     assert (err.line, err.field) == (5, "item_no")
-    assert "item 41 is item 7 listed again (再掲)" in err.detail
+    assert "取組 41 は取組 7 の再掲" in err.detail
 
 
 def test_header_only_sheet_is_refused(tmp_path, report, sheet_text):
     """Once accepted (the report then said the period had no KPI data)."""
     err = fails(tmp_path, report, sheet_text.split("\n")[0] + "\n")
-    assert err.line == 1 and "no rows" in err.detail and "remove the file" in err.detail
+    assert err.line == 1 and "行がありません" in err.detail and "ファイルを削除" in err.detail
 
 
 SENTENCE = "売払いは 5 件 17,966,912円（旧用水敷 5件）、貸付は 10件 11,542,734円、合計29,509,646円"
@@ -728,10 +728,10 @@ def test_a_sentence_as_value_is_refused(tmp_path, report, sheet_text):
     """Once read as its first figure (5, or 10,000,000 from the sentence before)."""
     err = fails(tmp_path, report, replace_once(sheet_text, '"合計29,509,646円"', f'"{SENTENCE}"'))
     assert (err.line, err.field) == (6, "value_text")
-    assert "holds 6 figures (5, 17,966,912, 5, 10, 11,542,734, 29,509,646)" in err.detail
+    assert "数値が6個あります（5, 17,966,912, 5, 10, 11,542,734, 29,509,646）" in err.detail
 
 
 def test_two_figures_in_a_previous_text_are_refused(tmp_path, report, sheet_text):
     sheet = replace_once(sheet_text, ",94.8%,", ",94.8%→92.6%,")
     err = fails(tmp_path, report, sheet)
-    assert (err.line, err.field) == (12, "prev_text") and "holds 2 figures" in err.detail
+    assert (err.line, err.field) == (12, "prev_text") and "数値が2個" in err.detail
