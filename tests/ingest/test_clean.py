@@ -343,6 +343,6 @@ def test_a_folder_named_like_a_raw_file_is_refused(tmp_path):
     raw = data / "raw" / PLAN / "2018-03"
     (raw / "kpi_sheet.csv").unlink()
     (raw / "kpi_sheet.csv").mkdir()
-    with pytest.raises(InputError, match="a folder where a .csv file is expected") as err:
+    with pytest.raises(InputError, match=".csv ファイルがあるべき場所にフォルダ") as err:
         clean_period("2018-03", data, write=False)
     assert err.value.path == raw / "kpi_sheet.csv"

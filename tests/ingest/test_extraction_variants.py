@@ -212,7 +212,7 @@ def test_narrow_variant_is_refused_with_its_line_or_read_alike(variant, tmp_path
         assert exc.path == path and str(path) in str(exc)
         lines = file_lines(variant.text)
         assert exc.line is not None and 1 <= exc.line <= len(lines)
-        assert "cannot tell" in exc.detail
+        assert "判断できません" in exc.detail
         return
     assert content(parsed) == content(original)
 

@@ -429,14 +429,14 @@ def test_truncated_in_the_area_table(tmp_path, file_lines):
     cut = file_line_of(file_lines, "Ⅲ ＰＤＣＡ") + 4  # after Ⅲ's item count
     err = fails(tmp_path, file_lines[:cut])
     assert err.line == 63  # the last area row begun
-    assert "計" in err.detail and "truncated" in err.detail
+    assert "計" in err.detail and "途中で切れて" in err.detail
 
 
 def test_truncated_in_the_middle_of_the_lists(tmp_path, file_lines):
     cut = file_line_of(file_lines, "20 財政指標の改") - 1
     err = fails(tmp_path, file_lines[:cut])
     assert err.line == 83  # the 【参考２】 heading, whose count is not reached
-    assert "10 items" in err.detail and "6 rows" in err.detail
+    assert "10項目" in err.detail and "6行" in err.detail
     assert "1, 3, 8, 10, 11, 12" in err.detail
 
 
@@ -444,21 +444,21 @@ def test_truncated_before_the_second_s_row(tmp_path, file_lines):
     cut = file_line_of(file_lines, "28 財産の有効活用") - 1
     err = fails(tmp_path, file_lines[:cut])
     assert err.line == 79
-    assert "3 items" in err.detail and "7, 41" in err.detail
+    assert "3項目" in err.detail and "7, 41" in err.detail
 
 
 def test_truncated_before_the_lists(tmp_path, file_lines):
     err = fails(tmp_path, file_lines[:78])  # up to and including the 計 row
-    assert "truncated" in err.detail
+    assert "途中で切れて" in err.detail
 
 
 @pytest.mark.parametrize(
     "numeral,line,message",
     [
-        ("Ⅰ", 53, "found 2 where 1 was expected"),  # the line of Ⅱ, now where Ⅰ was
-        ("Ⅲ", 63, "found 4 where 3 was expected"),  # the line of Ⅳ
+        ("Ⅰ", 53, "1 のところに 2"),  # the line of Ⅱ, now where Ⅰ was
+        ("Ⅲ", 63, "3 のところに 4"),  # the line of Ⅳ
         # without Ⅴ the table has 30 items, so No. 41 is no row number: the S list falls short
-        ("Ⅴ", 74, "says 3 items 予定以上に進捗 but 2 rows were read"),
+        ("Ⅴ", 74, "予定以上に進捗の取組が3項目ですが、読めた行は2行"),
     ],
 )
 def test_missing_area_row(tmp_path, file_lines, numeral, line, message):
@@ -478,14 +478,14 @@ def test_duplicate_area_row(tmp_path, file_lines):
     row = file_lines[start : start + 5]
     err = fails(tmp_path, file_lines[: start + 5] + row + file_lines[start + 5 :])
     assert err.line == 73  # the repeated Ⅳ row
-    assert "found 4 where 5 was expected" in err.detail
+    assert "5 のところに 4" in err.detail
 
 
 def test_area_rows_out_of_order(tmp_path, file_lines):
     lines = edit(file_lines, "Ⅱ 情報の共有", "Ⅱ", "Ⅲ")
     err = fails(tmp_path, lines)
     assert err.line == 58
-    assert "found 3 where 2 was expected" in err.detail
+    assert "2 のところに 3" in err.detail
 
 
 def test_extra_area_row_at_the_end_is_flagged_by_the_audit(tmp_path, file_lines):
@@ -523,13 +523,13 @@ def test_extra_area_row_at_the_end_is_flagged_by_the_audit(tmp_path, file_lines)
 def test_non_numeric_area_counts(tmp_path, file_lines, needle, old, new, line):
     err = fails(tmp_path, edit(file_lines, needle, old, new))
     assert err.line == line
-    assert "whole numbers" in err.detail
+    assert "整数" in err.detail
 
 
 def test_non_numeric_total_row(tmp_path, file_lines):
     err = fails(tmp_path, edit(file_lines, "計 ３ ３０", "３０", "三十"))
     assert err.line == 78
-    assert "3 counts" in err.detail
+    assert "件数が3つ" in err.detail
 
 
 BIG = "９" * 21  # 21 digits: beyond int64, once an OverflowError traceback (exit 1)
@@ -538,17 +538,17 @@ BIG = "９" * 21  # 21 digits: beyond int64, once an OverflowError traceback (ex
 @pytest.mark.parametrize(
     "needle,old,new,line,what",
     [
-        ("（７項目）", "７", BIG, 55, "area 1's item count"),
-        ("１ ４ ２", "４", BIG, 56, "area 1's count"),
-        ("１ ４ ２", "４", "１０００１", 56, "area 1's count"),
-        ("計 ３ ３０", "３０", BIG, 78, "the 計 row"),
-        ("全 43項目", "全 43", "全 " + "9" * 21, 23, "the summary's total"),
+        ("（７項目）", "７", BIG, 55, "分野 1 の項目数"),
+        ("１ ４ ２", "４", BIG, 56, "分野 1 の件数"),
+        ("１ ４ ２", "４", "１０００１", 56, "分野 1 の件数"),
+        ("計 ３ ３０", "３０", BIG, 78, "計の行"),
+        ("全 43項目", "全 43", "全 " + "9" * 21, 23, "要約の全項目数"),
         (
             "3 項目が「予定以上に進捗」",
             "3",
             "9" * 21,
             23,
-            "the summary's count of 「予定以上に進捗」",
+            "要約の「予定以上に進捗」の項目数",
         ),
         ("（再掲 2項目）", "再掲 2", "再掲 " + "9" * 21, 23, "再掲"),
     ],
@@ -556,13 +556,13 @@ BIG = "９" * 21  # 21 digits: beyond int64, once an OverflowError traceback (ex
 def test_absurd_counts_are_refused(tmp_path, file_lines, needle, old, new, line, what):
     err = fails(tmp_path, edit(file_lines, needle, old, new))
     assert err.line == line
-    assert what in err.detail and "not a plausible count of items (at most 10,000)" in err.detail
+    assert what in err.detail and "項目数としてあり得ません（10,000 まで）" in err.detail
 
 
 def test_missing_count_in_area_row(tmp_path, file_lines):
     err = fails(tmp_path, edit(file_lines, "０ １ ２", "０ １ ２", "０ １"))
     assert err.line == 58
-    assert "expected 3 counts (S A B), found 2" in err.detail
+    assert "件数が3つ（S A B）あるはずですが、2つでした" in err.detail
 
 
 def test_unknown_status_label_in_summary(tmp_path, file_lines):
@@ -576,8 +576,8 @@ def test_unknown_status_label_in_summary(tmp_path, file_lines):
 def test_duplicated_item_number(tmp_path, file_lines):
     err = fails(tmp_path, edit(file_lines, "10 なるほど出前講", "10 なるほど", "8 なるほど"))
     assert err.line == 326
-    assert "No. 8 is listed twice" in err.detail
-    assert "first on line 288" in err.detail  # a line of the file, not of the undoubled text
+    assert "No. 8 が二度あります" in err.detail
+    assert "最初は288行目" in err.detail  # a line of the file, not of the undoubled text
 
 
 def test_duplicated_row_number_in_single_spacing(tmp_path, raw_text):
@@ -585,7 +585,7 @@ def test_duplicated_row_number_in_single_spacing(tmp_path, raw_text):
     lines = edit(lines, "12 行政評価の実施", "12 行政評価", "11 行政評価")
     err = fails(tmp_path, lines)
     assert lines[err.line - 1].startswith("11 行政評価")
-    first = int(re.search(r"first on line (\d+)", err.detail).group(1))
+    first = int(re.search(r"最初は(\d+)行目", err.detail).group(1))
     assert lines[first - 1].startswith("11 組織目標の管理")
 
 
@@ -596,14 +596,14 @@ def test_empty_text(tmp_path, text):
     with pytest.raises(InputError) as info:
         parse_report(p)
     assert str(p) in str(info.value)
-    assert "empty" in info.value.detail
+    assert "空です" in info.value.detail
 
 
 def test_empty_text_passed_as_string():
     with pytest.raises(InputError) as info:
         parse_report_text("", "r.txt")
     assert info.value.path == Path("r.txt")
-    assert "no summary sentence" in info.value.detail
+    assert "要約の文が見つかりません" in info.value.detail
 
 
 def test_a_different_document(tmp_path):
@@ -619,18 +619,18 @@ def test_a_different_document(tmp_path):
         * 5
     )
     err = fails(tmp_path, text)
-    assert "progress report" in err.detail
+    assert "進捗状況の報告書" in err.detail
 
 
 def test_summary_without_area_table(tmp_path, file_lines):
     err = fails(tmp_path, file_lines[:30])
-    assert "per-area table" in err.detail
+    assert "分野別の表" in err.detail
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(InputError) as info:
         parse_report(tmp_path / "nope.txt")
-    assert "not found" in info.value.detail
+    assert "見つかりません" in info.value.detail
 
 
 def test_areas_numbered_with_digits_parse_like_roman_numerals():
@@ -743,7 +743,7 @@ def test_a_progress_split_the_sentences_do_not_settle_is_refused(tmp_path, raw_t
         "を密にしていくことで計画的な売却を進めてい\nく。", "く。売払いを行った。"
     )
     err = fails(tmp_path, text)
-    assert "cannot tell where its progress" in err.detail and "No. 28" in err.detail
+    assert "どこで終わり今後の取組がどこから始まるか判断できません" in err.detail and "No. 28" in err.detail
     assert text.split("\n")[err.line - 1].startswith("業務の優先順位を踏まえつつ")
 
 
@@ -752,7 +752,7 @@ def test_a_name_wrapped_at_the_width_of_its_text_is_refused(tmp_path, raw_text):
     line without 、 or 。 may go on with the name or begin the progress text."""
     text = ev.compose(ev.single_spaced, ev.rewrap(15), ev.no_blank_lines)(raw_text)
     err = fails(tmp_path, text)
-    assert "cannot tell whether" in err.detail and "No. 28" in err.detail
+    assert "判断できません" in err.detail and "No. 28" in err.detail
     lines = text.split("\n")
     assert lines[err.line - 2].startswith("28 財産の有効活用の促進")
     assert lines[err.line - 1].startswith("公有財産の売払い等")
@@ -777,7 +777,7 @@ def test_which_lines_open_a_row(line, boundary, expected):
 def test_another_plans_status_wording_through_the_vocab_argument(raw_text):
     """Older plans say 予定より前倒しで進行 for S: a Vocabulary of their own reads them."""
     text = raw_text.replace("予定以上に進捗", "予定より前倒しで進行")
-    with pytest.raises(InputError, match="unknown status 「予定より前倒しで進行」"):
+    with pytest.raises(InputError, match="状況「予定より前倒しで進行」を知りません"):
         parse_report_text(text, "older.txt")
     older = Vocabulary(
         labels={

@@ -71,8 +71,8 @@ def test_a_number_where_the_wording_belongs_names_the_cell(tmp_path):
     with pytest.raises(CellError) as exc:
         read_xlsx_rows(path)
     msg = str(exc.value)
-    assert "sheet 'kpi_sheet', row 12, column E 'value_text'" in msg
-    assert "0.926" in msg and "format the cell as text" in msg
+    assert "シート「kpi_sheet」 12行目 E列（value_text）" in msg
+    assert "0.926" in msg and "セルの書式を文字列に" in msg
     assert isinstance(exc.value, InputError)
 
 
@@ -86,7 +86,7 @@ def test_comment_and_empty_rows_are_skipped_as_in_csv(tmp_path, report):
 
 def test_an_empty_file_is_refused(tmp_path):
     (tmp_path / "kpi_sheet.xlsx").write_bytes(b"")
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="空です"):
         read_xlsx_rows(tmp_path / "kpi_sheet.xlsx")
 
 

@@ -88,5 +88,5 @@ def test_save_refuses_a_column_outside_the_schema(tmp_path):
 
 
 def test_load_of_a_table_not_yet_written(tmp_path):
-    with pytest.raises(FileNotFoundError, match="run the earlier notebooks of 2018-03"):
+    with pytest.raises(FileNotFoundError, match="先に 2018-03 の前のノートブックを実行"):
         load_table("2018-03", "metrics", tmp_path, plan=PLAN)

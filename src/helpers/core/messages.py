@@ -326,6 +326,7 @@ _add(
         "text_before_rows": "取組の一覧の最初の行の前に文があります: 「{text}」",
         "unknown_status": "要約の文の状況「{label}」を知りません。使える表記: {known}",
         "status_twice": "要約の文に状況「{label}」が二度あります",
+        "what_summary_total": "要約の全項目数",
         "what_summary_count": "要約の「{label}」の項目数",
         "summary_no_counts": "要約の文に項目数（N 項目が「…」）がありません",
         "summary_not_digits": "要約の文の項目数の一つが数字で書かれていません（状況は{stated}つ、数字付きは{n}つ）: 「{body}」",

@@ -64,7 +64,7 @@ def parse_summary(lines: list[str], path: Path, vocab: Vocabulary = STANDARD) ->
         line = squashed.line_of(m.start())
         counts = _summary_counts(m.group(3), path, line, vocab)
         relisted = read_count(m.group(2), path, line, "再掲") if m.group(2) else None
-        total = read_count(m.group(1), path, line, "the summary's total")
+        total = read_count(m.group(1), path, line, say("report.what_summary_total"))
         return Summary(total, relisted, counts, line, m.group(0))
     raise InputError(
         path,
