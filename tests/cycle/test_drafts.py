@@ -212,7 +212,7 @@ def test_written_beside_the_analysts_sheet_which_stays_untouched(data, capsys):
     # a second run refuses: the draft is there, untouched
     drafted_sha = _sha(drafted)
     assert main(["draft-kpis", "--period", "2018-03", "--data-dir", str(data)]) == 2
-    assert "a drafted sheet is there already" in capsys.readouterr().err
+    assert "下書きのシートが既にあります" in capsys.readouterr().err
     assert _sha(drafted) == drafted_sha and _sha(sheet) == before
 
 
@@ -224,13 +224,13 @@ def test_no_unconfirmed_draft_reaches_a_report(data, tmp_path, capsys):
     args = ["--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)]
     # the draft beside the sheet stops the run
     assert main(args) == 2
-    assert "drafted by draft-kpis" in capsys.readouterr().err
+    assert "draft-kpis が作った" in capsys.readouterr().err
     # in place of the sheet, its marks stop the run, naming the rows
     sheet.unlink()
     drafted.rename(sheet)
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "18 row(s) hold unconfirmed drafts" in err and "line 2 (item 1: 要確認)" in err
+    assert "18行に確認していない下書き" in err and "2行目（取組 1: 要確認）" in err
     assert not out.exists() or not any(out.rglob("report.html"))
     # confirmed (marks emptied), the drafted texts pass the sheet's checks against the report
     from helpers.ingest.clean import clean_period
@@ -301,7 +301,7 @@ def test_a_drafted_sheet_without_its_draft_column_is_refused(data, capsys):
     sheet.write_text(buf.getvalue(), encoding="utf-8")
     status = main(["--period", "2018-03", "--data-dir", str(data), "--output-dir", str(data / "o")])
     err = capsys.readouterr().err
-    assert status == 2 and "'draft' column is gone" in err, err
+    assert status == 2 and "draft の列がありません" in err, err
 
 
 def test_excels_lock_file_beside_an_open_sheet_is_not_a_second_sheet(data):

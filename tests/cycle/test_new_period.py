@@ -55,7 +55,7 @@ def test_a_second_time_is_refused_and_the_file_untouched(data, capsys):
     before = (_sha(sheet), sheet.stat().st_mtime_ns)
     assert main(["new-period", "2019-03", "--data-dir", str(data)]) == 2
     err = capsys.readouterr().err
-    assert "has a KPI sheet already" in err and "nothing was written" in err
+    assert "成果指標シートが既にあります" in err and "何も書き込んでいません" in err
     assert (_sha(sheet), sheet.stat().st_mtime_ns) == before
     assert sorted(p.name for p in sheet.parent.iterdir()) == ["kpi_sheet.xlsx"]
 
@@ -84,7 +84,7 @@ def test_a_mid_year_period_carries_the_last_year_end_as_previous_values(data, ca
 
 
 def test_a_plan_without_an_earlier_sheet_is_refused(data):
-    with pytest.raises(InputError, match="no period of plan kodaira-3 before 2017-03"):
+    with pytest.raises(InputError, match="計画 kodaira-3 の 2017-03 より前の期間に"):
         new_period("2017-03", data)
     assert not (data / "raw" / PLAN / "2017-03" / "kpi_sheet.xlsx").exists()
 

@@ -302,7 +302,13 @@ def test_absurd_count_in_totals_is_refused(tmp_path, real_lines):
 
 def test_non_numeric_count_in_totals(tmp_path, real_lines):
     lines = [",四十三,0,39,4" if line.startswith(",43,") else line for line in real_lines]
-    _bad(tmp_path, lines, line=11, contains="「四十三」は項目数として整数ではありません", field="項目数")
+    _bad(
+        tmp_path,
+        lines,
+        line=11,
+        contains="「四十三」は項目数として整数ではありません",
+        field="項目数",
+    )
 
 
 def test_missing_area_row(tmp_path, real_lines):
@@ -364,9 +370,7 @@ def test_header_only(tmp_path, real_lines):
 
 
 def test_comments_only(tmp_path, real_lines):
-    _bad(
-        tmp_path, real_lines[: HEADER_LINE - 1], line=None, contains="コメントか空行だけ"
-    )
+    _bad(tmp_path, real_lines[: HEADER_LINE - 1], line=None, contains="コメントか空行だけ")
 
 
 def test_empty_file(tmp_path):

@@ -743,7 +743,10 @@ def test_a_progress_split_the_sentences_do_not_settle_is_refused(tmp_path, raw_t
         "を密にしていくことで計画的な売却を進めてい\nく。", "く。売払いを行った。"
     )
     err = fails(tmp_path, text)
-    assert "どこで終わり今後の取組がどこから始まるか判断できません" in err.detail and "No. 28" in err.detail
+    assert (
+        "どこで終わり今後の取組がどこから始まるか判断できません" in err.detail
+        and "No. 28" in err.detail
+    )
     assert text.split("\n")[err.line - 1].startswith("業務の優先順位を踏まえつつ")
 
 

@@ -164,7 +164,7 @@ def test_someone_elses_index_html_is_left_alone(site):
     mine = out / INDEX_FILE
     mine.write_text("<html>the team's own start page</html>", encoding="utf-8")
     for force in (False, True):
-        with pytest.raises(InputError, match="not made by the workbook") as err:
+        with pytest.raises(InputError, match="ワークブックが作ったものではありません") as err:
             _build(site, force=force)
         assert err.value.path == mine
     assert mine.read_text(encoding="utf-8") == "<html>the team's own start page</html>"
@@ -189,7 +189,7 @@ def test_written_atomically_without_leftovers(site, monkeypatch):
 
 def test_an_output_folder_inside_raw_is_refused(site):
     data, _ = site
-    with pytest.raises(InputError, match="inside the raw data folder"):
+    with pytest.raises(InputError, match="生データのフォルダ"):
         build_index(data, data / "raw" / "x", log=lambda m: None)
     assert not (data / "raw" / "x").exists()
 

@@ -86,7 +86,7 @@ def test_a_chosen_browser_is_used_first(monkeypatch, tmp_path):
 
 
 def test_a_missing_report_is_an_input_error(tmp_path):
-    with pytest.raises(InputError, match="no report to print"):
+    with pytest.raises(InputError, match="印刷するレポートがありません"):
         pdf.html_to_pdf(tmp_path / "report.html", tmp_path / "report.pdf", chromium=Path("/x"))
 
 

@@ -510,14 +510,14 @@ def no_run(monkeypatch):
 @pytest.mark.parametrize(
     "period, expect",
     [
-        ("2018-13", "month 13 does not exist"),
-        ("2018-00", "month 00 does not exist"),
-        ("18-03", "'18-03' is not a period"),
-        ("平成32年度", "平成32年度 does not exist"),
-        ("令和元年4月", "outside the 令和 era"),
-        ("abc", "'abc' is not a period"),
-        ("2019-03", "no raw data for 2019-03"),
-        ("", "not a period"),
+        ("2018-13", "13月はありません"),
+        ("2018-00", "00月はありません"),
+        ("18-03", "「18-03」は期間として読めません"),
+        ("平成32年度", "平成32年度はありません"),
+        ("令和元年4月", "令和の期間"),
+        ("abc", "「abc」は期間として読めません"),
+        ("2019-03", "2019-03（平成30年度末）の生データがありません"),
+        ("", "期間として読めません"),
     ],
 )
 def test_impossible_period_is_refused(period, expect, tmp_path, capsys, no_run):
@@ -535,7 +535,7 @@ def test_impossible_period_is_refused(period, expect, tmp_path, capsys, no_run):
     assert expect in err, err
     assert "Traceback" not in err
     if period == "2019-03":
-        assert "periods with raw data: 2017-09, 2018-03" in err
+        assert "生データのある期間: 2017-09, 2018-03" in err
     assert _tree(data / "raw") == raw_before
     assert _tree(out) == outputs_before
     assert _tree(data / "processed") == processed_before
@@ -596,7 +596,7 @@ def test_cli_subprocess_exits_2_on_bad_input(tmp_path):
         encoding="utf-8",
     )
     assert proc.returncode == 2, proc.stderr
-    assert "kpi_misspelt_column.csv, line 1, field 'taget_text'" in proc.stderr
+    assert "kpi_misspelt_column.csv 1行目 taget_text列" in proc.stderr
     assert "Traceback" not in proc.stderr
     _check_untouched(data, out, case.period, raw_before, outputs_before, processed_before)
 
@@ -657,7 +657,7 @@ def test_fifo_named_like_the_kpi_sheet_is_refused_without_hanging(tmp_path):
         encoding="utf-8",
     )
     assert proc.returncode == 2, proc.stderr
-    assert f"{sheet}: is a FIFO (named pipe), not a regular file" in proc.stderr
+    assert f"{sheet}: 通常のファイルではなくFIFO（名前付きパイプ）です" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert _tree(out / PLAN / "2018-03") == outputs_before
     assert _tree(data / "processed") == processed_before

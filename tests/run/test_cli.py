@@ -90,7 +90,7 @@ def test_output_dir_inside_raw_is_refused_and_raw_untouched(data, capsys, no_not
     before = _tree(data / "raw")
     for out in (data / "raw", data / "raw" / PLAN / "2018-03", data / "raw" / "x"):
         status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
-        assert status == 2 and "inside the raw data folder" in err, err
+        assert status == 2 and "生データのフォルダ" in err, err
         assert err.count("\n") == 1
     assert _tree(data / "raw") == before
     assert not (data / "raw" / "x").exists()
@@ -103,7 +103,7 @@ def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_pa
     status, err = _run(
         capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
     )
-    assert status == 2 and "inside the raw data folder" in err, err
+    assert status == 2 and "生データのフォルダ" in err, err
     assert _tree(data / "raw") == before
     # processed/ itself a link into raw/
     (data / "processed" / PLAN / "2018-03").unlink()
@@ -113,7 +113,7 @@ def test_processed_linked_into_raw_is_refused(data, capsys, no_notebooks, tmp_pa
     status, err = _run(
         capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
     )
-    assert status == 2 and "inside the raw data folder" in err, err
+    assert status == 2 and "生データのフォルダ" in err, err
     assert _tree(data / "raw") == before
 
 
@@ -126,7 +126,11 @@ def test_output_folder_with_the_users_files_is_left_alone(data, capsys, no_noteb
         capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(out)
     )
     assert status == 2, err
-    assert f"{out / PLAN / '2018-03'}: " in err and "did not make" in err and "--output-dir" in err
+    assert (
+        f"{out / PLAN / '2018-03'}: " in err
+        and "作っていないファイル" in err
+        and "--output-dir" in err
+    )
     assert _tree(out / PLAN / "2018-03") == before
     assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
 
@@ -138,7 +142,7 @@ def test_processed_folder_with_the_users_files_is_left_alone(data, capsys, no_no
     status, err = _run(
         capsys, "--period", "2018-03", "--data-dir", str(data), "--output-dir", str(tmp_path / "o")
     )
-    assert status == 2 and "did not make" in err and "--data-dir" in err, err
+    assert status == 2 and "作っていないファイル" in err and "--data-dir" in err, err
     assert [p.name for p in mine.iterdir()] == ["memo.docx"]
 
 
@@ -187,7 +191,9 @@ def test_an_unforeseen_os_error_is_one_line_exit_2(data, capsys, monkeypatch, tm
 
     monkeypatch.setattr(helpers.run.pipeline, "_execute", full_disk)
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(tmp_path / "out"))
-    assert status == 2 and "x.csv" in err and "disk is full" in err and err.count("\n") == 1
+    assert (
+        status == 2 and "x.csv" in err and "ディスクがいっぱいです" in err and err.count("\n") == 1
+    )
 
 
 def test_signal_handlers_turn_sigterm_into_an_exit_that_runs_cleanup(monkeypatch):
@@ -353,15 +359,15 @@ def test_make_report_runs_the_latest_period_and_those_not_made_yet(two_plans, re
 def test_an_unknown_plan_exits_2_listing_the_plans(two_plans, recorded, capsys):
     status, err = _run(capsys, "--plan", "kodaira-9", "--data-dir", str(two_plans))
     assert (
-        status == 2 and "plans with raw data: kodaira-2, kodaira-3" in err and err.count("\n") == 1
+        status == 2 and "生データのある計画: kodaira-2, kodaira-3" in err and err.count("\n") == 1
     )
     assert not recorded
 
 
 def test_a_period_no_plan_has_exits_2_listing_each_plans_periods(two_plans, recorded, capsys):
     status, err = _run(capsys, "--period", "2016-03", "--data-dir", str(two_plans))
-    assert status == 2 and "no plan has raw data for 2016-03" in err, err
-    assert "kodaira-2: 2017-03, 2017-09; kodaira-3: 2017-09, 2018-03" in err
+    assert status == 2 and "2016-03 の生データを持つ計画がありません" in err, err
+    assert "kodaira-2: 2017-03, 2017-09、kodaira-3: 2017-09, 2018-03" in err
     assert not recorded
 
 
@@ -400,7 +406,7 @@ def test_output_dir_inside_processed_is_refused(data, capsys, no_notebooks):
         "--output-dir",
         str(data / "processed"),
     )
-    assert status == 2 and "inside the processed data folder" in err, err
+    assert status == 2 and "処理済みデータのフォルダ" in err, err
 
 
 @pytest.mark.parametrize("name", ["2018-9", "2018-13", "H30_9月末"])
@@ -439,7 +445,7 @@ def test_ctrl_c_is_one_line_and_exit_130(data, monkeypatch, capsys):
 
     monkeypatch.setattr(helpers.run.cli, "run_period", interrupted)
     status, err = _run(capsys, "--period", "2018-03", "--data-dir", str(data))
-    assert status == 130 and "interrupted" in err and len(err.strip().splitlines()) == 1
+    assert status == 130 and "中断しました" in err and len(err.strip().splitlines()) == 1
 
 
 def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_notebooks, tmp_path):
@@ -447,7 +453,9 @@ def test_someone_elses_index_html_is_refused_before_any_run(data, capsys, no_not
     out.mkdir()
     (out / "index.html").write_text("<html>our intranet page</html>", encoding="utf-8")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(out))
-    assert status == 2 and "index.html" in err and "not made by the workbook" in err, err
+    assert (
+        status == 2 and "index.html" in err and "ワークブックが作ったものではありません" in err
+    ), err
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>our intranet page</html>"
     assert not (out / PLAN).exists()  # no period was run
 
