@@ -45,7 +45,7 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from helpers.core.errors import InputError
-from helpers.core.messages import say
+from helpers.core.messages import cell_place, say
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
 from helpers.ingest.rawio import MiB, check_text, read_bytes, too_large
