@@ -52,3 +52,18 @@ def test_many_faults_are_listed_up_to_fifty_then_counted():
     assert "2行目" in text and "51行目" in text and "52行目" not in text
     assert "ほか10件" in text
     assert_japanese(text)
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogue_and_every_entry_is_used():
+    import re
+    from pathlib import Path
+
+    import helpers
+
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in Path(helpers.__file__).parent.rglob("*.py")
+    )
+    asked = set(re.findall(r'say\(\s*"([a-z_0-9]+\.[a-z_0-9]+)"', source))
+    named = set(re.findall(r'"([a-z_0-9]+\.[a-z_0-9]+)"', source)) & set(MESSAGES)
+    assert asked <= set(MESSAGES), sorted(asked - set(MESSAGES))
+    assert set(MESSAGES) <= named, sorted(set(MESSAGES) - named)

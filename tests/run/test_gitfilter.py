@@ -140,7 +140,7 @@ def test_not_a_git_checkout_only_notes(tmp_path):
         check=False,
     )
     assert done.returncode == 0
-    assert done.stdout.startswith("note:") and "not the top of a git checkout" in done.stdout
+    assert done.stdout.startswith("注意:") and "最上位ではありません" in done.stdout
     assert list(folder.iterdir()) == []
 
 

@@ -34,9 +34,17 @@ def say(key: str, /, **values: object) -> str:
 
 
 # ------------------------------------------------------------------ places
-def place(path: str | Path | None, line: int | None = None, field: str | None = None) -> str:
-    """Where a fault is: ``…/kpi_sheet.csv 5行目 value_text列``."""
+def place(
+    path: str | Path | None,
+    line: int | None = None,
+    field: str | None = None,
+    *,
+    page: int | None = None,
+) -> str:
+    """Where a fault is: ``…/kpi_sheet.csv 5行目 value_text列``; a PDF: ``…/r.pdf 3ページ 12行目``."""
     where = str(path) if path is not None else "（入力）"
+    if page is not None:
+        where += f" {page}ページ"
     if line is not None:
         where += f" {line}行目"
     if field is not None:
@@ -107,7 +115,6 @@ _add(
         "README の「準備」にあるパッケージを入れてください",
         "unexpected": "思わぬエラーで止まりました（{kind}: {what}）。"
         "--debug を付けてもう一度実行すると詳細（トレースバック）が出ます。担当者に伝えてください",
-        "input_place": "（入力）",
     },
 )
 
@@ -130,8 +137,7 @@ _add(
         "bad_jobs": "--jobs {jobs}: 同時に実行する期間の数を 1 以上で指定してください",
         "interrupted": "中断しました（Ctrl-C）。前回のレポートと表はそのままです",
         "list_plan_fault": "（plan.toml の誤り: {detail}）",
-        "plan_fault": "{plan}: {error}",
-        "period_fault": "{plan} {period}: {error}",
+        "run_log_failed": "実行の記録 outputs/run-log.csv を書けませんでした（「{error}」）。レポートはできています",
     },
 )
 
@@ -217,8 +223,6 @@ _add(
 _add(
     "plans",
     {
-        "period_under_raw": "期間のフォルダが raw/ の直下にあります。期間は計画のフォルダの中に置きます: data/raw/<計画>/{name}/（<計画> は kodaira-3 のような短い半角英数字の名前）。そこへ移してください",
-        "bad_plan_id": "計画のフォルダ名は短い半角英数字にしてください（英字・数字・- と _、40文字まで。例: kodaira-3）。計画の名前は plan.toml に書きます",
         "period_hint": "基準月 YYYY-MM の名前にしてください（平成30年9月末なら 2018-09、平成30年度末なら 2019-03）",
         "not_period_folder": "期間のフォルダ名ではありません。{hint}",
         "bad_period_folder": "{error}。{hint}",
@@ -444,5 +448,23 @@ _add(
         "kernel_failed": "ノートブック {name}: カーネルが止まりました（「{error}」）。もう一度実行し、続くときは --debug を付けて担当者に伝えてください",
         "input_in_cell": "{what}（ノートブック {name} のセル {cell}）",
         "stage_failed": "ノートブック {name} がセル {cell} で失敗しました（{kind}: 「{what}」）。実行したノートブックを {kept} に残しました。前回のレポートはそのままです",
+    },
+)
+
+_add(
+    "gitfilter",
+    {
+        "not_a_checkout": "注意: {project} は git のチェックアウトの最上位ではありません。ノートブックの出力をコミットに入れないフィルタは設定しませんでした",
+        "config_failed": "注意: git config {key} に失敗しました（「{error}」）。git が使えるか確かめてください",
+        "done": "git のフィルタ「{name}」を設定しました: ノートブックは出力なしでコミットされます（{command}）",
+    },
+)
+
+_add(
+    "settings",
+    {
+        "too_large": "workbook.toml が大きすぎます（上限は {limit} KB）。設定だけを書くファイルです",
+        "unknown_key": "知らないキー「{key}」です。workbook.toml に書けるキー: {keys}",
+        "bad_pdf": "pdf は true（PDF を作る）か false（作らない）で書いてください（{value} ではなく）",
     },
 )

@@ -34,6 +34,7 @@ from helpers.core.messages import say
 from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
+from helpers.core.runlog import last_made
 from helpers.core.schema import count_columns, is_missing, read_table
 from helpers.core.tables import write_json
 from helpers.core.vocab import NOT_RATED, Vocabulary
@@ -123,6 +124,7 @@ class PeriodEntry:
     summary: dict | None
     links: list[tuple[str, str]]  # (text, href relative to the index)
     failed: dict | None = None  # the latest run failed: when, and why (run_failed.json)
+    updated: str | None = None  # when its report was last made (outputs/run-log.csv)
 
 
 @dataclass
@@ -181,6 +183,7 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
     for code in (Path(__file__), paths.TEMPLATES_DIR / TEMPLATE, paths.TEMPLATES_DIR / PRINT_CSS):
         h.update(code.read_bytes() + b"\0")
     entries = []
+    made = last_made(out_root)
     for pid in plan_ids(data):
         try:
             plan = load_plan(data, pid)
@@ -195,11 +198,16 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
             links = _links(out_root, folder)
             failed, failed_raw = _read_failure(folder)
             h.update(f"\0{period}\0".encode() + raw + _fingerprint_of_run(folder) + failed_raw)
-            h.update(repr(links).encode())
-            entry.periods.append(PeriodEntry(period, period_label(period), summary, links, failed))
+            updated = made.get((pid, period)) if links else None
+            h.update(repr(links).encode() + repr(updated).encode())
+            entry.periods.append(
+                PeriodEntry(period, period_label(period), summary, links, failed, updated)
+            )
         entry.name = entry.name or _name_from_summaries(entry) or _plan_name_or_id(data, pid)
         h.update(entry.name.encode())
         entries.append(entry)
+    # the newest plan first: by its latest period, then by its folder id
+    entries.sort(key=lambda e: (e.periods[0].period if e.periods else "", e.id), reverse=True)
     return entries, h.hexdigest()
 
 
@@ -349,7 +357,9 @@ def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
             f"make report で原因を確かめてください。{older}"
         )
     return (
-        f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span></td>'
+        f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span>'
+        + (f'<br><span class="id">最終更新 {escape(p.updated)}</span>' if p.updated else "")
+        + "</td>"
         + "".join(_status_cells(p.summary, vocab))
         + _kpi_cell(p.summary)
         + _audit_cell(p.summary)

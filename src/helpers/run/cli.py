@@ -35,8 +35,11 @@ import os
 import re
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
+
+from filelock import Timeout
 
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, StageError
@@ -50,6 +53,8 @@ from helpers.core.plans import (
     stray_folders,
     unknown_plan,
 )
+from helpers.core.runlog import RunLine, append_runs
+from helpers.core.settings import read_settings
 from helpers.cycle.drafts import draft_kpis, summary_words
 from helpers.cycle.new_period import new_period, next_steps
 from helpers.ingest.plan_sources import plan_name
@@ -452,6 +457,7 @@ def _main(args: argparse.Namespace) -> int:
             return _failed(exc)
         return EXIT_OK
     args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
+    args.run_lines = []  # one line per period run, for outputs/run-log.csv
     if args.all and args.period is not None:
         _err(say("cli.period_and_all"))
         return EXIT_INPUT
@@ -462,6 +468,8 @@ def _main(args: argparse.Namespace) -> int:
     install_signal_handlers()
     done = 0
     try:
+        # workbook.toml's pdf = true: every run makes the PDFs (a scheduled one too)
+        args.pdf = args.pdf or read_settings(paths.PROJ_ROOT).pdf
         if args.pdf:  # no browser to print with: say how to install one before anything runs
             check_chromium()
         todo = tasks(args, data)
@@ -481,6 +489,8 @@ def _main(args: argparse.Namespace) -> int:
         # the pipeline's own clean-up (staging, kernel, locks) has run on the way out
         _err(say("cli.interrupted"))
         return EXIT_INTERRUPTED
+    finally:
+        _write_run_log(args)
     return status
 
 
@@ -498,12 +508,15 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     for plan, period in todo:
         if args.period is not None and plan in failed:
             continue  # --period: the later periods follow the asked one only when it was made
+        t0 = time.perf_counter()
         try:
-            run_period(
+            result = run_period(
                 period, args.data_dir, args.output_dir, plan=plan, force=args.force, pdf=args.pdf
             )
             done += 1
+            args.run_lines.append(_run_line(plan, period, EXIT_OK, t0, skipped=_skipped(result)))
         except HANDLED as exc:
+            args.run_lines.append(_run_line(plan, period, exit_status(exc), t0, str(exc)))
             if len(todo) == 1 or not _periods_own(exc, paths.raw_dir(period, raw.parent, plan)):
                 if done:  # the index shows what was made before the failure
                     _refresh_index(args, quiet_errors=True)
@@ -535,12 +548,33 @@ def _os_error_line(exc: OSError) -> str:
     return str(input_error_from(exc))
 
 
-def _run_one(args_tuple) -> tuple[str, str, int, str]:
+def _skipped(result) -> bool:
+    return bool(getattr(result, "skipped", False))
+
+
+def _run_line(plan: str, period: str, code: int, t0: float, detail: str = "", *, skipped=False):
+    """The run log's line for one period (see helpers.core.runlog)."""
+    result = {EXIT_OK: "up_to_date" if skipped else "made", EXIT_INPUT: "refused"}.get(code)
+    result = result or ("locked" if code == EXIT_LOCKED else "failed")
+    return RunLine(plan, period, result, time.perf_counter() - t0, detail)
+
+
+def _write_run_log(args) -> None:
+    """Append the run's lines to outputs/run-log.csv; a log that cannot be written is a warning."""
+    if not args.run_lines:
+        return
+    try:
+        append_runs(paths.output_dir(args.output_dir), args.run_lines)
+    except (OSError, InputError, Timeout) as exc:
+        _warn(say("cli.run_log_failed", error=exc))
+
+
+def _run_one(args_tuple) -> tuple[str, str, int, str, bool]:
     plan, period, data_dir, output_dir, force, pdf = args_tuple
     install_signal_handlers()  # a spawned worker does not inherit them
 
     try:
-        run_period(
+        result = run_period(
             period,
             data_dir,
             output_dir,
@@ -549,11 +583,11 @@ def _run_one(args_tuple) -> tuple[str, str, int, str]:
             pdf=pdf,
             log=lambda m: print(m, flush=True),
         )
-        return plan, period, EXIT_OK, ""
+        return plan, period, EXIT_OK, "", _skipped(result)
     except HANDLED as exc:
-        return plan, period, exit_status(exc), str(exc)
+        return plan, period, exit_status(exc), str(exc), False
     except OSError as exc:
-        return plan, period, EXIT_INPUT, _os_error_line(exc)
+        return plan, period, EXIT_INPUT, _os_error_line(exc), False
 
 
 def _run_parallel(todo: list[tuple[str, str]], args) -> tuple[int, int]:
@@ -565,7 +599,11 @@ def _run_parallel(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     # parent leaves early; their own handlers then remove their staging folders.
     with multiprocessing.Pool(worker_count(args.jobs, len(todo))) as pool:
         work = [(pl, p, args.data_dir, args.output_dir, args.force, args.pdf) for pl, p in todo]
-        for plan, period, code, msg in pool.imap(_run_one, work):
+        t0 = time.perf_counter()
+        for plan, period, code, msg, skipped in pool.imap(_run_one, work):
+            # the time since the previous period ended: the period's share of the run
+            args.run_lines.append(_run_line(plan, period, code, t0, msg, skipped=skipped))
+            t0 = time.perf_counter()
             if code:
                 _err(f"{plan} {period}: {msg}")
                 worst = max(worst, code)

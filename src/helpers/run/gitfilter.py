@@ -38,6 +38,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers.core.messages import say
+
 FILTER = "nbstripout"
 NOTEBOOK_PATTERN = "*.ipynb"
 #: what a kernel writes into a notebook's metadata when it runs (its Python version
@@ -97,10 +99,7 @@ def install(project: Path, python: str | os.PathLike | None = None) -> str:
     project = project.resolve()
     top = work_tree_top(project)
     if top is None or top != project:
-        return (
-            f"note: {project} is not the top of a git checkout; "
-            "the filter that keeps notebook outputs out of commits is not set up"
-        )
+        return say("gitfilter.not_a_checkout", project=project)
     clean = filter_command(top, python)
     settings = {
         f"filter.{FILTER}.clean": clean,
@@ -112,9 +111,9 @@ def install(project: Path, python: str | os.PathLike | None = None) -> str:
     for key, value in settings.items():
         done = _git(top, "config", key, value)
         if done.returncode != 0:
-            return f"note: git config {key} failed: {done.stderr.strip()}"
+            return say("gitfilter.config_failed", key=key, error=done.stderr.strip())
     forget_stat(top, [NOTEBOOK_PATTERN])
-    return f"git filter '{FILTER}' set up: notebooks are committed without outputs ({clean})"
+    return say("gitfilter.done", name=FILTER, command=clean)
 
 
 def forget_stat(top: Path, pathspecs: list[str]) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.ingest.rawio import read_text
 from helpers.ingest.report.pdf_text import PdfText, read_pdf_text, relocate
 
@@ -78,7 +79,7 @@ def second_report_error(path: Path, first: Path) -> InputError:
             f"報告書が2つあります（{first.name} と {path.name}）。報告書は1期に1つです: "
             "PDF かテキスト（.txt）のどちらか一方を残し、もう一方を期のフォルダから移してください",
         )
-    return InputError(path, f"a second report text in the folder (first: {first.name})")
+    return InputError(path, say("clean.second_report", first=first.name))
 
 
 def find_report(folder: Path) -> Path | None:

@@ -1,0 +1,98 @@
+"""The run log, ``outputs/run-log.csv``: one line per plan and period each run, with date and time.
+
+Columns: ``time`` (local date and time, ``YYYY-MM-DD HH:MM:SS``), ``plan``,
+``period``, ``result`` (:data:`RESULTS`), ``seconds`` (the period's duration) and
+``detail`` (the first line of a refusal or failure). UTF-8 with BOM, so it opens
+in Excel.
+
+An append is a read of the whole small file and an atomic write of it with the
+new lines (:func:`helpers.core.atomic.atomic_write_bytes`), under a lock so two
+runs never lose each other's lines; the file is bounded: beyond
+:data:`MAX_LINES` lines the oldest go. The index page shows, for each period,
+when its report was last made (最終更新) from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from helpers.core.atomic import atomic_write_bytes
+
+RUN_LOG = "run-log.csv"
+LOCK = ".run-log.lock"
+COLUMNS = ("time", "plan", "period", "result", "seconds", "detail")
+#: made: a report written; up_to_date: nothing changed; refused: bad input (exit 2);
+#: failed: a notebook failed (exit 1); locked: another run held the period (exit 3)
+RESULTS = ("made", "up_to_date", "refused", "failed", "locked")
+MAX_LINES = 20_000  # about 1.5 MB: decades of half-years with many plans
+MAX_BYTES = 4 * 1024 * 1024  # a log larger than this is not read (it is not ours to parse)
+
+
+@dataclass(frozen=True)
+class RunLine:
+    plan: str
+    period: str
+    result: str
+    seconds: float
+    detail: str = ""
+    time: str = ""
+
+
+def now() -> str:
+    """Local date and time as the log writes it."""
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return []
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError:
+        return []
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        return []
+    return [row for row in reader if row.get("plan") and row.get("period")]
+
+
+def append_runs(out_root: str | Path, lines: list[RunLine]) -> Path:
+    """Add ``lines`` to the log in ``out_root`` (atomically, bounded); the log's path."""
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    path = out_root / RUN_LOG
+    with FileLock(str(out_root / LOCK), timeout=60):
+        rows = _read_rows(path)
+        stamp = now()
+        rows += [
+            {
+                "time": line.time or stamp,
+                "plan": line.plan,
+                "period": line.period,
+                "result": line.result,
+                "seconds": f"{line.seconds:.1f}",
+                "detail": line.detail.splitlines()[0] if line.detail else "",
+            }
+            for line in lines
+        ]
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows[-MAX_LINES:])
+        atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    return path
+
+
+def last_made(out_root: str | Path) -> dict[tuple[str, str], str]:
+    """When each (plan, period) had its report last made, from the log."""
+    made: dict[tuple[str, str], str] = {}
+    for row in _read_rows(Path(out_root) / RUN_LOG):
+        if row["result"] == "made":
+            made[(row["plan"], row["period"])] = row["time"]
+    return made
