@@ -263,7 +263,7 @@ def test_without_a_report_draft_kpis_says_what_to_do(data):
     from helpers.cycle.drafts import draft_kpis
 
     new_period("2019-03", data)
-    with pytest.raises(InputError, match="no report"):
+    with pytest.raises(InputError, match="報告書（.pdf か .txt）がありません"):
         draft_kpis("2019-03", data)
 
 

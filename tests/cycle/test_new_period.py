@@ -91,5 +91,5 @@ def test_a_plan_without_an_earlier_sheet_is_refused(data):
 
 def test_the_new_folder_is_refused_by_a_run_until_the_report_is_there(data, tmp_path):
     new_period("2019-03", data)
-    with pytest.raises(InputError, match="a KPI sheet needs the report"):
+    with pytest.raises(InputError, match="照らし合わせる報告書"):
         run_period("2019-03", data, tmp_path / "out", plan=PLAN)

@@ -95,7 +95,7 @@ def test_a_bad_count_names_its_row(tmp_path):
     text = _page_text().replace('<td align="right">10</td>', '<td align="right">十</td>')
     with pytest.raises(InputError) as exc:
         read_area_page(_write(tmp_path, text))
-    assert "'十' is not a whole number" in str(exc.value)
+    assert "「十」は項目数として整数ではありません" in str(exc.value)
     assert "財政基盤の強化" in _page_text().split("\r\n")[exc.value.line - 1]
 
 

@@ -105,7 +105,7 @@ def test_a_figure_with_a_qualifier_after_it_is_refused(tmp_path, word):
     with pytest.raises(InputError) as info:
         read_kpi_sheet(sheet_with_value(tmp_path, "9,718人"), report)
     assert (info.value.line, info.value.field) == (2, "value_text")
-    assert f"only as '9,718人{word}'" in info.value.detail
+    assert f"「9,718人{word}」の形でしかありません" in info.value.detail
 
 
 @pytest.mark.parametrize("word", ["約", "およそ", "最大", "少なくとも"])
@@ -130,7 +130,7 @@ def test_a_part_of_a_larger_figure_is_refused(tmp_path, printed):
     with pytest.raises(InputError) as info:
         read_kpi_sheet(sheet_with_value(tmp_path, "9,718人"), report)
     assert (info.value.line, info.value.field) == (2, "value_text")
-    assert "as whole figures" in info.value.detail
+    assert "数値全体としてはありません" in info.value.detail
 
 
 @pytest.mark.parametrize(
@@ -216,4 +216,4 @@ def test_a_draft_that_dropped_the_qualifier_cannot_be_confirmed(tmp_path):
     with pytest.raises(InputError) as info:
         read_kpi_sheet(p, report)
     assert (info.value.line, info.value.field) == (2, "value_text")
-    assert "only as '9,718人台'" in info.value.detail
+    assert "「9,718人台」の形でしかありません" in info.value.detail

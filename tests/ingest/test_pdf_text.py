@@ -114,9 +114,9 @@ def test_a_truncated_pdf_is_refused(tmp_path):
 
 def test_an_error_on_a_line_of_the_text_names_page_and_line():
     lines = [PdfLine(1, 3, "a"), PdfLine(2, 4, "b"), PdfLine(2, 5, "c")]
-    err = relocate(InputError("r.pdf", "the heading on line 2 says so", line=3), lines)
+    err = relocate(InputError("r.pdf", "2行目の見出しのとおり", line=3), lines)
     assert (err.page, err.line) == (2, 5)
-    assert str(err) == "r.pdf, page 2, line 5: the heading on page 2, line 4 says so"
+    assert str(err) == "r.pdf 2ページ 5行目: 2ページ 4行目の見出しのとおり"
 
 
 @pytest.mark.parametrize("cut", [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95, 0.99])

@@ -109,7 +109,7 @@ def test_pdf_report_of_another_period_names_page_and_line(tmp_path):
     with pytest.raises(InputError) as exc:
         clean_period("2017-03", data, write=False)
     assert exc.value.page == 1 and exc.value.line == 4
-    assert "report_H29_end_tables.pdf, page 1, line 4" in str(exc.value)
+    assert "report_H29_end_tables.pdf 1ページ 4行目" in str(exc.value)
 
 
 def test_text_report_reads_as_before():

@@ -206,7 +206,7 @@ def test_a_hidden_row_is_refused_naming_sheet_and_row(tmp_path):
     with pytest.raises(CellError) as info:
         read_xlsx_rows(path)
     msg = str(info.value)
-    assert "sheet 'kpi_sheet', row 5:" in msg and "非表示の行" in msg
+    assert "シート「kpi_sheet」 5行目:" in msg and "非表示の行" in msg
 
 
 def test_an_empty_hidden_row_changes_nothing(tmp_path, report):
@@ -228,7 +228,7 @@ def test_a_hidden_column_with_text_is_refused(tmp_path):
     wb.save(path)
     with pytest.raises(CellError) as info:
         read_xlsx_rows(path)
-    assert "column J 'note'" in str(info.value) and "非表示の列" in str(info.value)
+    assert "J列（note）" in str(info.value) and "非表示の列" in str(info.value)
 
 
 def test_a_hidden_sheet_is_refused_naming_it(tmp_path):
@@ -257,7 +257,7 @@ def test_a_hidden_sheet_is_refused_naming_it(tmp_path):
     path.write_bytes(out.getvalue())
     with pytest.raises(CellError) as info:
         read_xlsx_rows(path)
-    assert "sheet 'kpi_sheet'" in str(info.value) and "非表示" in str(info.value)
+    assert "シート「kpi_sheet」" in str(info.value) and "非表示" in str(info.value)
 
 
 def test_malformed_xml_in_a_workbook_is_refused_as_unreadable(tmp_path):
@@ -265,4 +265,4 @@ def test_malformed_xml_in_a_workbook_is_refused_as_unreadable(tmp_path):
     path.write_bytes(_with_sheet_xml(_xlsx(tmp_path).read_bytes(), lambda xml: xml[:-40]))
     with pytest.raises(InputError) as info:
         read_xlsx_rows(path)
-    assert "not an Excel workbook (.xlsx) that can be read" in str(info.value)
+    assert "読める Excel ブック（.xlsx）ではありません" in str(info.value)

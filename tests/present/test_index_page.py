@@ -77,13 +77,15 @@ def test_every_plan_with_its_periods_newest_first(site):
         "第3次行財政再構築プラン" in text
         and "第2次行財政再構築プラン（フォローアップ項目）" in text
     )
-    mine = html[html.index(f'id="plan-{PLAN}"') :]
+    # the newest plan first: kodaira-3 (its latest period 2018-03) above kodaira-2
+    assert html.index(f'id="plan-{PLAN}"') < html.index(f'id="plan-{OTHER}"')
+    mine = html[html.index(f'id="plan-{PLAN}"') : html.index(f'id="plan-{OTHER}"')]
     rows = mine[mine.index("<tbody>") :]
     assert rows.index("平成29年度末") < rows.index("平成29年9月末")  # newest first
     # counts and shares, KPIs, audit
     assert "10（23.3%）" in mine and "3（7.0%）" in mine and "5 ／ 12 ／ 1" in mine
     assert "指標なし" in mine and "10 ／ 0" in mine
-    other = html[html.index(f'id="plan-{OTHER}"') : html.index(f'id="plan-{PLAN}"')]
+    other = html[html.index(f'id="plan-{OTHER}"') :]
     assert "7（17.1%）" in other and '<td class="num ng">10 ／ 2</td>' in other
     assert "未作成" in other  # 2017-03: raw data, no report yet
     # each plan's own wording in its table head
@@ -108,7 +110,7 @@ def test_links_only_to_files_that_exist_and_all_relative(site):
 def test_a_small_status_chart_per_plan(site):
     html = _build(site).path.read_text(encoding="utf-8")
     assert html.count('<img src="data:image/svg+xml;base64,') == 2
-    plan = index_page.collect(*site)[0][1]
+    plan = index_page.collect(*site)[0][0]  # kodaira-3, the newest plan, first
     svg = status_chart_svg(plan)
     assert svg.startswith("<svg") and svg.count("<rect") == 2 * 3 + 3  # 2 periods × S/A/B + legend
     assert "H29年度末" in svg and "予定よりも遅れている（B）" in svg
@@ -338,3 +340,16 @@ def test_a_failed_run_records_itself_and_leaves_the_report(tmp_path):
     record = json.loads((folder / "run_failed.json").read_text(encoding="utf-8"))
     assert "9,999" in record["error"] and record["failed_at"]
     assert (folder / "report.html").read_text(encoding="utf-8").endswith("<title>old</title>")
+
+
+def test_each_period_shows_when_its_report_was_last_made(site):
+    from helpers.present.runlog import RunLine, append_runs
+
+    data, out = site
+    append_runs(out, [RunLine(PLAN, "2018-03", "made", 60.0, time="2026-04-01 06:01:00")])
+    append_runs(out, [RunLine(PLAN, "2018-03", "up_to_date", 0.1, time="2026-10-01 06:00:00")])
+    html = _build(site).path.read_text(encoding="utf-8")
+    mine = html[html.index(f'id="plan-{PLAN}"') : html.index(f'id="plan-{OTHER}"')]
+    assert "最終更新 2026-04-01 06:01:00" in mine
+    assert html.count("最終更新") == 1  # only the periods the log saw made
+    assert not _build(site).rebuilt  # an up-to-date run's line does not rewrite the page

@@ -357,7 +357,7 @@ CASES = [
     Case("areas_page_without_the_table.html", ("分野別の表が見つかりません",)),
     Case(
         "areas_page_count_in_kanji.html",
-        ("'四' is not a whole number",),
+        ("「四」は項目数として整数ではありません",),
         line=38,
         field="予定よりも遅れている(B)",
     ),
@@ -551,7 +551,7 @@ def test_period_folder_without_files_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2, err
     assert str(Path("raw") / PLAN / "2018-09") in err
-    assert "neither a report" in err
+    assert "報告書（.pdf か .txt）も分野別の表" in err
     assert (_tree(out / PLAN / "2018-09"), _tree(data / "processed")) == before
 
 
@@ -570,7 +570,7 @@ def test_kpi_sheet_without_its_report_is_refused(with_area_table, tmp_path, caps
     err = capsys.readouterr().err
     assert status == 2, err
     # alone or beside an area table, the message names the sheet and what it lacks
-    assert "kpi_sheet.csv" in err and "needs the report" in err, err
+    assert "kpi_sheet.csv" in err and "照らし合わせる報告書" in err, err
     assert _tree(data / "raw") == raw_before
 
 

@@ -78,7 +78,7 @@ def test_a_huge_jobs_value_starts_no_more_processes_than_periods(data, monkeypat
             return False
 
         def imap(self, fn, tasks):
-            return [(t[0], t[1], 0, "") for t in tasks]
+            return [(t[0], t[1], 0, "", False) for t in tasks]
 
     monkeypatch.setattr("multiprocessing.Pool", FakePool)
     out = str(data.parent / "out")
@@ -527,7 +527,7 @@ def test_a_run_naming_a_stray_folder_is_refused(two_plans, recorded, capsys, nam
     _strays(two_plans)
     status, err = _run(capsys, "--plan", name, "--data-dir", str(two_plans))
     assert status == 2 and not recorded
-    errors = [line for line in err.splitlines() if "error" in line]
+    errors = [line for line in err.splitlines() if "エラー" in line]
     assert len(errors) == 1 and f"raw/{name}:" in errors[0]
 
 
@@ -537,7 +537,7 @@ def test_a_plan_toml_error_is_printed_once(data, recorded, capsys):
         fh.write("name = \n")
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
     assert status == 2 and not recorded
-    assert err.count("not valid TOML") == 1 and err.count("\n") == 1, err
+    assert err.count("TOML として読めません") == 1 and err.count("\n") == 1, err
 
 
 def test_a_period_month_the_plan_does_not_report_at_runs_with_a_warning(data, recorded, capsys):
@@ -554,3 +554,32 @@ def test_new_period_at_another_month_is_made_with_a_warning(data, capsys):
     status, err = _run(capsys, "new-period", "2019-02", "--csv", "--data-dir", str(data))
     assert status == 0 and (data / "raw" / PLAN / "2019-02" / "kpi_sheet.csv").is_file()
     assert "警告" in err and "報告の月（3月末・9月末）ではありません" in err
+
+
+def test_workbook_toml_pdf_makes_every_run_print_and_each_run_is_logged(
+    two_plans, monkeypatch, tmp_path, capsys
+):
+    """A scheduled run and a hand run agree on PDFs (workbook.toml); run-log.csv gets a line each."""
+    import csv
+
+    import helpers.run.cli
+    from helpers.run.settings import Settings
+
+    asked: list[tuple[str, str, bool]] = []
+    monkeypatch.setattr(helpers.run.cli, "read_settings", lambda root: Settings(pdf=True))
+    monkeypatch.setattr(helpers.run.cli, "check_chromium", lambda: None)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: None)
+    monkeypatch.setattr(
+        helpers.run.cli,
+        "run_period",
+        lambda period, *a, plan=None, pdf=False, **k: asked.append((plan, period, pdf)),
+    )
+    out = tmp_path / "out"
+    out.mkdir()  # a real run makes it; the stand-in does not
+    assert main(["--data-dir", str(two_plans), "--output-dir", str(out)]) == 0
+    assert asked and all(pdf for _, _, pdf in asked)
+    log = list(csv.DictReader((out / "run-log.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["plan"], r["period"], r["result"]) for r in log] == [
+        (plan, period, "made") for plan, period, _ in asked
+    ]
+    assert all(r["time"] and r["seconds"] for r in log)

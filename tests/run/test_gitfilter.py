@@ -151,10 +151,10 @@ def test_a_project_inside_another_repository_leaves_that_repository_alone(tmp_pa
     project = outer / "reform-workbook"
     project.mkdir()
     message = gitfilter.install(project)
-    assert message.startswith("note:")
+    assert message.startswith("注意:")
     assert git(outer, "config", "--get", "filter.nbstripout.clean", check=False) == ""
 
 
 def test_no_git_program_only_notes(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no git on PATH
-    assert gitfilter.install(tmp_path).startswith("note:")
+    assert gitfilter.install(tmp_path).startswith("注意:")

@@ -34,12 +34,12 @@ from helpers.core.messages import say
 from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
-from helpers.core.runlog import last_made
 from helpers.core.schema import count_columns, is_missing, read_table
 from helpers.core.tables import write_json
 from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
+from helpers.present.runlog import last_made
 
 INDEX_FILE = "index.html"
 SUMMARY_FILE = "summary.json"

@@ -53,14 +53,14 @@ from helpers.core.plans import (
     stray_folders,
     unknown_plan,
 )
-from helpers.core.runlog import RunLine, append_runs
-from helpers.core.settings import read_settings
 from helpers.cycle.drafts import draft_kpis, summary_words
 from helpers.cycle.new_period import new_period, next_steps
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.index_page import build_index, check_index
 from helpers.present.pdf import check_chromium
+from helpers.present.runlog import RunLine, append_runs
 from helpers.run.pipeline import check_period, input_error_from, run_period
+from helpers.run.settings import read_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
@@ -553,7 +553,7 @@ def _skipped(result) -> bool:
 
 
 def _run_line(plan: str, period: str, code: int, t0: float, detail: str = "", *, skipped=False):
-    """The run log's line for one period (see helpers.core.runlog)."""
+    """The run log's line for one period (see helpers.present.runlog)."""
     result = {EXIT_OK: "up_to_date" if skipped else "made", EXIT_INPUT: "refused"}.get(code)
     result = result or ("locked" if code == EXIT_LOCKED else "failed")
     return RunLine(plan, period, result, time.perf_counter() - t0, detail)
@@ -561,10 +561,18 @@ def _run_line(plan: str, period: str, code: int, t0: float, detail: str = "", *,
 
 def _write_run_log(args) -> None:
     """Append the run's lines to outputs/run-log.csv; a log that cannot be written is a warning."""
-    if not args.run_lines:
+    out_root = paths.output_dir(args.output_dir)
+    if not args.run_lines or not out_root.is_dir() or out_root.is_symlink():
+        return  # nothing was made: no folder to keep the log in
+    data = paths.data_dir(args.data_dir)
+    try:
+        # never into raw data or the processed tables, even when the run itself was refused
+        paths.check_outside_raw(out_root, data, say("paths.what_output", option="--output-dir"))
+        paths.check_outside_processed(out_root, data, "")
+    except InputError:
         return
     try:
-        append_runs(paths.output_dir(args.output_dir), args.run_lines)
+        append_runs(out_root, args.run_lines)
     except (OSError, InputError, Timeout) as exc:
         _warn(say("cli.run_log_failed", error=exc))
 

@@ -337,10 +337,10 @@ def relocate(exc: InputError, lines: list[PdfLine]) -> InputError:
         n = int(m.group(1))
         if not 1 <= n <= len(lines):
             return m.group(0)
-        return f"on page {lines[n - 1].page}, line {lines[n - 1].line}"
+        return f"{lines[n - 1].page}ページ {lines[n - 1].line}行目"
 
     where = lines[exc.line - 1]
-    detail = re.sub(r"\bon line (\d+)", place, exc.detail)
+    detail = re.sub(r"(?<![\dページ ])(\d+)行目", place, exc.detail)
     return InputError(exc.path, detail, page=where.page, line=where.line, field=exc.field)
 
 

@@ -6,7 +6,7 @@ import pytest
 from support.japanese import assert_japanese
 
 from helpers.core.errors import InputError
-from helpers.core.settings import SETTINGS_FILE, Settings, read_settings
+from helpers.run.settings import SETTINGS_FILE, Settings, read_settings
 
 
 def test_without_the_file_the_defaults(tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
-from helpers.core import runlog
-from helpers.core.runlog import RunLine, append_runs, last_made
+from helpers.present import runlog
+from helpers.present.runlog import RunLine, append_runs, last_made
 
 
 def _rows(path):
