@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader
 from support.words import findings
 
 from helpers.core.errors import InputError
+from helpers.core.messages import say
 from helpers.core.paths import TEMPLATES_DIR
 from helpers.present import pdf
 
@@ -390,11 +391,11 @@ def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tm
     before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
     def fail(html, target, **_):
-        raise pdf.PdfError(f"{html}: Chromium could not print the report: crashed")
+        raise pdf.PdfError(say("pdf.failed", html=html, first="crashed"))
 
     monkeypatch.setattr(pdf, "html_to_pdf", fail)
     monkeypatch.setattr("helpers.run.pipeline.html_to_pdf", fail)  # its own reference
-    with pytest.raises(StageError, match="could not print"):
+    with pytest.raises(StageError, match="印刷できませんでした"):
         run_period("2018-03", e2e_run["data"], out, pdf=True, log=lambda _m: None)
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert after == before

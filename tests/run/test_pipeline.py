@@ -173,7 +173,7 @@ def test_second_run_of_the_same_period_is_refused_while_locked(e2e_run, tmp_path
     out = tmp_path / "out"
     out.mkdir()
     with FileLock(str(out / PLAN / ".2018-03.lock")):
-        with pytest.raises(LockedError, match="in progress"):
+        with pytest.raises(LockedError, match="別の実行が進んでいます"):
             run_period("2018-03", e2e_run["data"], out, force=True, log=lambda m: None)
 
 
