@@ -480,6 +480,7 @@ def _main(args: argparse.Namespace) -> int:
         else:
             status, done = _run_sequential(todo, args)
         if done:
+            _write_run_log(args)  # before the index, which shows when each report was made
             _refresh_index(args)
         if args.plan_faults:
             status = max(status, EXIT_INPUT)
@@ -519,6 +520,7 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
             args.run_lines.append(_run_line(plan, period, exit_status(exc), t0, str(exc)))
             if len(todo) == 1 or not _periods_own(exc, paths.raw_dir(period, raw.parent, plan)):
                 if done:  # the index shows what was made before the failure
+                    _write_run_log(args)
                     _refresh_index(args, quiet_errors=True)
                 raise
             _err(f"{plan} {period}: {exc}")
@@ -571,8 +573,9 @@ def _write_run_log(args) -> None:
         paths.check_outside_processed(out_root, data, "")
     except InputError:
         return
+    lines, args.run_lines = args.run_lines, []  # each line written once
     try:
-        append_runs(out_root, args.run_lines)
+        append_runs(out_root, lines)
     except (OSError, InputError, Timeout) as exc:
         _warn(say("cli.run_log_failed", error=exc))
 
