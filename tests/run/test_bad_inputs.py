@@ -85,7 +85,10 @@ CASES = [
         ("計（合計）の行がありません", "途中で切れている"),
         line=63,
     ),
-    Case("report_truncated_before_item_lists.txt", ("一覧が見つかりません", "途中で切れている")),
+    Case(
+        "report_truncated_before_item_lists.txt",
+        ("進捗の一覧", "見つかりません", "途中で切れている"),
+    ),
     Case("report_truncated_mid_row.txt", ("取組が3項目", "読めた行は4行"), line=79),
     Case("report_truncated_in_item_list.txt", ("取組が10項目", "読めた行は4行"), line=83),
     Case("report_truncated_mid_character.txt", ("0xe7", "壊れています"), line=298),
@@ -98,7 +101,7 @@ CASES = [
     Case("report_area_count_missing.txt", ("件数が3つ", "2つでした"), line=53),
     Case("report_area_item_count_not_numeric.txt", ("項目数（N項目）がありません",), line=53),
     Case(
-        "report_area_header_unknown_status.txt", ("S（予定以上に進捗）の列がありません",), line=31
+        "report_area_header_unknown_status.txt", ("予定以上に進捗（S） の列がありません",), line=31
     ),
     Case("report_unknown_status_label.txt", ("状況「概ね順調」を知りません",), line=23),
     Case("report_list_heading_unknown_status.txt", ("要検討の取組一覧",), line=83),
@@ -338,7 +341,12 @@ CASES = [
     Case("areas_count_blank.csv", ("整数ではありません",), line=6, field="予定どおりに進捗(A)"),
     Case("areas_missing_column_B.csv", ("列が足りません: 予定よりも遅れている(B)",), line=5),
     Case("areas_misspelt_column.csv", ("知らない列「項目の数」",), line=5, field="項目の数"),
-    Case("areas_unknown_status_column.csv", ("知らない列",), line=5, field="概ね順調(C)"),
+    Case(
+        "areas_unknown_status_column.csv",
+        ("状況の表記「概ね順調」を知りません", "予定よりも遅れている"),
+        line=5,
+        field="概ね順調(C)",
+    ),
     Case("areas_label_without_number.csv", ("番号で始まっていません",), line=6, field="分野"),
     Case("areas_missing_field.csv", ("この行の欄は4個ですが、見出しは5個です",), line=8),
     Case("areas_empty.csv", ("空です",)),
