@@ -358,6 +358,8 @@ _add(
         "not_item_no": "「{text}」は取組の番号ではありません。番号（数字）だけを書いてください",
         "not_listed": "取組 {no} は報告書に予定以上・予定より遅れの取組として載っていません（載っている番号: {listed}）",
         "relisted": "取組 {no} は取組 {first} の再掲です。成果指標は取組 {first} の下にだけ書いてください",
+        "bad_kpi_id": "「{text}」は取組 {no} の成果指標の ID ではありません（{no}-1、{no}-2 … の形）。new-period が書いたままにするか、空欄にしてください",
+        "kpi_id_twice": "成果指標の ID「{id}」が{line}行目と重なっています。ID は一つの行にだけ書いてください",
         "no_indicator": "成果指標の名前が空です",
         "repeats": "取組 {no} の成果指標「{name}」が{line}行目と重なっています",
         "bad_direction": "「{text}」は higher（高いほど良い）か lower（低いほど良い）のどちらかにしてください",

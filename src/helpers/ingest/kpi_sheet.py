@@ -162,11 +162,10 @@ def _kpi_id(rec: dict[str, str], item_no: int, line: int, sheet: _Sheet) -> str:
     if not m or int(m.group(1)) != item_no:
         raise RowFault(
             "kpi_id",
-            f"'{rec['kpi_id']}' is not an id of item {item_no} (the form is {item_no}-1, "
-            f"{item_no}-2 …); leave it as new-period wrote it, or empty",
+            say("kpi.bad_kpi_id", text=rec["kpi_id"], no=item_no),
         )
     if given in sheet.ids:
-        raise RowFault("kpi_id", f"KPI id '{given}' repeats line {sheet.ids[given]}")
+        raise RowFault("kpi_id", say("kpi.kpi_id_twice", id=given, line=sheet.ids[given]))
     sheet.ids[given] = line
     return given
 
