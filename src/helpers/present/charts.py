@@ -402,6 +402,13 @@ def chart_kpi_history(kpi_history: pd.DataFrame):
     if not series:
         return None
     _setup()
+    shown = series[:MAX_KPIS_DRAWN]
+    note = (
+        f"（全{len(series):,}件のうち先頭の{MAX_KPIS_DRAWN}件。全件は表を参照）"
+        if len(series) > MAX_KPIS_DRAWN
+        else ""
+    )
+    series = shown
     n, cols = len(series), 2
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.8 * rows), squeeze=False)
@@ -410,7 +417,8 @@ def chart_kpi_history(kpi_history: pd.DataFrame):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(
-        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線・網掛けは目標）",
+        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線・網掛けは目標）"
+        + note,
         fontsize=11,
     )
     _tight_below_title(fig)
