@@ -1,0 +1,179 @@
+"""Section 8 (issue 17): a forced period against papermill's floor, a large KPI sheet end
+to end, and the PDF's extra time, each as a ratio of things measured in turn in one run.
+
+The machine may be shared (its load average is recorded): each pair is run alternately
+(floor, workbook, floor, workbook, …), so both sides see the same load, and the ratio of
+their medians is the figure. The kernel's work is profiled with pyinstrument by running
+the notebooks' cells in one process (``bench/cells.py``): proportions, not wall times.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+
+from . import kpi_rows
+from .common import (
+    BIN,
+    ROOT,
+    Sample,
+    Settings,
+    fmt_s,
+    fresh_data,
+    fresh_dir,
+    loadavg,
+    log,
+    run,
+    verdict,
+    workbook_cmd,
+)
+from .pipeline import empty_notebook
+
+GOALS = {"floor": 2.0, "rows": 2.0, "per_row_ms": 0.7, "pdf_s": 1.5}
+PROFILE_LINES = 45
+
+
+def _alternate(runs: int, **cmds) -> dict[str, Sample]:
+    """Each command ``runs`` times, in turn; a command is a function returning a time."""
+    out = {k: Sample() for k in cmds}
+    for _ in range(runs):
+        for k, fn in cmds.items():
+            out[k].values.append(fn())
+    return out
+
+
+def _floor(s: Settings):
+    floor_dir = fresh_dir(s.tmp, "floor-")
+    empty_notebook(floor_dir / "empty.ipynb")
+    return lambda: run([BIN / "papermill", "empty.ipynb", "out.ipynb"], cwd=floor_dir)[0]
+
+
+def _forced(s: Settings, data_of, *extra: str):
+    return lambda: run(workbook_cmd(data_of(), fresh_dir(s.tmp, "out-"), "--force", *extra), s.tmp)[
+        0
+    ]
+
+
+def profile_cells(s: Settings, data) -> list[str]:
+    """pyinstrument's top lines for the notebooks' cells run in one process."""
+    work = fresh_dir(s.tmp, "cells-")
+    _, p = run(
+        [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "text",
+            "--show",
+            "*/helpers/*",
+            ROOT / "bench" / "cells.py",
+            data,
+            work,
+        ],
+        cwd=s.tmp,
+    )
+    lines = [ln for ln in p.stdout.splitlines() if re.search(r"\d+\.\d{3} ", ln)]
+    return lines[:PROFILE_LINES]
+
+
+def measure(s: Settings) -> dict:
+    started = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    load0 = loadavg()
+    log(f"speed: floor and forced period in turn, {s.fast_runs} each …")
+    pair = _alternate(s.fast_runs, floor=_floor(s), workbook=_forced(s, lambda: fresh_data(s.tmp)))
+    big = max(s.kpi_rows)
+    log(f"speed: 18 and {big:,} KPI rows, forced, in turn, {s.runs} each …")
+    small_data = kpi_rows.make_data_dir(s.tmp, 18)
+    big_data = kpi_rows.make_data_dir(s.tmp, big)
+    rows = _alternate(
+        s.runs, small=_forced(s, lambda: small_data), big=_forced(s, lambda: big_data)
+    )
+    log(f"speed: forced period with and without --pdf, in turn, {s.runs} each …")
+    pdf = _alternate(
+        s.runs,
+        html=_forced(s, lambda: fresh_data(s.tmp)),
+        pdf=_forced(s, lambda: fresh_data(s.tmp), "--pdf"),
+    )
+    log("speed: profile of the notebooks' cells (18 and the large sheet) …")
+    prof = {"18": profile_cells(s, small_data), str(big): profile_cells(s, big_data)}
+    return {
+        "measured": started,
+        "loadavg": load0,
+        "loadavg_end": loadavg(),
+        "pair": pair,
+        "big": big,
+        "rows": rows,
+        "pdf": pdf,
+        "profile": prof,
+    }
+
+
+def _ratios(S: dict) -> dict:
+    p, r, d = S["pair"], S["rows"], S["pdf"]
+    extra = S["big"] - 18
+    return {
+        "floor": p["workbook"].median / p["floor"].median,
+        "rows": r["big"].median / r["small"].median,
+        "per_row_ms": (r["big"].median - r["small"].median) / extra * 1000,
+        "pdf_s": d["pdf"].median - d["html"].median,
+    }
+
+
+def summary(S: dict) -> list[str]:
+    q, p, r, d = _ratios(S), S["pair"], S["rows"], S["pdf"]
+    rows_ok = q["rows"] <= GOALS["rows"] or q["per_row_ms"] <= GOALS["per_row_ms"]
+    return [
+        f"| forced period ≤ 2.0 × papermill on an empty notebook (in turn, same load) | "
+        f"{fmt_s(p['workbook'].median)} / {fmt_s(p['floor'].median)} = **{q['floor']:.2f}×** | "
+        f"{verdict(q['floor'], GOALS['floor'])} |",
+        f"| {S['big']:,} KPI rows ≤ 2 × 18 rows end to end, or ≤ 0.7 ms per extra row | "
+        f"{fmt_s(r['big'].median)} / {fmt_s(r['small'].median)} = **{q['rows']:.2f}×**, "
+        f"{q['per_row_ms']:.2f} ms per extra row | {'met' if rows_ok else '**missed**'} |",
+        f"| `--pdf` costs ≤ 1.5 s more per period | {fmt_s(d['pdf'].median)} − "
+        f"{fmt_s(d['html'].median)} = **{fmt_s(q['pdf_s'])}** | {verdict(q['pdf_s'], GOALS['pdf_s'])} |",
+    ]
+
+
+def _row(name: str, s: Sample) -> str:
+    vals = ", ".join(f"{v:.2f}" for v in s.values)
+    return f"| {name} | {fmt_s(s.median)} | {s.runs} | {vals} |"
+
+
+def markdown(S: dict) -> list[str]:
+    q, p, r, d = _ratios(S), S["pair"], S["rows"], S["pdf"]
+    out = [
+        "## 8. Speed: ratios measured in turn (issue 17)",
+        "",
+        f"`python -m bench --only speed`; measured {S['measured']}; load average "
+        f"{' '.join(S['loadavg'])} at its start, {' '.join(S['loadavg_end'])} at its end "
+        "(2 cores shared with other work: the wall times below are slower than on an idle "
+        "machine, the ratios much less so, since each pair ran in turn under the same load).",
+        "",
+        "| what | median | runs | each run (s) |",
+        "|---|---:|---:|---|",
+        _row("floor: `papermill empty.ipynb out.ipynb`", p["floor"]),
+        _row("`reform-workbook --period 2018-03 --force` (real data)", p["workbook"]),
+        _row("forced run, KPI sheet of 18 rows (2018-03 alone)", r["small"]),
+        _row(f"forced run, KPI sheet of {S['big']:,} rows (2018-03 alone)", r["big"]),
+        _row("forced run without `--pdf`", d["html"]),
+        _row("forced run with `--pdf`", d["pdf"]),
+        "",
+        f"Ratios: forced period ÷ floor **{q['floor']:.2f}×** (goal ≤ 2.0×); "
+        f"{S['big']:,} ÷ 18 KPI rows **{q['rows']:.2f}×** (goal ≤ 2×), "
+        f"{q['per_row_ms']:.2f} ms per extra row (goal ≤ 0.7 ms); the PDF's extra time "
+        f"**{fmt_s(q['pdf_s'])}** per period (goal ≤ 1.5 s).",
+        "",
+    ]
+    for n, lines in S["profile"].items():
+        out += [
+            f"Profile of the notebooks' cells with a KPI sheet of {int(n):,} rows "
+            "(`bench/cells.py` under pyinstrument, the package's frames; seconds under the "
+            "machine's load, read as proportions):",
+            "",
+            "```",
+            *lines,
+            "```",
+            "",
+        ]
+    return out
