@@ -224,6 +224,13 @@ def _explained(S: dict, q: dict) -> list[str]:
         "checked cell by cell) and was no faster (97 s against 101 s for those tables, side by "
         "side under the same load), so it was not kept. A faster writer (XlsxWriter) would be "
         "a new dependency; a workbook without the per-KPI sheets would not be the tables the "
-        f"reader asked for. Per extra row: **{q['per_row_ms']:.2f} ms**.",
+        "reader asked for. What did help: openpyxl serialises through lxml when lxml is "
+        "installed, and through a pure-Python writer otherwise; with lxml (now a dependency) "
+        "the workbook of the 10,000-KPI tables (metrics, KPI history, audit) took 56 s against "
+        "96 s (CPU 36 s against 63 s), saving 15 s against 58 s, side by side under the same "
+        "load, and its cells, types, widths and frozen row are the same (checked cell by cell; "
+        "the bytes differ as any two saves do, by the zip's timestamps). That was measured "
+        "after this section's run: the end-to-end figures above do not include it. "
+        f"Per extra row: **{q['per_row_ms']:.2f} ms**.",
         "",
     ]
