@@ -225,7 +225,7 @@ def _explained(S: dict, q: dict) -> list[str]:
         "side under the same load), so it was not kept. A faster writer (XlsxWriter) would be "
         "a new dependency; a workbook without the per-KPI sheets would not be the tables the "
         "reader asked for. What did help: openpyxl serialises through lxml when lxml is "
-        "installed, and through a pure-Python writer otherwise; with lxml (now a dependency) "
+        "installed, and through a pure-Python writer otherwise; with lxml (a dependency now, for the area web page too) "
         "the workbook of the 10,000-KPI tables (metrics, KPI history, audit) took 56 s against "
         "96 s (CPU 36 s against 63 s), saving 15 s against 58 s, side by side under the same "
         "load, and its cells, types, widths and frozen row are the same (checked cell by cell; "
