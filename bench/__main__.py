@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import kpi_rows, periods, pipeline, plans, report, scale
+from . import kpi_rows, periods, pipeline, plans, report, scale, speed
 from .common import (
     PERIOD,
     PLAN,
@@ -34,9 +34,9 @@ from .common import (
 )
 from .machine import machine
 from .render import DOC, render
-from .results import LATEST, save
+from .results import LATEST, load, save
 
-SECTIONS = ("pipeline", "periods", "scale", "report", "kpi_rows", "plans")
+SECTIONS = ("pipeline", "periods", "scale", "report", "kpi_rows", "plans", "speed")
 GUARDED = (ROOT / "data", ROOT / "outputs")
 CODE = (ROOT / "src", ROOT / "notebooks", ROOT / "pyproject.toml")
 
@@ -66,6 +66,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--results", type=Path, help="the JSON (default bench/results/latest.json)")
     p.add_argument("--out", type=Path, help="the markdown (default docs/benchmarks.md)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="put the sections measured into the existing results (default "
+        "bench/results/latest.json, then docs/benchmarks.md), keeping the others",
+    )
     return p.parse_args(argv)
 
 
@@ -99,6 +105,8 @@ def measure(s: Settings, only: set[str]) -> dict:
         sec["kpi_rows"] = kpi_rows.measure(s)
     if "plans" in only:
         sec["plans"] = plans.measure(s)
+    if "speed" in only:
+        sec["speed"] = speed.measure(s)
     if "report" in only:
         if kept is None:
             log("report: one workbook run to make the report …")
@@ -110,7 +118,7 @@ def measure(s: Settings, only: set[str]) -> dict:
 
 def _outputs(args, only: set[str]) -> tuple[Path, Path]:
     """Full runs of every section go to the committed files; anything else to a temp folder."""
-    partial = args.quick or only != set(SECTIONS)
+    partial = args.quick or (only != set(SECTIONS) and not args.merge)
     scratch = Path(tempfile.gettempdir())
     results = args.results or (scratch / "reform-workbook-bench.json" if partial else LATEST)
     out = args.out or (scratch / "reform-workbook-benchmarks.md" if partial else DOC)
@@ -159,6 +167,10 @@ def main(argv=None) -> int:
         },
         "sections": sections,
     }
+    if args.merge and results_path.exists():
+        merged = load(results_path)
+        merged["sections"] = {**merged["sections"], **sections}
+        results = merged
     save(results, results_path)
     render(results_path, out_md)
     print(f"results: {results_path}\nwritten: {out_md}  ({results['elapsed'] / 60:.1f} min)")

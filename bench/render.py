@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import drafts, kpi_rows, machine, periods, pipeline, plans, report, scale
+from . import drafts, kpi_rows, machine, periods, pipeline, plans, report, scale, speed
 from .common import ROOT, describe_changes
 from .results import LATEST, load
 
@@ -68,6 +68,8 @@ def _summary(sec: dict) -> list[str]:
         rows += scale.summary(sec["scale"])
     if "plans" in sec:
         rows += plans.summary(sec["plans"])
+    if "speed" in sec:
+        rows += speed.summary(sec["speed"])
     if not rows:
         return []
     return [
@@ -93,10 +95,11 @@ REPRODUCE = [
     "```",
     "",
     "Sections (`--only`): `pipeline` (1-2), `periods` (3), `scale` (4), `report` (5), `kpi_rows` (6), "
-    "`plans` (7); one "
+    "`plans` (7), `speed` (8); one "
     "module each in `bench/`. Options: `--runs N` (runs of slow things, default 3; fast things get "
     "max(N, 5)), `--periods 10,20`, `--rows 10000,100000,1000000`, `--kpi-rows 18,1000,10000`, "
-    "`--results FILE`, `--out FILE`. The full run takes about 20 minutes on 2 cores; run it on an "
+    "`--results FILE`, `--out FILE`, `--merge` (the sections measured replace theirs in "
+    "`bench/results/latest.json`, the others are kept, and this file is rendered again). The full run takes about 20 minutes on 2 cores; run it on an "
     "otherwise idle machine: the figures are wall-clock times. `bench/results/latest.json` is committed "
     "with this file, so both change together.",
     "",
@@ -124,6 +127,8 @@ def markdown(res: dict, source: str = "bench/results/latest.json") -> str:
         out += kpi_rows.markdown(sec["kpi_rows"])
     if "plans" in sec:
         out += plans.markdown(sec["plans"])
+    if "speed" in sec:
+        out += speed.markdown(sec["speed"])
     out += drafts.markdown()  # not a timing: computed from the real data at each render
     return "\n".join(out + REPRODUCE)
 

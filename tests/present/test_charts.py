@@ -201,3 +201,34 @@ def test_ticks_sit_at_their_values_and_a_range_target_is_a_band(real):
     )
     assert ys[0] == pytest.approx(80) and ys[-1] == pytest.approx(90)
     assert not [line for line in ratio.lines if list(line.get_ydata()) == [90, 90]]
+
+
+def test_kpi_history_chart_draws_at_most_max_kpis_and_says_so():
+    import matplotlib.pyplot as plt
+
+    from helpers.present import charts
+
+    n = charts.MAX_KPIS_DRAWN + 10
+    rows = [
+        {
+            "period": period,
+            "kpi_id": f"{i}-1",
+            "marker": None,
+            "indicator": f"指標{i}",
+            "unit": "人",
+            "value": float(i + k + 1),
+            "target_kind": "at_least",
+            "target_low": 100.0,
+            "target_value": 100.0,
+            "target_text": "100人以上",
+            "basis": basis,
+        }
+        for i in range(n)
+        for k, (period, basis) in enumerate(
+            (("2017-03", "previous_value"), ("2018-03", "reported"))
+        )
+    ]
+    fig = charts.chart_kpi_history(pd.DataFrame(rows))
+    assert sum(ax.axison for ax in fig.axes) == charts.MAX_KPIS_DRAWN
+    assert f"全{n}件のうち先頭の{charts.MAX_KPIS_DRAWN}件" in fig._suptitle.get_text()
+    plt.close(fig)

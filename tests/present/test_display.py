@@ -277,6 +277,16 @@ def test_columns_pick_and_order_and_max_rows_says_how_many():
         show(df, ["no_such"])
 
 
+def test_a_long_table_shows_its_first_rows_unless_asked_for_all():
+    from helpers.present.display import MAX_ROWS_SHOWN
+
+    n = MAX_ROWS_SHOWN + 50
+    df = pd.DataFrame({"item_no": range(n)})
+    assert len(show(df).frame) == MAX_ROWS_SHOWN
+    assert f"先頭{MAX_ROWS_SHOWN}行を表示（全{n}行）" in show(df)._repr_html_()
+    assert len(show(df, max_rows=None).frame) == n
+
+
 def test_the_processed_csv_is_not_changed(tmp_path):
     df = pd.DataFrame({"met": pd.array([True], dtype="boolean"), "value": [1.5]})
     before = df.copy()

@@ -55,6 +55,16 @@ def test_executed_notebooks_print_no_warning_or_error(e2e_run):
                     assert out["name"] != "stderr", f"{path.name}: {out['text']}"
 
 
+def test_the_kernels_warm_up_leaves_no_trace_in_the_executed_notebooks(e2e_run):
+    # the shared kernel imports the notebooks' modules silently before 01: the cells of
+    # the three notebooks are still counted 1, 2, 3, … in the order they ran
+    counts = []
+    for name in ("01_clean", "02_analyze", "03_report"):
+        nb = nbformat.read(str(e2e_run["period_dir"] / "notebooks" / f"{name}.ipynb"), 4)
+        counts += [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
 def test_area_table_equals_the_report(e2e_run):
     areas = read_csv(e2e_run["data"] / "processed" / PLAN / "2018-03" / "areas.csv")
     assert areas["items"].tolist() == [7, 3, 6, 14, 13]

@@ -352,12 +352,21 @@ def make_all_charts(
 # ------------------------------------------------------------------ KPI history
 
 
-def history_series(kpi_history: pd.DataFrame) -> list[pd.DataFrame]:
-    """The points of each KPI that has two or more with a value, oldest first."""
+def history_series(kpi_history: pd.DataFrame, limit: int | None = None) -> list[pd.DataFrame]:
+    """The points of each KPI that has two or more with a value, oldest first (the first
+    ``limit`` KPIs only, if given)."""
     if not len(kpi_history):
         return []
     valued = kpi_history[kpi_history["value"].notna()]
-    return [g for _, g in valued.groupby("kpi_id", sort=False) if len(g) >= 2]
+    return [valued[valued["kpi_id"] == k] for k in _history_ids(valued)[:limit]]
+
+
+def _history_ids(valued: pd.DataFrame) -> list:
+    """The KPIs with two or more valued points, in order of first appearance (no pandas
+    group per KPI: thousands of them cost seconds)."""
+    ids = valued["kpi_id"].dropna()
+    counts = ids.value_counts()
+    return [k for k in pd.unique(ids) if counts[k] >= 2]
 
 
 def _history_panel(ax, points: pd.DataFrame) -> None:
@@ -398,10 +407,16 @@ def _history_panel(ax, points: pd.DataFrame) -> None:
 
 def chart_kpi_history(kpi_history: pd.DataFrame):
     """Each KPI with two or more points over the plan's periods, one panel each; None if none."""
-    series = history_series(kpi_history)
-    if not series:
+    total = len(_history_ids(kpi_history[kpi_history["value"].notna()])) if len(kpi_history) else 0
+    if not total:
         return None
+    series = history_series(kpi_history, MAX_KPIS_DRAWN)
     _setup()
+    note = (
+        f"（全{total:,}件のうち先頭の{MAX_KPIS_DRAWN}件。全件は表を参照）"
+        if total > MAX_KPIS_DRAWN
+        else ""
+    )
     n, cols = len(series), 2
     rows = math.ceil(n / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(WIDTH_IN, 2.8 * rows), squeeze=False)
@@ -410,7 +425,8 @@ def chart_kpi_history(kpi_history: pd.DataFrame):
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     fig.suptitle(
-        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線・網掛けは目標）",
+        "成果指標の推移（●各時点の値、○後の時点の報告書が記載する前年度末の値、破線・網掛けは目標）"
+        + note,
         fontsize=11,
     )
     _tight_below_title(fig)

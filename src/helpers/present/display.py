@@ -539,18 +539,24 @@ class Message:
         return self.text
 
 
+#: rows a notebook shows of a table by default: the executed notebook stays small and
+#: quick to save and open; the table's file holds every row (the note says how many)
+MAX_ROWS_SHOWN = 200
+
+
 def show(
     df: pd.DataFrame,
     columns: Sequence[str] | None = None,
     *,
     caption: str | None = None,
-    max_rows: int | None = None,
+    max_rows: int | None = MAX_ROWS_SHOWN,
     vocab: Vocabulary = STANDARD,
     empty: str | None = None,
 ) -> Shown | Message:
     """``df`` for the notebook's reader: ``display.show(metrics, ["kpi_id", "indicator", ...])``.
 
-    ``max_rows`` shows the first rows only, and says how many there are;
+    ``max_rows`` shows the first rows only (:data:`MAX_ROWS_SHOWN` unless given; None:
+    all), and says how many there are;
     ``empty`` is the sentence shown instead of a table without rows.
     """
     if empty is not None and len(df) == 0:

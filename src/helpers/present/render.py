@@ -157,6 +157,14 @@ def _get_exporter() -> HTMLExporter:
     return _exporter
 
 
+def warm_up() -> None:
+    """Import nbconvert and compile its templates: the first export's own cost, paid
+    ahead (the pipeline does it in a thread while the notebooks run)."""
+    import nbformat
+
+    _get_exporter().from_notebook_node(nbformat.v4.new_notebook())
+
+
 def report_cells_only(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy keeping the outputs of cells tagged ``report``, minus stderr text."""
     import nbformat

@@ -71,6 +71,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +91,7 @@ from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
 from helpers.present.render import export_report
+from helpers.present.render import warm_up as warm_up_export
 from helpers.run.fingerprint import run_fingerprint
 
 STAGES = (
@@ -453,9 +455,14 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
     with _staging(f) as st:
         write_cleaned(cleaned, st.processed)
         atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
-        timings = _run_notebooks(f, st, log)
-        log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
-        s0 = time.perf_counter()
+        _skip_rfc3987()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-warm-up") as pool:
+            exporter_ready = pool.submit(warm_up_export)  # while the kernel works
+            timings = _run_notebooks(f, st, log)
+            log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
+            s0 = time.perf_counter()
+            with contextlib.suppress(Exception):  # the export itself says what is wrong
+                exporter_ready.result()
         plan = cleaned.meta.get("plan_name") or "行財政改革プラン"
         export_report(
             st.period / "notebooks" / "03_report.ipynb",
@@ -508,12 +515,16 @@ def _shutdown(km) -> None:
         pass
 
 
+def _skip_rfc3987() -> None:
+    """jsonschema (via nbformat) builds an RFC 3987 grammar when it is imported (about
+    0.9 s) for "iri" formats that notebook validation never checks; call before nbformat."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def _import_papermill():
     import logging
 
-    # jsonschema (via nbformat) builds an RFC 3987 grammar when it is imported
-    # (about 0.9 s) for "iri" formats that notebook validation never checks.
-    sys.modules.setdefault("rfc3987_syntax", None)
+    _skip_rfc3987()
     import papermill as pm
 
     # papermill logs at INFO/WARNING on its own; progress is reported by `log`
@@ -521,10 +532,67 @@ def _import_papermill():
     return pm
 
 
+#: what the kernel imports before the first notebook, while this process imports papermill
+#: and nbconvert: the modules the notebooks' first cells import (pandas, matplotlib, ...)
+WARM_UP = (
+    "import IPython.display, helpers.notebook, helpers.present.display, "
+    "helpers.present.report_html, helpers.present.render, helpers.present.export"
+)
+#: the arguments papermill (nbclient) starts a kernel with, and the pipeline's own
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
+
+
+def _start_kernel(km) -> Callable[[], None]:
+    """Start the shared kernel and ask it to import what the notebooks will (silently: no
+    execution count, nothing in any notebook); returns the wait for that import.
+
+    The kernel starts and imports on one core while this process imports papermill and
+    nbconvert on the other. A kernel that dies here is left to :func:`_run_notebook`,
+    which starts another; a failing import is left to the notebook's own first cell.
+    """
+    import queue
+
+    from jupyter_core.utils import run_sync
+
+    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(paths.NOTEBOOKS_DIR))
+    kc = km.client()
+    kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+    msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
+
+    async def reply(limit: float) -> None:
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                msg = await kc.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                if not await km.is_alive():
+                    return
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return
+
+    def wait(limit: float = 120.0) -> None:
+        try:
+            run_sync(reply)(limit)
+        finally:
+            kc.stop_channels()
+
+    return wait
+
+
 def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
     """Execute the three notebooks in one kernel; their products go to the staging folders."""
     from jupyter_client.manager import AsyncKernelManager
 
+    kms = [AsyncKernelManager(kernel_name=_kernel_name())]
+    try:
+        return _run_in(kms, f, st, log)
+    finally:
+        _shutdown(kms[-1])
+
+
+def _run_in(kms: list, f: Folders, st: Staging, log) -> dict[str, float]:
+    warmed = _start_kernel(kms[-1])
     pm = _import_papermill()
     params = {
         "plan": f.plan,
@@ -535,21 +603,19 @@ def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
         "processed_dir": str(st.processed),
         "run_by_pipeline": True,  # notebook 03 leaves the export to the pipeline (below)
     }
-    kernel = _kernel_name()
     timings: dict[str, float] = {}
     # One kernel serves the three notebooks in turn (each notebook also runs on
-    # its own in a fresh kernel: tests/test_notebooks_run.py); papermill starts
-    # it for the first notebook and leaves it running because we own it.
-    kms = [AsyncKernelManager(kernel_name=kernel)]
-    try:
-        for i, (name, title) in enumerate(STAGES, start=1):
-            log(f"[{i}/{len(STAGES) + 1}] {name}: {title} …")
-            s0 = time.perf_counter()
-            _run_notebook(pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log)
-            timings[name] = time.perf_counter() - s0
-            log(f"      {STAGE_DONE} {timings[name]:.1f} 秒")
-    finally:
-        _shutdown(kms[-1])
+    # its own in a fresh kernel: tests/test_notebooks_run.py); it was started above,
+    # and papermill leaves it running because we own it.
+    for i, (name, title) in enumerate(STAGES, start=1):
+        log(f"[{i}/{len(STAGES) + 1}] {name}: {title} …")
+        s0 = time.perf_counter()
+        if warmed is not None:
+            warmed()
+            warmed = None
+        _run_notebook(pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log)
+        timings[name] = time.perf_counter() - s0
+        log(f"      {STAGE_DONE} {timings[name]:.1f} 秒")
     return timings
 
 
@@ -571,7 +637,7 @@ def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folde
                 log_output=False,
                 request_save_on_cell_execute=False,
                 # the kernel's start-up notices (e.g. about TCP transport) are not ours to show
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                extra_arguments=KERNEL_ARGUMENTS[:1],
             )
             return
         except PapermillExecutionError as exc:
