@@ -315,7 +315,7 @@ def test_pdf_without_chromium_says_how_to_install_and_exits_2_before_anything(
     ("value", "wanted"), [("1", True), ("yes", True), ("0", False), ("", False)]
 )
 def test_make_report_pdf_1_asks_for_the_pdf(tmp_path, value, wanted):
-    from test_cli import make_report_args
+    from support import make_report_args
 
     assert ("--pdf" in make_report_args(tmp_path, f"PDF={value}")) is wanted
 

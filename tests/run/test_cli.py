@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import PLAN, copy_raw
+from support import PLAN, copy_raw, make_report_args
 
-from helpers.core import paths
 from helpers.core.errors import InputError
 from helpers.run import cli
 from helpers.run.cli import main, worker_count
@@ -209,38 +204,6 @@ def test_signal_handlers_turn_sigterm_into_an_exit_that_runs_cleanup(monkeypatch
 
 
 WEIRD = ["a b", "it's", 'say "hi"', "back`tick`", "dollar$HOME", "$(PWD)", "$$x", "semi;colon"]
-
-
-def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
-    """The arguments a real `make report` passes to a stand-in for the command."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    fake = bin_dir / "reform-workbook"
-    # a shell script that runs Python by its quoted path: a `#!` line cannot hold a
-    # path with a space (the checkout may lie in "…/行革 ワークブック/")
-    stub = bin_dir / "fake_command.py"
-    stub.write_text("import json, sys\nprint(json.dumps(sys.argv[1:]))\n", encoding="utf-8")
-    fake.write_text(
-        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(stub))} "$@"\n',
-        encoding="utf-8",
-    )
-    fake.chmod(0o755)
-    stamp = tmp_path / "stamp"
-    stamp.touch()
-    proc = subprocess.run(
-        ["make", "-s", "-C", str(paths.PROJ_ROOT), "report", f"BIN={bin_dir}", f"STAMP={stamp}"]
-        + list(settings),
-        capture_output=True,
-        text=True,
-        env={
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
-        },
-        encoding="utf-8",
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout.splitlines()[-1])
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")

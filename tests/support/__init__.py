@@ -4,6 +4,9 @@ Fixtures built from these live in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -104,3 +107,35 @@ def add_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 ),
             ]
     return nb
+
+
+def make_report_args(tmp_path: Path, *settings: str) -> list[str]:
+    """The arguments a real `make report` passes to a stand-in for the command."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "reform-workbook"
+    # a shell script that runs Python by its quoted path: a `#!` line cannot hold a
+    # path with a space (the checkout may lie in "…/行革 ワークブック/")
+    stub = bin_dir / "fake_command.py"
+    stub.write_text("import json, sys\nprint(json.dumps(sys.argv[1:]))\n", encoding="utf-8")
+    fake.write_text(
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(stub))} "$@"\n',
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    proc = subprocess.run(
+        ["make", "-s", "-C", str(paths.PROJ_ROOT), "report", f"BIN={bin_dir}", f"STAMP={stamp}"]
+        + list(settings),
+        capture_output=True,
+        text=True,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PLAN", "PERIOD", "DATA_DIR", "OUTPUT_DIR", "FORCE", "JOBS", "MAKEFLAGS")
+        },
+        encoding="utf-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])

@@ -80,7 +80,9 @@ def _hash_tree(h, root: Path, patterns: tuple[str, ...]) -> None:
     for f in files:
         h.update(str(f.relative_to(root)).encode())
         h.update(b"\0")
-        h.update(f.read_bytes())
+        with f.open("rb") as fh:  # in pieces: a large file beside the raw data costs no memory
+            for piece in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                h.update(piece)
         h.update(b"\0")
 
 
