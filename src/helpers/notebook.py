@@ -372,11 +372,15 @@ def open_period(
     with stop_on_input_error():
         if "processed" in writes or "processed" in reads:
             run.processed_dir = paths.product_folder(
-                run.processed_dir, data, say("paths.what_processed")
+                run.processed_dir,
+                data,
+                say("paths.what_processed"),
+                "processed_dir",
+                processed=True,
             )
         if {"figures", "tables"} & set(writes):
             run.period_output = paths.product_folder(
-                run.period_output, data, say("paths.what_period_output")
+                run.period_output, data, say("paths.what_period_output"), "period_output_dir"
             )
     print("\n".join(run.describe()))
     _current["run"] = run

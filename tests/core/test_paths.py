@@ -103,22 +103,38 @@ def test_a_file_or_a_link_where_the_folder_should_be_is_refused(tmp_path):
 
 
 def test_product_folder_marks_a_new_folder_and_drops_the_fingerprint(data):
-    folder = paths.product_folder(data / "processed" / PLAN / "2018-03", data, "processed folder")
+    folder = paths.product_folder(
+        data / "processed" / PLAN / "2018-03", data, "processed folder", "processed_dir"
+    )
     assert (folder / paths.MARKER).is_file()
     (folder / paths.FINGERPRINT_FILE).write_text("abc\n", encoding="utf-8")
-    paths.product_folder(folder, data, "processed folder")
+    paths.product_folder(folder, data, "processed folder", "processed_dir")
     assert not (folder / paths.FINGERPRINT_FILE).exists()
 
 
-def test_product_folder_does_not_mark_a_folder_of_someone_else(data, tmp_path):
+def test_product_folder_refuses_a_folder_of_someone_else_before_writing(data, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "memo.docx").write_bytes(b"PK")
-    paths.product_folder(mine, data, "output folder")
-    assert not (mine / paths.MARKER).exists()
+    with pytest.raises(InputError, match="memo.docx"):
+        paths.product_folder(mine, data, "output folder", "period_output_dir")
+    assert sorted(p.name for p in mine.iterdir()) == ["memo.docx"]
+
+
+def test_product_folder_refuses_a_table_named_like_the_workbooks_without_its_marker(data, tmp_path):
+    """A notebook run alone never overwrites a user's tables/areas.csv (found by a break trial)."""
+    theirs = tmp_path / "out" / PLAN / "2018-03"
+    (theirs / "tables").mkdir(parents=True)
+    (theirs / "tables" / "areas.csv").write_text("my own areas\n", encoding="utf-8")
+    with pytest.raises(InputError, match=paths.MARKER):
+        paths.product_folder(theirs, data, "output folder", "period_output_dir")
+    assert (theirs / "tables" / "areas.csv").read_text(encoding="utf-8") == "my own areas\n"
+    assert sorted(p.name for p in theirs.rglob("*")) == ["areas.csv", "tables"]
 
 
 def test_product_folder_refuses_raw(data):
     with pytest.raises(InputError, match="生データのフォルダ .* の中にあります"):
-        paths.product_folder(data / "raw" / PLAN / "2018-03", data, "processed folder")
+        paths.product_folder(
+            data / "raw" / PLAN / "2018-03", data, "processed folder", "processed_dir"
+        )
     assert list((data / "raw" / PLAN / "2018-03").iterdir()) == []

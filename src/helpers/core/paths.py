@@ -245,17 +245,26 @@ def mark(folder: Path) -> Path:
     return folder
 
 
-def product_folder(folder: str | os.PathLike, data: str | os.PathLike, what: str) -> Path:
+def product_folder(
+    folder: str | os.PathLike,
+    data: str | os.PathLike,
+    what: str,
+    option: str,
+    *,
+    processed: bool = False,
+) -> Path:
     """The folder a notebook writes a period's products into, ready for writing.
 
     Used by the notebooks run alone (the pipeline gives them staging folders it
-    made). Refuses a folder inside ``raw/``; makes the folder and marks it as
-    the workbook's if it is new or empty. A folder the workbook's notebooks change
+    made). Refuses a folder inside ``raw/``, and one that holds files the workbook
+    did not make (as a run would: :func:`check_replaceable`), before anything is
+    written there; makes the folder and marks it as the workbook's if it is new or empty. A folder the workbook's notebooks change
     outside a pipeline run loses its run fingerprint, so the next run does not call
     it up to date.
     """
     folder = Path(folder)
     check_outside_raw(folder, data, what)
+    check_replaceable(folder, what, option, processed=processed)
     folder.mkdir(parents=True, exist_ok=True)
     if not any(folder.iterdir()):
         mark(folder)
