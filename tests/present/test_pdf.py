@@ -19,6 +19,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 from support.words import findings
 
+from helpers.core import paths
 from helpers.core.errors import InputError
 from helpers.core.messages import say
 from helpers.core.paths import TEMPLATES_DIR
@@ -398,6 +399,9 @@ def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tm
     with pytest.raises(StageError, match="印刷できませんでした"):
         run_period("2018-03", e2e_run["data"], out, pdf=True, log=lambda _m: None)
     after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    # the failure is recorded beside the report (the index shows the period as failed)
+    failed = after.pop(Path(paths.RUN_FAILED_FILE))
+    assert "印刷できませんでした" in failed.decode("utf-8")
     assert after == before
     assert not (folder / "report.pdf").exists()
     assert not [*folder.parent.glob(".2018-03.staging-*"), *folder.parent.glob(".2018-03.old-*")]

@@ -26,7 +26,7 @@ NOTEBOOK = "notebooks/01_clean.ipynb"
 def clone(tmp_path):
     repo = make_clone(tmp_path / "clone")
     message = set_up_filter(repo)
-    assert "set up" in message
+    assert "設定しました" in message
     return repo
 
 

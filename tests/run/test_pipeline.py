@@ -253,7 +253,7 @@ def test_two_runs_of_the_same_period_at_once_corrupt_nothing(e2e_run, tmp_path):
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 3]), results
     if codes == [0, 3]:
-        assert "in progress" in next(err for code, err in results if code == 3)
+        assert "別の実行が進んでいます" in next(err for code, err in results if code == 3)
     html = (out / PLAN / "2018-03" / "report.html").read_text(encoding="utf-8")
     assert html.rstrip().endswith("</html>") and "9,718人" in html
     assert not [p for p in out.rglob("*") if "staging" in p.name or ".old-" in p.name]
