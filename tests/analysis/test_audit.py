@@ -6,7 +6,7 @@ import copy
 
 import pandas as pd
 import pytest
-from support import PLAN, REAL_RAW
+from support import PLAN, source_data
 
 from helpers.analysis.audit import (
     AUDIT_COLUMNS,
@@ -22,7 +22,7 @@ from helpers.ingest.clean import clean_period
 
 @pytest.fixture(scope="module")
 def cleaned():
-    return clean_period("2018-03", REAL_RAW.parent, write=False)
+    return clean_period("2018-03", source_data(), write=False)
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +280,7 @@ def test_without_metrics_or_texts(cleaned):
 
 
 def test_area_table_only_period():
-    res = clean_period("2017-09", REAL_RAW.parent, write=False)
+    res = clean_period("2017-09", source_data(), write=False)
     out = pd.DataFrame(audit_tables(res.areas, res.items, res.meta))
     assert out["ok"].all()
     assert set(out["check"]) == {"area_row_sum", "column_total", "total_row_sum"}
@@ -322,7 +322,7 @@ def test_area_table_beside_the_report_is_compared(tmp_path):
 def test_a_statement_printed_twice_is_one_check():
     from helpers.analysis.audit import run_audit
 
-    r = clean_period("2018-03", REAL_RAW.parent, write=False)
+    r = clean_period("2018-03", source_data(), write=False)
     audit = run_audit(r.areas, r.items, compute_metrics(r.indicators), r.meta)
     assert not audit.duplicated().any()
     # the report states 12-1's 4.7ポイント向上 in two places: one row remains

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from support import PLAN, REAL_RAW, copy_raw
+from support import PLAN, copy_raw, source_data
 
 from helpers.analysis.audit_periods import audit_across_periods
 from helpers.analysis.compare import (
@@ -23,7 +23,7 @@ from helpers.core import schema
 from helpers.core.errors import InputError
 from helpers.ingest.clean import clean_period
 
-DATA = REAL_RAW.parent
+DATA = source_data()
 
 
 def dtypes(df: pd.DataFrame) -> dict[str, str]:

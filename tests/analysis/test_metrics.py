@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from support import REAL_RAW
+from support import source_data
 
 from helpers.analysis.metrics import METRIC_COLUMNS, compute_metrics, summarise_met
 from helpers.core.schema import is_missing
@@ -336,7 +336,7 @@ def test_compute_metrics_empty_frame():
 
 @pytest.fixture(scope="module")
 def real() -> dict[str, dict]:
-    result = clean_period("2018-03", REAL_RAW.parent, write=False)
+    result = clean_period("2018-03", source_data(), write=False)
     metrics = compute_metrics(result.indicators)
     return {r["kpi_id"]: r for r in metrics.to_dict("records")}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from support import REAL_RAW
+from support import source_data
 
 from helpers.analysis.metrics import compute_metrics
 from helpers.analysis.narrative import (
@@ -34,7 +34,7 @@ def test_tidy():
 
 @pytest.fixture(scope="module")
 def rows() -> dict[str, dict]:
-    result = clean_period("2018-03", REAL_RAW.parent, write=False)
+    result = clean_period("2018-03", source_data(), write=False)
     return {r["kpi_id"]: r for r in compute_metrics(result.indicators).to_dict("records")}
 
 
@@ -58,7 +58,7 @@ def test_values_as_printed(rows):
 
 @pytest.fixture(scope="module")
 def sentences() -> dict[str, str]:
-    result = clean_period("2018-03", REAL_RAW.parent, write=False)
+    result = clean_period("2018-03", source_data(), write=False)
     metrics = compute_metrics(result.indicators)
     return {r["kpi_id"]: kpi_sentence(r) for r in metrics.to_dict("records")}
 

@@ -8,11 +8,10 @@ LF and CRLF line ends, into separate temporary data folders; the cleaning stage
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from support import PLAN, REAL_RAW
+from support import PLAN, REAL_RAW, SOURCE_FILES, copy_raw
 
 from helpers.ingest.clean import clean_period
 
@@ -27,8 +26,9 @@ PERIODS = ("2018-03", "2017-09")
 def _raw_texts(period: str) -> dict[str, str]:
     """Each raw text file of a period, decoded, with LF line ends."""
     out = {}
-    for p in sorted((REAL_RAW / PLAN / period).iterdir()):
-        if p.suffix.lower() in (".txt", ".csv"):
+    for rel in SOURCE_FILES:
+        p = REAL_RAW / rel
+        if rel.parent == Path(PLAN) / period and p.suffix.lower() in (".txt", ".csv"):
             out[p.name] = p.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     assert out, f"no raw files for {period}"
     return out
@@ -52,7 +52,7 @@ def _processed(data: Path, period: str) -> dict[str, bytes]:
 def reference(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     """Processed tables of the real raw data, as received."""
     data = tmp_path_factory.mktemp("reference")
-    shutil.copytree(REAL_RAW, data / "raw", ignore=shutil.ignore_patterns("README*"))
+    copy_raw(data)
     return {period: _processed(data, period) for period in PERIODS}
 
 

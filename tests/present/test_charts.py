@@ -9,18 +9,18 @@ import xml.etree.ElementTree as ET
 import matplotlib.text
 import pandas as pd
 import pytest
+from support import copy_raw
 
 from helpers.analysis.compare import load_history, status_counts
 from helpers.analysis.metrics import compute_metrics
-from helpers.core import paths
 from helpers.core.vocab import MET_LABELS, MET_STYLE, STATUS_STYLE, status_display
 from helpers.ingest.clean import clean_period
 from helpers.present import charts
 
 
 @pytest.fixture(scope="module")
-def real():
-    data = paths.PROJ_ROOT / "data"
+def real(tmp_path_factory):
+    data = copy_raw(tmp_path_factory.mktemp("real") / "data")
     res = clean_period("2018-03", data, write=False)
     history, _ = load_history("2018-03", data)
     return {

@@ -142,7 +142,11 @@ def test_audit_checks_and_scopes_in_words():
         }
     )
     frame = display_frame(df)
-    assert list(frame["検算の種類"]) == ["分野の S+A+B と項目数", "達成の記述と判定", "a_new_check"]
+    assert list(frame["検算の種類"]) == [
+        "分野の状況別の件数の和と項目数",
+        "達成の記述と判定",
+        "a_new_check",
+    ]
     assert list(frame["対象"]) == ["分野1（B）", "指標12-1", "列（項目数）"]
     assert audit.AUDIT_COLUMNS == schema.columns("audit")
 

@@ -150,4 +150,11 @@ def test_the_audit_counts_are_numeric_cells_in_the_workbook(tmp_path):
         "結果",
         "検算内容",
     ]
-    assert [c.value for c in ws[2]] == ["分野の S+A+B と項目数", "分野1", 7, 7, "一致", "分野1"]
+    assert [c.value for c in ws[2]] == [
+        "分野の状況別の件数の和と項目数",
+        "分野1",
+        7,
+        7,
+        "一致",
+        "分野1",
+    ]

@@ -11,12 +11,12 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+from support import copy_raw
 
 from helpers.analysis.audit import run_audit
 from helpers.analysis.compare import compare_with_previous, load_history, status_counts
 from helpers.analysis.metrics import compute_metrics
-from helpers.core import paths
-from helpers.core.vocab import STATUS_LABELS, status_display
+from helpers.core.vocab import STATUS_LABELS, Vocabulary, status_display
 from helpers.ingest.clean import clean_period
 from helpers.present import report_html as rh
 
@@ -56,8 +56,8 @@ def assert_safe(html: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def tables():
-    data = paths.PROJ_ROOT / "data"
+def tables(tmp_path_factory):
+    data = copy_raw(tmp_path_factory.mktemp("tables") / "data")
     res = clean_period("2018-03", data, write=False)
     areas, items, meta = res.areas.copy(), res.items.copy(), dict(res.meta)
     metrics = compute_metrics(res.indicators)
@@ -168,6 +168,21 @@ def test_status_labels_come_from_the_vocabulary(tables):
     assert "、".join(f"{c}: {STATUS_LABELS[c]}" for c in "SAB") in caption
     method = str(rh.method_section({}))
     assert "".join(f"「{status_display(c)}」" for c in "SAB") in method
+
+
+def test_the_method_names_the_plans_own_codes_in_the_check_of_the_counts():
+    kizugawa = Vocabulary.of_plan(
+        {
+            "S": ["特に良好に進捗"],
+            "A": ["良好に進捗"],
+            "B": ["概ね進捗"],
+            "C": ["進捗に課題あり"],
+        },
+        not_rated=["対象外"],
+    )
+    assert "（S+A+B）と項目数" in str(rh.method_section({}))
+    method = str(rh.method_section({}, vocab=kizugawa))
+    assert "（S+A+B+C+対象外）と項目数" in method, method
 
 
 def test_kpi_headings_name_the_status(tables):

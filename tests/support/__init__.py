@@ -4,12 +4,15 @@ Fixtures built from these live in ``tests/conftest.py``."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -24,12 +27,35 @@ REPORT_FILE = REAL_PLAN / "2018-03" / "progress_report_H29_end.txt"
 KPI_FILE = REAL_PLAN / "2018-03" / "kpi_sheet.csv"
 AREAS_FILE = REAL_PLAN / "2017-09" / "progress_areas_H29_9.csv"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# The real source files the tests are built on (their figures are asserted to the digit).
+# Only these are copied: an analyst's own next period in data/raw/ must not change the
+# suite's answers (a trial added 2018-09 there and twenty tests failed).
+SOURCE_FILES = (
+    Path(PLAN) / "plan.toml",
+    AREAS_FILE.relative_to(REAL_RAW),
+    REPORT_FILE.relative_to(REAL_RAW),
+    KPI_FILE.relative_to(REAL_RAW),
+)
 
 
 def copy_raw(dest: Path) -> Path:
-    """A data folder (raw/ only) holding a copy of the project's real raw data."""
-    shutil.copytree(REAL_RAW, dest / "raw", ignore=shutil.ignore_patterns("README*"))
+    """A data folder (raw/ only) holding a copy of the project's real source files."""
+    for rel in SOURCE_FILES:
+        target = dest / "raw" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REAL_RAW / rel, target)
     return dest
+
+
+@functools.cache
+def source_data() -> Path:
+    """One read-only data folder (raw/ only) of the real source files for this test process.
+
+    For tests that only read: they must not read the checkout's own data/ (an analyst's
+    extra period there would change their answers)."""
+    root = Path(tempfile.mkdtemp(prefix="reform-source-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return copy_raw(root / "data")
 
 
 def raw_of(data: Path, period: str, plan: str = PLAN) -> Path:
@@ -60,6 +86,11 @@ def make_clone(dest: Path) -> Path:
     shutil.copy2(paths.PROJ_ROOT / ".gitattributes", dest / ".gitattributes")
     for nb in paths.NOTEBOOKS_DIR.glob("*.ipynb"):
         shutil.copy2(nb, dest / "notebooks" / nb.name)
+    # the clone's raw data: the real source files only (as copy_raw), whatever else the
+    # checkout's data/raw holds
+    shutil.rmtree(dest / "data" / "raw")
+    copy_raw(dest / "data")
+    shutil.copy2(REAL_RAW / "README.md", dest / "data" / "raw" / "README.md")
     commit_all(dest, "working tree's notebooks")
     venv = Path(sys.prefix)
     (dest / ".venv").symlink_to(venv, target_is_directory=True)

@@ -164,9 +164,9 @@ FORMULA_LABELS = {
     metrics.FORMULA_YES_NO: "実施したなら達成",
 }
 CHECK_LABELS = {
-    "area_row_sum": "分野の S+A+B と項目数",
+    "area_row_sum": "分野の状況別の件数の和と項目数",
     "column_total": "列の合計と計の行",
-    "total_row_sum": "計の行の S+A+B と項目数",
+    "total_row_sum": "計の行の状況別の件数の和と項目数",
     "summary_total": "本文の全項目数と表",
     "summary_vs_table": "本文の件数と表",
     "listed_vs_total": "一覧の掲載数と計の行",

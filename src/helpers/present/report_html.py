@@ -88,7 +88,7 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ("端数処理", "表示は小数第1位で四捨五入（0.05は切り上げ）。計算は丸めずに行います。"),
     (
         "検算",
-        "分野ごとの S+A+B と項目数、列の合計と計の行、本文の件数と表、一覧の掲載数と表の件数、本文の合計額と内訳、記載された割合と「N件中M件」、記載された増減と前年度末・今期の値、「達成した」「届かなかった」などの記述と数値による判定を照合します。不一致があっても処理は止めず、表で示します。",
+        "分野ごとの状況別の件数の和（{sum}）と項目数、列の合計と計の行、本文の件数と表、一覧の掲載数と表の件数、本文の合計額と内訳、記載された割合と「N件中M件」、記載された増減と前年度末・今期の値、「達成した」「届かなかった」などの記述と数値による判定を照合します。不一致があっても処理は止めず、表で示します。",
     ),
 )
 
@@ -800,7 +800,10 @@ def _history_definitions(meta: dict) -> list[list[str]]:
 
 
 def method_section(meta: dict, *, vocab: Vocabulary = STANDARD) -> Markup:
-    rows = [list(_status_definition(vocab)), *(list(d) for d in DEFINITIONS)]
+    # the check's sum in the plan's own codes: S+A+B, or S+A+B+C+対象外
+    sum_words = "+".join(vocab.label(c) if c == NOT_RATED else c for c in vocab.count_columns())
+    rows = [list(_status_definition(vocab))]
+    rows += [[term, text.replace("{sum}", sum_words)] for term, text in DEFINITIONS]
     rows += _history_definitions(meta)
     return heading(2, "方法と定義", "method") + table(
         ["項目", "定義"], rows, caption="表7 用語と計算方法", name_cols={1}
