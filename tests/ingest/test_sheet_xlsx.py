@@ -44,9 +44,12 @@ def test_written_sheet_has_frozen_header_widths_text_cells_and_drop_downs(tmp_pa
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["C"].width == 40
     assert ws["E2"].number_format == "@"
+    # the sheet ends with its data; a row added below is text and has the drop-down too
+    assert ws.max_row == len(REAL_ROWS)
+    assert ws.column_dimensions["E"].number_format == "@"
     lists = [dv for dv in ws.data_validations.dataValidation]
     assert len(lists) == 1 and lists[0].formula1 == '"higher,lower"'
-    assert "I2" in str(lists[0].sqref)
+    assert str(lists[0].sqref) == "I2:I1048576"
 
 
 def test_a_whole_number_in_item_no_is_read_as_text(tmp_path, report):

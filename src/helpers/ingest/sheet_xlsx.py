@@ -68,7 +68,9 @@ WIDTHS = {
     "draft": 24,
     "draft_source": 60,
 }
-FORMATTED_ROWS = 500  # rows below the data formatted as text and given the drop-downs
+#: the last row Excel has: a column's drop-down reaches it, so rows added below the data
+#: get it too (the text format comes from the column's own style)
+LAST_EXCEL_ROW = 1_048_576
 #: the largest .xlsx file read, as stored
 MAX_XLSX_BYTES = 8 * MiB
 #: the largest part (zip member) of a workbook, unzipped, and all its parts together
@@ -355,7 +357,7 @@ def _drop_down(ws, letter: str, values: tuple[str, ...], title: str) -> None:
         errorTitle=title,
         error="一覧から選んでください（空欄も可）。",
     )
-    dv.add(f"{letter}2:{letter}{FORMATTED_ROWS}")
+    dv.add(f"{letter}2:{letter}{LAST_EXCEL_ROW}")
     ws.add_data_validation(dv)
 
 
@@ -377,8 +379,12 @@ def kpi_workbook_bytes(
         letter = column_letter(col)
         ws.cell(row=1, column=col).font = bold
         ws.cell(row=1, column=col).fill = fill
-        ws.column_dimensions[letter].width = WIDTHS.get(name, 14)
-        for r in range(2, max(FORMATTED_ROWS, len(rows) + 1) + 1):
+        dim = ws.column_dimensions[letter]
+        dim.width = WIDTHS.get(name, 14)
+        # the whole column is text (a row the analyst adds is too), the data's cells as well;
+        # no empty formatted cells below the data (the sheet ends where its rows end)
+        dim.number_format = "@"
+        for r in range(2, len(rows) + 2):
             ws.cell(row=r, column=col).number_format = "@"
         if choices and name in choices:
             _drop_down(ws, letter, choices[name], name)
