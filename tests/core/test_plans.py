@@ -15,7 +15,7 @@ from support import AREAS_FILE, FIXTURES, PLAN, copy_raw
 
 from helpers.analysis.compare import available_periods, latest_period, load_history, status_counts
 from helpers.core import plans
-from helpers.core.errors import InputError
+from helpers.core.errors import InputError, InputErrors
 from helpers.core.plans import Plan, load_plan, read_plan_config, resolve_plan
 from helpers.ingest.clean import clean_period
 from helpers.ingest.plan_sources import check_title
@@ -218,6 +218,26 @@ def test_a_malformed_plan_toml_is_bad_input_with_file_and_line(
     with pytest.raises(InputError, match=message) as err:
         read_plan_config(p, "x")
     assert err.value.path == p and err.value.line == line and err.value.field == field
+
+
+def test_every_fault_of_a_plan_toml_is_told_at_once_each_with_its_line(tmp_path):
+    p = _toml(
+        tmp_path,
+        'name = "x"\nyears = 5\nfirst_year = "2017"\nmonths = [3, 13]\n'
+        '[status]\nS = ["a"]\nA = ["a"]\nB = ["c"]\n',
+    )
+    with pytest.raises(InputErrors) as err:
+        read_plan_config(p, "x")
+    faults = err.value.faults
+    assert [(f.line, f.field) for f in faults] == [
+        (2, "years"),
+        (3, "first_year"),
+        (7, "status.A"),
+        (4, "months"),
+    ]
+    text = str(err.value)
+    assert "4件" in text and text.count("  ・") == 4, text
+    assert "2行目" in text and "知らないキー「years」" in text and "months は報告の月" in text
 
 
 def test_a_four_level_scale_with_its_own_ahead_behind_and_not_rated(tmp_path):

@@ -235,6 +235,9 @@ _add(
         "bad_year": "{key} は 2017 のような年度（{low}〜{high}）で書いてください（{value} ではなく）",
         "years_reversed": "first_year {first} が last_year {last} より後です。入れ替えてください",
         "toml_is_folder": "計画の plan.toml ファイルがあるべき場所にフォルダがあります。フォルダを移してください",
+        "toml_not_regular": "通常のファイルではありません（リンクや特殊なファイル）。plan.toml をテキストファイルとして置いてください",
+        "toml_too_large": "plan.toml が大きすぎます（上限は {kb} KB）。plan.toml は"
+        "計画の名前・年度・報告の月・区分の表記だけを書くファイルです",
     },
 )
 

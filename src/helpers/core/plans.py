@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core import paths
-from helpers.core.errors import InputError, PeriodError
+from helpers.core.errors import Faults, InputError, PeriodError
 from helpers.core.messages import say
 from helpers.core.periods import fiscal_year_label, period_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
@@ -301,15 +301,11 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
 
 def _read_bounded(path: Path) -> bytes:
     if not path.is_file():
-        raise InputError(path, "is not a regular file")
+        raise InputError(path, say("plans.toml_not_regular"))
     with path.open("rb") as fh:
         data = fh.read(MAX_PLAN_TOML_BYTES + 1)
     if len(data) > MAX_PLAN_TOML_BYTES:
-        raise InputError(
-            path,
-            f"plan.toml が大きすぎます（上限は {MAX_PLAN_TOML_BYTES // 1024} KB）: plan.toml は"
-            "計画の名前・年度・報告の月・区分の表記だけを書くファイルです",
-        )
+        raise InputError(path, say("plans.toml_too_large", kb=MAX_PLAN_TOML_BYTES // 1024))
     return data
 
 
@@ -327,14 +323,16 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         raise InputError(path, say("plans.bad_toml", detail=detail), line=_toml_line(exc)) from None
 
 
-def _check_keys(path: Path, text: str, conf: dict) -> None:
+def _check_keys(path: Path, text: str, conf: dict, faults: Faults) -> None:
     for key in conf:
         if key not in PLAN_KEYS:
-            raise InputError(
-                path,
-                say("plans.unknown_key", key=key, keys=", ".join(sorted(PLAN_KEYS))),
-                line=_line_of(text, key),
-                field=key,
+            faults.add(
+                InputError(
+                    path,
+                    say("plans.unknown_key", key=key, keys=", ".join(sorted(PLAN_KEYS))),
+                    line=_line_of(text, key),
+                    field=key,
+                )
             )
     name = conf.get("name")
     if name is not None and (not isinstance(name, str) or not name.strip() or "\n" in name):
@@ -560,26 +558,43 @@ def read_plan_config(path: Path, plan_id: str) -> Plan:
         levels, ahead/behind naming no level of it, months that are not months.
     """
     conf, text = _read_toml(path)
-    _check_keys(path, text, conf)
-    first, last = _year(path, text, conf, "first_year"), _year(path, text, conf, "last_year")
+    # every fault of the file at once: each part is read on its own, its fault kept
+    faults = Faults(path)
+    with faults.collect():
+        _check_keys(path, text, conf, faults)
+    years: dict[str, int | None] = {"first_year": None, "last_year": None}
+    for key in years:
+        with faults.collect():
+            years[key] = _year(path, text, conf, key)
+    first, last = years["first_year"], years["last_year"]
     if first is not None and last is not None and first > last:
-        raise InputError(
-            path,
-            say("plans.years_reversed", first=first, last=last),
-            line=_line_of(text, "first_year"),
-            field="first_year",
+        faults.add(
+            InputError(
+                path,
+                say("plans.years_reversed", first=first, last=last),
+                line=_line_of(text, "first_year"),
+                field="first_year",
+            )
         )
+    scales: tuple[Vocabulary, ...] = ()
+    vocab = STANDARD
+    with faults.collect():
+        scales = _scales(path, text, conf) if "scales" in conf else ()
+        vocab = scales[0] if scales else _labels(path, text, conf)
+    months = DEFAULT_MONTHS
+    with faults.collect():
+        months = _months(path, text, conf)
+    faults.refuse()
     name = conf.get("name")
-    scales = _scales(path, text, conf) if "scales" in conf else ()
     return Plan(
         plan_id,
         path.parent,
         name.strip() if name else None,
         first,
         last,
-        scales[0] if scales else _labels(path, text, conf),
+        vocab,
         path,
-        _months(path, text, conf),
+        months,
         scales,
     )
 
