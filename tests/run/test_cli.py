@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from support import PLAN, copy_raw, make_report_args
 
+from helpers.core import plans
 from helpers.core.errors import InputError
 from helpers.run import cli
 from helpers.run.cli import main, worker_count
@@ -377,6 +378,21 @@ def test_a_misnamed_period_folder_is_refused_not_passed_over(data, capsys, no_no
     shutil.copytree(data / "raw" / PLAN / "2018-03", data / "raw" / PLAN / name)
     status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
     assert status == 2 and name in err and "YYYY-MM" in err, err
+
+
+def test_every_misnamed_period_folder_is_told_at_once_and_a_set_aside_one_is_skipped(
+    data, capsys, no_notebooks
+):
+    plan = data / "raw" / PLAN
+    for name in ("old backup", "2018-13"):
+        (plan / name).mkdir()
+    (plan / "_old backup").mkdir()  # set aside by the analyst: never read
+    status, err = _run(capsys, "--data-dir", str(data), "--output-dir", str(data / "o"))
+    assert status == 2 and "old backup" in err and "2018-13" in err, err
+    assert f"{PLAN}/_old backup" not in err and "先頭に _ を付ける" in err, err
+    for name in ("old backup", "2018-13"):
+        (plan / name).rmdir()
+    assert plans.plan_periods(data, PLAN) == ["2017-09", "2018-03"]
 
 
 def test_one_failing_period_does_not_stop_the_others(two_plans, monkeypatch, capsys):

@@ -87,7 +87,9 @@ class Plan:
 
 
 def _skipped(p: Path) -> bool:
-    return p.name.startswith(".") or p.name.lower().startswith("readme")
+    """Hidden entries, README, and what the analyst set aside with a leading ``_``
+    (``_old backup``): never a plan or a period."""
+    return p.name.startswith((".", "_")) or p.name.lower().startswith("readme")
 
 
 @dataclass(frozen=True)
@@ -199,18 +201,22 @@ def plan_periods(data: Path, plan: str) -> list[str]:
     Raises
     ------
     InputError
-        For a folder in the plan's folder whose name is not a period id
-        (``2018-9``, ``2018-13``, ``H30_9月末``): silently passing over it would let
-        a run say "up to date" while the analyst's new period is never read.
+        For the folders in the plan's folder whose name is not a period id
+        (``2018-9``, ``2018-13``, ``H30_9月末``), all of them at once: silently passing
+        over one would let a run say "up to date" while the analyst's new period is
+        never read. A folder set aside on purpose starts with ``_`` (skipped).
     """
     folder = paths.plan_raw_dir(data, plan)
     if not folder.is_dir():
         return []
     out = []
-    for p in folder.iterdir():
+    faults = Faults(folder)
+    for p in sorted(folder.iterdir()):
         if _skipped(p) or not p.is_dir():
             continue
-        out.append(_period_folder(p))
+        with faults.collect():
+            out.append(_period_folder(p))
+    faults.refuse()
     return sorted(out)
 
 
