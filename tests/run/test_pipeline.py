@@ -516,3 +516,45 @@ def test_an_up_to_date_run_still_removes_stale_staging_of_a_dead_run(finished):
     result = run_period("2018-03", data, out, plan=PLAN, log=lambda m: None)
     assert result.skipped
     assert not any(p.exists() for p in stale)
+
+
+_DYING_ONCE = """\
+import runpy, sys
+from pathlib import Path
+marker = Path(sys.argv.pop(1))
+if not marker.exists():
+    marker.write_text("died", encoding="utf-8")
+    sys.stderr.write("Traceback (most recent call last):\\n")
+    sys.stderr.write("zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:5')\\n")
+    sys.exit(1)
+sys.argv[0] = "ipykernel_launcher"
+runpy.run_module("ipykernel_launcher", run_name="__main__")
+"""
+
+
+def test_a_kernel_that_dies_at_start_is_replaced_and_its_traceback_kept_from_the_user(
+    e2e_run, tmp_path, monkeypatch, capfd
+):
+    """Two runs at once can race for a kernel's port (papermill issue 511): the loser
+    prints a traceback and dies. The run starts another kernel; the user sees one line."""
+    import helpers.run.pipeline as pipeline
+
+    spec = tmp_path / "jupyter" / "kernels" / "dies-once"
+    spec.mkdir(parents=True)
+    script = tmp_path / "dies_once.py"
+    script.write_text(_DYING_ONCE, encoding="utf-8")
+    argv = [sys.executable, str(script), str(tmp_path / "died"), "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "dies once", "language": "python"}),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setattr(pipeline, "_kernel_name", lambda: "dies-once")
+    out = tmp_path / "out"
+    logs: list[str] = []
+    run_period("2018-03", e2e_run["data"], out, force=True, log=logs.append)
+    assert (tmp_path / "died").exists()  # the first kernel did die
+    assert any("起動し直します" in line for line in logs), logs
+    assert "9,718人" in (out / PLAN / "2018-03" / "report.html").read_text(encoding="utf-8")
+    err = capfd.readouterr().err
+    assert "ZMQError" not in err and "Traceback" not in err, err

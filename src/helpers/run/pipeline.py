@@ -69,6 +69,7 @@ import os
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -542,9 +543,14 @@ WARM_UP = (
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
 
 
-def _start_kernel(km) -> Callable[[], None]:
+def _start_kernel(km, sink) -> Callable[[], None]:
     """Start the shared kernel and ask it to import what the notebooks will (silently: no
     execution count, nothing in any notebook); returns the wait for that import.
+
+    The kernel's own stderr goes to ``sink`` (a temporary file), not the user's terminal:
+    a kernel that loses the race for a port with another run's (``--jobs 2``, two runs at
+    once; papermill issue 511) prints a Python traceback there before it dies, and the
+    run starts another (:func:`_run_notebook`); the last line is told only if that fails too.
 
     The kernel starts and imports on one core while this process imports papermill and
     nbconvert on the other. A kernel that dies here is left to :func:`_run_notebook`,
@@ -554,7 +560,9 @@ def _start_kernel(km) -> Callable[[], None]:
 
     from jupyter_core.utils import run_sync
 
-    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=str(paths.NOTEBOOKS_DIR))
+    run_sync(km.start_kernel)(
+        extra_arguments=KERNEL_ARGUMENTS, cwd=str(paths.NOTEBOOKS_DIR), stderr=sink
+    )
     kc = km.client()
     kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
     msg_id = kc.execute(WARM_UP, silent=True, store_history=False)
@@ -585,14 +593,23 @@ def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
     from jupyter_client.manager import AsyncKernelManager
 
     kms = [AsyncKernelManager(kernel_name=_kernel_name())]
-    try:
-        return _run_in(kms, f, st, log)
-    finally:
-        _shutdown(kms[-1])
+    with tempfile.TemporaryFile() as sink:
+        try:
+            return _run_in(kms, f, st, log, sink)
+        finally:
+            _shutdown(kms[-1])
 
 
-def _run_in(kms: list, f: Folders, st: Staging, log) -> dict[str, float]:
-    warmed = _start_kernel(kms[-1])
+def _last_line(sink) -> str:
+    """The last line a kernel wrote to its stderr (its error), or ''."""
+    sink.seek(0)
+    text = sink.read()[-4096:].decode("utf-8", errors="replace")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def _run_in(kms: list, f: Folders, st: Staging, log, sink) -> dict[str, float]:
+    warmed = _start_kernel(kms[-1], sink)
     pm = _import_papermill()
     params = {
         "plan": f.plan,
@@ -613,13 +630,17 @@ def _run_in(kms: list, f: Folders, st: Staging, log) -> dict[str, float]:
         if warmed is not None:
             warmed()
             warmed = None
-        _run_notebook(pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log)
+        _run_notebook(
+            pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log, sink
+        )
         timings[name] = time.perf_counter() - s0
         log(f"      {STAGE_DONE} {timings[name]:.1f} 秒")
     return timings
 
 
-def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folders, log) -> None:
+def _run_notebook(
+    pm, name: str, out_nb: Path, params: dict, kms: list, f: Folders, log, sink
+) -> None:
     """Execute one notebook in the kernel ``kms[-1]``; a kernel that dies at start is replaced once."""
     from jupyter_client.manager import AsyncKernelManager
     from papermill.exceptions import PapermillExecutionError
@@ -646,10 +667,13 @@ def _run_notebook(pm, name: str, out_nb: Path, params: dict, kms: list, f: Folde
             # "Kernel died before replying to kernel_info": two kernels started
             # at once (--jobs 2) can race for a port; start a fresh one once.
             if attempt == 2 or "Kernel died" not in str(exc):
-                raise StageError(say("pipeline.kernel_failed", name=name, error=exc)) from None
+                said = _last_line(sink)
+                error = f"{exc}: {said}" if said else exc
+                raise StageError(say("pipeline.kernel_failed", name=name, error=error)) from None
             _shutdown(kms[-1])
             kms.append(AsyncKernelManager(kernel_name=kms[-1].kernel_name))
             log("      カーネルが起動の途中で止まったため、起動し直します")
+            _start_kernel(kms[-1], sink)()
 
 
 def _stage_failure(name: str, exc, out_nb: Path, f: Folders) -> Exception:
