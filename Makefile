@@ -70,11 +70,13 @@ draft-kpis: $(STAMP) ## 報告書から成果指標の値の下書きを新し�
 	@if [ -z "$$PERIOD" ]; then echo "make draft-kpis: PERIOD=YYYY-MM を指定してください（例: PERIOD=2019-03）" >&2; exit 2; fi
 	@$(BIN)/reform-workbook draft-kpis --period "$$PERIOD" $${PLAN:+--plan "$$PLAN"} $${DATA_DIR:+--data-dir "$$DATA_DIR"}
 
+# PYTHONDONTWRITEBYTECODE= : where the machine sets it (CI does), every run would compile
+# the sources and rewrite the tests' asserts again (about 10 s of each test run)
 test: $(STAMP) ## すべてのテスト（単体、papermill での通し、Chromium での表示）
-	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest
+	PYTHONWARNDEFAULTENCODING=1 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## 速いテストだけ（papermill・ブラウザ・git の複製を使わないもの）
-	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -m pytest -m "not e2e and not browser and not slow"
+	PYTHONWARNDEFAULTENCODING=1 PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto -m "not e2e and not browser and not slow"
 
 # --allow-root only where make runs as root (a container, CI): Jupyter refuses root otherwise
 lab: install ## JupyterLab を日本語でプロジェクトのフォルダに開く

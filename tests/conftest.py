@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
+
+# jsonschema (imported by nbformat) builds an RFC 3987 grammar with lark when it is
+# imported, for "iri" formats that notebook validation never checks: about 6 s of every
+# test run's collection. The pipeline skips it the same way (run.pipeline._skip_rfc3987).
+sys.modules.setdefault("rfc3987_syntax", None)
 from support import PLAN, copy_raw
 
 # This process warns on an open without an encoding (make test sets the variable; pyproject
