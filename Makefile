@@ -49,6 +49,9 @@ $(STAMP): pyproject.toml $(LAB_CONFIG)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# the sources' bytecode, as pip writes a package's (an editable install has none): each
+	# kernel imports them; about 0.4 s less per kernel where PYTHONDONTWRITEBYTECODE is set
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python -m ipykernel install --sys-prefix --name reform-workbook --display-name "Python (reform-workbook)" >/dev/null
 	$(setup_checkout)
 	touch $(STAMP)
