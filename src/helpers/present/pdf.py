@@ -3,8 +3,8 @@
 Chromium (Debian's ``chromium``, never a browser downloaded by ``playwright
 install``) opens the report from a ``file://`` URL, drives nothing else, and
 prints it with the report's own print style (``templates/report-print.css``: no
-table of contents, a new page for each section, table headers repeated, charts
-kept within the page). Fonts are embedded as subsets, so the PDF shows the same
+table of contents, sections running on with no heading at a page's foot, table
+headers repeated, charts kept within the page). Fonts are embedded as subsets, so the PDF shows the same
 on any PC and its Japanese text can be selected and searched.
 
 Wiring (the ``--pdf`` flag, ``PDF=1`` in make), three lines::
