@@ -391,7 +391,12 @@ def report_alone_then_an_unknown_period(page, lab: Lab) -> None:
     _set_parameters(page, original.replace('period: str = ""', 'period: str = "2030-03"'))
     _run_all(page)
     errors = _errors(page)
-    assert len(errors) == 1, errors
+    # ipykernel cancels the cells queued behind a failed one only if their requests
+    # arrived in time (its stop_on_error_timeout); one that slips through meets the
+    # guard of issue 19 and says so in Japanese, writing nothing
+    assert errors, errors
+    for later in errors[1:]:
+        assert later.startswith("平成29年9月末（2017-09）の処理は止まっているため、何も書き出しません。"), errors
     message = errors[0]
     assert "\n" not in message and JAPANESE.search(message)
     assert "2030-03（令和11年度末）の生データがありません" in message
