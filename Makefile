@@ -97,14 +97,5 @@ format: $(STAMP) ## ruff でコードの書式を整える
 bench: $(STAMP) ## 速さの計測（結果は docs/benchmarks.md）
 	$(BIN)/python -m bench
 
-clean-outputs: ## ワークブックが作った処理済みデータと出力（印のあるフォルダと index.html）を削除
-	@for d in data/processed/*/ data/processed/*/*/ data/processed/*/.*.staging-*/ data/processed/*/.*.old-*/ outputs/*/ outputs/*/*/ outputs/*/.*.old-*/ outputs/*/.*.staging-*/*/; do \
-		if [ -f "$$d.reform-workbook" ] || [ -f "$$d.fingerprint" ]; then \
-			case "$$d" in outputs/*/.*.staging-*) d="$${d%/*/}/";; esac; \
-			echo "rm -rf $$d"; rm -rf -- "$$d"; \
-		fi; \
-	done
-	@for f in data/processed/*/kpi_history.csv; do if [ -f "$$f" ]; then echo "rm $$f"; rm -f -- "$$f"; fi; done
-	@if [ -f outputs/index.html ] && head -c 4096 outputs/index.html | grep -q 'name="reform-workbook-index"'; then \
-		echo "rm outputs/index.html"; rm -f outputs/index.html; \
-	fi
+clean-outputs: $(STAMP) ## ワークブックが作った処理済みデータと出力だけを削除（利用者のファイルと生データは残し、残したものを表示）
+	@$(BIN)/reform-workbook clean $${DATA_DIR:+--data-dir "$$DATA_DIR"} $${OUTPUT_DIR:+--output-dir "$$OUTPUT_DIR"}

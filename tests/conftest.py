@@ -11,7 +11,7 @@ import pytest
 # imported, for "iri" formats that notebook validation never checks: about 6 s of every
 # test run's collection. The pipeline skips it the same way (run.pipeline._skip_rfc3987).
 sys.modules.setdefault("rfc3987_syntax", None)
-from support import PLAN, copy_raw
+from support import PLAN, copy_raw  # noqa: E402
 
 # This process warns on an open without an encoding (make test sets the variable; pyproject
 # turns the warning into an error for the workbook's code). The kernels and programs the

@@ -715,7 +715,12 @@ def export_tables(
 ) -> list[Path]:
     """03's tables for readers (CSV and one .xlsx, in ``vocab``'s words) in ``tables/``."""
     check_current(run)
-    return write_tables(tables, run.period_output / "tables", "tables.xlsx", sheet_names, vocab)
+    unlisted = sorted(set(tables) - set(paths.READER_TABLES))
+    if unlisted:  # a folder holding a table not named there could never be replaced again
+        raise ValueError(f"reader tables not in paths.READER_TABLES: {unlisted}")
+    return write_tables(
+        tables, run.period_output / "tables", paths.READER_WORKBOOK, sheet_names, vocab
+    )
 
 
 def _in_own_thread(fn: Callable, *args, **kwargs):

@@ -74,8 +74,10 @@ def test_a_users_file_inside_a_marked_folder_keeps_it_from_being_replaced(tmp_pa
     out = paths.mark(tmp_path / "out")
     for rel in (
         "report.html",
-        "figures/a.png",
+        "figures/status_by_area.png",
+        "figures/kpi_history.svg",
         "tables/tables.xlsx",
+        "tables/items.csv",
         "notebooks/01_clean.ipynb",
         "notebooks/.ipynb_checkpoints/01_clean-checkpoint.ipynb",
     ):
@@ -85,6 +87,19 @@ def test_a_users_file_inside_a_marked_folder_keeps_it_from_being_replaced(tmp_pa
     (out / "figures" / "memo.docx").write_bytes(b"PK")
     with pytest.raises(InputError, match=r"作っていないファイルがあります（figures/memo.docx）"):
         paths.check_replaceable(out, "output folder", "--output-dir")
+    (out / "figures" / "memo.docx").unlink()
+    # named as the workbook names its own kind of file, in a folder it writes: still the user's
+    for rel in (
+        "tables/my_notes.csv",
+        "figures/extra.png",
+        "notebooks/mine.ipynb",
+        "failed/x.ipynb",
+    ):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+        with pytest.raises(InputError, match=rf"作っていないファイルがあります（{rel}）"):
+            paths.check_replaceable(out, "output folder", "--output-dir")
+        (out / rel).unlink()
     processed = paths.mark(tmp_path / "processed")
     (processed / "metrics.csv").write_text("x\n", encoding="utf-8")
     (processed / "my.xlsx").write_bytes(b"PK")
@@ -138,3 +153,34 @@ def test_product_folder_refuses_raw(data):
             data / "raw" / PLAN / "2018-03", data, "processed folder", "processed_dir"
         )
     assert list((data / "raw" / PLAN / "2018-03").iterdir()) == []
+
+
+def test_the_products_named_are_the_ones_the_workbook_writes():
+    """One list (core) names what the later stages write: charts, reader tables, notebooks."""
+    import json
+
+    from helpers import notebook
+    from helpers.run.pipeline import STAGES
+
+    assert tuple(name for name, _ in STAGES) == paths.NOTEBOOK_NAMES
+    assert set(notebook.CHARTS) | {"kpi_history"} == set(paths.FIGURE_NAMES)
+    source = "".join(
+        "".join(c["source"])
+        for c in json.loads((paths.NOTEBOOKS_DIR / "03_report.ipynb").read_text(encoding="utf-8"))[
+            "cells"
+        ]
+    )
+    for table in paths.READER_TABLES:
+        assert f'"{table}": ' in source, table
+    # and what is not listed is refused before a file is written (nb.export_tables, save_figure)
+    run = type("Run", (), {})()
+    notebook._current["run"] = run
+    try:
+        with pytest.raises(ValueError, match="READER_TABLES"):
+            notebook.export_tables(run, {"memo": None}, {})
+    finally:
+        notebook._current["run"] = None
+    from helpers.present.charts import save_figure
+
+    with pytest.raises(ValueError, match="FIGURE_NAMES"):
+        save_figure(None, "/nonexistent", "memo")

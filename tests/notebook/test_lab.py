@@ -396,7 +396,9 @@ def report_alone_then_an_unknown_period(page, lab: Lab) -> None:
     # guard of issue 19 and says so in Japanese, writing nothing
     assert errors, errors
     for later in errors[1:]:
-        assert later.startswith("平成29年9月末（2017-09）の処理は止まっているため、何も書き出しません。"), errors
+        assert later.startswith(
+            "平成29年9月末（2017-09）の処理は止まっているため、何も書き出しません。"
+        ), errors
     message = errors[0]
     assert "\n" not in message and JAPANESE.search(message)
     assert "2030-03（令和11年度末）の生データがありません" in message

@@ -4,8 +4,8 @@ Readers open ``report.html`` offline in Edge or Chrome, so the report is opened
 from a ``file://`` URL in the system's Chromium (``/usr/bin/chromium``; never
 ``playwright install``) and checked for: no dialog, no request other than the
 file itself and ``data:`` URLs, no console error, every image decoded, headings
-in Japanese drawn with a real Japanese font. A screenshot is saved next to the
-report as ``report.png``.
+in Japanese drawn with a real Japanese font. A screenshot is saved in the test's
+own folder as ``report.png`` (the period's folder holds only what the workbook writes).
 
 Without Chromium the tests are skipped (``apt-get install chromium
 fonts-ipaexfont-gothic``); with ``REFORM_REQUIRE_BROWSER=1`` they fail instead.
@@ -247,8 +247,8 @@ def test_headings_are_japanese_in_a_japanese_font(report):
 
 
 @pytest.mark.e2e
-def test_screenshot_next_to_the_report(report, e2e_run):
-    shot = e2e_run["period_dir"] / "report.png"
+def test_screenshot_of_the_report(report, tmp_path):
+    shot = tmp_path / "report.png"
     report.page.screenshot(path=str(shot), full_page=True)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -65,8 +65,12 @@ def test_make_all_charts_writes_png_and_svg(real, tmp_path):
 
 
 def test_svg_is_reproducible(real, tmp_path):
-    a = charts.save_figure(charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "a", "x")
-    b = charts.save_figure(charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "b", "x")
+    a = charts.save_figure(
+        charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "a", "status_by_area"
+    )
+    b = charts.save_figure(
+        charts.chart_status_by_area(real["areas"], "今期"), tmp_path / "b", "status_by_area"
+    )
     assert a[1].read_bytes() == b[1].read_bytes()  # fixed hash salt, no date
 
 

@@ -41,26 +41,50 @@ REPORT_TEXT_FILE = "report_text.txt"
 #: written into a period's output folder when its latest run failed (the earlier report
 #: stays); a successful or up-to-date run removes it. The index shows the period as failed.
 RUN_FAILED_FILE = "run_failed.json"
-#: what the workbook writes in a period's output folder (relative paths, glob patterns);
-#: a marked folder holding anything else is not replaced (someone's memo.docx)
-OUTPUT_PRODUCTS = (
-    MARKER,
-    FINGERPRINT_FILE,
-    "report.html",
-    "report.pdf",
-    "report.png",
-    "summary.json",
-    RUN_FAILED_FILE,
-    "figures/*.png",
-    "figures/*.svg",
-    "tables/*.csv",
-    "tables/*.xlsx",
-    "notebooks/*.ipynb",
-    "failed/*.ipynb",
-    # JupyterLab's copies when someone opens an executed notebook
-    "notebooks/.ipynb_checkpoints/*.ipynb",
-    "failed/.ipynb_checkpoints/*.ipynb",
+#: the reader tables notebook 03 writes under ``tables/`` (CSV each, and all in tables.xlsx)
+READER_TABLES = (
+    "metrics",
+    "audit",
+    "areas",
+    "items",
+    "status_counts",
+    "area_comparison",
+    "kpi_history",
 )
+READER_WORKBOOK = "tables.xlsx"
+#: the charts notebook 02 draws under ``figures/`` (PNG and SVG each)
+FIGURE_NAMES = (
+    "status_by_area",
+    "status_across_periods",
+    "kpi_achievement",
+    "kpi_prev_current",
+    "kpi_history",
+)
+FIGURE_FORMATS = ("png", "svg")
+#: the notebooks a run executes, in order; their executed copies go under ``notebooks/``
+#: (or ``failed/`` for the one that failed)
+NOTEBOOK_NAMES = ("01_clean", "02_analyze", "03_report")
+
+
+def _output_products() -> frozenset[str]:
+    """Every file the workbook writes in a period's output folder, by exact relative path.
+
+    Exact names, not patterns: a user's ``tables/memo.csv`` in a marked folder is
+    not the workbook's, so the folder is not replaced (and ``clean`` keeps it).
+    """
+    names = [MARKER, FINGERPRINT_FILE, "report.html", "report.pdf", "summary.json", RUN_FAILED_FILE]
+    names += [f"tables/{t}.csv" for t in READER_TABLES] + [f"tables/{READER_WORKBOOK}"]
+    names += [f"figures/{f}.{ext}" for f in FIGURE_NAMES for ext in FIGURE_FORMATS]
+    for folder in ("notebooks", "failed"):
+        names += [f"{folder}/{n}.ipynb" for n in NOTEBOOK_NAMES]
+        # JupyterLab's copies when someone opens an executed notebook
+        names += [f"{folder}/.ipynb_checkpoints/{n}-checkpoint.ipynb" for n in NOTEBOOK_NAMES]
+    return frozenset(names)
+
+
+#: what the workbook writes in a period's output folder (relative POSIX paths); a
+#: marked folder holding anything else is not replaced (someone's memo.docx)
+OUTPUT_PRODUCTS = _output_products()
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
@@ -175,16 +199,12 @@ def _processed_products() -> tuple[str, ...]:
 
 def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
     """Files in ``folder`` that the workbook does not write there (sorted), links included."""
-    products = _processed_products() if processed else OUTPUT_PRODUCTS
+    products = frozenset(_processed_products()) if processed else OUTPUT_PRODUCTS
     out = []
     for p in sorted(folder.rglob("*")):
         if p.is_dir() and not p.is_symlink():
             continue
-        rel = p.relative_to(folder)
-        if p.is_symlink() or not any(
-            rel.match(pattern) and len(rel.parts) == len(Path(pattern).parts)
-            for pattern in products
-        ):
+        if p.is_symlink() or p.relative_to(folder).as_posix() not in products:
             out.append(p)
     return out
 

@@ -28,6 +28,7 @@ from helpers.analysis.narrative import (  # noqa: E402
     value_shown,
 )
 from helpers.core.numfmt import axis_scale, form_of, format_percent, shown_value, tick_label  # noqa: E402
+from helpers.core.paths import FIGURE_FORMATS, FIGURE_NAMES  # noqa: E402
 from helpers.core.periods import period_label_short  # noqa: E402
 from helpers.core.tables import atomic_write_bytes  # noqa: E402
 from helpers.core.vocab import (  # noqa: E402
@@ -80,11 +81,14 @@ def _trend_legend(fig) -> None:
 
 def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
     """Write ``name``.png and ``name``.svg atomically; return their paths."""
+    if name not in FIGURE_NAMES:  # a folder holding a chart not named there could never be replaced
+        raise ValueError(f"chart {name!r} is not in paths.FIGURE_NAMES")
     figures_dir = Path(figures_dir)
     out = []
-    for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+    meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+    for fmt in FIGURE_FORMATS:
         buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+        fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta[fmt])
         out.append(atomic_write_bytes(figures_dir / f"{name}.{fmt}", buf.getvalue()))
     plt.close(fig)
     return out

@@ -531,6 +531,14 @@ def _current_fingerprint(index: Path) -> str | None:
     return m.group(1)
 
 
+def is_workbook_index(index: Path) -> bool:
+    """Whether ``index`` is an index.html the workbook made (its meta tag near the top)."""
+    try:
+        return _current_fingerprint(index) is not None
+    except InputError:
+        return False
+
+
 def check_index(output_dir=None) -> None:
     """Refuse, before any run, an index.html in the output folder that the workbook did not make."""
     _current_fingerprint(paths.output_dir(output_dir) / INDEX_FILE)

@@ -59,6 +59,7 @@ from helpers.ingest.plan_sources import plan_name
 from helpers.present.index_page import build_index, check_index
 from helpers.present.pdf import check_chromium
 from helpers.present.runlog import RunLine, append_runs
+from helpers.run.clean import clean
 from helpers.run.pipeline import check_period, input_error_from, run_period
 from helpers.run.settings import read_settings
 
@@ -83,6 +84,7 @@ EPILOG = """例:
   reform-workbook list                          計画と期間の一覧
   reform-workbook new-period 2019-03            次の期間のフォルダと成果指標シート
   reform-workbook draft-kpis --period 2019-03   報告書から成果指標の値の下書き
+  reform-workbook clean                         ワークブックが作った処理済みデータと出力を削除
 
 終了コード: 0 完了（または最新）、1 ノートブックの失敗、2 入力やパラメータの誤り、3 別の実行中。
 --debug: 思わぬエラーのときにトレースバックも表示します。"""
@@ -152,7 +154,7 @@ class JapaneseParser(argparse.ArgumentParser):
 
 
 #: the subcommands; a command line that starts with an option is ``report`` (the old form)
-COMMANDS = ("report", "all", "list", "new-period", "draft-kpis")
+COMMANDS = ("report", "all", "list", "new-period", "draft-kpis", "clean")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -253,6 +255,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", required=True, metavar="期間", help="期間 YYYY-MM または 平成30年度末 など"
     )
     _common(draft)
+    cleaning = sub.add_parser(
+        "clean",
+        help="ワークブックが作った処理済みデータと出力を削除する\n  例: reform-workbook clean",
+        description="data/processed/ と出力フォルダから、ワークブックが作ったファイルだけを削除します。"
+        "生データ、ワークブックが作っていないファイル（例: tables/ に置いたメモ）とそのフォルダ、"
+        "実行中の期間はそのまま残し、残したものを表示します。",
+        epilog="例: reform-workbook clean --output-dir 出力",
+    )
+    cleaning.add_argument(
+        "--data-dir",
+        metavar="フォルダ",
+        help="raw/ と processed/ を持つフォルダ（省略時: プロジェクトの data/）",
+    )
+    cleaning.add_argument(
+        "--output-dir",
+        metavar="フォルダ",
+        help="index.html と <計画>/<期間>/ の書き出し先（省略時: outputs/）",
+    )
     return p
 
 
@@ -418,6 +438,27 @@ def draft_kpis_command(args) -> int:
     return EXIT_OK
 
 
+def list_command(args) -> int:
+    """``list``: the plans and their periods."""
+    list_plans(paths.data_dir(args.data_dir))
+    return EXIT_OK
+
+
+def clean_command(args) -> int:
+    """``clean``: the workbook's processed tables and outputs removed, the rest named."""
+    clean(args.data_dir, args.output_dir)
+    return EXIT_OK
+
+
+#: the commands that run no period: each reports its own errors in one line
+SIMPLE_COMMANDS = {
+    "new-period": new_period_command,
+    "draft-kpis": draft_kpis_command,
+    "list": list_command,
+    "clean": clean_command,
+}
+
+
 def _failed(exc: Exception) -> int:
     """Report one of the workbook's errors, or a file-system fault, in one line; its status."""
     if isinstance(exc, OSError):
@@ -444,18 +485,11 @@ def _main(args: argparse.Namespace) -> int:
         warn_stray_folders(paths.data_dir(args.data_dir))
     except (*HANDLED, OSError):
         pass  # a data folder that cannot be read: the command itself says so
-    if args.command in ("new-period", "draft-kpis"):
-        command = new_period_command if args.command == "new-period" else draft_kpis_command
+    if args.command in SIMPLE_COMMANDS:
         try:
-            return command(args)
+            return SIMPLE_COMMANDS[args.command](args)
         except (*HANDLED, OSError) as exc:
             return _failed(exc)
-    if args.command == "list":
-        try:
-            list_plans(paths.data_dir(args.data_dir))
-        except (*HANDLED, OSError) as exc:
-            return _failed(exc)
-        return EXIT_OK
     args.plan_faults = []  # plans left out for a malformed plan.toml (see _plans)
     args.run_lines = []  # one line per period run, for outputs/run-log.csv
     if args.all and args.period is not None:

@@ -1,0 +1,154 @@
+"""``reform-workbook clean`` (``make clean-outputs``): remove what the workbook made, and only that.
+
+Which files are the workbook's is decided file by file, as a run decides whether
+it may replace a folder (:func:`helpers.core.paths.foreign_files`):
+
+- a period's output folder ``<output>/<plan>/<period>/`` and its processed folder
+  ``<data>/processed/<plan>/<period>/``, each carrying the workbook's marker (or the
+  run fingerprint of a version before the marker): the files named in
+  :data:`helpers.core.paths.OUTPUT_PRODUCTS` (or the processed tables) are removed,
+  then the folders left empty. A file of the user's inside (``tables/memo.csv``) is
+  kept with its folders, and named;
+- the leftovers of a killed run beside them (``.<period>.staging-*``, ``.<period>.old-*``),
+  the same way;
+- each plan's ``kpi_history.csv`` in ``<data>/processed/<plan>/``, and ``<output>/index.html``
+  if the workbook made it (its meta tag).
+
+A period that a run holds (its lock) is left alone and named. Nothing under
+``raw/`` is ever touched, nor any folder without the marker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from helpers.core import paths
+from helpers.core.messages import say
+from helpers.present.index_page import INDEX_FILE, is_workbook_index
+
+
+@dataclass
+class CleanResult:
+    removed: list[Path] = field(default_factory=list)  # files removed
+    kept: dict[Path, list[Path]] = field(default_factory=dict)  # folder -> the user's files in it
+    busy: list[Path] = field(default_factory=list)  # folders a running run holds
+
+
+def _folders(root: Path) -> Iterator[tuple[Path, Path]]:
+    """(plan folder, period folder or leftover) under ``root``; links never followed.
+
+    An output staging folder holds the period's folder one level down: that one
+    comes first, so that the staging folder is empty but for its marker after it.
+    """
+    if not root.is_dir():
+        return
+    for plan in sorted(root.iterdir()):
+        if plan.is_symlink() or not plan.is_dir():
+            continue
+        for sub in sorted(plan.iterdir()):
+            if sub.is_symlink() or not sub.is_dir():
+                continue
+            if ".staging-" in sub.name:
+                for inner in sorted(sub.iterdir()):
+                    if inner.is_dir() and not inner.is_symlink():
+                        yield plan, inner
+            yield plan, sub
+
+
+def _is_workbooks(folder: Path) -> bool:
+    return (folder / paths.MARKER).is_file() or (folder / paths.FINGERPRINT_FILE).is_file()
+
+
+def _period_of(folder: Path) -> str:
+    """The period a folder belongs to: ``2018-03``, ``.2018-03.staging-ab12`` → ``2018-03``."""
+    name = folder.name if not folder.parent.name.startswith(".") else folder.parent.name
+    return name.lstrip(".").split(".")[0]
+
+
+@contextlib.contextmanager
+def _held(plan_dir: Path, period: str) -> Iterator[bool]:
+    """The period's lock if free (True), else False; no lock file is made where none was."""
+    lock_file = plan_dir / f".{period}.lock"
+    if not lock_file.exists():
+        yield True
+        return
+    lock = FileLock(str(lock_file))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
+def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
+    """Remove the workbook's files in ``folder``, then the folders left empty."""
+    foreign = set(paths.foreign_files(folder, processed=processed))
+    for p in sorted(folder.rglob("*"), reverse=True):
+        if p in foreign:
+            continue
+        if p.is_dir() and not p.is_symlink():
+            with contextlib.suppress(OSError):
+                p.rmdir()  # only if empty
+        else:
+            p.unlink()
+            result.removed.append(p)
+    if foreign:
+        result.kept[folder] = sorted(foreign)
+    else:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _clean_root(root: Path, processed: bool, result: CleanResult) -> None:
+    for plan_dir, folder in _folders(root):
+        if not folder.exists():  # the staging folder's period, removed with it just before
+            continue
+        if not _is_workbooks(folder):
+            continue
+        with _held(plan_dir, _period_of(folder)) as free:
+            if not free:
+                result.busy.append(folder)
+                continue
+            _clean_folder(folder, processed, result)
+
+
+def clean(
+    data_dir: str | os.PathLike | None = None,
+    output_dir: str | os.PathLike | None = None,
+    log: Callable[[str], None] = print,
+) -> CleanResult:
+    """Remove the workbook's processed tables and outputs; keep and name everything else."""
+    data = paths.data_dir(data_dir)
+    out_root = paths.output_dir(output_dir)
+    result = CleanResult()
+    _clean_root(paths.processed_root(data), True, result)
+    _clean_root(out_root, False, result)
+    processed = paths.processed_root(data)
+    if processed.is_dir():
+        for plan_dir in sorted(processed.iterdir()):
+            history = plan_dir / "kpi_history.csv"
+            if plan_dir.is_dir() and not plan_dir.is_symlink() and history.is_file():
+                history.unlink()
+                result.removed.append(history)
+    index = out_root / INDEX_FILE
+    if index.is_file() and not index.is_symlink() and is_workbook_index(index):
+        index.unlink()
+        result.removed.append(index)
+    for folder, files in result.kept.items():
+        names = "、".join(p.relative_to(folder).as_posix() for p in files[:3])
+        more = say("paths.and_more", n=len(files) - 3) if len(files) > 3 else ""
+        log(say("clean.kept", folder=folder, names=names + more))
+    for folder in result.busy:
+        log(say("clean.busy", folder=folder))
+    log(say("clean.done", n=len(result.removed)))
+    return result
