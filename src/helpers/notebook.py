@@ -430,9 +430,11 @@ def files_frame(files: list[Path], folder: Path | None = None) -> pd.DataFrame:
 
 
 def _data_rows(path: Path) -> int:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        import csv
+    """The data rows of a CSV the workbook wrote (a cell may be as long as the file: a report line)."""
+    import csv
 
+    csv.field_size_limit(max(csv.field_size_limit(), path.stat().st_size + 1))
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
 
 

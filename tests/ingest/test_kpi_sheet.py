@@ -735,3 +735,34 @@ def test_two_figures_in_a_previous_text_are_refused(tmp_path, report, sheet_text
     sheet = replace_once(sheet_text, ",94.8%,", ",94.8%→92.6%,")
     err = fails(tmp_path, report, sheet)
     assert (err.line, err.field) == (12, "prev_text") and "数値が2個" in err.detail
+
+
+def test_a_cell_longer_than_csv_allows_is_told_in_japanese(tmp_path, report, sheet_text):
+    """A quote left open swallows the rest of the file into one cell (a break trial's case)."""
+    lines = sheet_text.splitlines()
+    lines[3] = lines[3] + ',"' + "あ" * 140_000
+    err = fails(tmp_path, report, "\n".join(lines) + "\n")
+    message = str(err)
+    assert "一つのセルが長すぎます" in message and "131072" in message
+    assert "field" not in message and "limit" not in message
+
+
+@pytest.mark.parametrize(
+    "english, japanese",
+    [
+        ("field larger than field limit (131072)", "131072 文字を超えています"),
+        (
+            "new-line character seen in unquoted field - do you need to open the file",
+            "CR だけの改行",
+        ),
+        ("line contains NUL", "NUL 文字"),
+        ("'\"' expected after '\"'", "区切りや引用符の形が崩れています"),
+    ],
+)
+def test_the_csv_modules_complaints_are_put_in_japanese(english, japanese):
+    import csv
+
+    from helpers.core.messages import csv_error_text
+
+    text = csv_error_text(csv.Error(english))
+    assert japanese in text and "field" not in text and "expected" not in text

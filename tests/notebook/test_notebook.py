@@ -247,3 +247,13 @@ def test_a_failed_export_is_one_japanese_line(data, monkeypatch):
     run = open_(data, "03_report")
     with pytest.raises(nb.NotebookStop, match="別の実行（make report など）がこの期間を処理中"):
         nb.export_report(run, log=lambda _m: None)
+
+
+def test_files_frame_counts_rows_with_a_cell_as_long_as_a_report_line(tmp_path):
+    """A report line of 200,000 characters ends up in a table cell; its rows are still counted."""
+    from helpers import notebook
+
+    p = tmp_path / "items.csv"
+    p.write_text('item_no,item_name\n1,"' + "あ" * 200_000 + '"\n2,b\n', encoding="utf-8")
+    frame = notebook.files_frame([p], tmp_path)
+    assert frame["rows"].tolist() == [2]

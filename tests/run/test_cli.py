@@ -562,3 +562,38 @@ def test_workbook_toml_pdf_makes_every_run_print_and_each_run_is_logged(
         (plan, period, "made") for plan, period, _ in asked
     ]
     assert all(r["time"] and r["seconds"] for r in log)
+
+
+@pytest.mark.parametrize("code", [13, 30, 1])  # EACCES, EROFS, EPERM
+def test_a_folder_that_cannot_be_written_is_told_once_with_the_option(code, tmp_path):
+    from helpers.run.pipeline import input_error_from
+
+    exc = OSError(code, "English words of the system", str(tmp_path / "out"))
+    message = str(input_error_from(exc, "--output-dir"))
+    assert message.count("別のフォルダを指定してください") == 1, message
+    assert "--output-dir で別のフォルダを指定してください" in message
+    assert "English" not in message
+
+
+@pytest.mark.parametrize("made", [True, False])
+def test_a_run_log_that_cannot_be_written_is_a_japanese_warning_naming_it(
+    data, monkeypatch, capsys, tmp_path, made
+):
+    import helpers.run.cli
+
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system", str(out / "run-log.csv"))
+
+    monkeypatch.setattr(helpers.run.cli, "append_runs", read_only)
+    args = cli.parse_args(["--data-dir", str(data), "--output-dir", str(out)])
+    code = cli.EXIT_OK if made else cli.EXIT_FAILED
+    args.run_lines = [cli._run_line(PLAN, "2018-03", code, 0.0)]
+    cli._write_run_log(args)
+    err = capsys.readouterr().err
+    assert f"実行の記録 {out / 'run-log.csv'} を書けませんでした（読み取り専用のディスクです" in err
+    assert ("レポートはできています" in err) is made
+    assert ("レポートも作れていません" in err) is not made
+    assert "Read-only" not in err and err.count("\n") == 1

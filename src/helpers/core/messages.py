@@ -95,6 +95,27 @@ FIXABLE_ERRNOS = frozenset(
 )
 
 
+def csv_error_text(exc: Exception) -> str:
+    """Python's csv module's complaint (English) as a Japanese phrase for ``*.bad_csv``."""
+    text = str(exc)
+    if text.startswith("field larger than field limit"):
+        return say("core.csv_field_too_long", limit=text.rsplit("(", 1)[-1].rstrip(")"))
+    if text.startswith("new-line character seen in unquoted field"):
+        return say("core.csv_lone_cr")
+    if "NUL" in text:
+        return say("core.csv_nul")
+    return say("core.csv_other")
+
+
+def os_error_with_option(exc: OSError, option: str) -> str:
+    """:func:`os_error_text`, its advice to choose another folder naming ``option`` (said once)."""
+    text = os_error_text(exc)
+    tail = "別のフォルダを指定してください"
+    if text.endswith(tail):
+        return text[: -len(tail)] + say("core.os_error_option_folder", option=option)
+    return say("core.os_error_with_option", text=text, option=option)
+
+
 def os_error_text(exc: OSError) -> str:
     """A system error (permission, full disk, missing file) as a Japanese sentence, no place."""
     if isinstance(exc, FileNotFoundError) and exc.filename is None:
@@ -111,6 +132,11 @@ _add(
         "os_error": "システムのエラーが起きました（「{what}」、errno {errno}）。"
         "ディスクや権限を確かめてもう一度実行し、続くときは --debug を付けて詳細を担当者に伝えてください",
         "os_error_with_option": "{text}。または {option} で別のフォルダを指定してください",
+        "csv_field_too_long": "一つのセルが長すぎます（{limit} 文字を超えています。改行が引用符の中に入ったままになっていませんか）",
+        "csv_lone_cr": "引用符の外に改行（CR だけの改行）があります",
+        "csv_nul": "NUL 文字が含まれています",
+        "csv_other": "区切りや引用符の形が崩れています",
+        "os_error_option_folder": "{option} で別のフォルダを指定してください",
         "program_missing": "必要なプログラムが見つかりません（{what}）。"
         "README の「準備」にあるパッケージを入れてください",
         "unexpected": "思わぬエラーで止まりました（{kind}: {what}）。"
@@ -137,7 +163,10 @@ _add(
         "bad_jobs": "--jobs {jobs}: 同時に実行する期間の数を 1 以上で指定してください",
         "interrupted": "中断しました（Ctrl-C）。前回のレポートと表はそのままです",
         "list_plan_fault": "（plan.toml の誤り: {detail}）",
-        "run_log_failed": "実行の記録 outputs/run-log.csv を書けませんでした（「{error}」）。レポートはできています",
+        "run_log_failed": "実行の記録 {path} を書けませんでした（{why}）。{reports}",
+        "run_log_reports_made": "レポートはできています",
+        "run_log_no_report": "レポートも作れていません。上のエラーを確かめてください",
+        "run_log_locked": "別の実行が記録を書いています",
     },
 )
 
@@ -284,7 +313,7 @@ _add(
         "unknown_label": "列「{header}」の状況の表記「{label}」を知りません。この計画の表記（plan.toml）: {known}",
         "not_whole": "「{cell}」は項目数として整数ではありません。整数を書いてください",
         "implausible": "「{cell}」は項目数としてあり得ません（{most} まで）。数値を直してください",
-        "bad_csv": "CSV として読めません（「{error}」）。引用符と区切りを確かめてください",
+        "bad_csv": "CSV として読めません（{error}）。引用符と区切りを確かめてください",
         "no_rows": "表の行がありません（コメントか空行だけです）",
         "unknown_column": "知らない列「{name}」です。使える列: {expected}",
         "two_columns": "{key} の列が二つあります。一つにしてください",
@@ -358,7 +387,7 @@ _add(
 _add(
     "kpi",
     {
-        "bad_csv": "CSV として読めません（「{error}」）。引用符と区切りを確かめてください",
+        "bad_csv": "CSV として読めません（{error}）。引用符と区切りを確かめてください",
         "no_header": "成果指標シートに見出しの行がありません",
         "no_rows": "成果指標シートに見出しはありますが行がありません。この期間に成果指標がないなら、ファイルを削除してください（成果指標シートのない期間は成果指標のデータを持ちません）",
         "unknown_column": "知らない列「{name}」です{hint}。使える列: {known}",

@@ -26,7 +26,7 @@ import pandas as pd
 
 from helpers.core.errors import Faults, InputError
 from helpers.core.jpnum import MAX_COUNT
-from helpers.core.messages import say
+from helpers.core.messages import csv_error_text, say
 from helpers.core.textnorm import ROMAN_NUMERALS, collapse, squash
 from helpers.core.vocab import NOT_RATED, STANDARD, Vocabulary
 from helpers.ingest.rawio import read_text
@@ -151,7 +151,9 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
         try:
             rows.append((n, next(csv.reader(io.StringIO(line)))))
         except csv.Error as exc:
-            raise InputError(path, say("areas.bad_csv", error=exc), line=n) from None
+            raise InputError(
+                path, say("areas.bad_csv", error=csv_error_text(exc)), line=n
+            ) from None
     if not rows:
         raise InputError(path, say("areas.no_rows"))
     return rows

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.core.errors import InputError
-from helpers.core.messages import say
+from helpers.core.messages import csv_error_text, say
 from helpers.ingest.rawio import read_text
 from helpers.ingest.sheet_xlsx import read_xlsx_rows
 
@@ -81,7 +81,9 @@ def _csv_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
                 continue
             rows.append((line, row))
     except csv.Error as exc:
-        raise InputError(path, say("kpi.bad_csv", error=exc), line=reader.line_num) from None
+        raise InputError(
+            path, say("kpi.bad_csv", error=csv_error_text(exc)), line=reader.line_num
+        ) from None
     if not rows:
         raise InputError(path, say("kpi.no_header"))
     return [c.strip() for c in rows[0][1]], rows[0][0], rows[1:]

@@ -43,7 +43,7 @@ from filelock import Timeout
 
 from helpers.core import paths
 from helpers.core.errors import InputError, LockedError, PeriodError, StageError
-from helpers.core.messages import say
+from helpers.core.messages import os_error_text, say
 from helpers.core.periods import parse_period, period_label
 from helpers.core.plans import (
     load_plan,
@@ -58,7 +58,7 @@ from helpers.cycle.new_period import new_period, next_steps
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.index_page import build_index, check_index
 from helpers.present.pdf import check_chromium
-from helpers.present.runlog import RunLine, append_runs
+from helpers.present.runlog import RUN_LOG, RunLine, append_runs
 from helpers.run.clean import clean
 from helpers.run.pipeline import check_period, input_error_from, run_period
 from helpers.run.settings import read_settings
@@ -611,7 +611,15 @@ def _write_run_log(args) -> None:
     try:
         append_runs(out_root, lines)
     except (OSError, InputError, Timeout) as exc:
-        _warn(say("cli.run_log_failed", error=exc))
+        if isinstance(exc, OSError):
+            why = os_error_text(exc)
+        elif isinstance(exc, Timeout):
+            why = say("cli.run_log_locked")
+        else:
+            why = exc.detail
+        made = any(line.result in ("made", "up_to_date") for line in lines)
+        reports = say("cli.run_log_reports_made" if made else "cli.run_log_no_report")
+        _warn(say("cli.run_log_failed", path=out_root / RUN_LOG, why=why, reports=reports))
 
 
 def _run_one(args_tuple) -> tuple[str, str, int, str, bool]:

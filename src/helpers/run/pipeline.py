@@ -83,7 +83,7 @@ from helpers.analysis.plan_history import publish_plan_history
 from helpers.core import paths
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError, LockedError, StageError
-from helpers.core.messages import FIXABLE_ERRNOS, os_error_text, say
+from helpers.core.messages import FIXABLE_ERRNOS, os_error_with_option, say
 from helpers.core.paths import FINGERPRINT_FILE, MARKER, RUN_FAILED_FILE
 from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
@@ -229,11 +229,7 @@ _FIXES = (
 
 def input_error_from(exc: OSError, option: str = OUTPUT_OPTION) -> InputError:
     """An OSError a user can fix (permissions, read-only disk, a file in the way) as InputError."""
-    fix = os_error_text(exc)
-    return InputError(
-        exc.filename,
-        say("core.os_error_with_option", text=fix, option=option),
-    )
+    return InputError(exc.filename, os_error_with_option(exc, option))
 
 
 @contextlib.contextmanager
