@@ -202,8 +202,8 @@ def test_plan_toml_with_years_and_labels(tmp_path):
             "status.behind",
         ),
         ('[status]\nS = ["a"]\nA = ["b"]\nnot_rated = [""]\n', "not_rated", 4, "status.not_rated"),
-        ("months = [3, 13]\n", "months は報告の月", 1, "months"),
-        ("months = []\n", "months は報告の月", 1, "months"),
+        ("months = [3, 13]\n", "months は報告する月", 1, "months"),
+        ("months = []\n", "months は報告する月", 1, "months"),
         ('name = ""\n', "name には計画の名前", 1, "name"),
         ('name = "\u200b"\n', "name には計画の名前", 1, "name"),  # invisible only: removed, empty
         ('[status]\nS = 1\nA = ["b"]\nB = ["c"]\n', "ラベルのリスト", 2, "status.S"),
@@ -237,7 +237,7 @@ def test_every_fault_of_a_plan_toml_is_told_at_once_each_with_its_line(tmp_path)
     ]
     text = str(err.value)
     assert "4件" in text and text.count("  ・") == 4, text
-    assert "2行目" in text and "知らないキー「years」" in text and "months は報告の月" in text
+    assert "2行目" in text and "知らないキー「years」" in text and "months は報告する月" in text
 
 
 def test_a_four_level_scale_with_its_own_ahead_behind_and_not_rated(tmp_path):
@@ -467,3 +467,32 @@ def test_malformed_scales_are_refused(tmp_path, text, message):
     with pytest.raises(InputError, match=message) as err:
         read_plan_config(_toml(tmp_path, text), "x")
     assert err.value.path.name == "plan.toml"
+
+
+@pytest.mark.parametrize(
+    "text, japanese",
+    [
+        ('name = "a"\nname = "b"\n', "二度書かれています"),
+        ("name = x y\n", "値の書き方が違います"),
+        ('name = "a\n', "引用符"),
+        ("months = [3, 9\n", "角かっこ"),
+        ("first_year 2017\n", "= がありません"),
+        ("[status\n", "角かっこ"),
+    ],
+)
+def test_a_plan_toml_that_is_not_toml_is_told_in_japanese_with_its_line(tmp_path, text, japanese):
+    p = _toml(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        read_plan_config(p, "x")
+    message = str(err.value)
+    assert japanese in message and err.value.line is not None, message
+    for english in ("Invalid", "Cannot", "Expected", "Unclosed", "Unterminated", "at line"):
+        assert english not in message, message
+
+
+def test_a_plan_toml_key_is_placed_as_a_key_not_a_column(tmp_path):
+    p = _toml(tmp_path, "months = [3, 13]\n")
+    with pytest.raises(InputError) as err:
+        read_plan_config(p, "x")
+    assert f"{p} 1行目 キー months: " in str(err.value)
+    assert "列" not in str(err.value).split(": ")[0]

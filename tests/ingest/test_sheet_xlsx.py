@@ -79,6 +79,29 @@ def test_a_number_where_the_wording_belongs_names_the_cell(tmp_path):
     assert isinstance(exc.value, InputError)
 
 
+def test_every_typed_cell_of_a_sheet_is_told_at_once(tmp_path):
+    """A number, a date and a formula in three rows: one run names all three (a break trial's)."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from helpers.core.errors import InputErrors
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    wb.active["E5"] = 9855
+    wb.active["F9"] = dt.datetime(2018, 3, 31)
+    wb.active["G14"] = "=E14*2"
+    wb.save(path)
+    with pytest.raises(InputErrors) as exc:
+        read_xlsx_rows(path)
+    msg = str(exc.value)
+    assert "3件の誤り" in msg, msg
+    for where in ("5行目 E列（value_text）", "9行目 F列（prev_text）", "14行目 G列（target_text）"):
+        assert where in msg, msg
+    assert "\ufffd" not in msg
+
+
 def test_comment_and_empty_rows_are_skipped_as_in_csv(tmp_path, report):
     rows = [["# メモ: 平成29年度末"], [], *REAL_ROWS]
     path = tmp_path / "kpi_sheet.xlsx"

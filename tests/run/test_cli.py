@@ -597,3 +597,14 @@ def test_a_run_log_that_cannot_be_written_is_a_japanese_warning_naming_it(
     assert ("レポートはできています" in err) is made
     assert ("レポートも作れていません" in err) is not made
     assert "Read-only" not in err and err.count("\n") == 1
+
+
+def test_a_jobs_value_that_is_no_number_is_told_in_japanese(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--jobs", "abc"])
+    err = capsys.readouterr().err
+    assert (
+        exc.value.code == 2
+        and "--jobs の値 'abc' は正しくありません（整数を指定してください）" in err
+    )
+    assert " int " not in err

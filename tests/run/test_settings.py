@@ -27,3 +27,12 @@ def test_a_malformed_setting_is_refused_in_japanese(tmp_path, text, says):
     with pytest.raises(InputError, match=says) as err:
         read_settings(tmp_path)
     assert_japanese(str(err.value))
+
+
+def test_a_workbook_toml_that_is_not_toml_is_told_in_japanese_with_its_line(tmp_path):
+    (tmp_path / "workbook.toml").write_text("# 設定\npdf = yes\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_settings(tmp_path)
+    message = str(err.value)
+    assert err.value.line == 2 and "2行目" in message and "値の書き方が違います" in message
+    assert "Invalid" not in message and "at line" not in message

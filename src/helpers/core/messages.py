@@ -48,7 +48,9 @@ def place(
     if line is not None:
         where += f" {line}行目"
     if field is not None:
-        where += f" {field}列"
+        # a setting file's field is a key (plan.toml: months), a table's a column
+        toml = path is not None and str(path).lower().endswith(".toml")
+        where += f" キー {field}" if toml else f" {field}列"
     return where
 
 
@@ -95,6 +97,40 @@ FIXABLE_ERRNOS = frozenset(
 )
 
 
+#: tomllib's complaints (English), the start of each → the catalogue's phrase
+_TOML_ERRORS = (
+    ("Cannot overwrite a value", "core.toml_twice"),
+    ("Cannot declare", "core.toml_twice"),
+    ("Cannot redefine namespace", "core.toml_twice"),
+    ("Duplicate inline table key", "core.toml_twice"),
+    ("Cannot mutate immutable namespace", "core.toml_twice"),
+    ("Unterminated string", "core.toml_open_string"),
+    ("Unclosed array", "core.toml_open_bracket"),
+    ("Unclosed inline table", "core.toml_open_brace"),
+    ("Expected ']'", "core.toml_open_bracket"),
+    ("Expected '='", "core.toml_no_equals"),
+    ("Invalid value", "core.toml_bad_value"),
+    ("Invalid date", "core.toml_bad_value"),
+    ("Invalid hex value", "core.toml_bad_value"),
+    ("Unescaped", "core.toml_backslash"),
+    ("Escaped character", "core.toml_backslash"),
+    ("Illegal character '\\n'", "core.toml_open_string"),  # a string left open at the line's end
+    ("Illegal character", "core.toml_bad_char"),
+    ("Found invalid character", "core.toml_bad_char"),
+    ("Invalid initial character for a key", "core.toml_bad_key"),
+    ("Invalid statement", "core.toml_bad_statement"),
+)
+
+
+def toml_error_text(exc: Exception) -> str:
+    """tomllib's complaint (English) about a setting file as a Japanese phrase."""
+    text = str(exc)
+    for start, key in _TOML_ERRORS:
+        if text.startswith(start):
+            return say(key)
+    return say("core.toml_other")
+
+
 def csv_error_text(exc: Exception) -> str:
     """Python's csv module's complaint (English) as a Japanese phrase for ``*.bad_csv``."""
     text = str(exc)
@@ -132,6 +168,17 @@ _add(
         "os_error": "システムのエラーが起きました（「{what}」、errno {errno}）。"
         "ディスクや権限を確かめてもう一度実行し、続くときは --debug を付けて詳細を担当者に伝えてください",
         "os_error_with_option": "{text}。または {option} で別のフォルダを指定してください",
+        "toml_twice": "同じキーか表（[…]）が二度書かれています",
+        "toml_open_string": '文字列の引用符 " が閉じられていません',
+        "toml_open_bracket": "角かっこ [ ] が閉じられていません",
+        "toml_open_brace": "波かっこ { } が閉じられていません",
+        "toml_no_equals": "キーのあとに = がありません",
+        "toml_bad_value": '値の書き方が違います（文字は "…" で囲み、数は数字だけで書きます）',
+        "toml_backslash": "文字列の中の \\ の使い方が違います",
+        "toml_bad_char": "使えない文字があります",
+        "toml_bad_key": "キーの名前の書き方が違います",
+        "toml_bad_statement": "キー = 値 の形になっていない行があります",
+        "toml_other": "書き方が TOML の形になっていません",
         "csv_field_too_long": "一つのセルが長すぎます（{limit} 文字を超えています。改行が引用符の中に入ったままになっていませんか）",
         "csv_lone_cr": "引用符の外に改行（CR だけの改行）があります",
         "csv_nul": "NUL 文字が含まれています",
@@ -151,7 +198,7 @@ _add(
         "arg_unknown": "知らない引数です: {names}。reform-workbook --help で使えるオプションを確かめてください",
         "arg_choice": "{name} に {value} は使えません。使えるのは {choices} です",
         "arg_needs_value": "{name} の後に値を一つ指定してください",
-        "arg_bad_value": "{name} の値 {value} は正しくありません（{kind} を指定してください）",
+        "arg_bad_value": "{name} の値 {value} は正しくありません（{kind}を指定してください）",
         "arg_ambiguous": "{name} は複数のオプションに当てはまります（{matches}）。省略せずに書いてください",
         "arg_no_value": "{name} には値を付けません（{value} を外してください）",
         "arg_other": "コマンドラインが正しくありません（{what}）。reform-workbook --help を見てください",
@@ -268,7 +315,7 @@ _add(
         "unknown": "計画「{plan}」はありません。生データのある計画: {ids}",
         "several": "計画が複数あります（{ids}）。--plan ID（make では PLAN=ID）でどれかを指定してください",
         "not_utf8": "UTF-8 のテキストではありません（{byte}バイト目）。UTF-8 で保存し直してください",
-        "bad_toml": "TOML として読めません（「{detail}」）。その行の書き方を確かめてください",
+        "bad_toml": 'TOML として読めません（{detail}）。その行の書き方を確かめてください（例 name = "第3次行財政再構築プラン"）',
         "unknown_key": "知らないキー「{key}」です。plan.toml に書けるキー: {keys}",
         "bad_name": 'name には計画の名前を報告書のとおりに、引用符（"）で囲んで書いてください',
         "bad_year": "{key} は 2017 のような年度（{low}〜{high}）で書いてください（{value} ではなく）",
@@ -426,7 +473,11 @@ _add(
         "bool": "TRUE/FALSE のセルです",
         "date": "日付か時刻です（打った文字を Excel が日付に変えました）",
         "number": "数値（{value}）です。打った文字を Excel が数値に変えたので、報告書のとおりの書き方が失われています（92.6% は 0.926、9,718 は 9718 になります）",
-        "other": "{kind} 型の値です",
+        "other": "文字ではない値です（{kind}）",
+        "kind_not_zip": "ファイルの形が .xlsx ではないか、途中で切れています",
+        "kind_bad_xml": "ブックの中身（XML）が壊れています",
+        "kind_locked": "パスワードで保護されているか、読めない圧縮方式です",
+        "kind_parts": "ブックに必要な部品がないか、形が違います",
         "not_workbook": "読める Excel ブック（.xlsx）ではありません（{kind}）。Excel から .xlsx（Excel ブック）か CSV UTF-8 で保存し直してください",
         "formula": "数式です。報告書のとおりの文字を打ってください（セルの書式を文字列にしてから）",
         "error_value": "エラー値 {value} です。報告書のとおりの文字を打ってください",

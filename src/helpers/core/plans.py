@@ -41,7 +41,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.errors import Faults, InputError, PeriodError
-from helpers.core.messages import say
+from helpers.core.messages import say, toml_error_text
 from helpers.core.periods import fiscal_year_label, period_label, validate_period
 from helpers.core.textnorm import squash, strip_invisible
 from helpers.core.vocab import MAX_LEVELS, MIN_LEVELS, STANDARD, Vocabulary
@@ -300,9 +300,20 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+def toml_fault(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> InputError:
+    """A setting file (plan.toml, workbook.toml) that is not TOML: in Japanese, with its line."""
+    detail = toml_error_text(exc)
+    return InputError(path, say("plans.bad_toml", detail=detail), line=_toml_line(exc, text))
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError, text: str) -> int | None:
+    """The line tomllib names; "at end of document" (a bracket left open): the last line."""
     m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    if "end of document" in str(exc):
+        return max(1, len(text.rstrip("\n").split("\n")))
+    return None
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -325,8 +336,7 @@ def _read_toml(path: Path) -> tuple[dict, str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise InputError(path, say("plans.bad_toml", detail=detail), line=_toml_line(exc)) from None
+        raise toml_fault(path, exc, text) from None
 
 
 def _check_keys(path: Path, text: str, conf: dict, faults: Faults) -> None:
@@ -524,7 +534,8 @@ def _months(path: Path, text: str, conf: dict) -> tuple[int, ...]:
     ):
         raise InputError(
             path,
-            f"months は報告の月（as-of の月末）の一覧です（例 months = [3, 9]、1〜12）: {value!r}",
+            f"months は報告する月（その月末の時点で報告します）の一覧です"
+            f"（例 months = [3, 9]、1〜12 の整数）。いまの値: {value!r}",
             line=_line_of(text, "months"),
             field="months",
         )

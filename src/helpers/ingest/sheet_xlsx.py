@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
-from helpers.core.errors import InputError
+from helpers.core.errors import Faults, InputError
 from helpers.core.messages import cell_place, say
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import strip_invisible
@@ -125,10 +125,16 @@ class XlsxRows:
 
 
 def _unreadable(path: Path, exc: Exception) -> InputError:
-    return InputError(
-        path,
-        say("xlsx.not_workbook", kind=type(exc).__name__),
-    )
+    """A file openpyxl cannot read; what kind of fault, in words, not the exception's name."""
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        kind = say("xlsx.kind_not_zip")
+    elif isinstance(exc, (ExpatError, SyntaxError)):
+        kind = say("xlsx.kind_bad_xml")
+    elif isinstance(exc, (NotImplementedError, RuntimeError)):
+        kind = say("xlsx.kind_locked")
+    else:
+        kind = say("xlsx.kind_parts")
+    return InputError(path, say("xlsx.not_workbook", kind=kind))
 
 
 def _check_unzipped_sizes(data: bytes, path: Path) -> None:
@@ -228,17 +234,31 @@ def _checked_text(text: str, where: dict) -> str:
         raise CellError(message=exc.detail, **where) from None
 
 
-def _row_texts(path: Path, sheet: str, row_no: int, cells, header: list[str] | None) -> list[str]:
+def _one_cell(cell, field: str | None, where: dict) -> str:
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        raise CellError(message=say("xlsx.formula"), **where)
+    if getattr(cell, "data_type", None) == "e":
+        raise CellError(message=say("xlsx.error_value", value=value), **where)
+    return _checked_text(_cell_text(value, field, where), where)
+
+
+#: stands for a refused cell in its row (never read: the sheet is refused at its end)
+_REFUSED = "\ufffd"
+
+
+def _row_texts(
+    path: Path, sheet: str, row_no: int, cells, header: list[str] | None, faults: Faults
+) -> list[str]:
+    """A row's cells as texts; each refused cell goes into ``faults`` and the row goes on."""
     out = []
     for col, cell in enumerate(cells, start=1):
-        value = getattr(cell, "value", None)
         field = header[col - 1] if header and col <= len(header) else None
         where = {"path": path, "sheet": sheet, "row": row_no, "column": col, "field": field}
-        if getattr(cell, "data_type", None) == "f":
-            raise CellError(message=say("xlsx.formula"), **where)
-        if getattr(cell, "data_type", None) == "e":
-            raise CellError(message=say("xlsx.error_value", value=value), **where)
-        out.append(_checked_text(_cell_text(value, field, where), where))
+        text = _REFUSED
+        with faults.collect():
+            text = _one_cell(cell, field, where)
+        out.append(text)
     while out and not out[-1].strip():
         out.pop()
     return out
@@ -325,11 +345,16 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
         header_row = 0
         rows: list[tuple[int, list[str]]] = []
         hidden_cols = _hidden_columns(ws)
+        faults = Faults(path)  # every refused cell of the sheet, told at once
         for row_no, cells in enumerate(ws.iter_rows(), start=1):
-            texts = _row_texts(path, ws.title, row_no, cells, header)
+            texts = _row_texts(path, ws.title, row_no, cells, header, faults)
             if not texts or all(not t.strip() for t in texts):
                 continue
-            _refuse_hidden(path, ws, row_no, texts, hidden_cols, header)
+            try:
+                _refuse_hidden(path, ws, row_no, texts, hidden_cols, header)
+            except CellError as exc:
+                faults.add(exc)
+                hidden_cols.discard(exc.column)  # a hidden column is told once, at its first text
             if texts[0].lstrip().startswith("#"):
                 continue
             if header is None:
@@ -338,6 +363,7 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
             rows.append((row_no, texts + [""] * (len(header) - len(texts))))
     finally:
         wb.close()
+    faults.refuse()
     if header is None:
         raise CellError(path, say("kpi.no_header"), sheet=ws.title)
     return XlsxRows(ws.title, header_row, header, rows)

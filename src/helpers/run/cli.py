@@ -115,12 +115,19 @@ _ARGPARSE_ERRORS = [
 ]
 
 
+#: the types named in argparse's "invalid int value", in words
+_KINDS = {"int": "整数", "float": "数"}
+
+
 def argparse_message(message: str) -> str:
     """argparse's English complaint about the command line, in the catalogue's Japanese."""
     for pattern, key in _ARGPARSE_ERRORS:
         m = pattern.fullmatch(message)
         if m:
-            return say(key, **m.groupdict())
+            values = m.groupdict()
+            if "kind" in values:  # the type argparse expected: int → 整数
+                values["kind"] = _KINDS.get(values["kind"], values["kind"])
+            return say(key, **values)
     return say("cli.arg_other", what=message)
 
 

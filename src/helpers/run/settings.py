@@ -17,6 +17,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.messages import say
+from helpers.core.plans import toml_fault
 
 SETTINGS_FILE = "workbook.toml"
 KEYS = {"pdf"}
@@ -35,15 +36,18 @@ def read_settings(root: str | Path) -> Settings:
         return Settings()
     if not path.is_file():
         raise InputError(path, say("raw.is_special", kind="フォルダか特殊なファイル"))
-    data = path.read_bytes()[: MAX_BYTES + 1]
+    with open(path, "rb") as fh:  # bounded: never more than the limit read
+        data = fh.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise InputError(path, say("settings.too_large", limit=MAX_BYTES // 1024))
     try:
-        conf = tomllib.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(path, say("plans.not_utf8", byte=exc.start)) from None
+    try:
+        conf = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(path, say("plans.bad_toml", detail=exc)) from None
+        raise toml_fault(path, exc, text) from None
     for key in conf:
         if key not in KEYS:
             raise InputError(

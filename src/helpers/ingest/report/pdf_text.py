@@ -154,7 +154,7 @@ def _open(path: Path, data: bytes) -> PdfReader:
     except InputError:
         raise
     except Exception as exc:  # a damaged file fails inside pypdf in many ways
-        raise _damaged(path, type(exc).__name__) from None
+        raise _damaged(path, "PDF の内部の構造を読み取れません") from None
     if pages > MAX_PAGES:
         raise InputError(
             path,
@@ -195,7 +195,7 @@ def _page_texts(path: Path, reader: PdfReader) -> list[str]:
         except FileNotDecryptedError:
             raise _locked(path) from None
         except Exception as exc:  # as in _open
-            raise _damaged(path, f"{no} ページ目: {type(exc).__name__}") from None
+            raise _damaged(path, f"{no} ページ目の文字を取り出せません") from None
         total += len(text)
         if total > MAX_CHARS:
             raise InputError(
