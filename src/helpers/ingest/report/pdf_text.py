@@ -153,7 +153,7 @@ def _open(path: Path, data: bytes) -> PdfReader:
         ) from None
     except InputError:
         raise
-    except Exception as exc:  # a damaged file fails inside pypdf in many ways
+    except Exception:  # a damaged file fails inside pypdf in many ways
         raise _damaged(path, "PDF の内部の構造を読み取れません") from None
     if pages > MAX_PAGES:
         raise InputError(
@@ -194,7 +194,7 @@ def _page_texts(path: Path, reader: PdfReader) -> list[str]:
             text = page.extract_text() or ""
         except FileNotDecryptedError:
             raise _locked(path) from None
-        except Exception as exc:  # as in _open
+        except Exception:  # as in _open
             raise _damaged(path, f"{no} ページ目の文字を取り出せません") from None
         total += len(text)
         if total > MAX_CHARS:
