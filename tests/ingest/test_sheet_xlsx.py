@@ -102,6 +102,21 @@ def test_every_typed_cell_of_a_sheet_is_told_at_once(tmp_path):
     assert "\ufffd" not in msg
 
 
+def test_merged_cells_are_refused_naming_the_range(tmp_path):
+    """Item numbers merged over a KPI's rows (a common layout) would read as blank below the first."""
+    from openpyxl import load_workbook
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    wb.active["A3"] = wb.active["A2"].value
+    wb.active.merge_cells("A2:A3")
+    wb.save(path)
+    with pytest.raises(CellError) as exc:
+        read_xlsx_rows(path)
+    msg = str(exc.value)
+    assert "2行目 A列" in msg and "セルが結合されています（A2:A3）" in msg and "結合を解除" in msg
+
+
 def test_comment_and_empty_rows_are_skipped_as_in_csv(tmp_path, report):
     rows = [["# メモ: 平成29年度末"], [], *REAL_ROWS]
     path = tmp_path / "kpi_sheet.xlsx"

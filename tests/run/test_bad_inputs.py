@@ -356,7 +356,7 @@ CASES = [
     Case("areas_saved_as_xlsx.csv", (BINARY,), line=1),
     Case(
         "areas_second_table.csv",
-        ("分野別の表が二つ以上",),
+        ("分野別の表が2つあります", "areas_second_table.csv", "progress_areas_H29_9.csv"),
         add=True,
         blamed="progress_areas_H29_9.csv",
     ),

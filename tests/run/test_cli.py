@@ -608,3 +608,15 @@ def test_a_jobs_value_that_is_no_number_is_told_in_japanese(capsys):
         and "--jobs の値 'abc' は正しくありません（整数を指定してください）" in err
     )
     assert " int " not in err
+
+
+def test_list_names_each_plan_toml_fault_with_its_line(data, capsys):
+    toml = data / "raw" / PLAN / "plan.toml"
+    text = "years = 5\nmonths = [13]\n" + toml.read_text(encoding="utf-8")
+    toml.write_text(text, encoding="utf-8")
+    status = main(["list", "--data-dir", str(data)])
+    out, err = capsys.readouterr()
+    assert status == 0 and f"{PLAN}\t（plan.toml に誤りがあります" in out
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    years, months = lines.index("years = 5") + 1, lines.index("months = [13]") + 1
+    assert f"{years}行目 キー years" in err and f"{months}行目 キー months" in err, err

@@ -102,7 +102,8 @@ def find_raw_files(raw: Path) -> RawFiles:
     if found.report is None and not found.area_tables:
         raise InputError(raw, say("clean.nothing"))
     if len(found.area_tables) > 1 and found.report is None:
-        raise InputError(found.area_tables[1], say("clean.two_area_tables"))
+        names = "、".join(t.name for t in found.area_tables)
+        raise InputError(raw, say("clean.two_area_tables", n=len(found.area_tables), names=names))
     return found
 
 

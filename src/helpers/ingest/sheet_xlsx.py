@@ -346,6 +346,18 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
         rows: list[tuple[int, list[str]]] = []
         hidden_cols = _hidden_columns(ws)
         faults = Faults(path)  # every refused cell of the sheet, told at once
+        for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            # only the first cell of a merged range has the value: the rows below it would
+            # read as blank (an item number "missing" that Excel shows)
+            faults.add(
+                CellError(
+                    path,
+                    say("xlsx.merged", cells=merged.coord),
+                    sheet=ws.title,
+                    row=merged.min_row,
+                    column=merged.min_col,
+                )
+            )
         for row_no, cells in enumerate(ws.iter_rows(), start=1):
             texts = _row_texts(path, ws.title, row_no, cells, header, faults)
             if not texts or all(not t.strip() for t in texts):

@@ -414,8 +414,9 @@ def list_plans(data: Path) -> None:
     for plan in plan_ids(data):
         try:
             name = plan_name(data, plan)
-        except InputError as exc:  # listed all the same, with its fault
-            name = say("cli.list_plan_fault", detail=exc.detail)
+        except InputError as exc:  # listed all the same; its faults, each with its line, below
+            name = say("cli.list_plan_fault")
+            _warn(str(exc))
         print(f"{plan}\t{name}")
         for p in plan_periods(data, plan):
             print(f"  {p}\t{period_label(p)}")
