@@ -10,6 +10,7 @@ from pathlib import Path
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.paths import FINGERPRINT_FILE
 from helpers.core.plans import PERIOD_ID
+from helpers.core.tables import read_own
 
 HISTORY_FILE = "kpi_history.csv"
 
@@ -38,8 +39,8 @@ def publish_plan_history(processed_plan: Path, periods: list[str] | None = None)
     )
     if not done:
         return None
-    data = (done[-1] / HISTORY_FILE).read_bytes()
+    data = read_own(done[-1] / HISTORY_FILE)
     target = processed_plan / HISTORY_FILE
-    if target.is_file() and target.read_bytes() == data:
+    if target.is_file() and target.stat().st_size == len(data) and read_own(target) == data:
         return None
     return atomic_write_bytes(target, data)

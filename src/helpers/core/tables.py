@@ -10,13 +10,20 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.atomic import atomic_write_bytes
+from helpers.core.errors import InputError
+from helpers.core.messages import say
+
+#: the largest file of the workbook's own (summary, fingerprint, tables, charts) read back
+MAX_OWN_FILE_BYTES = 64 * 1024 * 1024
 
 __all__ = [
+    "MAX_OWN_FILE_BYTES",
     "atomic_write_bytes",
     "format_number",
     "frame_for_csv",
     "read_csv",
     "read_json",
+    "read_own",
     "write_csv",
     "write_json",
 ]
@@ -62,8 +69,23 @@ def write_json(obj, path: str | Path) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def read_own(path: str | Path, limit: int = MAX_OWN_FILE_BYTES) -> bytes:
+    """A file the workbook wrote (or a project file), read within ``limit`` bytes.
+
+    Raises
+    ------
+    InputError
+        A file larger than that (someone put another file in its place).
+    """
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(path, say("core.own_file_too_large", mb=limit // (1024 * 1024)))
+    return data
+
+
 def read_json(path: str | Path):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return json.loads(read_own(path).decode("utf-8"))
 
 
 def read_csv(path: str | Path, **kwargs) -> pd.DataFrame:

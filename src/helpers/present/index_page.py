@@ -35,7 +35,7 @@ from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
 from helpers.core.schema import count_columns, is_missing, read_table
-from helpers.core.tables import write_json
+from helpers.core.tables import read_own, write_json
 from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
@@ -138,16 +138,17 @@ class PlanEntry:
 
 def _read_summary(folder: Path) -> tuple[dict | None, bytes]:
     try:
-        raw = (folder / SUMMARY_FILE).read_bytes()
+        raw = read_own(folder / SUMMARY_FILE)
         return json.loads(raw.decode("utf-8")), raw
-    except (OSError, ValueError):
+    except (OSError, ValueError, InputError):
         return None, b""
 
 
 def _read_failure(folder: Path) -> tuple[dict | None, bytes]:
     """The record of a failed latest run (written by the pipeline), or None."""
     try:
-        raw = (folder / paths.RUN_FAILED_FILE).read_bytes()[:8192]
+        with open(folder / paths.RUN_FAILED_FILE, "rb") as fh:  # bounded: a record is small
+            raw = fh.read(8192)
         found = json.loads(raw.decode("utf-8"))
         return (found if isinstance(found, dict) else {}), raw
     except FileNotFoundError:
@@ -171,8 +172,8 @@ def _links(out_root: Path, folder: Path) -> list[tuple[str, str]]:
 
 def _fingerprint_of_run(folder: Path) -> bytes:
     try:
-        return (folder / paths.FINGERPRINT_FILE).read_bytes()
-    except OSError:
+        return read_own(folder / paths.FINGERPRINT_FILE)
+    except (OSError, InputError):
         return b""
 
 
@@ -190,7 +191,7 @@ def collect(data: Path, out_root: Path) -> tuple[list[PlanEntry], str]:
         except InputError:  # its runs report the fault; the page still lists what was made
             plan = Plan(pid, paths.plan_raw_dir(data, pid))
         config = paths.plan_raw_dir(data, pid) / PLAN_FILE
-        h.update(f"plan={pid}\0".encode() + (config.read_bytes() if config.is_file() else b""))
+        h.update(f"plan={pid}\0".encode() + (read_own(config) if config.is_file() else b""))
         entry = PlanEntry(pid, plan.name or "", plan.years_label(), plan.vocab)
         for period in reversed(plan_periods(data, pid)):
             folder = out_root / pid / period

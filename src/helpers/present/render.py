@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from helpers import __version__
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.paths import TEMPLATES_DIR
+from helpers.core.tables import read_own
 
 if TYPE_CHECKING:
     import nbformat
@@ -128,7 +129,7 @@ def figure_html(image_path: str | Path, caption: str) -> Markup:
     media = _MEDIA_TYPES.get(path.suffix.lower())
     if media is None:
         raise ValueError(f"{path}: a figure must be .png or .svg")
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    data = base64.b64encode(read_own(path)).decode("ascii")
     return Markup(
         f'<figure><img src="data:{media};base64,{data}" alt="{escape(caption)}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"

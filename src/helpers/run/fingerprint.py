@@ -23,6 +23,7 @@ from pathlib import Path
 
 from helpers.core import paths
 from helpers.core.plans import PLAN_FILE, raw_periods, resolve_plan
+from helpers.core.tables import read_own
 
 PACKAGE_DIR = paths.PACKAGE_DIR
 DISTRIBUTION = "reform-workbook"
@@ -55,7 +56,7 @@ def notebook_content(path: Path) -> bytes:
     change what a run does, so they do not make the next run rebuild. A file
     that is not a notebook's JSON counts by its bytes.
     """
-    data = path.read_bytes()
+    data = read_own(path)
     try:
         cells = json.loads(data)["cells"]
         kept = [
@@ -134,7 +135,7 @@ def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None
     h.update(f"plan={plan}\0period={period}\0data={data}\0out={output_root}\0".encode())
     config = paths.plan_raw_dir(data, plan) / PLAN_FILE
     if config.is_file():
-        h.update(b"plan.toml\0" + config.read_bytes() + b"\0")
+        h.update(b"plan.toml\0" + read_own(config) + b"\0")
     for p in raw_periods(data, plan):
         if p <= period:
             _hash_tree(h, paths.raw_dir(p, data, plan), ("*",))
@@ -146,5 +147,5 @@ def run_fingerprint(period: str, data: Path, output_root: Path, plan: str | None
         h.update(f"{name}=={version}\0".encode())
     pyproject = paths.PROJ_ROOT / "pyproject.toml"
     if pyproject.exists():
-        h.update(pyproject.read_bytes())
+        h.update(read_own(pyproject))
     return h.hexdigest()

@@ -87,7 +87,7 @@ from helpers.core.messages import FIXABLE_ERRNOS, os_error_with_option, say
 from helpers.core.paths import FINGERPRINT_FILE, MARKER, RUN_FAILED_FILE
 from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
-from helpers.core.tables import write_json
+from helpers.core.tables import read_own, write_json
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
@@ -167,8 +167,8 @@ def check_period(period: str, data_dir: str | Path | None = None, plan: str | No
 def _read_fingerprint(folder: Path) -> str | None:
     """The fingerprint of the run that made ``folder``, if every file it listed is still there."""
     try:
-        lines = (folder / FINGERPRINT_FILE).read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = read_own(folder / FINGERPRINT_FILE).decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, InputError):
         return None
     if not lines or not all((folder / rel).is_file() for rel in lines[1:]):
         return None  # a product deleted since: not up to date
