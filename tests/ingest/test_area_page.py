@@ -125,3 +125,43 @@ def test_a_plan_without_plan_toml_is_named_from_a_pdf_or_a_page(tmp_path):
         shutil.copyfile(FIXTURES / fixture, raw / fixture)
     assert plan_name(data, PLAN).replace("３", "3") == "第3次行財政再構築プラン"
     clean_period("2017-09", data, write=False)  # checked against the PDF's title: one plan
+
+
+ONE_ROW_HEADER = (
+    '<tr><th scope="col">分野</th><th scope="col">項目数</th><th scope="col">予定以上に進捗(S)</th>'
+    '<th scope="col">予定どおりに進捗(A)</th><th scope="col">予定よりも遅れている(B)</th></tr>'
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # 進捗状況 spanning the three levels, 分野 and 項目数 over both rows (a common layout)
+        '<tr><th rowspan="2">分野</th><th rowspan="2">項目数</th><th colspan="3">進捗状況</th></tr>'
+        "<tr><th>予定以上に進捗(S)</th><th>予定どおりに進捗(A)</th><th>予定よりも遅れている(B)</th></tr>",
+        # the same with empty cells above 分野 and 項目数 instead of rowspan
+        '<tr><th></th><th></th><th colspan="3">進捗状況</th></tr>'
+        "<tr><th>分野</th><th>項目数</th><th>予定以上に進捗(S)</th><th>予定どおりに進捗(A)</th>"
+        "<th>予定よりも遅れている(B)</th></tr>",
+    ],
+)
+def test_a_two_row_header_with_a_heading_over_the_levels_reads_the_same(tmp_path, header):
+    text = _page_text()
+    assert ONE_ROW_HEADER in text
+    p = _write(tmp_path, text.replace(ONE_ROW_HEADER, header))
+    page = read_area_page(p)
+    pd.testing.assert_frame_equal(page.areas, read_area_page(PAGE).areas)
+    assert page.totals == read_area_page(PAGE).totals
+
+
+def test_header_names_drop_a_group_heading_and_keep_a_single_one():
+    names = area_page._header_names(
+        [
+            ("分野", "分野"),
+            ("項目数", "項目数"),
+            ("進捗状況", "S"),
+            ("進捗状況", "A"),
+            ("備考", "注"),
+        ]
+    )
+    assert names == ["分野", "項目数", "S", "A", "備考注"]

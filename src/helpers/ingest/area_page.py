@@ -124,6 +124,36 @@ def _find_table(root, path: Path, vocab: Vocabulary):
     return inner[0]
 
 
+_UNNAMED = re.compile(r"Unnamed: \d+(_level_\d+)?")
+
+
+def _header_names(columns: list[tuple[str, ...]]) -> list[str]:
+    """One name per column from several header rows.
+
+    A heading spanning several columns above their own names (進捗状況 over S, A and B:
+    ``colspan``) groups them and is left out; a heading over one column only (分野 with
+    ``rowspan``, repeated by pandas in each row) is kept once; blank cells are dropped.
+    """
+    out = []
+    for i, col in enumerate(columns):
+        parts = []
+        for level, part in enumerate(col):
+            if not part or _UNNAMED.fullmatch(part):
+                continue
+            last = level == len(col) - 1
+            spans = any(
+                0 <= j < len(columns)
+                and columns[j][level] == part
+                and columns[j][level + 1 :] != col[level + 1 :]
+                for j in (i - 1, i + 1)
+            )
+            if not last and spans:
+                continue  # a group heading over several columns
+            parts.append(part)
+        out.append("".join(dict.fromkeys(parts)))
+    return out
+
+
 def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
     """(line of its <tr>, cells) for the header and each row, as pandas.read_html reads them."""
     html = lxml.html.tostring(table, encoding="unicode")
@@ -132,11 +162,16 @@ def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
             io.StringIO(html), flavor="lxml", thousands=None, keep_default_na=False
         )[0]
     except ValueError as exc:
-        raise InputError(path, f"表を読めません: {exc}", line=table.sourceline) from None
+        raise InputError(
+            path,
+            "表を読めません（行と列の形が崩れています）。ブラウザで表が正しく見えるか確かめ、"
+            "ページを保存し直すか、表を CSV にして置いてください",
+            line=table.sourceline,
+        ) from None
     frame = frame.astype(str)
     columns = frame.columns
-    if isinstance(columns, pd.MultiIndex):  # two header rows: each column's distinct parts
-        header = ["".join(dict.fromkeys(str(x) for x in col)) for col in columns]
+    if isinstance(columns, pd.MultiIndex):  # two or more header rows
+        header = _header_names([tuple(str(x) for x in col) for col in columns])
         header_rows = columns.nlevels
     else:
         header, header_rows = [str(c) for c in columns], 1
