@@ -161,7 +161,7 @@ def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
         frame = pd.read_html(
             io.StringIO(html), flavor="lxml", thousands=None, keep_default_na=False
         )[0]
-    except ValueError as exc:
+    except ValueError:
         raise InputError(
             path,
             "表を読めません（行と列の形が崩れています）。ブラウザで表が正しく見えるか確かめ、"
