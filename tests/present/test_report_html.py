@@ -290,3 +290,21 @@ def test_the_audit_lists_the_flagged_checks_first():
     html = str(rh.audit_section(audit))
     assert html.index("二つ目") < html.index("一つ目") < html.index("三つ目")
     assert "不一致を先に" in html
+
+
+def test_the_audit_names_an_input_file_by_what_it_is_never_its_name():
+    """Found by a new analyst: 表6-2 showed 2018-09/kpi_sheet.xlsx once two periods had sheets."""
+    audit = pd.DataFrame(
+        {
+            "check": ["prev_vs_earlier_period"],
+            "scope": ["KPI 12-1"],
+            "expected": ["94.8%（2018-09/kpi_sheet.xlsx 12行）"],
+            "actual": ["92.6%（2018-03/kpi_sheet.csv 12行）"],
+            "ok": pd.array([False], dtype="boolean"),
+            "detail": ["前年度末の値（2018-09/kpi_sheet.xlsx 12行）が一致するか"],
+        }
+    )
+    html = str(rh.audit_section(audit))
+    assert "kpi_sheet" not in html and ".xlsx" not in html and ".csv" not in html, html
+    assert "平成30年9月末の成果指標シート 12行" in html
+    assert "平成29年度末の成果指標シート 12行" in html

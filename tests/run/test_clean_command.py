@@ -65,6 +65,7 @@ def test_clean_removes_the_workbooks_files_and_keeps_the_users(tmp_path):
     assert not (data / "processed" / PLAN).exists() or _tree(data / "processed") == []
     assert _tree(out) == [
         "kodaira-3/2016-03/report.html",
+        "kodaira-3/2018-03/.reform-workbook",  # still the workbook's folder, kept for the files
         "kodaira-3/2018-03/memo.docx",
         "kodaira-3/2018-03/tables/my_notes.csv",
         "notes.txt",
@@ -107,10 +108,35 @@ def test_the_command_and_its_help_are_japanese(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert status == 0
     assert "figures/extra.png" in printed and "件削除しました" in printed
-    assert _tree(out) == ["kodaira-3/2018-03/figures/extra.png"]
+    assert _tree(out) == [
+        "kodaira-3/2018-03/.reform-workbook",
+        "kodaira-3/2018-03/figures/extra.png",
+    ]
     try:
         main(["clean", "--help"])
     except SystemExit as exc:
         assert exc.code == 0
     help_text = capsys.readouterr().out
     assert "使い方:" in help_text and "ワークブックが作ったファイルだけを削除" in help_text
+
+
+def test_a_folder_kept_for_a_users_file_can_be_rebuilt_once_the_file_is_moved(tmp_path):
+    """Found by a new analyst: clean left an unmarked folder that no run could replace."""
+    out = tmp_path / "out"
+    folder = out / PLAN / "2018-03"
+    _workbook_period(folder)
+    mine = _write(folder / "tables" / "my_notes.csv")
+    lines = []
+    clean(tmp_path / "data", out, log=lines.append)
+    assert (folder / paths.MARKER).is_file() and mine.is_file()
+    assert "そのファイルを別の場所に移すまで作り直せません" in lines[0]
+    mine.unlink()  # the user moves the file away, as told
+    paths.check_replaceable(folder, "期間の出力フォルダ", "--output-dir")
+    clean(tmp_path / "data", out, log=lines.append)
+    assert not folder.exists()
+
+
+def test_a_folder_holding_only_empty_folders_may_be_replaced(tmp_path):
+    folder = tmp_path / "2018-03"
+    (folder / "tables").mkdir(parents=True)
+    paths.check_replaceable(folder, "期間の出力フォルダ", "--output-dir")

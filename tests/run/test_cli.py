@@ -620,3 +620,39 @@ def test_list_names_each_plan_toml_fault_with_its_line(data, capsys):
     lines = toml.read_text(encoding="utf-8").splitlines()
     years, months = lines.index("years = 5") + 1, lines.index("months = [13]") + 1
     assert f"{years}行目 キー years" in err and f"{months}行目 キー months" in err, err
+
+
+def test_a_period_whose_output_folder_holds_a_users_file_does_not_stop_the_others(
+    data, monkeypatch, capsys, tmp_path
+):
+    """Found by a new analyst: a memo in 2017-09's output folder stopped 2018-03 unnamed."""
+    import helpers.run.cli
+
+    out = tmp_path / "out"
+    ran, indexes = [], []
+
+    def run(period, data_dir, output_dir, *a, plan=None, **k):
+        if period == "2017-09":
+            raise InputError(Path(output_dir) / plan / period, "ワークブックが作っていないファイル")
+        ran.append(period)
+
+    monkeypatch.setattr(helpers.run.cli, "run_period", run)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: indexes.append(a))
+    status, err = _run(capsys, "--all", "--data-dir", str(data), "--output-dir", str(out))
+    assert status == 2 and ran == ["2018-03"], err
+    assert f"{PLAN} 2017-09: " in err and indexes
+
+
+def test_the_index_is_rebuilt_when_every_period_was_refused(data, monkeypatch, capsys, tmp_path):
+    """The index shows a refused period as failed (run_failed.json), not its earlier report as current."""
+    import helpers.run.cli
+
+    indexes = []
+
+    def refuse(period, *a, plan=None, **k):
+        raise InputError(data / "raw" / plan / period / "kpi_sheet.csv", "誤り")
+
+    monkeypatch.setattr(helpers.run.cli, "run_period", refuse)
+    monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: indexes.append(a))
+    status, _ = _run(capsys, "--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
+    assert status == 2 and len(indexes) == 1

@@ -212,7 +212,7 @@ def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
 def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
     """Whether ``folder`` is one the workbook made and holds nothing else (so a run may replace it).
 
-    True for an empty folder, and for a folder with the marker (or the run
+    True for an empty folder (or one holding empty folders only), and for a folder with the marker (or the run
     fingerprint of a run before the marker existed; or, ``processed``, nothing
     at all of its own, as earlier versions left it) that holds only the files the
     workbook writes there (:data:`OUTPUT_PRODUCTS`; the processed tables named in
@@ -223,6 +223,8 @@ def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
         return True
     if foreign_files(folder, processed=processed):
         return False
+    if not any(p.is_file() for p in folder.rglob("*")):
+        return True  # only empty folders (what a user left after moving their files out)
     return processed or (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file()
 
 

@@ -40,7 +40,7 @@ from helpers.core.vocab import (
     scales_of,
     status_display,
 )
-from helpers.present.display import CHECK_LABELS
+from helpers.present.display import CHECK_LABELS, source_words
 from helpers.present.render import strip_bidi_controls
 
 #: a KPI's judgement in the KPI table (met is True / False / NA)
@@ -732,9 +732,10 @@ def audit_section(audit: pd.DataFrame) -> Markup:
         [
             "○ 一致" if r.ok else "× 不一致",
             CHECK_LABELS.get(r.check, "その他の検算"),
-            r.detail,
-            r.expected,
-            r.actual,
+            # an input file by what it is, never its name: 平成29年度末の成果指標シート 12行
+            source_words(r.detail),
+            source_words(r.expected),
+            source_words(r.actual),
         ]
         for r in ordered
     ]

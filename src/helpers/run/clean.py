@@ -94,8 +94,8 @@ def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
     """Remove the workbook's files in ``folder``, then the folders left empty."""
     foreign = set(paths.foreign_files(folder, processed=processed))
     for p in sorted(folder.rglob("*"), reverse=True):
-        if p in foreign:
-            continue
+        if p in foreign or (foreign and p == folder / paths.MARKER):
+            continue  # a folder kept for the user's files stays marked as the workbook's
         if p.is_dir() and not p.is_symlink():
             with contextlib.suppress(OSError):
                 p.rmdir()  # only if empty

@@ -521,9 +521,9 @@ def _main(args: argparse.Namespace) -> int:
             status, done = _run_parallel(todo, args)
         else:
             status, done = _run_sequential(todo, args)
-        if done:
-            _write_run_log(args)  # before the index, which shows when each report was made
-            _refresh_index(args)
+        _write_run_log(args)  # before the index, which shows when each report was made
+        # also when nothing was made: a period whose run failed is shown as failed
+        _refresh_index(args, quiet_errors=not done)
         if args.plan_faults:
             status = max(status, EXIT_INPUT)
     except (*HANDLED, OSError) as exc:
@@ -560,10 +560,10 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
             args.run_lines.append(_run_line(plan, period, EXIT_OK, t0, skipped=_skipped(result)))
         except HANDLED as exc:
             args.run_lines.append(_run_line(plan, period, exit_status(exc), t0, str(exc)))
-            if len(todo) == 1 or not _periods_own(exc, paths.raw_dir(period, raw.parent, plan)):
-                if done:  # the index shows what was made before the failure
-                    _write_run_log(args)
-                    _refresh_index(args, quiet_errors=True)
+            if len(todo) == 1 or not _periods_own(exc, _period_folders(args, raw, plan, period)):
+                # the index shows what was made before the failure, and the failure
+                _write_run_log(args)
+                _refresh_index(args, quiet_errors=True)
                 raise
             _err(f"{plan} {period}: {exc}")
             worst = max(worst, exit_status(exc))
@@ -571,10 +571,23 @@ def _run_sequential(todo: list[tuple[str, str]], args) -> tuple[int, int]:
     return worst, done
 
 
-def _periods_own(exc: Exception, period_raw: Path) -> bool:
-    """Whether a failure belongs to one period (its raw data, its notebooks, its lock)."""
+def _period_folders(args, raw: Path, plan: str, period: str) -> list[Path]:
+    """The folders of one period: its raw data, its processed tables, its outputs."""
+    data = raw.parent
+    return [
+        paths.raw_dir(period, data, plan),
+        paths.plan_processed_dir(data, plan) / period,
+        paths.period_output_dir(period, paths.output_dir(args.output_dir), plan),
+    ]
+
+
+def _periods_own(exc: Exception, folders: list[Path]) -> bool:
+    """Whether a failure belongs to one period (its folders, its notebooks, its lock)."""
     if isinstance(exc, InputError):
-        return exc.path is not None and (exc.path == period_raw or period_raw in exc.path.parents)
+        if exc.path is None:
+            return False
+        where = Path(exc.path)
+        return any(where == f or f in where.parents for f in folders)
     return True
 
 
