@@ -307,3 +307,25 @@ def test_malformed_xml_in_a_workbook_is_refused_as_unreadable(tmp_path):
     with pytest.raises(InputError) as info:
         read_xlsx_rows(path)
     assert "読める Excel ブック（.xlsx）ではありません" in str(info.value)
+
+
+def test_a_typed_cell_and_a_wrong_value_in_other_rows_are_told_at_once(tmp_path, report):
+    """Found by a new analyst: the number in one row hid the wrong figure in another until fixed."""
+    from openpyxl import load_workbook
+
+    from helpers.core.errors import InputErrors
+
+    path = _xlsx(tmp_path)
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    value_col = header.index("value_text") + 1
+    ws.cell(row=2, column=value_col).value = "9,719人"  # a figure the report does not state
+    ws.cell(row=7, column=value_col).value = 2  # a number where the report's words belong
+    wb.save(path)
+    with pytest.raises(InputErrors) as exc:
+        read_kpi_sheet(path, report)
+    msg = str(exc.value)
+    assert "2件の誤り" in msg, msg
+    assert "9,719" in msg and "7行目 E列（value_text）" in msg
+    assert msg.index("2行目") < msg.index("7行目")

@@ -314,6 +314,7 @@ def test_a_period_whose_latest_run_failed_is_shown_failed_with_its_older_report(
     row = html[html.index("2018-03</span>") :]
     row = row[: row.index("</tr>")]
     assert "最新の実行は失敗しました" in row
+    assert "日本時間）" in row and "UTC" not in row and "make report" not in html
     assert "以前のレポート（古い内容）" in row and 'href="kodaira-3/2018-03/report.html"' in row
     assert "最新の実行は失敗しました" not in html[html.index("2017-09</span>") :][:2000]
     # a later good run (or an up-to-date one) removes the record; the page says so again
@@ -353,3 +354,11 @@ def test_each_period_shows_when_its_report_was_last_made(site):
     assert "最終更新 2026-04-01 06:01:00" in mine
     assert html.count("最終更新") == 1  # only the periods the log saw made
     assert not _build(site).rebuilt  # an up-to-date run's line does not rewrite the page
+
+
+def test_times_are_shown_in_japans_time():
+    from helpers.present.index_page import japan_time
+
+    assert japan_time("2026-12-05T07:17:30+00:00") == "2026-12-05 16:17 日本時間"
+    assert japan_time("2026-12-31T20:00:00") == "2027-01-01 05:00 日本時間"  # no offset: UTC
+    assert japan_time(None) == "" and japan_time("yesterday") == ""

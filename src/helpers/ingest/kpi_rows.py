@@ -89,11 +89,14 @@ def _csv_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
     return [c.strip() for c in rows[0][1]], rows[0][0], rows[1:]
 
 
-def read_sheet_rows(path: str | Path) -> SheetRows:
-    """The rows of a KPI sheet, ``.csv`` or ``.xlsx``, as texts (nothing checked but the form)."""
+def read_sheet_rows(path: str | Path, *, defer_cell_faults: bool = False) -> SheetRows:
+    """The rows of a KPI sheet, ``.csv`` or ``.xlsx``, as texts (nothing checked but the form).
+
+    ``defer_cell_faults``: see :func:`helpers.ingest.sheet_xlsx.read_xlsx_rows`.
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        x = read_xlsx_rows(path)
+        x = read_xlsx_rows(path, defer_cell_faults=defer_cell_faults)
         sheet = SheetRows(path, x.header, x.header_row, x.rows, x)
     else:
         sheet = SheetRows(path, *_csv_rows(path))

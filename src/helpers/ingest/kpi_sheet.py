@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.errors import Faults
+from helpers.core.errors import Faults, InputError
 from helpers.core.jpnum import (
     NumberError,
     Target,
@@ -348,17 +348,29 @@ def read_kpi_sheet(path: str | Path, report: ParsedReport) -> pd.DataFrame:
         them all (:class:`helpers.core.errors.InputErrors`, up to 50 then a
         count); rows with unconfirmed drafts are refused all at once.
     """
-    sheet = read_sheet_rows(path)
-    check_columns(sheet)
-    refuse_drafts(sheet)
+    sheet = read_sheet_rows(path, defer_cell_faults=True)
+    faults = Faults(sheet.path)
+    skipped: set[int] = set()
+    if sheet.xlsx is not None:  # an Excel sheet's cells that are not text, told with the rest
+        for fault in sheet.xlsx.cell_faults:
+            faults.add(fault)
+        skipped = sheet.xlsx.faulty_rows
+    try:
+        check_columns(sheet)
+        refuse_drafts(sheet)
+    except InputError as exc:  # without its columns no row can be read: refused now
+        faults.add(exc)
+        faults.refuse()
     listed = {no: item for item in report.items for no in item.numbers}
     state = _Sheet(report, sheet.header, listed)
     out = []
-    faults = Faults(sheet.path)
     for line, row in sheet.rows:
+        if line in skipped:
+            continue  # a row with a refused cell is checked once the cell is text
         try:
             out.append(_parse_row(line, row, state))
         except RowFault as fault:
             faults.add(sheet.error(fault.message, line, fault.field))
+    faults.items.sort(key=lambda f: f.line or 0)
     faults.refuse()
     return _frame(out)

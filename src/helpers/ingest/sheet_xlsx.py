@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
@@ -118,6 +118,17 @@ class XlsxRows:
     header_row: int
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    #: faults of cells below the header, when the caller defers them (read_xlsx_rows)
+    cell_faults: list[InputError] = field(default_factory=list)
+
+    @property
+    def faulty_rows(self) -> set[int]:
+        """The rows the deferred faults span (a merged range: each of its rows)."""
+        return {
+            r
+            for f in self.cell_faults
+            for r in range(f.line or 0, getattr(f, "last_row", f.line or 0) + 1)
+        }
 
     def error(self, path: Path, message: str, row: int | None, field: str | None) -> CellError:
         column = self.header.index(field) + 1 if field in self.header else None
@@ -328,8 +339,14 @@ def _refuse_hidden(
         )
 
 
-def read_xlsx_rows(path: str | Path) -> XlsxRows:
+def read_xlsx_rows(path: str | Path, *, defer_cell_faults: bool = False) -> XlsxRows:
     """The header and the data rows of the workbook's only sheet, each cell as text.
+
+    ``defer_cell_faults``: the faults of cells below the header (a number, a date, a
+    formula, merged or hidden cells) are returned in :attr:`XlsxRows.cell_faults`
+    instead of raised, so that the caller refuses them together with the faults it
+    finds in the other rows; the rows they span (:attr:`XlsxRows.faulty_rows`) must
+    not be read.
 
     Raises
     ------
@@ -349,15 +366,15 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
         for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
             # only the first cell of a merged range has the value: the rows below it would
             # read as blank (an item number "missing" that Excel shows)
-            faults.add(
-                CellError(
-                    path,
-                    say("xlsx.merged", cells=merged.coord),
-                    sheet=ws.title,
-                    row=merged.min_row,
-                    column=merged.min_col,
-                )
+            fault = CellError(
+                path,
+                say("xlsx.merged", cells=merged.coord),
+                sheet=ws.title,
+                row=merged.min_row,
+                column=merged.min_col,
             )
+            fault.last_row = merged.max_row
+            faults.add(fault)
         for row_no, cells in enumerate(ws.iter_rows(), start=1):
             texts = _row_texts(path, ws.title, row_no, cells, header, faults)
             if not texts or all(not t.strip() for t in texts):
@@ -375,10 +392,12 @@ def read_xlsx_rows(path: str | Path) -> XlsxRows:
             rows.append((row_no, texts + [""] * (len(header) - len(texts))))
     finally:
         wb.close()
-    faults.refuse()
+    below = header is not None and all((f.line or 0) > header_row for f in faults.items)
+    if not (defer_cell_faults and below):
+        faults.refuse()
     if header is None:
         raise CellError(path, say("kpi.no_header"), sheet=ws.title)
-    return XlsxRows(ws.title, header_row, header, rows)
+    return XlsxRows(ws.title, header_row, header, rows, list(faults.items))
 
 
 # --------------------------------------------------------------------- writing

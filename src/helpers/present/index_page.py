@@ -20,6 +20,7 @@ the build (exit 2) and is left as it is.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import re
@@ -345,17 +346,33 @@ def _audit_cell(s: dict | None) -> str:
     return f'<td class="{cls}">{a["agree"]} ／ {a["flagged"]}</td>'
 
 
+#: Japan's time (no daylight saving: a fixed offset, which needs no time-zone data on Windows)
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+def japan_time(stamp) -> str:
+    """An ISO time with its offset (UTC, as the pipeline records it) as Japan's: ``2026-12-05 16:17（日本時間）``."""
+    try:
+        when = dt.datetime.fromisoformat(str(stamp))
+    except (TypeError, ValueError):
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(JST).strftime("%Y-%m-%d %H:%M") + " 日本時間"
+
+
 def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
     from markupsafe import escape
 
     links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
     if p.failed is not None:
         # the latest run failed: say so; a report still there is an older one
-        when = str(p.failed.get("failed_at", ""))[:16].replace("T", " ")
+        when = japan_time(p.failed.get("failed_at"))
         older = f"<br>以前のレポート（古い内容）: {links}" if links else ""
         links = (
-            f'<strong class="ng">最新の実行は失敗しました</strong>（{escape(when)} UTC）。'
-            f"make report で原因を確かめてください。{older}"
+            f'<strong class="ng">最新の実行は失敗しました</strong>'
+            f"{f'（{escape(when)}）' if when else ''}。"
+            f"担当者は、もう一度実行して表示されるメッセージで原因を確かめてください。{older}"
         )
     return (
         f'<tr><td class="when">{escape(p.label)}<br><span class="id">{escape(p.period)}</span>'
@@ -364,7 +381,7 @@ def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
         + "".join(_status_cells(p.summary, vocab))
         + _kpi_cell(p.summary)
         + _audit_cell(p.summary)
-        + f"<td>{links or '未作成（make report で作成）'}</td></tr>"
+        + f"<td>{links or '未作成（まだレポートを作っていません）'}</td></tr>"
     )
 
 
