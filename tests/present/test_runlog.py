@@ -10,14 +10,18 @@ from helpers.present.runlog import RunLine, append_runs, last_made
 
 
 def _rows(path):
-    return list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    """The log's rows with the code's keys (the file's headers are Japanese)."""
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    keys = dict(zip(runlog.HEADERS, runlog.COLUMNS, strict=True))
+    return [{keys[k]: v for k, v in r.items()} for r in rows]
 
 
 def test_each_run_appends_a_line_per_plan_and_period(tmp_path):
     path = append_runs(tmp_path, [RunLine("kodaira-3", "2018-03", "made", 12.34)])
     append_runs(tmp_path, [RunLine("kodaira-3", "2018-03", "up_to_date", 0.5)])
     rows = _rows(path)
-    assert [r["result"] for r in rows] == ["made", "up_to_date"]
+    assert path.read_bytes().startswith("\ufeff日時,計画,期間,結果,秒,詳細\r\n".encode())
+    assert [r["result"] for r in rows] == ["作成", "変更なし（最新）"]
     assert rows[0]["seconds"] == "12.3"
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r["time"]) for r in rows)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # opens in Excel
@@ -46,3 +50,16 @@ def test_last_made_is_the_latest_made_run(tmp_path):
 def test_a_file_that_is_not_the_log_is_not_read(tmp_path):
     (tmp_path / runlog.RUN_LOG).write_text("a,b\n1,2\n", encoding="utf-8")
     assert last_made(tmp_path) == {}
+
+
+def test_a_log_of_an_earlier_version_is_read_and_written_back_in_japanese(tmp_path):
+    (tmp_path / runlog.RUN_LOG).write_text(
+        "\ufefftime,plan,period,result,seconds,detail\r\n"
+        "2026-04-01 06:00:00,p,2018-03,made,60.0,\r\n",
+        encoding="utf-8",
+    )
+    assert last_made(tmp_path) == {("p", "2018-03"): "2026-04-01 06:00:00"}
+    append_runs(tmp_path, [RunLine("p", "2018-09", "refused", 1.0, detail="誤り")])
+    rows = _rows(tmp_path / runlog.RUN_LOG)
+    assert [r["result"] for r in rows] == ["作成", "受け付けず（入力の誤り）"]
+    assert last_made(tmp_path) == {("p", "2018-03"): "2026-04-01 06:00:00"}

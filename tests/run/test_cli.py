@@ -558,10 +558,10 @@ def test_workbook_toml_pdf_makes_every_run_print_and_each_run_is_logged(
     assert main(["--data-dir", str(two_plans), "--output-dir", str(out)]) == 0
     assert asked and all(pdf for _, _, pdf in asked)
     log = list(csv.DictReader((out / "run-log.csv").read_text(encoding="utf-8-sig").splitlines()))
-    assert [(r["plan"], r["period"], r["result"]) for r in log] == [
-        (plan, period, "made") for plan, period, _ in asked
+    assert [(r["計画"], r["期間"], r["結果"]) for r in log] == [
+        (plan, period, "作成") for plan, period, _ in asked
     ]
-    assert all(r["time"] and r["seconds"] for r in log)
+    assert all(r["日時"] and r["秒"] for r in log)
 
 
 @pytest.mark.parametrize("code", [13, 30, 1])  # EACCES, EROFS, EPERM

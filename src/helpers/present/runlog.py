@@ -1,9 +1,11 @@
 """The run log, ``outputs/run-log.csv``: one line per plan and period each run, with date and time.
 
-Columns: ``time`` (local date and time, ``YYYY-MM-DD HH:MM:SS``), ``plan``,
-``period``, ``result`` (:data:`RESULTS`), ``seconds`` (the period's duration) and
-``detail`` (the first line of a refusal or failure). UTF-8 with BOM, so it opens
-in Excel.
+Columns, in Japanese as the analyst reads them in Excel (:data:`HEADERS`): 日時 (local
+date and time, ``YYYY-MM-DD HH:MM:SS``), 計画, 期間, 結果 (in words: :data:`RESULT_WORDS`),
+秒 (the period's duration) and 詳細 (the first line of a refusal or failure). UTF-8
+with BOM, so it opens in Excel. A log of an earlier version (English headers
+``time, plan, period, result, seconds, detail`` and codes such as ``made``) is read
+too, and written back in Japanese at the next append.
 
 An append is a read of the whole small file and an atomic write of it with the
 new lines (:func:`helpers.core.atomic.atomic_write_bytes`), under a lock so two
@@ -27,9 +29,19 @@ from helpers.core.atomic import atomic_write_bytes
 RUN_LOG = "run-log.csv"
 LOCK = ".run-log.lock"
 COLUMNS = ("time", "plan", "period", "result", "seconds", "detail")
+#: the file's headers, column for column
+HEADERS = ("日時", "計画", "期間", "結果", "秒", "詳細")
 #: made: a report written; up_to_date: nothing changed; refused: bad input (exit 2);
 #: failed: a notebook failed (exit 1); locked: another run held the period (exit 3)
 RESULTS = ("made", "up_to_date", "refused", "failed", "locked")
+RESULT_WORDS = {
+    "made": "作成",
+    "up_to_date": "変更なし（最新）",
+    "refused": "受け付けず（入力の誤り）",
+    "failed": "失敗",
+    "locked": "別の実行中",
+}
+_RESULT_CODES = {word: code for code, word in RESULT_WORDS.items()}
 MAX_LINES = 20_000  # about 1.5 MB: decades of half-years with many plans
 MAX_BYTES = 4 * 1024 * 1024  # a log larger than this is not read (it is not ours to parse)
 
@@ -56,10 +68,17 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
         text = path.read_bytes().decode("utf-8-sig", errors="replace")
     except OSError:
         return []
-    reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
+    reader = csv.reader(io.StringIO(text))
+    header = tuple(next(reader, ()))
+    if header not in (HEADERS, COLUMNS):  # not the log (or another version's): not parsed
         return []
-    return [row for row in reader if row.get("plan") and row.get("period")]
+    rows = []
+    for cells in reader:
+        row = dict(zip(COLUMNS, cells, strict=False))
+        if row.get("plan") and row.get("period"):
+            row["result"] = _RESULT_CODES.get(row.get("result", ""), row.get("result", ""))
+            rows.append(row)
+    return rows
 
 
 def append_runs(out_root: str | Path, lines: list[RunLine]) -> Path:
@@ -82,9 +101,11 @@ def append_runs(out_root: str | Path, lines: list[RunLine]) -> Path:
             for line in lines
         ]
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows[-MAX_LINES:])
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for row in rows[-MAX_LINES:]:
+            words = {**row, "result": RESULT_WORDS.get(row["result"], row["result"])}
+            writer.writerow([words.get(c, "") for c in COLUMNS])
         atomic_write_bytes(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
     return path
 
