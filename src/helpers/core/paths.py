@@ -228,6 +228,16 @@ def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:
     return processed or (folder / MARKER).is_file() or (folder / FINGERPRINT_FILE).is_file()
 
 
+#: how a make user gives the same option
+_MAKE_OPTIONS = {"--output-dir": "OUTPUT_DIR", "--data-dir": "DATA_DIR"}
+
+
+def _option_words(option: str) -> str:
+    """``--output-dir（make では OUTPUT_DIR=…）``: the option as both kinds of users give it."""
+    make = _MAKE_OPTIONS.get(option)
+    return f"{option}（make では {make}=フォルダ）" if make else option
+
+
 def check_replaceable(folder: Path, what: str, option: str, *, processed: bool = False) -> None:
     """Refuse to replace ``folder`` unless it is absent or the workbook's own.
 
@@ -236,6 +246,7 @@ def check_replaceable(folder: Path, what: str, option: str, *, processed: bool =
     InputError
         For a file or link at that path, or a folder without the workbook's marker.
     """
+    option = _option_words(option)
     if folder.is_symlink():
         raise InputError(
             folder,
