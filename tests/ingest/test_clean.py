@@ -346,3 +346,18 @@ def test_a_folder_named_like_a_raw_file_is_refused(tmp_path):
     with pytest.raises(InputError, match=".csv ファイルがあるべき場所にフォルダ") as err:
         clean_period("2018-03", data, write=False)
     assert err.value.path == raw / "kpi_sheet.csv"
+
+
+def test_a_file_set_aside_with_a_leading_underscore_is_never_read(tmp_path):
+    """The two-area-tables message tells the user to rename the extra one _…: that must work."""
+    from support import PLAN, copy_raw
+
+    from helpers.ingest.clean import find_raw_files
+
+    data = copy_raw(tmp_path / "data")
+    period = data / "raw" / PLAN / "2017-09"
+    table = next(period.glob("*.csv"))
+    (period / f"_{table.name}").write_bytes(table.read_bytes())
+    (period / "_notes.docx").write_bytes(b"PK")
+    found = find_raw_files(period)
+    assert found.area_tables == [table]

@@ -656,3 +656,20 @@ def test_the_index_is_rebuilt_when_every_period_was_refused(data, monkeypatch, c
     monkeypatch.setattr(helpers.run.cli, "build_index", lambda *a, **k: indexes.append(a))
     status, _ = _run(capsys, "--all", "--data-dir", str(data), "--output-dir", str(tmp_path / "o"))
     assert status == 2 and len(indexes) == 1
+
+
+@pytest.mark.parametrize("command", ["report", "all", "list", "new-period", "draft-kpis", "clean"])
+def test_help_columns_line_up_on_screen_with_full_width_text(command, capsys):
+    """argparse pads by characters; a metavar such as フォルダ takes two columns each."""
+    from helpers.run.cli import _display_width
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    starts = set()
+    for line in out.splitlines():
+        if line.startswith("  -") and "  " in line.strip():
+            head = line[: line.index("  ", 2) if "  " in line[2:] else len(line)]
+            rest = line[len(head) :]
+            starts.add(_display_width(head) + len(rest) - len(rest.lstrip()))
+    assert len(starts) == 1, (starts, out)

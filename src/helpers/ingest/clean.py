@@ -71,8 +71,8 @@ def find_raw_files(raw: Path) -> RawFiles:
         raise InputError(raw, say("clean.no_folder"))
     found = RawFiles()
     for p in sorted(raw.iterdir()):
-        if p.name.startswith((".", "~$")) or p.name.lower().startswith("readme"):
-            continue  # hidden files, notes, and the lock file Excel keeps beside an open sheet
+        if p.name.startswith((".", "~$", "_")) or p.name.lower().startswith("readme"):
+            continue  # hidden files, notes, files set aside (_old.csv), Excel's lock file
         suffix = p.suffix.lower()
         if p.is_dir():
             if suffix in RAW_SUFFIXES:  # a folder named like a raw file is a mistake, not a note

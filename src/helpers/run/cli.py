@@ -37,6 +37,7 @@ import signal
 import sys
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 
 from filelock import Timeout
@@ -131,11 +132,39 @@ def argparse_message(message: str) -> str:
     return say("cli.arg_other", what=message)
 
 
+def _display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: a full-width character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_OPTION_LINE = re.compile(r"^( {2,4}[-\w<].*?)( {2,})(\S.*)$")
+
+
+def _realign(text: str) -> str:
+    """Help columns aligned on screen: argparse pads by characters, not by their width."""
+    out = []
+    for line in text.split("\n"):
+        m = _OPTION_LINE.match(line)
+        if m:
+            head, gap, text = m.groups()
+            extra = _display_width(head) - len(head)
+            if extra and len(gap) - extra >= 2:
+                line = head + " " * (len(gap) - extra) + text
+            elif extra:  # too wide for the column: the help on the next line, as argparse does
+                line = head + "\n" + " " * (len(head) + len(gap)) + text
+        out.append(line)
+    return "\n".join(out)
+
+
 class JapaneseHelpFormatter(argparse.RawTextHelpFormatter):
-    """Help with 使い方: in front of the usage line; line breaks in help texts kept."""
+    """Help with 使い方: in front of the usage line; line breaks in help texts kept; columns
+    aligned for full-width text."""
 
     def add_usage(self, usage, actions, groups, prefix=None):
         return super().add_usage(usage, actions, groups, "使い方: " if prefix is None else prefix)
+
+    def format_help(self) -> str:
+        return _realign(super().format_help())
 
 
 class JapaneseParser(argparse.ArgumentParser):
