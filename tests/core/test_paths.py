@@ -184,3 +184,22 @@ def test_the_products_named_are_the_ones_the_workbook_writes():
 
     with pytest.raises(ValueError, match="FIGURE_NAMES"):
         save_figure(None, "/nonexistent", "memo")
+
+
+def test_a_file_named_as_a_product_that_the_run_did_not_write_is_the_users(tmp_path):
+    """A break trial's: a run without PDF, then the user's own scan saved as report.pdf."""
+    out = paths.mark(tmp_path / "out")
+    for rel in ("report.html", "tables/items.csv"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+    (out / paths.FINGERPRINT_FILE).write_text(
+        "abc\nreport.html\ntables/items.csv\n", encoding="utf-8"
+    )
+    (out / paths.RUN_FAILED_FILE).write_text("{}", encoding="utf-8")  # written after the run
+    paths.check_replaceable(out, "output folder", "--output-dir")
+    (out / "report.pdf").write_bytes(b"%PDF-1.4 the user's scan")
+    with pytest.raises(InputError, match=r"作っていないファイルがあります（report.pdf）"):
+        paths.check_replaceable(out, "output folder", "--output-dir")
+    # an earlier version's fingerprint (the hash alone) lists nothing: the names decide
+    (out / paths.FINGERPRINT_FILE).write_text("abc\n", encoding="utf-8")
+    paths.check_replaceable(out, "output folder", "--output-dir")

@@ -22,6 +22,12 @@ def _tree(root):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
+def _data(tmp_path):
+    """A data folder with the plan's raw data: clean looks only at plans that have some."""
+    _write(tmp_path / "data" / "raw" / PLAN / "2018-03" / "report.txt", "報告書")
+    return tmp_path / "data"
+
+
 def _workbook_period(folder):
     paths.mark(folder)
     for rel in (
@@ -83,7 +89,7 @@ def test_clean_removes_the_workbooks_files_and_keeps_the_users(tmp_path):
 def test_a_users_index_html_is_kept(tmp_path):
     out = tmp_path / "out"
     _write(out / "index.html", "<html>the city's own page</html>")
-    clean(tmp_path / "data", out, log=lambda _: None)
+    clean(_data(tmp_path), out, log=lambda _: None)
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>the city's own page</html>"
 
 
@@ -94,7 +100,7 @@ def test_a_period_a_run_holds_is_left_alone(tmp_path):
     lock = FileLock(str(out / PLAN / ".2018-03.lock"))
     lines = []
     with lock:
-        result = clean(tmp_path / "data", out, log=lines.append)
+        result = clean(_data(tmp_path), out, log=lines.append)
     assert _tree(out / PLAN / "2018-03") == before
     assert result.busy == [out / PLAN / "2018-03"]
     assert any("実行中のため、削除しませんでした" in line for line in lines)
@@ -104,7 +110,7 @@ def test_the_command_and_its_help_are_japanese(tmp_path, capsys):
     out = tmp_path / "out"
     _workbook_period(out / PLAN / "2018-03")
     _write(out / PLAN / "2018-03" / "figures" / "extra.png")
-    status = main(["clean", "--data-dir", str(tmp_path / "data"), "--output-dir", str(out)])
+    status = main(["clean", "--data-dir", str(_data(tmp_path)), "--output-dir", str(out)])
     printed = capsys.readouterr().out
     assert status == 0
     assert "figures/extra.png" in printed and "件削除しました" in printed
@@ -127,12 +133,13 @@ def test_a_folder_kept_for_a_users_file_can_be_rebuilt_once_the_file_is_moved(tm
     _workbook_period(folder)
     mine = _write(folder / "tables" / "my_notes.csv")
     lines = []
-    clean(tmp_path / "data", out, log=lines.append)
+    data = _data(tmp_path)
+    clean(data, out, log=lines.append)
     assert (folder / paths.MARKER).is_file() and mine.is_file()
     assert "そのファイルを別の場所に移すまで作り直せません" in lines[0]
     mine.unlink()  # the user moves the file away, as told
     paths.check_replaceable(folder, "期間の出力フォルダ", "--output-dir")
-    clean(tmp_path / "data", out, log=lines.append)
+    clean(data, out, log=lines.append)
     assert not folder.exists()
 
 
@@ -140,3 +147,33 @@ def test_a_folder_holding_only_empty_folders_may_be_replaced(tmp_path):
     folder = tmp_path / "2018-03"
     (folder / "tables").mkdir(parents=True)
     paths.check_replaceable(folder, "期間の出力フォルダ", "--output-dir")
+
+
+def test_clean_never_reaches_into_raw(tmp_path):
+    """A break trial's: --output-dir into raw, processed linked to raw: raw untouched, exit 2."""
+    data = _data(tmp_path)
+    raw = data / "raw"
+    copy = raw / PLAN / "_old backup" / "2017-09"
+    _workbook_period(copy)
+    _write(raw / PLAN / "kpi_history.csv", "the user's\n")
+    before = _tree(raw)
+    for out in (raw, raw / PLAN, raw / PLAN / "_old backup"):
+        status = main(["clean", "--data-dir", str(data), "--output-dir", str(out)])
+        assert status == 2
+    (data / "processed").symlink_to(raw, target_is_directory=True)
+    status = main(["clean", "--data-dir", str(data), "--output-dir", str(tmp_path / "out")])
+    assert status == 2 and _tree(raw) == before
+
+
+def test_copies_and_folders_of_no_plan_are_the_users(tmp_path):
+    data, out = _data(tmp_path), tmp_path / "out"
+    for folder in (
+        out / PLAN / "2018-03 提出版",  # a copy the user made of a period's folder
+        out / "archive" / "2017-09",  # a plan with no raw data
+        data / "processed" / "survey" / "2018-03",
+    ):
+        _workbook_period(folder)
+    _write(data / "processed" / "survey" / "kpi_history.csv")
+    before = _tree(tmp_path)
+    result = clean(data, out, log=lambda _: None)
+    assert result.removed == [] and _tree(tmp_path) == before

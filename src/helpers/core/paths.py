@@ -200,13 +200,43 @@ def _processed_products() -> tuple[str, ...]:
 def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
     """Files in ``folder`` that the workbook does not write there (sorted), links included."""
     products = frozenset(_processed_products()) if processed else OUTPUT_PRODUCTS
+    made = None if processed else _listed_by_the_run(folder)
     out = []
     for p in sorted(folder.rglob("*")):
         if p.is_dir() and not p.is_symlink():
             continue
-        if p.is_symlink() or p.relative_to(folder).as_posix() not in products:
+        rel = p.relative_to(folder).as_posix()
+        if p.is_symlink() or rel not in products:
             out.append(p)
+        elif made is not None and rel not in made and not _written_after_a_run(rel):
+            out.append(p)  # named as a product, but the run that made the folder did not write it
     return out
+
+
+def _listed_by_the_run(folder: Path) -> frozenset[str] | None:
+    """The files the pipeline's run listed in the folder's fingerprint (None: no fingerprint).
+
+    A notebook run alone removes the fingerprint (:func:`product_folder`), so only a
+    folder as a run left it has one.
+    """
+    from helpers.core.tables import read_own
+
+    try:
+        lines = read_own(folder / FINGERPRINT_FILE).decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, InputError):
+        return None
+    listed = frozenset(line.strip() for line in lines[1:] if line.strip())
+    return listed or None  # a fingerprint of the hash alone (an earlier version's) lists nothing
+
+
+def _written_after_a_run(rel: str) -> bool:
+    """Files the workbook adds to a run's folder later: the failure record, a failed
+    notebook, JupyterLab's checkpoint copies, the marker and fingerprint themselves."""
+    return (
+        rel in (MARKER, FINGERPRINT_FILE, RUN_FAILED_FILE)
+        or rel.startswith("failed/")
+        or "/.ipynb_checkpoints/" in rel
+    )
 
 
 def is_workbook_folder(folder: Path, *, processed: bool = False) -> bool:

@@ -14,6 +14,10 @@ it may replace a folder (:func:`helpers.core.paths.foreign_files`):
 - each plan's ``kpi_history.csv`` in ``<data>/processed/<plan>/``, and ``<output>/index.html``
   if the workbook made it (its meta tag).
 
+Only plans with raw data and folders named as a run names them are looked at (a copy
+``2018-03 提出版`` is the user's); an output or processed folder inside ``raw/`` (or
+holding it, also through a link) is refused before anything is removed.
+
 A period that a run holds (its lock) is left alone and named. Nothing under
 ``raw/`` is ever touched, nor any folder without the marker.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +35,7 @@ from filelock import FileLock, Timeout
 
 from helpers.core import paths
 from helpers.core.messages import say
+from helpers.core.plans import PERIOD_ID, plan_ids
 from helpers.present.index_page import INDEX_FILE, is_workbook_index
 
 
@@ -40,24 +46,33 @@ class CleanResult:
     busy: list[Path] = field(default_factory=list)  # folders a running run holds
 
 
-def _folders(root: Path) -> Iterator[tuple[Path, Path]]:
+_LEFTOVER = re.compile(r"\.(\d{4}-\d{2})\.(staging|old)-[0-9a-f]+")
+
+
+def _folders(root: Path, plans: set[str]) -> Iterator[tuple[Path, Path]]:
     """(plan folder, period folder or leftover) under ``root``; links never followed.
 
+    Only the folders a run makes: ``<plan>/<YYYY-MM>`` of a plan with raw data, and
+    a killed run's ``<plan>/.<YYYY-MM>.staging-*`` and ``.<YYYY-MM>.old-*``; a copy
+    such as ``2018-03 提出版`` or ``archive/2017-09`` is the user's, whatever it holds.
     An output staging folder holds the period's folder one level down: that one
     comes first, so that the staging folder is empty but for its marker after it.
     """
     if not root.is_dir():
         return
     for plan in sorted(root.iterdir()):
-        if plan.is_symlink() or not plan.is_dir():
+        if plan.is_symlink() or not plan.is_dir() or plan.name not in plans:
             continue
         for sub in sorted(plan.iterdir()):
             if sub.is_symlink() or not sub.is_dir():
                 continue
-            if ".staging-" in sub.name:
-                for inner in sorted(sub.iterdir()):
-                    if inner.is_dir() and not inner.is_symlink():
-                        yield plan, inner
+            leftover = _LEFTOVER.fullmatch(sub.name)
+            if not (PERIOD_ID.match(sub.name) or leftover):
+                continue
+            if leftover and leftover.group(2) == "staging":
+                inner = sub / leftover.group(1)
+                if inner.is_dir() and not inner.is_symlink():
+                    yield plan, inner
             yield plan, sub
 
 
@@ -109,8 +124,8 @@ def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
             folder.rmdir()
 
 
-def _clean_root(root: Path, processed: bool, result: CleanResult) -> None:
-    for plan_dir, folder in _folders(root):
+def _clean_root(root: Path, processed: bool, result: CleanResult, plans: set[str]) -> None:
+    for plan_dir, folder in _folders(root, plans):
         if not folder.exists():  # the staging folder's period, removed with it just before
             continue
         if not _is_workbooks(folder):
@@ -130,14 +145,20 @@ def clean(
     """Remove the workbook's processed tables and outputs; keep and name everything else."""
     data = paths.data_dir(data_dir)
     out_root = paths.output_dir(output_dir)
-    result = CleanResult()
-    _clean_root(paths.processed_root(data), True, result)
-    _clean_root(out_root, False, result)
     processed = paths.processed_root(data)
-    if processed.is_dir():
-        for plan_dir in sorted(processed.iterdir()):
-            history = plan_dir / "kpi_history.csv"
-            if plan_dir.is_dir() and not plan_dir.is_symlink() and history.is_file():
+    # never into raw data: neither folder may lie in it or hold it, also through a link
+    paths.check_outside_raw(out_root, data, say("paths.what_output", option="--output-dir"))
+    if processed.exists() or processed.is_symlink():
+        paths.check_outside_raw(processed, data, say("paths.what_processed"))
+    plans = set(plan_ids(data))  # only the plans with raw data: nothing else is named as ours
+    result = CleanResult()
+    _clean_root(processed, True, result, plans)
+    _clean_root(out_root, False, result, plans)
+    for plan in sorted(plans):
+        plan_dir = paths.plan_processed_dir(data, plan)
+        history = plan_dir / "kpi_history.csv"
+        if plan_dir.is_dir() and not plan_dir.is_symlink() and history.is_file():
+            if not history.is_symlink():
                 history.unlink()
                 result.removed.append(history)
     index = out_root / INDEX_FILE
