@@ -165,3 +165,18 @@ def test_header_names_drop_a_group_heading_and_keep_a_single_one():
         ]
     )
     assert names == ["分野", "項目数", "S", "A", "備考注"]
+
+
+@pytest.mark.parametrize(
+    "span", ['colspan="1000000"', 'rowspan="99999999"', 'colspan="abc"', 'colspan="0"']
+)
+def test_a_span_no_table_has_is_refused_before_the_table_is_read(tmp_path, span):
+    """A break trial's 200-byte page: colspan="1000000" took minutes and gigabytes (refused
+    unread now: this test would not end otherwise)."""
+    text = _page_text().replace('<td align="right">43</td>', f'<td align="right" {span}>43</td>', 1)
+    p = _write(tmp_path, text)
+    with pytest.raises(InputError) as err:
+        read_area_page(p)
+    message = str(err.value)
+    assert "1〜100 の整数" in message and "invalid literal" not in message
+    assert err.value.line == 40

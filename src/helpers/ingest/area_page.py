@@ -27,7 +27,7 @@ from pathlib import Path
 import lxml.html
 import pandas as pd
 
-from helpers.core.errors import InputError
+from helpers.core.errors import Faults, InputError
 from helpers.core.radicals import to_unified
 from helpers.core.textnorm import collapse, squash, strip_invisible
 from helpers.core.vocab import STANDARD, Vocabulary
@@ -154,8 +154,36 @@ def _header_names(columns: list[tuple[str, ...]]) -> list[str]:
     return out
 
 
+#: the widest a cell may span: an area table has a handful of columns and of rows. A span
+#: beyond it (``colspan="1000000"``) would make the table reader fill millions of cells
+MAX_SPAN = 100
+
+
+def _check_spans(table, path: Path) -> None:
+    """Every colspan and rowspan a whole number from 1 to :data:`MAX_SPAN`; all faults at once."""
+    faults = Faults(path)
+    for cell in table.iter("td", "th"):
+        for attr in ("colspan", "rowspan"):
+            value = cell.get(attr)
+            if value is None:
+                continue
+            v = value.strip()
+            if not (v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_SPAN):
+                faults.add(
+                    InputError(
+                        path,
+                        f'表のセルの {attr}="{value[:20]}" は、セルが何列（何行）にまたがるかとして'
+                        f"読めません（1〜{MAX_SPAN} の整数）。ブラウザで表が正しく見えるか確かめ、"
+                        "ページを保存し直すか、表を CSV にして置いてください",
+                        line=cell.sourceline,
+                    )
+                )
+    faults.refuse()
+
+
 def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
     """(line of its <tr>, cells) for the header and each row, as pandas.read_html reads them."""
+    _check_spans(table, path)
     html = lxml.html.tostring(table, encoding="unicode")
     try:
         frame = pd.read_html(
