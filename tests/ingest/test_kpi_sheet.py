@@ -766,3 +766,19 @@ def test_the_csv_modules_complaints_are_put_in_japanese(english, japanese):
 
     text = csv_error_text(csv.Error(english))
     assert japanese in text and "field" not in text and "expected" not in text
+
+
+def test_a_quote_left_open_names_the_line_it_opens_on(tmp_path, report, sheet_text):
+    """A break trial's: the last field's quote left open was told as line 20 of a 19-line file."""
+    lines = sheet_text.splitlines()
+    lines[-1] = lines[-1] + ',"'
+    err = fails(tmp_path, report, "\n".join(lines) + "\n")
+    assert err.line == len(lines) and "引用符" in str(err) and "閉じられていません" in str(err)
+
+
+def test_a_lone_quote_inside_a_cell_is_text(tmp_path, report, sheet_text):
+    from helpers.core.textnorm import unclosed_quote_line
+
+    assert unclosed_quote_line('a,b\n1,abc"def,x\n') is None
+    assert unclosed_quote_line('a,b\n1,"x""y",z\n') is None
+    assert unclosed_quote_line('a,b\n1,"x\n2,y\n') == 2

@@ -89,6 +89,7 @@ _OS_ERRORS = {
     errno.ENAMETOOLONG: "パスが長すぎます。短い名前のフォルダに移してください",
     errno.EMFILE: "開いているファイルが多すぎます。ほかのプログラムを閉じてからもう一度実行してください",
     errno.EIO: "ディスクの読み書きに失敗しました（入出力エラー）。ディスクの状態を確かめてください",
+    errno.ELOOP: "リンクがたどり着けない輪になっています（リンクの先がまたそのリンク）。リンクを外して本当のファイルやフォルダを置いてください",
 }
 
 #: the errnos a user can fix by choosing another folder, freeing space, moving a file
@@ -146,6 +147,8 @@ def csv_error_text(exc: Exception) -> str:
 def os_error_with_option(exc: OSError, option: str) -> str:
     """:func:`os_error_text`, its advice to choose another folder naming ``option`` (said once)."""
     text = os_error_text(exc)
+    if exc.errno not in FIXABLE_ERRNOS:  # choosing another folder would not help
+        return text
     tail = "別のフォルダを指定してください"
     if text.endswith(tail):
         return text[: -len(tail)] + say("core.os_error_option_folder", option=option)
@@ -181,6 +184,7 @@ _add(
         "toml_other": "書き方が TOML の形になっていません",
         "own_file_too_large": "ワークブックが書くファイルとしては大きすぎます（{mb} MB を超えています）。別のファイルが置かれていませんか。このファイルを移してから、もう一度実行してください",
         "csv_field_too_long": "一つのセルが長すぎます（{limit} 文字を超えています。改行が引用符の中に入ったままになっていませんか）",
+        "csv_open_quote": 'この行で開いた引用符 " が閉じられていません（ファイルの終わりまでが一つのセルとして読まれます）',
         "csv_lone_cr": "引用符の外に改行（CR だけの改行）があります",
         "csv_nul": "NUL 文字が含まれています",
         "csv_other": "区切りや引用符の形が崩れています",

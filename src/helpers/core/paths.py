@@ -33,7 +33,10 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 TEMPLATES_DIR = PACKAGE_DIR / "present" / "templates"
 
 MARKER = ".reform-workbook"
-MARKER_TEXT = "This folder was made by reform-workbook: its next run of this period replaces it.\n"
+MARKER_TEXT = (
+    "このフォルダはワークブック（reform-workbook）が作りました。次の実行で置き換わります。"
+    "ワークブックのものでないファイルを置くと、その期間は作り直されません。\n"
+)
 FINGERPRINT_FILE = ".fingerprint"
 PRECLEANED_FILE = ".precleaned"
 #: a PDF report's extracted text, written beside the processed tables for the analyst to read

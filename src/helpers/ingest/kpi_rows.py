@@ -34,6 +34,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.messages import csv_error_text, say
+from helpers.core.textnorm import unclosed_quote_line
 from helpers.ingest.rawio import read_text
 from helpers.ingest.sheet_xlsx import read_xlsx_rows
 
@@ -70,6 +71,9 @@ class SheetRows:
 
 def _csv_rows(path: Path) -> tuple[list[str], int, list[tuple[int, list[str]]]]:
     text = read_text(path)
+    opened = unclosed_quote_line(text)
+    if opened is not None:
+        raise InputError(path, say("kpi.bad_csv", error=say("core.csv_open_quote")), line=opened)
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text))
     try:
