@@ -496,3 +496,11 @@ def test_a_plan_toml_key_is_placed_as_a_key_not_a_column(tmp_path):
         read_plan_config(p, "x")
     assert f"{p} 1行目 キー months: " in str(err.value)
     assert "列" not in str(err.value).split(": ")[0]
+
+
+def test_a_plan_toml_saved_in_shift_jis_names_its_line(tmp_path):
+    p = tmp_path / "plan.toml"
+    p.write_bytes('# 計画\nname = "第3次行財政再構築プラン"\n'.encode("cp932"))
+    with pytest.raises(InputError) as err:
+        read_plan_config(p, "x")
+    assert err.value.line == 1 and "UTF-8" in str(err.value) and "Shift_JIS" in str(err.value)

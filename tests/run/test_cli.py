@@ -673,3 +673,8 @@ def test_help_columns_line_up_on_screen_with_full_width_text(command, capsys):
             rest = line[len(head) :]
             starts.add(_display_width(head) + len(rest) - len(rest.lstrip()))
     assert len(starts) == 1, (starts, out)
+
+
+def test_list_of_a_data_folder_without_plans_says_so(tmp_path, capsys):
+    status, err = _run(capsys, "list", "--data-dir", str(tmp_path / "nowhere"))
+    assert status == 2 and str(tmp_path / "nowhere" / "raw") in err

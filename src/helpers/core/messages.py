@@ -319,7 +319,7 @@ _add(
         "bad_period_folder": "{error}。{hint}",
         "unknown": "計画「{plan}」はありません。生データのある計画: {ids}",
         "several": "計画が複数あります（{ids}）。--plan ID（make では PLAN=ID）でどれかを指定してください",
-        "not_utf8": "UTF-8 のテキストではありません（{byte}バイト目）。UTF-8 で保存し直してください",
+        "not_utf8": "UTF-8 のテキストではありません（ファイルの {byte} バイト目。Shift_JIS などで保存されていませんか）。メモ帳などで文字コードを UTF-8 にして保存し直してください",
         "bad_toml": 'TOML として読めません（{detail}）。その行を キー = 値 の形で書いてください（文字は "…" で囲み、数と true・false はそのまま）',
         "unknown_key": "知らないキー「{key}」です。plan.toml に書けるキー: {keys}",
         "bad_name": 'name には計画の名前を報告書のとおりに、引用符（"）で囲んで書いてください',

@@ -300,6 +300,12 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def not_utf8(path: Path, data: bytes, exc: UnicodeDecodeError) -> InputError:
+    """A setting file saved in another encoding (Shift_JIS): its line, in Japanese."""
+    line = data[: exc.start].count(b"\n") + 1
+    return InputError(path, say("plans.not_utf8", byte=exc.start + 1), line=line)
+
+
 def toml_fault(path: Path, exc: tomllib.TOMLDecodeError, text: str) -> InputError:
     """A setting file (plan.toml, workbook.toml) that is not TOML: in Japanese, with its line."""
     detail = toml_error_text(exc)
@@ -327,10 +333,11 @@ def _read_bounded(path: Path) -> bytes:
 
 
 def _read_toml(path: Path) -> tuple[dict, str]:
+    data = _read_bounded(path)
     try:
-        text = _read_bounded(path).decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, say("plans.not_utf8", byte=exc.start)) from None
+        raise not_utf8(path, data, exc) from None
     # the same policy as raw text: bidi controls refused, zero-width characters removed
     text = strip_invisible(text.replace("\r\n", "\n"), path)
     try:

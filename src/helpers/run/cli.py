@@ -440,7 +440,10 @@ def tasks(args, data: Path) -> list[tuple[str, str]]:
 
 def list_plans(data: Path) -> None:
     """``--list``: each plan, its name, and its periods with their labels."""
-    for plan in plan_ids(data):
+    ids = plan_ids(data)
+    if not ids:  # a data folder that does not exist, or holds no plan: said, not an empty list
+        raise InputError(paths.raw_root(data), say("cli.no_plans"))
+    for plan in ids:
         try:
             name = plan_name(data, plan)
         except InputError as exc:  # listed all the same; its faults, each with its line, below

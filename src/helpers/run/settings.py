@@ -17,7 +17,7 @@ from pathlib import Path
 
 from helpers.core.errors import InputError
 from helpers.core.messages import say
-from helpers.core.plans import toml_fault
+from helpers.core.plans import not_utf8, toml_fault
 
 SETTINGS_FILE = "workbook.toml"
 KEYS = {"pdf"}
@@ -43,7 +43,7 @@ def read_settings(root: str | Path) -> Settings:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, say("plans.not_utf8", byte=exc.start)) from None
+        raise not_utf8(path, data, exc) from None
     try:
         conf = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
