@@ -782,3 +782,12 @@ def test_a_lone_quote_inside_a_cell_is_text(tmp_path, report, sheet_text):
     assert unclosed_quote_line('a,b\n1,abc"def,x\n') is None
     assert unclosed_quote_line('a,b\n1,"x""y",z\n') is None
     assert unclosed_quote_line('a,b\n1,"x\n2,y\n') == 2
+
+
+def test_every_fault_of_the_header_is_told_at_once(tmp_path, report, sheet_text):
+    """A break trial's: an empty header cell hid the unknown column beside it."""
+    header, rest = sheet_text.split("\n", 1)
+    lines = [line + ",," for line in rest.splitlines()]
+    err = fails(tmp_path, report, header + ",,extra_header\n" + "\n".join(lines) + "\n")
+    message = str(err)
+    assert "見出しが空の列" in message and "extra_header" in message, message

@@ -32,7 +32,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.core.errors import InputError
+from helpers.core.errors import Faults, InputError
 from helpers.core.messages import csv_error_text, say
 from helpers.core.textnorm import unclosed_quote_line
 from helpers.ingest.rawio import read_text
@@ -113,27 +113,35 @@ def read_sheet_rows(path: str | Path, *, defer_cell_faults: bool = False) -> She
 
 
 def check_columns(sheet: SheetRows) -> None:
+    """The header's columns: each known, none twice, none required missing; all faults at once."""
     known = REQUIRED + OPTIONAL
     header, line = sheet.header, sheet.header_line
+    faults = Faults(sheet.path)
+    suggested: set[str] = set()  # a misspelt column: not told again as missing
     for name in header:
-        if name not in known:
+        if not name:
+            faults.add(sheet.error(say("kpi.empty_column"), line, name))
+        elif name not in known:
             hint = difflib.get_close_matches(name, known, n=1)
-            raise sheet.error(
-                say(
-                    "kpi.unknown_column",
-                    name=name,
-                    hint=say("kpi.did_you_mean", hint=hint[0]) if hint else "",
-                    known=", ".join(known),
-                ),
-                line,
-                name,
+            suggested.update(hint)
+            faults.add(
+                sheet.error(
+                    say(
+                        "kpi.unknown_column",
+                        name=name,
+                        hint=say("kpi.did_you_mean", hint=hint[0]) if hint else "",
+                        known=", ".join(known),
+                    ),
+                    line,
+                    name,
+                )
             )
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise sheet.error(say("kpi.column_twice", name=dup), line, dup)
-    missing = [c for c in REQUIRED if c not in header]
+    for dup in dict.fromkeys(h for h in header if h and header.count(h) > 1):
+        faults.add(sheet.error(say("kpi.column_twice", name=dup), line, dup))
+    missing = [c for c in REQUIRED if c not in header and c not in suggested]
     if missing:
-        raise sheet.error(say("kpi.missing_columns", names=", ".join(missing)), line)
+        faults.add(sheet.error(say("kpi.missing_columns", names=", ".join(missing)), line))
+    faults.refuse()
 
 
 def unconfirmed_drafts(sheet: SheetRows) -> list[tuple[int, str, str]]:
