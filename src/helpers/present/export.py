@@ -133,7 +133,9 @@ def _excel_value(v):
     """The cell a value becomes, as pandas' ``to_excel`` made it: missing → None (an empty
     cell, never 0), ±inf → the text ``inf``/``-inf``, numbers and booleans as Python's,
     dates as they are, anything else as its text."""
-    if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)):
+    if isinstance(v, str) or v is None:  # most cells: the checks below cost more
+        return v
+    if pd.api.types.is_scalar(v) and pd.isna(v):
         return None
     if isinstance(v, bool | np.bool_):
         return bool(v)
