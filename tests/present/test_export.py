@@ -158,3 +158,27 @@ def test_the_audit_counts_are_numeric_cells_in_the_workbook(tmp_path):
         "一致",
         "分野1",
     ]
+
+
+def test_workbook_layout_and_missing_values(tmp_path):
+    """What a reader sees besides the values: frozen header row, column widths in characters
+    (8 to 60, the file's stored width), missing values as empty cells (never 0), texts that
+    look like numbers kept as text."""
+    metrics = pd.DataFrame(
+        {
+            "kpi_id": ["007", "1-2"],
+            "indicator": ["市民活動支援センター来場者数" * 5, "x"],
+            "value": pd.array([None, 9718.0], dtype="Float64"),
+            "note": [None, ""],
+        }
+    )
+    write_tables({"metrics": metrics}, tmp_path, sheet_names={"metrics": "成果指標"})
+    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["成果指標"]
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]] == ["指標ID", "成果指標", "今期の値", "備考"]
+    assert ws["A2"].value == "007" and ws["A2"].data_type == "s"
+    assert ws["C2"].value is None and ws["D2"].value is None and ws["D3"].value is None
+    assert ws["C3"].value == 9718 and ws["C3"].data_type == "n"
+    widths = {i: d.width for d in ws.column_dimensions.values() for i in range(d.min, d.max + 1)}
+    assert widths == {1: 8, 2: 60, 3: 8, 4: 8}
+    assert ws.auto_filter.ref is None

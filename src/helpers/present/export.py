@@ -17,11 +17,16 @@ not here.
 
 from __future__ import annotations
 
+import datetime
 import io
+import math
 import re
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from helpers.core.tables import atomic_write_bytes, frame_for_csv, write_csv
 from helpers.core.vocab import STANDARD, Vocabulary
@@ -108,7 +113,7 @@ def _numbers_as_numbers(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _plain_for_excel(df: pd.DataFrame) -> pd.DataFrame:
-    """Nullable columns as plain objects (openpyxl writes pd.NA as an error otherwise)."""
+    """Texts with ``\n`` line ends; nullable columns as plain objects with None for NA."""
     plain = df.copy()
     for col in _text_columns(plain):
         plain[col] = [reader_text(v) for v in plain[col]]
@@ -118,21 +123,78 @@ def _plain_for_excel(df: pd.DataFrame) -> pd.DataFrame:
     return plain
 
 
-def _texts_as_strings(ws) -> None:
-    """Every text cell a string cell: openpyxl turns a text starting with ``=`` into a formula."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-                if looks_like_formula(cell.value):
-                    cell.quotePrefix = True  # Excel keeps it text when the cell is edited
+#: number formats of date and time cells (pandas' ``to_excel`` defaults; the reader tables
+#: hold none today)
+DATETIME_FORMAT = "YYYY-MM-DD HH:MM:SS"
+DATE_FORMAT = "YYYY-MM-DD"
+
+
+def _excel_value(v):
+    """The cell a value becomes, as pandas' ``to_excel`` made it: missing → None (an empty
+    cell, never 0), ±inf → the text ``inf``/``-inf``, numbers and booleans as Python's,
+    dates as they are, anything else as its text."""
+    if isinstance(v, str) or v is None:  # most cells: the checks below cost more
+        return v
+    if pd.api.types.is_scalar(v) and pd.isna(v):
+        return None
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, int | np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return float(v) if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, datetime.date | datetime.timedelta):
+        return v
+    return str(v)
+
+
+class _SheetWriter:
+    """Writes one value into one cell of an XlsxWriter worksheet, typed as in the table."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        # Excel marks text typed as '=… "quote prefix": it stays text when the cell is edited
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
+        self.date = book.add_format({"num_format": DATE_FORMAT})
+
+    def write(self, ws, row: int, col: int, value) -> None:
+        v = _excel_value(value)
+        if v is None or v == "":
+            return  # an empty cell
+        if isinstance(v, str):
+            ws.write_string(row, col, v, self.quoted if looks_like_formula(v) else None)
+        elif isinstance(v, bool):
+            ws.write_boolean(row, col, v)
+        elif isinstance(v, int | float):
+            ws.write_number(row, col, v)
+        elif isinstance(v, datetime.timedelta):
+            ws.write_number(row, col, v.total_seconds() / 86400)
+        elif isinstance(v, datetime.datetime):
+            ws.write_datetime(row, col, v, self.datetime)
+        else:
+            ws.write_datetime(row, col, v, self.date)
+
+
+def _write_sheet(ws, df: pd.DataFrame, cells: _SheetWriter) -> None:
+    """The header row, then the rows in order (the texts as string cells, never formulas)."""
+    for c, name in enumerate(df.columns):
+        cells.write(ws, 0, c, name)
+    columns = [df[col].tolist() for col in df.columns]
+    for r, row in enumerate(zip(*columns, strict=True), start=1):
+        for c, value in enumerate(row):
+            cells.write(ws, r, c, value)
 
 
 def _column_widths(ws, df: pd.DataFrame) -> None:
-    shown = frame_for_csv(df)
-    for i, col in enumerate(df.columns, start=1):
-        width = max(8, len(str(col)) + 2, *(len(str(v)) for v in shown[col].head(200)))
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(60, width)
+    """Each column as wide as its header or its widest value in the first 200 rows (8 to 60)."""
+    shown = frame_for_csv(df.head(200))
+    for i, col in enumerate(df.columns):
+        width = max(8, len(str(col)) + 2, *(len(str(v)) for v in shown[col]))
+        # in pixels, 7 to a character of the default font: the file stores the width itself
+        # (set_column would add the cell's padding)
+        ws.set_column_pixels(i, i, min(60, width) * 7)
 
 
 def workbook_bytes(
@@ -141,17 +203,30 @@ def workbook_bytes(
     vocab: Vocabulary = STANDARD,
 ) -> bytes:
     """The .xlsx workbook with a sheet per table, first row frozen, texts never formulas,
-    numbers as numbers; headers and codes in words as in the CSVs."""
+    numbers as numbers; headers and codes in words as in the CSVs.
+
+    Written by XlsxWriter (about 720,000 cells for 10,000 KPIs: openpyxl took about a
+    minute for them, docs/benchmarks.md section 8), in memory, no temporary files.
+    """
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for name, df in tables.items():
-            sheet = (sheet_names or {}).get(name, name)[:31]
-            plain = _plain_for_excel(words_for_readers(_numbers_as_numbers(df), vocab))
-            plain.to_excel(xl, sheet_name=sheet, index=False)
-            ws = xl.sheets[sheet]
-            ws.freeze_panes = "A2"
-            _texts_as_strings(ws)
-            _column_widths(ws, plain)
+    book = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            # a text is a string cell, whatever it looks like
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    cells = _SheetWriter(book)
+    for name, df in tables.items():
+        plain = _plain_for_excel(words_for_readers(_numbers_as_numbers(df), vocab))
+        ws = book.add_worksheet((sheet_names or {}).get(name, name)[:31])
+        _write_sheet(ws, plain, cells)
+        ws.freeze_panes(1, 0)
+        _column_widths(ws, plain)
+    book.close()
     return buf.getvalue()
 
 
