@@ -26,6 +26,7 @@ from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
 from helpers.core.messages import say
 from helpers.core.schema import TABLES
+from helpers.core.tables import read_own
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 PROJ_ROOT = PACKAGE_DIR.parents[1]
@@ -222,8 +223,6 @@ def _listed_by_the_run(folder: Path) -> frozenset[str] | None:
     A notebook run alone removes the fingerprint (:func:`product_folder`), so only a
     folder as a run left it has one.
     """
-    from helpers.core.tables import read_own
-
     try:
         lines = read_own(folder / FINGERPRINT_FILE).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError, InputError):
