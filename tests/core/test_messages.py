@@ -67,3 +67,12 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue_and_every_entry_is_used
     named = set(re.findall(r'"([a-z_0-9]+\.[a-z_0-9]+)"', source)) & set(MESSAGES)
     assert asked <= set(MESSAGES), sorted(asked - set(MESSAGES))
     assert set(MESSAGES) <= named, sorted(set(MESSAGES) - named)
+
+
+def test_every_template_names_only_placeholders():
+    """A brace meant as text ({ } of a TOML inline table) must be doubled, or say() fails."""
+    import string
+
+    for key, text in MESSAGES.items():
+        for _, name, _, _ in string.Formatter().parse(text):
+            assert name is None or name.isidentifier(), (key, name)

@@ -504,3 +504,9 @@ def test_a_plan_toml_saved_in_shift_jis_names_its_line(tmp_path):
     with pytest.raises(InputError) as err:
         read_plan_config(p, "x")
     assert err.value.line == 1 and "UTF-8" in str(err.value) and "Shift_JIS" in str(err.value)
+
+
+def test_an_inline_table_left_open_is_told_not_crashed(tmp_path):
+    p = _toml(tmp_path, "name = {a = 1\n")
+    with pytest.raises(InputError, match="波かっこ"):
+        read_plan_config(p, "x")

@@ -180,3 +180,20 @@ def test_a_span_no_table_has_is_refused_before_the_table_is_read(tmp_path, span)
     message = str(err.value)
     assert "1〜100 の整数" in message and "invalid literal" not in message
     assert err.value.line == 40
+
+
+def test_a_table_whose_spans_spread_past_the_bound_is_refused_unread(tmp_path):
+    """A recheck's: 2,000 cells each spanning 100 columns, every span allowed, 1.2 GB read."""
+    rows = "<tr>" + '<td colspan="100">1</td>' * 2000 + "</tr>"
+    text = _page_text().replace(ONE_ROW_HEADER, ONE_ROW_HEADER + rows, 1)
+    with pytest.raises(InputError, match="表が大きすぎます"):
+        read_area_page(_write(tmp_path, text))
+
+
+def test_a_row_longer_than_the_header_is_refused_as_in_a_csv(tmp_path):
+    text = _page_text().replace(
+        '<td align="right">0</td></tr>', '<td align="right">0</td><td>999</td><td>888</td></tr>', 1
+    )
+    with pytest.raises(InputError, match="見出しのない列に値があります（999、888）") as err:
+        read_area_page(_write(tmp_path, text))
+    assert err.value.line == 35

@@ -314,7 +314,7 @@ def test_a_period_whose_latest_run_failed_is_shown_failed_with_its_older_report(
     row = html[html.index("2018-03</span>") :]
     row = row[: row.index("</tr>")]
     assert "最新の実行は失敗しました" in row
-    assert "日本時間）" in row and "UTC" not in row and "make report" not in html
+    assert "UTC" not in row and "make report" not in html
     assert "以前のレポート（古い内容）" in row and 'href="kodaira-3/2018-03/report.html"' in row
     assert "最新の実行は失敗しました" not in html[html.index("2017-09</span>") :][:2000]
     # a later good run (or an up-to-date one) removes the record; the page says so again
@@ -356,9 +356,35 @@ def test_each_period_shows_when_its_report_was_last_made(site):
     assert not _build(site).rebuilt  # an up-to-date run's line does not rewrite the page
 
 
-def test_times_are_shown_in_japans_time():
-    from helpers.present.index_page import japan_time
+@pytest.mark.skipif(not hasattr(__import__("time"), "tzset"), reason="time.tzset is POSIX only")
+def test_a_failure_time_is_shown_in_the_pcs_own_time_as_the_run_log_writes(monkeypatch):
+    import time
 
-    assert japan_time("2026-12-05T07:17:30+00:00") == "2026-12-05 16:17 日本時間"
-    assert japan_time("2026-12-31T20:00:00") == "2027-01-01 05:00 日本時間"  # no offset: UTC
-    assert japan_time(None) == "" and japan_time("yesterday") == ""
+    from helpers.present.index_page import local_time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert local_time("2026-12-05T07:17:30+00:00") == "2026-12-05 16:17"
+        assert local_time("2026-12-31T20:00:00") == "2027-01-01 05:00"  # no offset: UTC
+        assert local_time(None) == "" and local_time("yesterday") == ""
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_users_report_pdf_the_run_did_not_write_is_not_linked(site):
+    """A recheck's: the index linked a user's own scan as the period's PDF."""
+    data, out = site
+    folder = out / PLAN / "2017-09"
+    listed = sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    (folder / ".fingerprint").write_text("abc\n" + "\n".join(listed) + "\n", encoding="utf-8")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4 the user's scan")
+    html = _build(site).path.read_text(encoding="utf-8")
+    assert 'href="kodaira-3/2017-09/report.html"' in html
+    assert 'href="kodaira-3/2017-09/report.pdf"' not in html
+    assert 'href="kodaira-3/2018-03/report.pdf"' in html  # the workbook's own (no listing)

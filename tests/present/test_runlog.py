@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
+
 from helpers.present import runlog
 from helpers.present.runlog import RunLine, append_runs, last_made
 
@@ -47,9 +49,33 @@ def test_last_made_is_the_latest_made_run(tmp_path):
     assert _rows(tmp_path / runlog.RUN_LOG)[-1]["detail"] == "x"  # one line per run
 
 
-def test_a_file_that_is_not_the_log_is_not_read(tmp_path):
-    (tmp_path / runlog.RUN_LOG).write_text("a,b\n1,2\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\n1,2\n",  # someone's own table
+        "会議メモ\n大事な内容\n".encode(),
+        "日時,計画,期間,結果,秒,詳細,メモ\r\n".encode(),  # a column added by hand
+        "日時,計画,期間,結果,秒,詳細\r\n".encode("cp932"),  # saved again from Excel
+    ],
+)
+def test_a_file_that_is_not_the_log_is_neither_read_nor_overwritten(tmp_path, data):
+    """A break trial's: a user's run-log.csv (or one edited out of shape) lost its contents."""
+    from helpers.core.errors import InputError
+
+    (tmp_path / runlog.RUN_LOG).write_bytes(data)
     assert last_made(tmp_path) == {}
+    with pytest.raises(InputError, match="実行の記録の形ではありません"):
+        append_runs(tmp_path, [RunLine("p", "2018-03", "made", 1.0)])
+    assert (tmp_path / runlog.RUN_LOG).read_bytes() == data
+
+
+def test_a_log_with_carriage_returns_only_is_read(tmp_path):
+    (tmp_path / runlog.RUN_LOG).write_bytes(
+        "\ufeff日時,計画,期間,結果,秒,詳細\r2019-01-01 10:00:00,p,2018-03,作成,1.0,\r".encode()
+    )
+    assert last_made(tmp_path) == {("p", "2018-03"): "2019-01-01 10:00:00"}
+    append_runs(tmp_path, [RunLine("p", "2018-09", "made", 1.0)])
+    assert [r["period"] for r in _rows(tmp_path / runlog.RUN_LOG)] == ["2018-03", "2018-09"]
 
 
 def test_a_log_of_an_earlier_version_is_read_and_written_back_in_japanese(tmp_path):

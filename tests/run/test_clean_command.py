@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from filelock import FileLock
 from support import PLAN
 
 from helpers.core import paths
+from helpers.core.errors import InputError
 from helpers.run.clean import clean
 from helpers.run.cli import main
 
@@ -177,3 +179,20 @@ def test_copies_and_folders_of_no_plan_are_the_users(tmp_path):
     before = _tree(tmp_path)
     result = clean(data, out, log=lambda _: None)
     assert result.removed == [] and _tree(tmp_path) == before
+
+
+def test_a_users_file_named_as_a_product_stays_the_users_after_clean(tmp_path):
+    """A recheck's: clean kept report.pdf, then a second clean (or the next run) removed it."""
+    data, out = _data(tmp_path), tmp_path / "out"
+    folder = out / PLAN / "2018-03"
+    _workbook_period(folder)
+    listed = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    (folder / paths.FINGERPRINT_FILE).write_text(
+        "abc\n" + "\n".join(listed) + "\n", encoding="utf-8"
+    )
+    mine = _write(folder / "report.pdf", "%PDF the user's scan")
+    for _ in range(2):
+        result = clean(data, out, log=lambda _: None)
+        assert mine.is_file() and list(result.kept) == [folder]
+    with pytest.raises(InputError, match="report.pdf"):
+        paths.check_replaceable(folder, "期間の出力フォルダ", "--output-dir")

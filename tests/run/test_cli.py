@@ -678,3 +678,9 @@ def test_help_columns_line_up_on_screen_with_full_width_text(command, capsys):
 def test_list_of_a_data_folder_without_plans_says_so(tmp_path, capsys):
     status, err = _run(capsys, "list", "--data-dir", str(tmp_path / "nowhere"))
     assert status == 2 and str(tmp_path / "nowhere" / "raw") in err
+
+
+@pytest.mark.parametrize("argv", [["--debug", "list"], ["list", "--debug"]])
+def test_debug_may_stand_before_the_command(argv):
+    args = cli.parse_args(argv)
+    assert args.command == "list" and args.debug

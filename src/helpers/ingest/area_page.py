@@ -157,18 +157,25 @@ def _header_names(columns: list[tuple[str, ...]]) -> list[str]:
 #: the widest a cell may span: an area table has a handful of columns and of rows. A span
 #: beyond it (``colspan="1000000"``) would make the table reader fill millions of cells
 MAX_SPAN = 100
+#: the most cells the table may fill once its spans are spread (an area table: about 60)
+MAX_CELLS = 10_000
 
 
 def _check_spans(table, path: Path) -> None:
-    """Every colspan and rowspan a whole number from 1 to :data:`MAX_SPAN`; all faults at once."""
+    """Every colspan and rowspan a whole number from 1 to :data:`MAX_SPAN`, and the table's
+    cells, spans spread, at most :data:`MAX_CELLS`; all faults at once."""
     faults = Faults(path)
+    cells = 0
     for cell in table.iter("td", "th"):
+        area = 1
         for attr in ("colspan", "rowspan"):
             value = cell.get(attr)
             if value is None:
                 continue
             v = value.strip()
-            if not (v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_SPAN):
+            if v.isascii() and v.isdigit() and 1 <= int(v) <= MAX_SPAN:
+                area *= int(v)
+            else:
                 faults.add(
                     InputError(
                         path,
@@ -178,6 +185,16 @@ def _check_spans(table, path: Path) -> None:
                         line=cell.sourceline,
                     )
                 )
+        cells += area
+    if cells > MAX_CELLS and not faults:
+        faults.add(
+            InputError(
+                path,
+                f"表が大きすぎます（結合を広げると {cells:,} セル、上限 {MAX_CELLS:,}）。"
+                "分野別の表のページか確かめ、表を CSV にして置いてください",
+                line=table.sourceline,
+            )
+        )
     faults.refuse()
 
 
@@ -212,7 +229,27 @@ def _rows(table, path: Path) -> list[tuple[int, list[str]]]:
     )
     rows = [(lines[header_rows - 1], header)]
     rows += [(lines[header_rows + k], list(r)) for k, r in enumerate(frame.itertuples(index=False))]
+    _refuse_cells_past_the_header(rows, path)
     return rows
+
+
+def _refuse_cells_past_the_header(rows: list[tuple[int, list[str]]], path: Path) -> None:
+    """A row longer than the header (its last cells under no heading) is refused, as in a CSV."""
+    header = rows[0][1]
+    named = max((i for i, h in enumerate(header) if h), default=-1)
+    faults = Faults(path)
+    for line, cells in rows[1:]:
+        extra = [v for v in cells[named + 1 :] if v.strip() and v != "nan"]
+        if extra:
+            faults.add(
+                InputError(
+                    path,
+                    f"この行には見出しのない列に値があります（{'、'.join(extra[:3])}）。"
+                    f"見出しは{named + 1}列です。ページの表を確かめ、表を CSV にして置いてください",
+                    line=line,
+                )
+            )
+    faults.refuse()
 
 
 def _provenance(root, table) -> dict:

@@ -161,13 +161,16 @@ def _read_failure(folder: Path) -> tuple[dict | None, bytes]:
 def _links(out_root: Path, folder: Path) -> list[tuple[str, str]]:
     """The period's files a reader opens, where they exist, as links from the index."""
     rel = folder.relative_to(out_root).as_posix()
+    theirs = set(paths.foreign_files(folder)) if folder.is_dir() else set()
     found = []
-    if (folder / "report.html").is_file():
-        found.append(("レポート", f"{rel}/report.html"))
-    if (folder / "tables" / "tables.xlsx").is_file():
-        found.append(("表（Excel）", f"{rel}/tables/tables.xlsx"))
-    if (folder / "report.pdf").is_file():  # the workbook's own PDF, nobody else's
-        found.append(("PDF", f"{rel}/report.pdf"))
+    for text, name in (
+        ("レポート", "report.html"),
+        ("表（Excel）", "tables/tables.xlsx"),
+        ("PDF", "report.pdf"),
+    ):
+        # the workbook's own file only: a user's report.pdf its run did not write is not linked
+        if (folder / name).is_file() and folder / name not in theirs:
+            found.append((text, f"{rel}/{name}"))
     return found
 
 
@@ -346,19 +349,16 @@ def _audit_cell(s: dict | None) -> str:
     return f'<td class="{cls}">{a["agree"]} ／ {a["flagged"]}</td>'
 
 
-#: Japan's time (no daylight saving: a fixed offset, which needs no time-zone data on Windows)
-JST = dt.timezone(dt.timedelta(hours=9))
-
-
-def japan_time(stamp) -> str:
-    """An ISO time with its offset (UTC, as the pipeline records it) as Japan's: ``2026-12-05 16:17（日本時間）``."""
+def local_time(stamp) -> str:
+    """An ISO time with its offset (UTC, as the pipeline records it) in the PC's own time,
+    as the run log writes 最終更新: ``2026-12-05 16:17``."""
     try:
         when = dt.datetime.fromisoformat(str(stamp))
     except (TypeError, ValueError):
         return ""
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(JST).strftime("%Y-%m-%d %H:%M") + " 日本時間"
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
@@ -367,7 +367,7 @@ def _period_row(p: PeriodEntry, vocab: Vocabulary) -> str:
     links = "　".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in p.links)
     if p.failed is not None:
         # the latest run failed: say so; a report still there is an older one
-        when = japan_time(p.failed.get("failed_at"))
+        when = local_time(p.failed.get("failed_at"))
         older = f"<br>以前のレポート（古い内容）: {links}" if links else ""
         links = (
             f'<strong class="ng">最新の実行は失敗しました</strong>'

@@ -25,6 +25,8 @@ from pathlib import Path
 from filelock import FileLock
 
 from helpers.core.atomic import atomic_write_bytes
+from helpers.core.errors import InputError
+from helpers.core.messages import say
 
 RUN_LOG = "run-log.csv"
 LOCK = ".run-log.lock"
@@ -61,23 +63,31 @@ def now() -> str:
     return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _read_rows(path: Path) -> list[dict[str, str]]:
+def _read_rows(path: Path) -> list[dict[str, str]] | None:
+    """The log's rows ([] without a log); None for a file that is not the workbook's log
+    (other headers, another encoding, too large, not CSV), which is never rewritten."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            return []
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    except OSError:
+            return None
+        with open(path, "rb") as fh:  # bounded by the size checked above
+            text = fh.read(MAX_BYTES + 1).decode("utf-8-sig")
+    except FileNotFoundError:
         return []
-    reader = csv.reader(io.StringIO(text))
-    header = tuple(next(reader, ()))
-    if header not in (HEADERS, COLUMNS):  # not the log (or another version's): not parsed
-        return []
-    rows = []
-    for cells in reader:
-        row = dict(zip(COLUMNS, cells, strict=False))
-        if row.get("plan") and row.get("period"):
-            row["result"] = _RESULT_CODES.get(row.get("result", ""), row.get("result", ""))
-            rows.append(row)
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = tuple(next(reader, ()))
+        if header not in (HEADERS, COLUMNS):  # not the log (or another version's): not parsed
+            return None
+        rows = []
+        for cells in reader:
+            row = dict(zip(COLUMNS, cells, strict=False))
+            if row.get("plan") and row.get("period"):
+                row["result"] = _RESULT_CODES.get(row.get("result", ""), row.get("result", ""))
+                rows.append(row)
+    except csv.Error:
+        return None
     return rows
 
 
@@ -88,6 +98,8 @@ def append_runs(out_root: str | Path, lines: list[RunLine]) -> Path:
     path = out_root / RUN_LOG
     with FileLock(str(out_root / LOCK), timeout=60):
         rows = _read_rows(path)
+        if rows is None:  # someone's file, or a log edited out of shape: never overwritten
+            raise InputError(path, say("runlog.not_ours"))
         stamp = now()
         rows += [
             {
@@ -113,7 +125,7 @@ def append_runs(out_root: str | Path, lines: list[RunLine]) -> Path:
 def last_made(out_root: str | Path) -> dict[tuple[str, str], str]:
     """When each (plan, period) had its report last made, from the log."""
     made: dict[tuple[str, str], str] = {}
-    for row in _read_rows(Path(out_root) / RUN_LOG):
+    for row in _read_rows(Path(out_root) / RUN_LOG) or []:
         if row["result"] == "made":
             made[(row["plan"], row["period"])] = row["time"]
     return made

@@ -109,8 +109,10 @@ def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
     """Remove the workbook's files in ``folder``, then the folders left empty."""
     foreign = set(paths.foreign_files(folder, processed=processed))
     for p in sorted(folder.rglob("*"), reverse=True):
-        if p in foreign or (foreign and p == folder / paths.MARKER):
-            continue  # a folder kept for the user's files stays marked as the workbook's
+        if p in foreign or (foreign and p.name in (paths.MARKER, paths.FINGERPRINT_FILE)):
+            # a folder kept for the user's files stays marked as the workbook's, and keeps
+            # the list of what its run wrote: a user's report.pdf there stays the user's
+            continue
         if p.is_dir() and not p.is_symlink():
             with contextlib.suppress(OSError):
                 p.rmdir()  # only if empty

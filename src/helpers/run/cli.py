@@ -314,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line as a namespace; the old forms (``--all``, ``--list``, options only) kept."""
+    argv = list(argv)
+    if "--debug" in argv[:1] and len(argv) > 1:  # `--debug list`: the option goes after the command
+        argv = [*argv[1:], "--debug"]
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
         argv = ["report", *argv]
     args = build_parser().parse_args(argv)
