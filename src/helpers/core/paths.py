@@ -20,6 +20,7 @@ lie inside ``raw/`` or hold it, also when reached through a link.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from helpers.core.atomic import atomic_write_bytes
@@ -68,6 +69,21 @@ FIGURE_FORMATS = ("png", "svg")
 #: the notebooks a run executes, in order; their executed copies go under ``notebooks/``
 #: (or ``failed/`` for the one that failed)
 NOTEBOOK_NAMES = ("01_clean", "02_analyze", "03_report")
+
+
+#: a killed run's leftovers beside a period's folder: ``.2018-03.staging-1a2b3c4d`` (what it
+#: was writing) and ``.2018-03.old-1a2b3c4d`` (the folder it had set aside to swap)
+LEFTOVER = re.compile(r"\.(\d{4}-\d{2})\.(staging|old)-[0-9a-f]+")
+
+
+def staging_name(period: str, token: str) -> str:
+    """The name of a run's staging folder for ``period`` (see :data:`LEFTOVER`)."""
+    return f".{period}.staging-{token}"
+
+
+def aside_name(period: str, token: str) -> str:
+    """The name a period's folder is set aside under while a run swaps (see :data:`LEFTOVER`)."""
+    return f".{period}.old-{token}"
 
 
 def _output_products() -> frozenset[str]:
@@ -217,18 +233,29 @@ def foreign_files(folder: Path, *, processed: bool = False) -> list[Path]:
     return out
 
 
-def _listed_by_the_run(folder: Path) -> frozenset[str] | None:
-    """The files the pipeline's run listed in the folder's fingerprint (None: no fingerprint).
+def read_fingerprint(folder: Path) -> tuple[str, frozenset[str]] | None:
+    """The fingerprint a run left in ``folder``: its hash and the files it wrote (None: none).
 
-    A notebook run alone removes the fingerprint (:func:`product_folder`), so only a
-    folder as a run left it has one.
+    The pipeline writes it (``run.pipeline.write_fingerprint``) as the hash on the first
+    line, then one relative path a line; an earlier version wrote the hash alone.
     """
     try:
         lines = read_own(folder / FINGERPRINT_FILE).decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError, InputError):
         return None
-    listed = frozenset(line.strip() for line in lines[1:] if line.strip())
-    return listed or None  # a fingerprint of the hash alone (an earlier version's) lists nothing
+    if not lines:
+        return None
+    return lines[0].strip(), frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def _listed_by_the_run(folder: Path) -> frozenset[str] | None:
+    """The files the pipeline's run listed in the folder's fingerprint (None: no listing).
+
+    A notebook run alone removes the fingerprint (:func:`product_folder`), so only a
+    folder as a run left it has one; a fingerprint of the hash alone lists nothing.
+    """
+    found = read_fingerprint(folder)
+    return found[1] or None if found else None
 
 
 def _written_after_a_run(rel: str) -> bool:

@@ -92,9 +92,12 @@ class CellError(InputError):
         row: int | None = None,
         column: int | None = None,
         field: str | None = None,
+        last_row: int | None = None,
     ) -> None:
         self.sheet = sheet
         self.column = column
+        #: the last row the fault spans (a merged range), when more than ``row``
+        self.last_row = row if last_row is None else last_row
         super().__init__(path, message, line=row, field=field)
 
     def _format(self) -> str:
@@ -127,7 +130,7 @@ class XlsxRows:
         return {
             r
             for f in self.cell_faults
-            for r in range(f.line or 0, getattr(f, "last_row", f.line or 0) + 1)
+            for r in range(f.line or 0, (getattr(f, "last_row", None) or f.line or 0) + 1)
         }
 
     def error(self, path: Path, message: str, row: int | None, field: str | None) -> CellError:
@@ -372,8 +375,8 @@ def read_xlsx_rows(path: str | Path, *, defer_cell_faults: bool = False) -> Xlsx
                 sheet=ws.title,
                 row=merged.min_row,
                 column=merged.min_col,
+                last_row=merged.max_row,
             )
-            fault.last_row = merged.max_row
             faults.add(fault)
         for row_no, cells in enumerate(ws.iter_rows(), start=1):
             texts = _row_texts(path, ws.title, row_no, cells, header, faults)

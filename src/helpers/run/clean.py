@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,17 +45,14 @@ class CleanResult:
     busy: list[Path] = field(default_factory=list)  # folders a running run holds
 
 
-_LEFTOVER = re.compile(r"\.(\d{4}-\d{2})\.(staging|old)-[0-9a-f]+")
-
-
-def _folders(root: Path, plans: set[str]) -> Iterator[tuple[Path, Path]]:
-    """(plan folder, period folder or leftover) under ``root``; links never followed.
+def _folders(root: Path, plans: set[str]) -> Iterator[tuple[Path, str, Path]]:
+    """(plan folder, period, period folder or leftover) under ``root``; links never followed.
 
     Only the folders a run makes: ``<plan>/<YYYY-MM>`` of a plan with raw data, and
-    a killed run's ``<plan>/.<YYYY-MM>.staging-*`` and ``.<YYYY-MM>.old-*``; a copy
-    such as ``2018-03 提出版`` or ``archive/2017-09`` is the user's, whatever it holds.
-    An output staging folder holds the period's folder one level down: that one
-    comes first, so that the staging folder is empty but for its marker after it.
+    a killed run's leftovers (:data:`helpers.core.paths.LEFTOVER`); a copy such as
+    ``2018-03 提出版`` or ``archive/2017-09`` is the user's, whatever it holds. An
+    output staging folder holds the period's folder one level down: that one comes
+    first, so that the staging folder is empty but for its marker after it.
     """
     if not root.is_dir():
         return
@@ -66,24 +62,19 @@ def _folders(root: Path, plans: set[str]) -> Iterator[tuple[Path, Path]]:
         for sub in sorted(plan.iterdir()):
             if sub.is_symlink() or not sub.is_dir():
                 continue
-            leftover = _LEFTOVER.fullmatch(sub.name)
-            if not (PERIOD_ID.match(sub.name) or leftover):
+            leftover = paths.LEFTOVER.fullmatch(sub.name)
+            if leftover is None and not PERIOD_ID.match(sub.name):
                 continue
+            period = leftover.group(1) if leftover else sub.name
             if leftover and leftover.group(2) == "staging":
-                inner = sub / leftover.group(1)
+                inner = sub / period
                 if inner.is_dir() and not inner.is_symlink():
-                    yield plan, inner
-            yield plan, sub
+                    yield plan, period, inner
+            yield plan, period, sub
 
 
 def _is_workbooks(folder: Path) -> bool:
     return (folder / paths.MARKER).is_file() or (folder / paths.FINGERPRINT_FILE).is_file()
-
-
-def _period_of(folder: Path) -> str:
-    """The period a folder belongs to: ``2018-03``, ``.2018-03.staging-ab12`` → ``2018-03``."""
-    name = folder.name if not folder.parent.name.startswith(".") else folder.parent.name
-    return name.lstrip(".").split(".")[0]
 
 
 @contextlib.contextmanager
@@ -109,7 +100,8 @@ def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
     """Remove the workbook's files in ``folder``, then the folders left empty."""
     foreign = set(paths.foreign_files(folder, processed=processed))
     for p in sorted(folder.rglob("*"), reverse=True):
-        if p in foreign or (foreign and p.name in (paths.MARKER, paths.FINGERPRINT_FILE)):
+        own_record = p.parent == folder and p.name in (paths.MARKER, paths.FINGERPRINT_FILE)
+        if p in foreign or (foreign and own_record):
             # a folder kept for the user's files stays marked as the workbook's, and keeps
             # the list of what its run wrote: a user's report.pdf there stays the user's
             continue
@@ -127,12 +119,12 @@ def _clean_folder(folder: Path, processed: bool, result: CleanResult) -> None:
 
 
 def _clean_root(root: Path, processed: bool, result: CleanResult, plans: set[str]) -> None:
-    for plan_dir, folder in _folders(root, plans):
+    for plan_dir, period, folder in _folders(root, plans):
         if not folder.exists():  # the staging folder's period, removed with it just before
             continue
         if not _is_workbooks(folder):
             continue
-        with _held(plan_dir, _period_of(folder)) as free:
+        with _held(plan_dir, period) as free:
             if not free:
                 result.busy.append(folder)
                 continue

@@ -193,12 +193,7 @@ class JapaneseParser(argparse.ArgumentParser):
 COMMANDS = ("report", "all", "list", "new-period", "draft-kpis", "clean")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--plan",
-        metavar="計画",
-        help="data/raw/ の下の計画フォルダ名（省略時: すべての計画。計画が一つならその計画）",
-    )
+def _data_dir_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir",
         metavar="フォルダ",
@@ -206,12 +201,25 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _run_options(p: argparse.ArgumentParser) -> None:
+def _output_dir_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--output-dir",
         metavar="フォルダ",
         help="index.html と <計画>/<期間>/report.html などの書き出し先（省略時: outputs/）",
     )
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--plan",
+        metavar="計画",
+        help="data/raw/ の下の計画フォルダ名（省略時: すべての計画。計画が一つならその計画）",
+    )
+    _data_dir_option(p)
+
+
+def _run_options(p: argparse.ArgumentParser) -> None:
+    _output_dir_option(p)
     p.add_argument("--force", action="store_true", help="変更がなくても作り直す")
     p.add_argument(
         "--jobs",
@@ -225,6 +233,45 @@ def _run_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="report.html の横に report.pdf（A4）も作る（Chromium が必要。実行前に確認します）",
     )
+
+
+def _cycle_commands(sub) -> None:
+    """The half-year cycle's tools: ``new-period`` and ``draft-kpis``."""
+    new = sub.add_parser(
+        "new-period",
+        help="次の期間のフォルダと成果指標シートを作る\n  例: reform-workbook new-period 2019-03 --plan kodaira-3",
+        description="data/raw/<計画>/<期間>/ を作り、前の期間から成果指標シートを引き継ぎます"
+        "（値は空欄）。既存のファイルは決して上書きしません。",
+        epilog="例: reform-workbook new-period 2019-03 --plan kodaira-3",
+    )
+    new.add_argument("period", metavar="期間", help="新しい期間 YYYY-MM または 平成30年度末 など")
+    _common(new)
+    new.add_argument("--csv", action="store_true", help=".xlsx ではなく kpi_sheet.csv で書き出す")
+    draft = sub.add_parser(
+        "draft-kpis",
+        help="報告書から成果指標の値の下書きを作る\n  例: reform-workbook draft-kpis --period 2019-03",
+        description="期間の報告書から、成果指標シートの空欄の値と前年度末の値の下書きを作り、"
+        "新しいファイルとして書き出します（各行に確認の印が付きます）。",
+        epilog="例: reform-workbook draft-kpis --period 2019-03",
+    )
+    draft.add_argument(
+        "--period", required=True, metavar="期間", help="期間 YYYY-MM または 平成30年度末 など"
+    )
+    _common(draft)
+
+
+def _clean_command(sub) -> None:
+    """``clean``: the workbook's own files removed, the user's kept."""
+    cleaning = sub.add_parser(
+        "clean",
+        help="ワークブックが作った処理済みデータと出力を削除する\n  例: reform-workbook clean",
+        description="data/processed/ と出力フォルダから、ワークブックが作ったファイルだけを削除します。"
+        "生データ、ワークブックが作っていないファイル（例: tables/ に置いたメモ）とそのフォルダ、"
+        "実行中の期間はそのまま残し、残したものを表示します。",
+        epilog="例: reform-workbook clean --output-dir 出力",
+    )
+    _data_dir_option(cleaning)
+    _output_dir_option(cleaning)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -270,45 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="例: reform-workbook list",
     )
     _common(listing)
-    new = sub.add_parser(
-        "new-period",
-        help="次の期間のフォルダと成果指標シートを作る\n  例: reform-workbook new-period 2019-03 --plan kodaira-3",
-        description="data/raw/<計画>/<期間>/ を作り、前の期間から成果指標シートを引き継ぎます"
-        "（値は空欄）。既存のファイルは決して上書きしません。",
-        epilog="例: reform-workbook new-period 2019-03 --plan kodaira-3",
-    )
-    new.add_argument("period", metavar="期間", help="新しい期間 YYYY-MM または 平成30年度末 など")
-    _common(new)
-    new.add_argument("--csv", action="store_true", help=".xlsx ではなく kpi_sheet.csv で書き出す")
-    draft = sub.add_parser(
-        "draft-kpis",
-        help="報告書から成果指標の値の下書きを作る\n  例: reform-workbook draft-kpis --period 2019-03",
-        description="期間の報告書から、成果指標シートの空欄の値と前年度末の値の下書きを作り、"
-        "新しいファイルとして書き出します（各行に確認の印が付きます）。",
-        epilog="例: reform-workbook draft-kpis --period 2019-03",
-    )
-    draft.add_argument(
-        "--period", required=True, metavar="期間", help="期間 YYYY-MM または 平成30年度末 など"
-    )
-    _common(draft)
-    cleaning = sub.add_parser(
-        "clean",
-        help="ワークブックが作った処理済みデータと出力を削除する\n  例: reform-workbook clean",
-        description="data/processed/ と出力フォルダから、ワークブックが作ったファイルだけを削除します。"
-        "生データ、ワークブックが作っていないファイル（例: tables/ に置いたメモ）とそのフォルダ、"
-        "実行中の期間はそのまま残し、残したものを表示します。",
-        epilog="例: reform-workbook clean --output-dir 出力",
-    )
-    cleaning.add_argument(
-        "--data-dir",
-        metavar="フォルダ",
-        help="raw/ と processed/ を持つフォルダ（省略時: プロジェクトの data/）",
-    )
-    cleaning.add_argument(
-        "--output-dir",
-        metavar="フォルダ",
-        help="index.html と <計画>/<期間>/ の書き出し先（省略時: outputs/）",
-    )
+    _cycle_commands(sub)
+    _clean_command(sub)
     return p
 
 

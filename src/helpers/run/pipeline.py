@@ -87,7 +87,7 @@ from helpers.core.messages import FIXABLE_ERRNOS, os_error_with_option, say
 from helpers.core.paths import FINGERPRINT_FILE, MARKER, RUN_FAILED_FILE
 from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
-from helpers.core.tables import read_own, write_json
+from helpers.core.tables import write_json
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
 from helpers.present.pdf import html_to_pdf
@@ -166,13 +166,10 @@ def check_period(period: str, data_dir: str | Path | None = None, plan: str | No
 
 def _read_fingerprint(folder: Path) -> str | None:
     """The fingerprint of the run that made ``folder``, if every file it listed is still there."""
-    try:
-        lines = read_own(folder / FINGERPRINT_FILE).decode("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError, InputError):
-        return None
-    if not lines or not all((folder / rel).is_file() for rel in lines[1:]):
+    found = paths.read_fingerprint(folder)
+    if found is None or not all((folder / rel).is_file() for rel in found[1]):
         return None  # a product deleted since: not up to date
-    return lines[0].strip()
+    return found[0]
 
 
 def write_fingerprint(folder: Path, fp: str) -> None:
@@ -265,7 +262,10 @@ def _leftovers(final: Path) -> list[Path]:
     parent = final.parent
     if not parent.is_dir():
         return []
-    return [*parent.glob(f".{final.name}.staging-*"), *parent.glob(f".{final.name}.old-*")]
+    return [
+        *parent.glob(paths.staging_name(final.name, "*")),
+        *parent.glob(paths.aside_name(final.name, "*")),
+    ]
 
 
 def recover(final: Path, log: Callable[[str], None] = print) -> None:
@@ -280,13 +280,13 @@ def recover(final: Path, log: Callable[[str], None] = print) -> None:
     if not parent.is_dir():
         return
     asides = sorted(
-        (p for p in parent.glob(f".{final.name}.old-*") if _marked(p)),
+        (p for p in parent.glob(paths.aside_name(final.name, "*")) if _marked(p)),
         key=lambda p: p.stat().st_mtime_ns,
     )
     if asides and not (final.exists() or final.is_symlink()):
         os.replace(asides.pop(), final)
         log(f"{final}: 中断された実行が退避したままのフォルダを元に戻しました")
-    for stale in parent.glob(f".{final.name}.staging-*"):
+    for stale in parent.glob(paths.staging_name(final.name, "*")):
         if _marked(stale):
             shutil.rmtree(stale, ignore_errors=True)
     for stale in asides:
@@ -304,7 +304,7 @@ def swap_in(pairs: list[tuple[Path, Path]]) -> None:
     try:
         for staged, final in pairs:
             if final.exists() or final.is_symlink():
-                aside = final.with_name(f".{final.name}.old-{secrets.token_hex(4)}")
+                aside = final.with_name(paths.aside_name(final.name, secrets.token_hex(4)))
                 _rename(final, aside)
                 done.append((final, aside))
             _rename(staged, final)
@@ -432,9 +432,9 @@ def _staging(f: Folders):
     """Make and mark the staging folders; remove them whatever happens."""
     token = secrets.token_hex(4)
     st = Staging(
-        f.final.parent / f".{f.period}.staging-{token}",
-        f.final.parent / f".{f.period}.staging-{token}" / f.period,
-        f.processed.parent / f".{f.period}.staging-{token}",
+        f.final.parent / paths.staging_name(f.period, token),
+        f.final.parent / paths.staging_name(f.period, token) / f.period,
+        f.processed.parent / paths.staging_name(f.period, token),
     )
     try:
         with _user_fixable(DATA_OPTION):
