@@ -309,6 +309,19 @@ def axis_scale(values, unit: str | None, form: Form | None = None) -> int:
     return 1
 
 
+@dataclass(frozen=True)
+class TickLabels:
+    """A chart axis' tick labels (:func:`tick_label` in ``unit`` and ``scale``), as
+    matplotlib's FuncFormatter calls them; a class, not a lambda, so that a chart pickles
+    (its SVG is drawn in a second process: helpers.present.figure_worker)."""
+
+    unit: str | None
+    scale: int = 1
+
+    def __call__(self, v: float, _pos=None) -> str:
+        return tick_label(v, self.unit, self.scale)
+
+
 def tick_label(v: float, unit: str | None, scale: int = 1) -> str:
     """An axis tick at ``v`` (base units) in ``scale``: exact, never rounded off its position."""
     if v == 0:

@@ -8,7 +8,6 @@ has its own hatching and grey level.
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 
@@ -27,7 +26,13 @@ from helpers.analysis.narrative import (  # noqa: E402
     tidy,
     value_shown,
 )
-from helpers.core.numfmt import axis_scale, form_of, format_percent, shown_value, tick_label  # noqa: E402
+from helpers.core.numfmt import (  # noqa: E402
+    TickLabels,
+    axis_scale,
+    form_of,
+    format_percent,
+    shown_value,
+)
 from helpers.core.paths import FIGURE_FORMATS, FIGURE_NAMES  # noqa: E402
 from helpers.core.periods import period_label_short  # noqa: E402
 from helpers.core.tables import atomic_write_bytes  # noqa: E402
@@ -39,6 +44,7 @@ from helpers.core.vocab import (  # noqa: E402
     Vocabulary,
     status_display,
 )
+from helpers.present import figure_worker  # noqa: E402
 from helpers.present.fonts import use_japanese_font  # noqa: E402
 
 WIDTH_IN = 9.0
@@ -80,18 +86,20 @@ def _trend_legend(fig) -> None:
 
 
 def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
-    """Write ``name``.png and ``name``.svg atomically; return their paths."""
+    """Write ``name``.png and ``name``.svg atomically; return their paths (the SVG drawn
+    by :mod:`helpers.present.figure_worker` while this process draws the PNG)."""
     if name not in FIGURE_NAMES:  # a folder holding a chart not named there could never be replaced
         raise ValueError(f"chart {name!r} is not in paths.FIGURE_NAMES")
     figures_dir = Path(figures_dir)
-    out = []
-    meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
-    for fmt in FIGURE_FORMATS:
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta[fmt])
-        out.append(atomic_write_bytes(figures_dir / f"{name}.{fmt}", buf.getvalue()))
-    plt.close(fig)
-    return out
+    plt.close(fig)  # drawn into files only (a closed figure pickles without pyplot's state)
+    # the SVG is drawn by a second process while this one draws the PNG (same bytes)
+    later = {fmt: figure_worker.submit(fig, fmt) for fmt in FIGURE_FORMATS[1:]}
+    return [
+        atomic_write_bytes(
+            figures_dir / f"{name}.{fmt}", figure_worker.collect(later.get(fmt), fig, fmt)
+        )
+        for fmt in FIGURE_FORMATS
+    ]
 
 
 def _text(x) -> str:
@@ -280,9 +288,7 @@ def _value_axis(ax, values: list[float], unit, form) -> None:
     """Round ticks at their true values, written in the source's unit scale (万円, 億円)."""
     scale = axis_scale(values, unit, form)
     ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
-    ax.yaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(lambda v, _p: tick_label(v, unit, scale))
-    )
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(TickLabels(unit, scale)))
 
 
 def _prev_current_bars(ax, r, period_label: str) -> list[float]:

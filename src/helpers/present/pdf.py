@@ -7,11 +7,14 @@ table of contents, sections running on with no heading at a page's foot, table
 headers repeated, charts kept within the page). Fonts are embedded as subsets, so the PDF shows the same
 on any PC and its Japanese text can be selected and searched.
 
-Wiring (the ``--pdf`` flag, ``PDF=1`` in make), three lines::
+Wiring (the ``--pdf`` flag, ``PDF=1`` in make)::
 
-    if args.pdf: pdf.check_chromium()                      # cli.py, before anything runs
+    if args.pdf: pdf.check_chromium()          # cli.py, before anything runs
     ...
-    if pdf: html_to_pdf(stage / "report.html", stage / "report.pdf")   # pipeline, after the export
+    printer = Printer()                        # pipeline, as the notebooks begin: the
+    ...                                        # browser starts while they run
+    html_to_pdf(stage / "report.html", stage / "report.pdf", printer=printer)  # after the export
+    printer.close()
 
 :func:`check_chromium` raises :class:`~helpers.core.errors.InputError` (exit status 2)
 with a one-line how-to-install message when there is no browser to print with.
@@ -23,7 +26,7 @@ import io
 import os
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
@@ -119,55 +122,107 @@ def footer_html(footer: str = "") -> str:
     return FOOTER.format(left=escape(footer))
 
 
-def _print_in_this_thread(html: Path, chromium: Path, footer: str = "") -> bytes:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw, chromium)
-        try:
-            page = browser.new_page()
-            page.route("**/*", _only_local)
-            page.goto(html.resolve().as_uri(), wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            return page.pdf(
-                format="A4",
-                print_background=True,
-                display_header_footer=True,
-                header_template="<div></div>",
-                footer_template=footer_html(footer),
-            )
-        finally:
-            browser.close()
+def _print_page(page, html: Path, footer: str = "") -> bytes:
+    """``html`` loaded in ``page`` (fonts ready) and printed on A4, backgrounds included."""
+    page.goto(html.resolve().as_uri(), wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page.pdf(
+        format="A4",
+        print_background=True,
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=footer_html(footer),
+    )
 
 
-def print_pdf(html: Path, chromium: Path, footer: str = "") -> bytes:
-    """The bytes of ``html`` printed on A4 by ``chromium``, backgrounds included.
+class Printer:
+    """Chromium started ahead of the report it prints.
 
-    Playwright's synchronous API refuses to run in a thread with a running asyncio
-    loop (a notebook's kernel) or beside another of its sessions, so the printing
-    runs in a thread of its own.
+    Starting Playwright and Chromium and opening a page take about a second: a run
+    starts its printer when its notebooks begin, the browser starts in a thread of its
+    own while they run (Playwright's synchronous API refuses a thread with a running
+    asyncio loop, as a notebook's kernel has, and keeps its objects to the thread that
+    made them), and :meth:`print` then only loads and prints the report. Use it as a
+    context manager: leaving it closes the browser, whether or not anything was printed.
     """
-    from playwright.sync_api import Error as PlaywrightError
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-pdf") as pool:
+    def __init__(self, chromium: Path | None = None) -> None:
+        self._chromium = chromium or check_chromium()
+        self._job: Future = Future()  # (html, footer), or None: nothing to print
+        self._pdf: Future = Future()  # the bytes printed, or the error that stopped it
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-pdf")
+        self._served = self._pool.submit(self._serve)
+
+    def _serve(self) -> None:
         try:
-            return pool.submit(_print_in_this_thread, html, chromium, footer).result()
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                browser = launch_chromium(pw, self._chromium)
+                try:
+                    page = browser.new_page()
+                    page.route("**/*", _only_local)
+                    job = self._job.result()
+                    if job is not None:
+                        self._pdf.set_result(_print_page(page, *job))
+                finally:  # the bytes are handed over first: the browser closes meanwhile
+                    browser.close()
+        except BaseException as exc:
+            if not self._pdf.done():
+                self._pdf.set_exception(exc)
+
+    def print(self, html: Path, footer: str = "") -> bytes:
+        """The bytes of ``html`` printed on A4 (once per printer)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        self._job.set_result((Path(html), footer))
+        try:
+            return self._pdf.result()
         except PlaywrightError as exc:
             text = str(exc).strip()
             first = text.splitlines()[0] if text else type(exc).__name__
             raise PdfError(say("pdf.failed", html=html, first=first)) from exc
 
+    def close(self, wait: bool = True) -> None:
+        """Close the browser (after the print, if one was asked) and end its thread; with
+        ``wait=False`` the browser closes while the caller goes on (the thread is joined
+        when the program ends at the latest)."""
+        if not self._job.done():
+            self._job.set_result(None)
+        self._pool.shutdown(wait=wait)
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def print_pdf(html: Path, chromium: Path, footer: str = "") -> bytes:
+    """The bytes of ``html`` printed on A4 by ``chromium`` (a :class:`Printer` of its own)."""
+    with Printer(chromium) as printer:
+        return printer.print(html, footer)
+
 
 def html_to_pdf(
-    html: str | Path, pdf: str | Path, *, chromium: Path | None = None, footer: str = ""
+    html: str | Path,
+    pdf: str | Path,
+    *,
+    chromium: Path | None = None,
+    footer: str = "",
+    printer: Printer | None = None,
 ) -> Path:
     """Print ``html`` to ``pdf`` (A4), its text layer mended (:func:`fix_text_layer`),
     written atomically: a temporary file, then a rename. ``footer``: the text at the
-    foot of each page beside the page number (the report's 基準日)."""
+    foot of each page beside the page number (the report's 基準日); ``printer``: a
+    browser started ahead (:class:`Printer`), else one is started now."""
     html = Path(html)
     if not html.is_file():
         raise InputError(html, say("pdf.no_html"))
-    data = print_pdf(html, chromium or check_chromium(), footer)
+    if printer is not None:
+        data = printer.print(html, footer)
+    else:
+        data = print_pdf(html, chromium or check_chromium(), footer)
     return atomic_write_bytes(pdf, fix_text_layer(data))
 
 

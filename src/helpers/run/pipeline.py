@@ -90,7 +90,7 @@ from helpers.core.plans import raw_periods, resolve_plan
 from helpers.core.tables import write_json
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
-from helpers.present.pdf import html_to_pdf
+from helpers.present.pdf import Printer, html_to_pdf
 from helpers.present.render import export_report
 from helpers.present.render import warm_up as warm_up_export
 from helpers.run.fingerprint import run_fingerprint
@@ -449,29 +449,23 @@ def _staging(f: Folders):
 
 
 def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) -> RunResult:
-    with _staging(f) as st:
+    with _staging(f) as st, contextlib.ExitStack() as browser:
         write_cleaned(cleaned, st.processed)
         atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
-        _skip_rfc3987()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reform-warm-up") as pool:
-            exporter_ready = pool.submit(warm_up_export)  # while the kernel works
-            timings = _run_notebooks(f, st, log)
-            log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
-            s0 = time.perf_counter()
-            with contextlib.suppress(Exception):  # the export itself says what is wrong
-                exporter_ready.result()
+        printer: list[Printer] = []
+
+        def start_printer() -> None:
+            # as notebook 03 begins: the browser starts on the core the kernel leaves free
+            # (the charts' second process has it during notebook 02), ready for the export
+            printer.append(Printer())
+            browser.callback(printer[0].close, wait=False)  # it closes while the run ends
+
         plan = cleaned.meta.get("plan_name") or "行財政改革プラン"
-        export_report(
-            st.period / "notebooks" / "03_report.ipynb",
-            st.period / "report.html",
-            title=f"{plan}の進捗状況（{period_label(f.period)}）",
-            footer=f"{period_label(f.period)}の公表資料から自動で集計・作成しました。",
-        )
+        timings = _notebooks_and_export(f, st, plan, log, start_printer if pdf else None)
         write_summary(st.processed, st.period, cleaned.meta)
-        timings["export"] = time.perf_counter() - s0
         if pdf:
             footer = f"{plan}の進捗状況　基準日 {as_of_label(f.period)}（{period_label(f.period)}）"
-            _print_pdf(st.period, log, timings, footer)
+            _print_pdf(st.period, log, timings, footer, printer[0])
         (st.processed / paths.PRECLEANED_FILE).unlink(missing_ok=True)
         for folder in (st.processed, st.period):
             write_fingerprint(folder, fp)
@@ -485,16 +479,43 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
     return RunResult(f.period, False, f.final, total, timings, f.plan)
 
 
+def _notebooks_and_export(
+    f: Folders, st: Staging, plan: str, log, on_last: Callable[[], None] | None
+) -> dict[str, float]:
+    """The three notebooks, then report.html from notebook 03; nbconvert's exporter is made
+    ready in a thread while the kernel works. ``on_last`` is called as notebook 03 begins."""
+    _skip_rfc3987()
+    with ThreadPoolExecutor(1, thread_name_prefix="reform-warm-up") as pool:
+        exporter_ready = pool.submit(warm_up_export)
+        timings = _run_notebooks(f, st, log, on_last)
+        log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
+        s0 = time.perf_counter()
+        with contextlib.suppress(Exception):  # the export itself says what is wrong
+            exporter_ready.result()
+    export_report(
+        st.period / "notebooks" / "03_report.ipynb",
+        st.period / "report.html",
+        title=f"{plan}の進捗状況（{period_label(f.period)}）",
+        footer=f"{period_label(f.period)}の公表資料から自動で集計・作成しました。",
+    )
+    timings["export"] = time.perf_counter() - s0
+    return timings
+
+
 def _publish_history(f: Folders) -> None:
     """The plan's ``kpi_history.csv`` from its newest period's (:mod:`helpers.analysis.history`)."""
     publish_plan_history(f.processed.parent, raw_periods(f.data, f.plan))
 
 
-def _print_pdf(period_dir: Path, log, timings: dict[str, float], footer: str = "") -> None:
+def _print_pdf(
+    period_dir: Path, log, timings: dict[str, float], footer: str, printer: Printer
+) -> None:
     """``report.pdf`` beside the staged report (A4, through Chromium: helpers.present.pdf)."""
     log("      report.pdf: A4 で PDF に印刷 …")
     s0 = time.perf_counter()
-    html_to_pdf(period_dir / "report.html", period_dir / "report.pdf", footer=footer)
+    html_to_pdf(
+        period_dir / "report.html", period_dir / "report.pdf", footer=footer, printer=printer
+    )
     timings["pdf"] = time.perf_counter() - s0
 
 
@@ -530,11 +551,17 @@ def _import_papermill():
 
 
 #: what the kernel imports before the first notebook, while this process imports papermill
-#: and nbconvert: the modules the notebooks' first cells import (pandas, matplotlib, ...)
+#: and nbconvert: the modules the notebooks' first cells import (pandas, matplotlib, ...);
+#: then it starts the process that draws the charts' SVGs (helpers.present.figure_worker)
 WARM_UP = (
+    "import helpers.present.figure_worker\n"
+    "helpers.present.figure_worker.start()\n"
     "import IPython.display, helpers.notebook, helpers.present.display, "
     "helpers.present.report_html, helpers.present.render, helpers.present.export"
 )
+#: the client papermill talks to the kernel through: ready without a fixed wait
+#: (named, not imported: jupyter_client is imported only when a kernel starts)
+CLIENT_CLASS = "helpers.run.kernel_client.PipelineKernelClient"
 #: the arguments papermill (nbclient) starts a kernel with, and the pipeline's own
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
 
@@ -584,14 +611,17 @@ def _start_kernel(km, sink) -> Callable[[], None]:
     return wait
 
 
-def _run_notebooks(f: Folders, st: Staging, log) -> dict[str, float]:
-    """Execute the three notebooks in one kernel; their products go to the staging folders."""
+def _run_notebooks(
+    f: Folders, st: Staging, log, on_last: Callable[[], None] | None = None
+) -> dict[str, float]:
+    """Execute the three notebooks in one kernel; their products go to the staging folders.
+    ``on_last`` is called as the last notebook begins."""
     from jupyter_client.manager import AsyncKernelManager
 
-    kms = [AsyncKernelManager(kernel_name=_kernel_name())]
+    kms = [AsyncKernelManager(kernel_name=_kernel_name(), client_class=CLIENT_CLASS)]
     with tempfile.TemporaryFile() as sink:
         try:
-            return _run_in(kms, f, st, log, sink)
+            return _run_in(kms, f, st, log, sink, on_last)
         finally:
             _shutdown(kms[-1])
 
@@ -604,7 +634,7 @@ def _last_line(sink) -> str:
     return lines[-1] if lines else ""
 
 
-def _run_in(kms: list, f: Folders, st: Staging, log, sink) -> dict[str, float]:
+def _run_in(kms: list, f: Folders, st: Staging, log, sink, on_last=None) -> dict[str, float]:
     warmed = _start_kernel(kms[-1], sink)
     pm = _import_papermill()
     params = {
@@ -626,6 +656,8 @@ def _run_in(kms: list, f: Folders, st: Staging, log, sink) -> dict[str, float]:
         if warmed is not None:
             warmed()
             warmed = None
+        if i == len(STAGES) and on_last is not None:
+            on_last()
         _run_notebook(
             pm, name, st.period / "notebooks" / f"{name}.ipynb", params, kms, f, log, sink
         )
@@ -667,7 +699,9 @@ def _run_notebook(
                 error = f"{exc}: {said}" if said else exc
                 raise StageError(say("pipeline.kernel_failed", name=name, error=error)) from None
             _shutdown(kms[-1])
-            kms.append(AsyncKernelManager(kernel_name=kms[-1].kernel_name))
+            kms.append(
+                AsyncKernelManager(kernel_name=kms[-1].kernel_name, client_class=CLIENT_CLASS)
+            )
             log("      カーネルが起動の途中で止まったため、起動し直します")
             _start_kernel(kms[-1], sink)()
 

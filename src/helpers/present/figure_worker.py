@@ -1,0 +1,142 @@
+"""A chart's SVG drawn in a second process while this one draws its PNG.
+
+Every chart is saved in two formats (:data:`helpers.core.paths.FIGURE_FORMATS`), and
+matplotlib draws each from scratch: the SVG is about 45% of a chart's saving time, and
+saving is most of a period's notebook time (docs/benchmarks.md §8). :func:`submit`
+hands a pickled copy of the figure, with the rcParams it is drawn under, to one worker
+process and returns a future of the file's bytes; the caller draws the PNG meanwhile,
+on the other core. A copy pickled and drawn in another process gives the same bytes as
+the figure itself (tests/present/test_figure_worker.py checks every chart of a period).
+
+The worker is *spawned* (a fresh interpreter, as Windows always does), never forked
+from a kernel that runs threads. It is started once per process (:func:`start`: the
+pipeline's kernel does so before the first notebook); until it has started, and if it
+ever fails (it cannot start, it dies, a figure cannot be pickled, it takes longer than
+:data:`WAIT_SECONDS`), the caller draws the file itself: the same bytes, only later.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+# what unpickling a chart imports (its axis' tick labels), loaded while the worker warms up
+import helpers.core.numfmt  # noqa: E402,F401
+from helpers.present.fonts import use_japanese_font  # noqa: E402
+
+#: how each format is saved: 150 dpi, cut to the drawing, no date or program name (the
+#: same figure gives the same bytes on every run)
+SAVE_ARGS = {
+    "png": {"dpi": 150, "bbox_inches": "tight", "metadata": {"Software": None}},
+    "svg": {"dpi": 150, "bbox_inches": "tight", "metadata": {"Date": None, "Creator": None}},
+}
+#: rcParams the worker keeps its own: its backend draws to files only (Agg)
+NOT_COPIED = frozenset({"backend", "backend_fallback", "interactive"})
+#: the longest wait for a file from the worker before drawing it here instead
+WAIT_SECONDS = 120.0
+
+_pool: ProcessPoolExecutor | None = None
+_ready: Future | None = None
+_failed = False
+
+
+def figure_bytes(fig, fmt: str) -> bytes:
+    """``fig`` saved as ``fmt`` (png or svg) with :data:`SAVE_ARGS`, as bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, **SAVE_ARGS[fmt])
+    return buf.getvalue()
+
+
+def _end_with_parent() -> None:
+    """In the worker: end as soon as the process that started it ends (a kernel killed
+    mid-run must leave no process behind holding its terminal or its files)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="reform-parent-watch", daemon=True).start()
+
+
+def _warm() -> bool:
+    """In the worker: the Japanese font registered before the first figure arrives."""
+    use_japanese_font()
+    return True
+
+
+def _draw(pickled: bytes, rc: dict, fmt: str) -> bytes:
+    """In the worker: the figure unpickled and saved under the caller's rcParams."""
+    use_japanese_font()
+    with matplotlib.rc_context(rc):
+        return figure_bytes(pickle.loads(pickled), fmt)
+
+
+def start() -> None:
+    """Start the worker (once; a failure to start leaves drawing here)."""
+    global _pool, _ready, _failed
+    if _pool is not None or _failed:
+        return
+    try:
+        _pool = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_end_with_parent,
+        )
+        _ready = _pool.submit(_warm)
+    except Exception:  # no process can be started here: draw in this one
+        _give_up()
+
+
+def _give_up() -> None:
+    """Draw every later file here: the worker failed once."""
+    global _pool, _ready, _failed
+    _failed = True
+    pool, _pool, _ready = _pool, None, None
+    if pool is not None:
+        # a worker that hangs would keep this process from ending: stopped, not awaited
+        # (the pool's own list of its processes; ProcessPoolExecutor has no public one
+        # before Python 3.14's terminate_workers)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _usable() -> bool:
+    ready = _ready
+    return _pool is not None and ready is not None and ready.done() and ready.exception() is None
+
+
+def submit(fig, fmt: str) -> Future | None:
+    """A future of ``fig`` saved as ``fmt`` by the worker, or None when the worker has not
+    started yet or has failed (then :func:`collect` draws it here). Starts the worker."""
+    start()
+    if not _usable():
+        return None
+    try:
+        rc = {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
+        return _pool.submit(_draw, pickle.dumps(fig), rc, fmt)
+    except Exception:  # a figure that cannot be pickled, a pool that broke meanwhile
+        return None
+
+
+def collect(future: Future | None, fig, fmt: str) -> bytes:
+    """The bytes of ``fig`` as ``fmt``: the worker's (``future``), or drawn here when there
+    is no future or the worker failed (the same bytes either way)."""
+    if future is not None:
+        try:
+            return future.result(timeout=WAIT_SECONDS)
+        except Exception:
+            _give_up()
+    return figure_bytes(fig, fmt)
