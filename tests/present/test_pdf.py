@@ -164,6 +164,33 @@ def test_prints_from_a_notebook_with_its_running_event_loop(chromium, tmp_path):
     assert "行財政再構築プランの進捗状況" in poppler("pdftotext", out)
 
 
+@pytest.mark.browser
+def test_a_printer_started_ahead_prints_once_and_closes_its_browser(chromium, tmp_path):
+    """The pipeline starts the browser while the notebooks run, then only prints."""
+    html = tmp_path / "page.html"
+    html.write_text(SMALL.format(extra=""), encoding="utf-8")
+    with pdf.Printer(chromium) as printer:
+        out = pdf.html_to_pdf(html, tmp_path / "page.pdf", printer=printer)
+    assert printer._served.done() and printer._served.exception() is None
+    assert "行財政再構築プランの進捗状況" in poppler("pdftotext", out)
+
+
+@pytest.mark.browser
+def test_a_printer_never_asked_closes_its_browser(chromium):
+    """A run whose notebook failed never prints: the browser still ends with the printer."""
+    printer = pdf.Printer(chromium)
+    printer.close()
+    assert printer._served.done() and printer._served.exception() is None
+
+
+def test_a_printer_whose_browser_cannot_start_says_so_when_asked(tmp_path):
+    html = tmp_path / "page.html"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    missing = tmp_path / "no-chromium"
+    with pdf.Printer(missing) as printer, pytest.raises(pdf.PdfError, match="印刷できませんでした"):
+        printer.print(html)
+
+
 @pytest.fixture(scope="module")
 def report_pdf(chromium, e2e_run, tmp_path_factory):
     html = e2e_run["period_dir"] / "report.html"
