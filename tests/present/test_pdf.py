@@ -372,9 +372,12 @@ def pdf_run(chromium, tmp_path_factory):
     with_pdf = run_period("2018-03", data, out, pdf=True, **quiet)
     again = run_period("2018-03", data, out, pdf=True, **quiet)
     without = run_period("2018-03", data, out, **quiet)
+    said: list[str] = []
+    forced = run_period("2018-03", data, out, force=True, log=said.append)
     build_index(data, out, **quiet)
     return {
         "runs": (first, with_pdf, again, without),
+        "forced": (forced, said),
         "folder": out / PLAN / "2018-03",
         "index": out / "index.html",
         "data": data,
@@ -395,6 +398,17 @@ def test_the_pipeline_prints_report_pdf_beside_the_report(pdf_run):
     assert "report.pdf" in (folder / ".fingerprint").read_text(encoding="utf-8").splitlines()
     assert "pdf" in with_pdf.stage_seconds
     assert not list(folder.parent.glob(".2018-03.staging-*"))  # no staging left
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_a_rebuild_without_pdf_prints_the_pdf_the_report_had(pdf_run):
+    """Forced (or data changed) without --pdf: the report's PDF is printed again, never
+    dropped (nor left stale), and the run says so."""
+    forced, said = pdf_run["forced"]
+    assert not forced.skipped and "pdf" in forced.stage_seconds
+    assert (pdf_run["folder"] / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert any("report.pdf があるため、PDF も作り直します" in line for line in said)
 
 
 @pytest.mark.browser

@@ -684,3 +684,23 @@ def test_list_of_a_data_folder_without_plans_says_so(tmp_path, capsys):
 def test_debug_may_stand_before_the_command(argv):
     args = cli.parse_args(argv)
     assert args.command == "list" and args.debug
+
+
+def test_each_period_of_a_run_logs_the_time_its_own_run_ended(monkeypatch, tmp_path):
+    """Two periods of one run: each run-log line has the time that period ended, not the
+    time the log was written (a long --all run's lines would all show its end)."""
+    import helpers.run.cli
+    import csv
+
+    from helpers.present.runlog import append_runs
+
+    clock = iter(["2026-04-01 06:00:07", "2026-04-01 06:00:15", "2026-04-01 06:09:59"])
+    monkeypatch.setattr(helpers.run.cli, "now", lambda: next(clock))
+    lines = [cli._run_line(PLAN, p, cli.EXIT_OK, 0.0) for p in ("2018-03", "2018-09")]
+    monkeypatch.setattr("helpers.present.runlog.now", lambda: next(clock))
+    log = append_runs(tmp_path, lines)
+    rows = list(csv.DictReader(log.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["日時"], r["期間"]) for r in rows] == [
+        ("2026-04-01 06:00:07", "2018-03"),
+        ("2026-04-01 06:00:15", "2018-09"),
+    ]

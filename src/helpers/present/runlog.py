@@ -1,7 +1,7 @@
 """The run log, ``outputs/run-log.csv``: one line per plan and period each run, with date and time.
 
 Columns, in Japanese as the analyst reads them in Excel (:data:`HEADERS`): 日時 (local
-date and time, ``YYYY-MM-DD HH:MM:SS``), 計画, 期間, 結果 (in words: :data:`RESULT_WORDS`),
+date and time the period's run ended, ``YYYY-MM-DD HH:MM:SS``), 計画, 期間, 結果 (in words: :data:`RESULT_WORDS`),
 秒 (the period's duration) and 詳細 (the first line of a refusal or failure). UTF-8
 with BOM, so it opens in Excel. A log of an earlier version (English headers
 ``time, plan, period, result, seconds, detail`` and codes such as ``made``) is read

@@ -59,7 +59,7 @@ from helpers.cycle.new_period import new_period, next_steps
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.index_page import build_index, check_index
 from helpers.present.pdf import check_chromium
-from helpers.present.runlog import RUN_LOG, RunLine, append_runs
+from helpers.present.runlog import RUN_LOG, RunLine, append_runs, now
 from helpers.run.clean import clean
 from helpers.run.pipeline import check_period, input_error_from, run_period
 from helpers.run.settings import read_settings
@@ -658,7 +658,8 @@ def _run_line(plan: str, period: str, code: int, t0: float, detail: str = "", *,
     """The run log's line for one period (see helpers.present.runlog)."""
     result = {EXIT_OK: "up_to_date" if skipped else "made", EXIT_INPUT: "refused"}.get(code)
     result = result or ("locked" if code == EXIT_LOCKED else "failed")
-    return RunLine(plan, period, result, time.perf_counter() - t0, detail)
+    # 日時: when this period's run ended (periods of one run each have their own)
+    return RunLine(plan, period, result, time.perf_counter() - t0, detail, now())
 
 
 def _write_run_log(args) -> None:

@@ -404,6 +404,10 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
             _publish_history(f)  # back if deleted; bytes compared only
             (f.final / RUN_FAILED_FILE).unlink(missing_ok=True)  # the last good report is current
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
+        if not pdf and (f.final / "report.pdf").is_file():
+            # a report that had its PDF keeps it: printed again, never left stale or dropped
+            log(f"{plan} {pid}: 前のレポートに report.pdf があるため、PDF も作り直します")
+            pdf = True
         # Fail fast on bad input, with the file and line, before any kernel starts.
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, say("paths.what_period_output"), OUTPUT_OPTION)
@@ -472,9 +476,10 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
         swap_in([(st.processed, f.processed), (st.period, f.final)])
     _publish_history(f)
     total = time.perf_counter() - t0
+    also = f"（PDF: {f.final / 'report.pdf'}）" if pdf else ""
     log(
         f"{f.plan} {f.period}（{period_label(f.period)}）: {REPORT_WRITTEN} "
-        f"{f.final / 'report.html'}（{total:.1f} 秒）"
+        f"{f.final / 'report.html'}{also}（{total:.1f} 秒）"
     )
     return RunResult(f.period, False, f.final, total, timings, f.plan)
 
@@ -499,6 +504,7 @@ def _notebooks_and_export(
         footer=f"{period_label(f.period)}の公表資料から自動で集計・作成しました。",
     )
     timings["export"] = time.perf_counter() - s0
+    log(f"      {STAGE_DONE} {timings['export']:.1f} 秒")
     return timings
 
 
@@ -517,6 +523,7 @@ def _print_pdf(
         period_dir / "report.html", period_dir / "report.pdf", footer=footer, printer=printer
     )
     timings["pdf"] = time.perf_counter() - s0
+    log(f"      {STAGE_DONE} {timings['pdf']:.1f} 秒")
 
 
 # --- the notebooks ----------------------------------------------------------------
