@@ -689,9 +689,9 @@ def test_debug_may_stand_before_the_command(argv):
 def test_each_period_of_a_run_logs_the_time_its_own_run_ended(monkeypatch, tmp_path):
     """Two periods of one run: each run-log line has the time that period ended, not the
     time the log was written (a long --all run's lines would all show its end)."""
-    import helpers.run.cli
     import csv
 
+    import helpers.run.cli
     from helpers.present.runlog import append_runs
 
     clock = iter(["2026-04-01 06:00:07", "2026-04-01 06:00:15", "2026-04-01 06:09:59"])
