@@ -142,12 +142,42 @@ def figure_if_drawn(figures_dir: str | Path, name: str, caption: str) -> Markup:
     return figure_html(path, caption) if path.exists() else Markup("")
 
 
+def _exporter_class() -> type[HTMLExporter]:
+    """nbconvert's HTMLExporter without its last pass, in which BeautifulSoup parses the
+    whole page again to add an English alt text to images without one and tabindex to
+    output areas: the sanitiser keeps no tabindex, and every image of the report is a
+    figure with its Japanese alt text (:func:`figure_html`; an image without one gets
+    :data:`NO_ALT` below). The pass cost a second per 2 MB of report (6 s for a report
+    of 10,000 KPIs, linear in its size); the report is byte for byte the same without it
+    (tests/present/test_render.py compares the two on executed report notebooks)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter.from_notebook_node (nbconvert 7) up to its BeautifulSoup pass
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
 def _get_exporter() -> HTMLExporter:
     global _exporter
     if _exporter is None:
-        from nbconvert import HTMLExporter
-
-        exp = HTMLExporter(template_name="basic")
+        exp = _exporter_class()(template_name="basic")
         exp.exclude_input = True
         exp.exclude_input_prompt = True
         exp.exclude_output_prompt = True
@@ -214,10 +244,25 @@ def build_toc(body: str) -> Markup:
     return Markup("".join(out))
 
 
+#: the alt text of an image a report cell shows without one (a plot displayed as is,
+#: not through figure_html): nbconvert's own was English
+NO_ALT = "図（説明はありません）"
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", flags=re.I)
+
+
+def with_alt_texts(html: str) -> str:
+    """Every ``<img>`` of ``html`` with an alt text (:data:`NO_ALT` where it had none).
+
+    >>> with_alt_texts('<img src="a.png"><img alt="図 1" src="b.png">')
+    '<img alt="図（説明はありません）" src="a.png"><img alt="図 1" src="b.png">'
+    """
+    return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', html)
+
+
 def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:
     """HTML of the whole report page from an executed report notebook."""
     body, _ = _get_exporter().from_notebook_node(report_cells_only(nb))
-    body = sanitize(body)
+    body = sanitize(with_alt_texts(body))
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "j2"])
     )
