@@ -61,7 +61,7 @@ from helpers.ingest.store import (
 )
 from helpers.present.charts import chart_kpi_history, make_all_charts, save_figure
 from helpers.present.display import Message
-from helpers.present.export import write_tables
+from helpers.present.export import TablesWriting, start_tables
 from helpers.present.index_page import build_index
 from helpers.run.pipeline import run_period
 
@@ -714,13 +714,15 @@ def report_inputs(run: Period) -> ReportInputs:
 
 def export_tables(
     run: Period, tables: dict, sheet_names: dict, vocab: Vocabulary = STANDARD
-) -> list[Path]:
-    """03's tables for readers (CSV and one .xlsx, in ``vocab``'s words) in ``tables/``."""
+) -> TablesWriting:
+    """03's tables for readers (CSV and one .xlsx, in ``vocab``'s words) in ``tables/``:
+    the CSVs now, the workbook of large tables by the second process while the report's
+    sections are made (its ``result()``: every path, once the workbook is written)."""
     check_current(run)
     unlisted = sorted(set(tables) - set(paths.READER_TABLES))
     if unlisted:  # a folder holding a table not named there could never be replaced again
         raise ValueError(f"reader tables not in paths.READER_TABLES: {unlisted}")
-    return write_tables(
+    return start_tables(
         tables, run.period_output / "tables", paths.READER_WORKBOOK, sheet_names, vocab
     )
 

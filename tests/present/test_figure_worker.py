@@ -86,3 +86,98 @@ def test_a_figure_that_cannot_be_pickled_is_drawn_here(figures, worker, monkeypa
 
     monkeypatch.setattr(figure_worker.pickle, "dumps", refuse)
     assert worker.submit(fig, "svg") is None
+
+
+# ------------------------------------------------ any call: the reader's workbook
+
+
+def test_a_call_handed_to_the_worker_returns_its_result(worker):
+    import operator
+
+    done = worker.later(operator.add, 2, 3)
+    assert done._future is not None  # the worker took it
+    assert done.result() == 5 and done.result() == 5
+
+
+def test_a_call_not_for_the_worker_is_made_here_at_once():
+    calls = []
+    done = figure_worker.later(calls.append, "now", in_worker=False)
+    assert calls == ["now"] and done.result() is None
+
+
+def test_a_call_the_worker_failed_is_made_here(monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken: Future = Future()
+    broken.set_exception(BrokenProcessPool("the worker died"))
+    given_up = []
+    monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
+    assert figure_worker.Later(broken, max, (1, 4)).result() == 4
+    assert given_up == [True]
+
+
+def test_a_calls_own_error_is_raised_here_and_the_worker_kept(worker, monkeypatch):
+    given_up = []
+    monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
+    with pytest.raises(ValueError):
+        worker.later(int, "十").result()
+    assert given_up == []
+
+
+def test_large_reader_tables_get_the_same_workbook_from_the_worker(worker, tmp_path):
+    """A workbook of tables over WORKER_ROWS written by the second process holds, cell for
+    cell, what the same tables written here hold (its bytes differ only in the file's
+    creation time)."""
+    import openpyxl
+    import pandas as pd
+
+    from helpers.present import export
+
+    n = export.WORKER_ROWS + 5
+    tables = {
+        "metrics": pd.DataFrame(
+            {
+                "kpi_id": [f"K{i}" for i in range(n)],
+                "indicator": ["=1+1" if i % 7 == 0 else f"指標{i}" for i in range(n)],
+                "value": pd.array([i * 0.5 if i % 3 else None for i in range(n)], "Float64"),
+                "status": ["S", "A", "B", "A", "S"] * (n // 5),
+            }
+        ),
+        "items": pd.DataFrame({"item_no": [1, 2], "item_name": ["一", "二"]}),
+    }
+    names = {"metrics": "成果指標", "items": "取組"}
+    there = export.start_tables(tables, tmp_path / "w", "tables.xlsx", names)
+    assert there.workbook._future is not None  # made by the worker
+    here = export.start_tables(tables, tmp_path / "h", "tables.xlsx", names, in_worker=False)
+    assert here.workbook._future is None  # made here
+    got, want = there.result(), here.result()
+    assert (
+        [p.name for p in got]
+        == [p.name for p in want]
+        == ["metrics.csv", "items.csv", "tables.xlsx"]
+    )
+    for g, w in zip(got[:-1], want[:-1], strict=True):
+        assert g.read_bytes() == w.read_bytes()
+
+    def cells(path):
+        book = openpyxl.load_workbook(path)
+        return {
+            ws.title: [
+                [(c.value, c.data_type, c.number_format, c.quotePrefix) for c in row]
+                for row in ws.iter_rows()
+            ]
+            for ws in book.worksheets
+        }
+
+    assert cells(got[-1]) == cells(want[-1])
+
+
+def test_small_reader_tables_get_their_workbook_here_at_once(worker, tmp_path):
+    import pandas as pd
+
+    from helpers.present import export
+
+    small = {"items": pd.DataFrame({"item_no": [1, 2], "item_name": ["一", "二"]})}
+    writing = export.start_tables(small, tmp_path, "tables.xlsx")
+    assert writing.workbook._future is None and (tmp_path / "tables.xlsx").is_file()

@@ -21,6 +21,7 @@ import datetime
 import io
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import xlsxwriter
 
 from helpers.core.tables import atomic_write_bytes, frame_for_csv, write_csv
 from helpers.core.vocab import STANDARD, Vocabulary
+from helpers.present import figure_worker
 from helpers.present.display import words_for_readers
 
 #: a cell whose text begins with one of these is taken for a formula by Excel,
@@ -230,6 +232,63 @@ def workbook_bytes(
     return buf.getvalue()
 
 
+#: tables of at least this many rows in all have their workbook written by the second
+#: process (helpers.present.figure_worker) while this one goes on; smaller ones here, at
+#: once (about 0.1 s: less than the worker's import of pandas for them)
+WORKER_ROWS = 2_000
+
+
+def write_workbook(
+    path: Path, tables: dict[str, pd.DataFrame], sheet_names: dict[str, str] | None, vocab
+) -> Path:
+    """:func:`workbook_bytes` written atomically to ``path`` (by the second process, or here)."""
+    return atomic_write_bytes(path, workbook_bytes(tables, sheet_names, vocab))
+
+
+@dataclass
+class TablesWriting:
+    """The reader tables being written: the CSVs are; the workbook is, or is being written
+    by the second process (it appears even if nobody waits); :meth:`result` waits for it
+    and returns every path."""
+
+    csvs: list[Path]
+    workbook: figure_worker.Later
+
+    def result(self) -> list[Path]:
+        return [*self.csvs, self.workbook.result()]
+
+
+def start_tables(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    workbook_name: str = "tables.xlsx",
+    sheet_names: dict[str, str] | None = None,
+    vocab: Vocabulary = STANDARD,
+    in_worker: bool | None = None,
+) -> TablesWriting:
+    """Write ``<name>.csv`` (UTF-8 with BOM) for each table now, and start the workbook
+    with a sheet per table, both in the readers' words (``vocab``: the plan's status
+    words). The workbook is made by the second process if ``in_worker`` (None: when the
+    tables have :data:`WORKER_ROWS` rows or more), else here: the same cells either way."""
+    out_dir = Path(out_dir)
+    rows = sum(len(df) for df in tables.values())
+    if in_worker is None:
+        in_worker = rows >= WORKER_ROWS
+    workbook = figure_worker.later(
+        write_workbook,
+        out_dir / workbook_name,
+        tables,
+        sheet_names,
+        vocab,
+        in_worker=in_worker,
+    )
+    written = [
+        write_csv(csv_safe_frame(words_for_readers(df, vocab)), out_dir / f"{name}.csv", bom=True)
+        for name, df in tables.items()
+    ]
+    return TablesWriting(written, workbook)
+
+
 def write_tables(
     tables: dict[str, pd.DataFrame],
     out_dir: str | Path,
@@ -237,13 +296,5 @@ def write_tables(
     sheet_names: dict[str, str] | None = None,
     vocab: Vocabulary = STANDARD,
 ) -> list[Path]:
-    """``<name>.csv`` (UTF-8 with BOM) for each table and one workbook with a sheet per table,
-    both in the readers' words (``vocab``: the plan's status words)."""
-    out_dir = Path(out_dir)
-    written = [
-        write_csv(csv_safe_frame(words_for_readers(df, vocab)), out_dir / f"{name}.csv", bom=True)
-        for name, df in tables.items()
-    ]
-    data = workbook_bytes(tables, sheet_names, vocab)
-    written.append(atomic_write_bytes(out_dir / workbook_name, data))
-    return written
+    """:func:`start_tables`, waited for: every path written."""
+    return start_tables(tables, out_dir, workbook_name, sheet_names, vocab).result()

@@ -1,4 +1,5 @@
-"""A chart's SVG drawn in a second process while this one draws its PNG.
+"""A chart's SVG drawn in a second process while this one draws its PNG (and, through
+:func:`later`, any other call whose result can wait: the reader's workbook).
 
 Every chart is saved in two formats (:data:`helpers.core.paths.FIGURE_FORMATS`), and
 matplotlib draws each from scratch: the SVG is about 45% of a chart's saving time, and
@@ -23,7 +24,7 @@ import multiprocessing.connection
 import os
 import pickle
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 
 import matplotlib
 
@@ -140,3 +141,40 @@ def collect(future: Future | None, fig, fmt: str) -> bytes:
         except Exception:
             _give_up()
     return figure_bytes(fig, fmt)
+
+
+class Later:
+    """A call's result: computed by the worker while this process goes on, or computed
+    here (at once, or when the worker fails: the same result, only later)."""
+
+    def __init__(self, future: Future | None, fn, args: tuple, value=None) -> None:
+        self._future, self._fn, self._args, self._value = future, fn, args, value
+
+    def result(self):
+        if self._future is None:
+            return self._value
+        future, self._future = self._future, None
+        try:
+            self._value = future.result(timeout=WAIT_SECONDS)
+        except Exception as exc:
+            if isinstance(exc, BrokenExecutor | TimeoutError | pickle.PicklingError):
+                _give_up()
+            # the call's own error is raised again here, with this process' traceback
+            self._value = self._fn(*self._args)
+        return self._value
+
+
+def later(fn, *args, in_worker: bool = True) -> Later:
+    """``fn(*args)`` handed to the worker (``fn`` a module's function, ``args`` picklable)
+    when ``in_worker`` and the worker runs; else called here and now."""
+    future = None
+    if in_worker:
+        start()
+        if _usable():
+            try:
+                future = _pool.submit(fn, *args)
+            except Exception:  # a pool that broke meanwhile
+                future = None
+    if future is None:
+        return Later(None, fn, args, fn(*args))
+    return Later(future, fn, args)
