@@ -179,6 +179,35 @@ def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
     assert errors and errors[0]["evalue"] == "deliberate failure"
 
 
+def test_bad_input_stops_the_kernel_started_ahead_of_the_cleaning(
+    e2e_run, tmp_path, monkeypatch
+):
+    """The shared kernel starts while the period is cleaned; a sheet with a fault stops
+    the run with its file and line (exit 2) and the kernel with it: no process is left."""
+    import helpers.run.pipeline as pipeline
+
+    started = []
+    start = pipeline._SharedKernel.start.__func__
+
+    def recorded(cls):
+        kernel = start(cls)
+        started.append((kernel, kernel.kms[-1].provisioner.pid))
+        return kernel
+
+    monkeypatch.setattr(pipeline._SharedKernel, "start", classmethod(recorded))
+    data = tmp_path / "data"
+    shutil.copytree(e2e_run["data"] / "raw", data / "raw")
+    sheet = data / "raw" / PLAN / "2018-03" / "kpi_sheet.csv"
+    with open(sheet, "a", encoding="utf-8", newline="") as fh:
+        fh.write('garbage,"unclosed\n')
+    with pytest.raises(InputError, match="kpi_sheet.csv 20行目"):
+        run_period("2018-03", data, tmp_path / "out", force=True, log=lambda m: None)
+    [(kernel, pid)] = started
+    assert not kernel.kms[-1].has_kernel and kernel.sink.closed
+    if Path("/proc").is_dir():
+        assert not Path(f"/proc/{pid}").exists()
+
+
 def test_second_run_of_the_same_period_is_refused_while_locked(e2e_run, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -408,7 +408,11 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
             # a report that had its PDF keeps it: printed again, never left stale or dropped
             log(f"{plan} {pid}: 前のレポートに report.pdf があるため、PDF も作り直します")
             pdf = True
-        # Fail fast on bad input, with the file and line, before any kernel starts.
+        # The kernel starts (and imports pandas, matplotlib, the helpers) on the other core
+        # while this process cleans the period; bad input stops it at once, unused.
+        kernel = _SharedKernel.start()
+        locks.callback(kernel.close)
+        # Fail fast on bad input, with the file and line, before any notebook runs.
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, say("paths.what_period_output"), OUTPUT_OPTION)
         if not processed_locked:
@@ -419,7 +423,7 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
             f.processed, say("paths.what_period_processed"), DATA_OPTION, processed=True
         )
         with _user_fixable(OUTPUT_OPTION):
-            return _execute(f, cleaned, fp, log, t0, pdf)
+            return _execute(f, cleaned, fp, log, t0, pdf, kernel)
 
 
 @dataclass
@@ -452,7 +456,9 @@ def _staging(f: Folders):
         shutil.rmtree(st.processed, ignore_errors=True)
 
 
-def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) -> RunResult:
+def _execute(
+    f: Folders, cleaned, fp: str, log, t0: float, pdf: bool, kernel: _SharedKernel
+) -> RunResult:
     with _staging(f) as st, contextlib.ExitStack() as browser:
         write_cleaned(cleaned, st.processed)
         atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
@@ -465,7 +471,7 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
             browser.callback(printer[0].close, wait=False)  # it closes while the run ends
 
         plan = cleaned.meta.get("plan_name") or "行財政改革プラン"
-        timings = _notebooks_and_export(f, st, plan, log, start_printer if pdf else None)
+        timings = _notebooks_and_export(f, st, plan, log, start_printer if pdf else None, kernel)
         write_summary(st.processed, st.period, cleaned.meta)
         if pdf:
             footer = f"{plan}の進捗状況　基準日 {as_of_label(f.period)}（{period_label(f.period)}）"
@@ -485,14 +491,14 @@ def _execute(f: Folders, cleaned, fp: str, log, t0: float, pdf: bool = False) ->
 
 
 def _notebooks_and_export(
-    f: Folders, st: Staging, plan: str, log, on_last: Callable[[], None] | None
+    f: Folders, st: Staging, plan: str, log, on_last: Callable[[], None] | None, kernel
 ) -> dict[str, float]:
     """The three notebooks, then report.html from notebook 03; nbconvert's exporter is made
     ready in a thread while the kernel works. ``on_last`` is called as notebook 03 begins."""
     _skip_rfc3987()
     with ThreadPoolExecutor(1, thread_name_prefix="reform-warm-up") as pool:
         exporter_ready = pool.submit(warm_up_export)
-        timings = _run_notebooks(f, st, log, on_last)
+        timings = _run_notebooks(f, st, log, kernel, on_last)
         log(f"[{len(STAGES) + 1}/{len(STAGES) + 1}] report.html: HTML に書き出し …")
         s0 = time.perf_counter()
         with contextlib.suppress(Exception):  # the export itself says what is wrong
@@ -618,19 +624,45 @@ def _start_kernel(km, sink) -> Callable[[], None]:
     return wait
 
 
+class _SharedKernel:
+    """The kernel the three notebooks share, started ahead of them (:func:`_start_kernel`);
+    ``kms`` ends with the one in use (a kernel that dies at start is replaced), ``sink``
+    holds their stderr."""
+
+    def __init__(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.sink = tempfile.TemporaryFile()
+        self.kms = [AsyncKernelManager(kernel_name=_kernel_name(), client_class=CLIENT_CLASS)]
+        self.warmed: Callable[[], None] | None = None
+        self.error: Exception | None = None
+
+    @classmethod
+    def start(cls) -> _SharedKernel:
+        kernel = cls()
+        try:
+            kernel.warmed = _start_kernel(kernel.kms[-1], kernel.sink)
+        except Exception as exc:  # told when the first notebook needs the kernel
+            kernel.error = exc
+        return kernel
+
+    def close(self) -> None:
+        """Shut the kernel down (again: nothing) and drop its stderr."""
+        _shutdown(self.kms[-1])
+        self.sink.close()
+
+
 def _run_notebooks(
-    f: Folders, st: Staging, log, on_last: Callable[[], None] | None = None
+    f: Folders, st: Staging, log, kernel: _SharedKernel, on_last: Callable[[], None] | None = None
 ) -> dict[str, float]:
     """Execute the three notebooks in one kernel; their products go to the staging folders.
-    ``on_last`` is called as the last notebook begins."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    kms = [AsyncKernelManager(kernel_name=_kernel_name(), client_class=CLIENT_CLASS)]
-    with tempfile.TemporaryFile() as sink:
-        try:
-            return _run_in(kms, f, st, log, sink, on_last)
-        finally:
-            _shutdown(kms[-1])
+    ``on_last`` is called as the last notebook begins. The kernel is shut down after them."""
+    try:
+        if kernel.error is not None:
+            raise kernel.error
+        return _run_in(kernel, f, st, log, on_last)
+    finally:
+        kernel.close()
 
 
 def _last_line(sink) -> str:
@@ -641,8 +673,8 @@ def _last_line(sink) -> str:
     return lines[-1] if lines else ""
 
 
-def _run_in(kms: list, f: Folders, st: Staging, log, sink, on_last=None) -> dict[str, float]:
-    warmed = _start_kernel(kms[-1], sink)
+def _run_in(kernel: _SharedKernel, f: Folders, st: Staging, log, on_last=None) -> dict[str, float]:
+    kms, sink, warmed = kernel.kms, kernel.sink, kernel.warmed
     pm = _import_papermill()
     params = {
         "plan": f.plan,
