@@ -179,9 +179,7 @@ def test_failed_notebook_keeps_previous_report(e2e_run, tmp_path, monkeypatch):
     assert errors and errors[0]["evalue"] == "deliberate failure"
 
 
-def test_bad_input_stops_the_kernel_started_ahead_of_the_cleaning(
-    e2e_run, tmp_path, monkeypatch
-):
+def test_bad_input_stops_the_kernel_started_ahead_of_the_cleaning(e2e_run, tmp_path, monkeypatch):
     """The shared kernel starts while the period is cleaned; a sheet with a fault stops
     the run with its file and line (exit 2) and the kernel with it: no process is left."""
     import helpers.run.pipeline as pipeline
