@@ -223,11 +223,26 @@ def _explained(S: dict, q: dict) -> list[str]:
         "so that after the export only loading and printing the page remain (goto 0.25 s, "
         "`page.pdf` about 0.9 s); the browser closes while the run ends. "
         f"The PDF's extra time: **{fmt_s(q['pdf_s'])}**.",
+        "- **The export without nbconvert's BeautifulSoup pass** (2026-12-05): nbconvert's "
+        "HTML exporter ended by parsing the whole page again to add an English alt text and "
+        "`tabindex` attributes, which the sanitiser drops, and serialising it again: 6.5 s of "
+        "the export of a report of 10,000 KPIs (0.9 s without it), 0.12 s of the real one's. "
+        "The page is the same document (parsed, old and new are equal: a test on an executed "
+        "report); its bytes differ in attribute order and blank lines between tags only "
+        "(docs/decisions.md).",
+        "- **The reader workbook beside the report's sections** (2026-12-05): notebook 03 "
+        "starts the reader tables first; the workbook of large tables (2,000 rows or more) is "
+        "written by the second process while the kernel writes the CSVs and makes the report's "
+        "sections (notebook 03 of 10,000 KPIs: 6.4 s to 3.8 s).",
+        "- **The kernel started before the cleaning** (2026-12-05): the shared kernel starts and "
+        "imports while the parent cleans the period (1.3 s for 10,000 KPI rows); bad input "
+        "shuts it down at once.",
         "- **What is left for a forced period** is the notebooks' own work, most of it still "
-        "matplotlib (the charts' layout and the PNGs, 0.1–0.5 s each), the kernel's start "
-        "(python, ipykernel, pandas and matplotlib: about 1.5 s, of which the floor's kernel "
-        "has about half) and the export (nbconvert 0.33 s, of which 0.2 s is BeautifulSoup "
-        "parsing the page again). A chart's cost is per artist, not in one hot spot; drawing "
+        "matplotlib (the charts' layout and the PNGs, 0.1–0.5 s each; the kernel draws the "
+        "PNGs while the worker draws the SVGs, and waits little for them, so the worker is "
+        "idle about half of notebook 02: moving some PNGs to it is the next step), the "
+        "kernel's start (python, ipykernel, pandas and matplotlib: about 1.5 s, of which the "
+        "floor's kernel has about half). A chart's cost is per artist, not in one hot spot; drawing "
         "them cheaper would change the figures' bytes (the report embeds the PNGs), so it was "
         f"left as it is. Forced period ÷ floor: **{q['floor']:.2f}×**.",
         "- **The reader's workbook** (`tables.xlsx`) is now written by XlsxWriter instead of "
@@ -248,10 +263,14 @@ def _explained(S: dict, q: dict) -> list[str]:
         "against 96 s under a heavier load). The end-to-end figures above include both (measured "
         "2026-12-05 on a quiet machine; the run of 2026-12-04, under a load average of about 7, "
         "gave 8.12 ms per extra row and a PDF's 7.75 s).",
-        "- **What is left per KPI row**: the KPI history (`build_kpi_history`, row by row), the "
-        "report's KPI sentences and table (one sentence and one row per KPI: the report holds "
-        "every KPI, so these stay per row), the reader's workbook (above), the audit's text "
-        "checks and the cleaning (`read_kpi_sheet`, 80 µs per row, section 6). "
+        "- **What is left per KPI row**: the KPI history (`build_kpi_history`, row by row, "
+        "about 1 s for 10,000 KPIs), the report's KPI sentences and table (one sentence and "
+        "one row per KPI, about 1.8 s: the report holds every KPI, so these stay per row), the "
+        "reader CSVs (0.9 s) and workbook (3 s, now beside the report's sections), the "
+        "period's summary for the index page (0.9 s: every KPI's points), the executed "
+        "notebooks (2.4 MB and 11.6 MB of output for 10,000 KPIs, written and read back by "
+        "papermill and the export), the audit's text checks and the cleaning "
+        "(`read_kpi_sheet`, 80 µs per row, section 6). "
         f"Per extra row: **{q['per_row_ms']:.2f} ms**.",
         "",
     ]
