@@ -621,6 +621,9 @@ def _start_kernel(km, sink) -> Callable[[], None]:
         finally:
             kc.stop_channels()
 
+    # a run stopped before the first notebook (bad input) closes the client unawaited:
+    # its open sockets would keep the kernel manager's shutdown waiting for ever
+    wait.stop = kc.stop_channels  # type: ignore[attr-defined]
     return wait
 
 
@@ -648,6 +651,10 @@ class _SharedKernel:
 
     def close(self) -> None:
         """Shut the kernel down (again: nothing) and drop its stderr."""
+        warmed, self.warmed = self.warmed, None
+        if warmed is not None:  # never waited for: its client's channels are still open
+            with contextlib.suppress(Exception):
+                warmed.stop()
         _shutdown(self.kms[-1])
         self.sink.close()
 
@@ -674,7 +681,7 @@ def _last_line(sink) -> str:
 
 
 def _run_in(kernel: _SharedKernel, f: Folders, st: Staging, log, on_last=None) -> dict[str, float]:
-    kms, sink, warmed = kernel.kms, kernel.sink, kernel.warmed
+    kms, sink = kernel.kms, kernel.sink
     pm = _import_papermill()
     params = {
         "plan": f.plan,
@@ -692,9 +699,9 @@ def _run_in(kernel: _SharedKernel, f: Folders, st: Staging, log, on_last=None) -
     for i, (name, title) in enumerate(STAGES, start=1):
         log(f"[{i}/{len(STAGES) + 1}] {name}: {title} …")
         s0 = time.perf_counter()
-        if warmed is not None:
+        if kernel.warmed is not None:  # waited for once, which closes its client
+            warmed, kernel.warmed = kernel.warmed, None
             warmed()
-            warmed = None
         if i == len(STAGES) and on_last is not None:
             on_last()
         _run_notebook(
