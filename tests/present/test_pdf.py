@@ -446,3 +446,22 @@ def test_a_failed_pdf_leaves_the_previous_report_intact(e2e_run, monkeypatch, tm
     assert after == before
     assert not (folder / "report.pdf").exists()
     assert not [*folder.parent.glob(".2018-03.staging-*"), *folder.parent.glob(".2018-03.old-*")]
+
+
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_a_rebuild_without_a_browser_drops_the_pdf_it_cannot_print_and_says_so(
+    pdf_run, tmp_path, monkeypatch
+):
+    """The PDF was not asked for: no browser is no reason to refuse the HTML report."""
+    from helpers.run.pipeline import run_period
+
+    out = tmp_path / "outputs"
+    shutil.copytree(pdf_run["out"], out)
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
+    said: list[str] = []
+    result = run_period("2018-03", pdf_run["data"], out, force=True, log=said.append)
+    folder = out / "kodaira-3" / "2018-03"
+    assert not result.skipped and "pdf" not in result.stage_seconds
+    assert (folder / "report.html").is_file() and not (folder / "report.pdf").exists()
+    assert any("PDF を印刷できないため" in line and "PDF なしで作ります" in line for line in said)

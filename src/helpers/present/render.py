@@ -247,16 +247,27 @@ def build_toc(body: str) -> Markup:
 #: the alt text of an image a report cell shows without one (a plot displayed as is,
 #: not through figure_html): nbconvert's own was English
 NO_ALT = "図（説明はありません）"
-_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", flags=re.I)
+#: an attribute of a tag: its name, then = and a value (quoted or not), or no value
+_ATTRIBUTE = r"""\s+([^\s"'=<>/]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_IMG_TAG = re.compile(rf"<img\b((?:{_ATTRIBUTE})*)\s*/?>", flags=re.I)
+_ATTRIBUTE_NAME = re.compile(_ATTRIBUTE)
+
+
+def _with_alt(tag: re.Match) -> str:
+    names = {name.lower() for name in _ATTRIBUTE_NAME.findall(tag.group(1))}
+    return tag.group(0) if "alt" in names else f'<img alt="{NO_ALT}"{tag.group(0)[4:]}'
 
 
 def with_alt_texts(html: str) -> str:
-    """Every ``<img>`` of ``html`` with an alt text (:data:`NO_ALT` where it had none).
+    """Every ``<img>`` of ``html`` with an alt attribute (:data:`NO_ALT` where it had
+    none; an empty one, a decorative image's, is kept).
 
-    >>> with_alt_texts('<img src="a.png"><img alt="図 1" src="b.png">')
-    '<img alt="図（説明はありません）" src="a.png"><img alt="図 1" src="b.png">'
+    >>> with_alt_texts('<img src="a.png"><img title="x > y" alt = "図 1">')
+    '<img alt="図（説明はありません）" src="a.png"><img title="x > y" alt = "図 1">'
+    >>> with_alt_texts('<img data-alt="x" src=a><img src=b alt>')
+    '<img alt="図（説明はありません）" data-alt="x" src=a><img src=b alt>'
     """
-    return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', html)
+    return _IMG_TAG.sub(_with_alt, html)
 
 
 def render_report(nb: nbformat.NotebookNode, title: str, footer: str = "") -> str:

@@ -90,7 +90,7 @@ from helpers.core.plans import raw_periods, resolve_plan
 from helpers.core.tables import write_json
 from helpers.ingest.clean import clean_period, write_cleaned
 from helpers.present.index_page import write_summary
-from helpers.present.pdf import Printer, html_to_pdf
+from helpers.present.pdf import Printer, check_chromium, html_to_pdf
 from helpers.present.render import export_report
 from helpers.present.render import warm_up as warm_up_export
 from helpers.run.fingerprint import run_fingerprint
@@ -405,9 +405,7 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
             (f.final / RUN_FAILED_FILE).unlink(missing_ok=True)  # the last good report is current
             return RunResult(pid, True, f.final, time.perf_counter() - t0, plan=plan)
         if not pdf and (f.final / "report.pdf").is_file():
-            # a report that had its PDF keeps it: printed again, never left stale or dropped
-            log(f"{plan} {pid}: 前のレポートに report.pdf があるため、PDF も作り直します")
-            pdf = True
+            pdf = _keep_pdf(plan, pid, log)
         # The kernel starts (and imports pandas, matplotlib, the helpers) on the other core
         # while this process cleans the period; bad input stops it at once, unused.
         kernel = _SharedKernel.start()
@@ -424,6 +422,22 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
         )
         with _user_fixable(OUTPUT_OPTION):
             return _execute(f, cleaned, fp, log, t0, pdf, kernel)
+
+
+def _keep_pdf(plan: str, pid: str, log) -> bool:
+    """Whether a rebuild not asked for a PDF prints the one the report had: yes, and said,
+    when a browser is there; else the report is rebuilt without it, and that is said."""
+    try:
+        check_chromium()
+    except InputError as exc:
+        log(
+            f"{plan} {pid}: 前のレポートには report.pdf がありましたが、PDF を印刷できないため"
+            f"（{exc.detail}）、新しいレポートは PDF なしで作ります（古い PDF は新しいレポートと"
+            "合わないため残しません）"
+        )
+        return False
+    log(f"{plan} {pid}: 前のレポートに report.pdf があるため、PDF も作り直します")
+    return True
 
 
 @dataclass
