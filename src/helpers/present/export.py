@@ -287,14 +287,3 @@ def start_tables(
         for name, df in tables.items()
     ]
     return TablesWriting(written, workbook)
-
-
-def write_tables(
-    tables: dict[str, pd.DataFrame],
-    out_dir: str | Path,
-    workbook_name: str = "tables.xlsx",
-    sheet_names: dict[str, str] | None = None,
-    vocab: Vocabulary = STANDARD,
-) -> list[Path]:
-    """:func:`start_tables`, waited for: every path written."""
-    return start_tables(tables, out_dir, workbook_name, sheet_names, vocab).result()
