@@ -80,7 +80,9 @@ _exporter: HTMLExporter | None = None
 #: bidi controls): a name from the data holding U+202E would print the report's own
 #: text after it backwards ("Trojan Source", CVE-2021-42574); Japanese text needs none
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+#: one pass of the regular-expression engine (str.translate with a table of removals
+#: looks up every character in Python: 0.5 s on a page of 10,000 KPIs, against 0.03 s)
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def strip_bidi_controls(text: str) -> str:
@@ -89,7 +91,7 @@ def strip_bidi_controls(text: str) -> str:
     >>> strip_bidi_controls("abc\u202efdp.exe")
     'abcfdp.exe'
     """
-    return text.translate(_NO_BIDI)
+    return _BIDI.sub("", text)
 
 
 #: images the page may hold: inline only (data: URIs), PNG or SVG. An SVG shown by <img>
