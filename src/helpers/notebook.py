@@ -59,6 +59,7 @@ from helpers.ingest.store import (
     load_table,
     save_table,
 )
+from helpers.present import figure_worker
 from helpers.present.charts import chart_kpi_history, make_all_charts, save_figure
 from helpers.present.display import Message
 from helpers.present.export import TablesWriting, start_tables
@@ -579,16 +580,18 @@ def compare_step(run: Period, cleaned) -> Comparison:
 def history_step(run: Period, comparison: Comparison, metrics: pd.DataFrame) -> pd.DataFrame:
     """Notebook 02's step: the KPI history and its chart.
 
-    Writes ``kpi_history.csv`` into the period's processed folder and the chart
-    ``kpi_history`` into its figures folder (the audit's checks across periods are
-    :func:`audit_step`'s, so that 02 counts them as the report and the index do).
+    Writes ``kpi_history.csv`` into the period's processed folder and queues the chart
+    ``kpi_history`` for its figures folder: the second process draws it while 02 goes on,
+    and :func:`charts_step` (or :func:`show_charts`) returns once it is written (the
+    audit's checks across periods are :func:`audit_step`'s, so that 02 counts them as
+    the report and the index do).
     """
     check_current(run)
     kpi_history = build_kpi_history(run.period, comparison.history, metrics)
     save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
     fig = chart_kpi_history(kpi_history)
     if fig is not None:
-        save_figure(fig, run.figures_dir, "kpi_history")
+        save_figure(fig, run.figures_dir, "kpi_history", wait=False)
     return kpi_history
 
 
@@ -611,11 +614,13 @@ def _missing_chart(name: str):
 
 
 def show_charts(run: Period, show: Callable | None = None) -> None:
-    """Display every chart of the period drawn in its figures folder, each under its caption."""
+    """Display every chart of the period drawn in its figures folder, each under its caption
+    (charts still queued for the second process are waited for)."""
     from html import escape
 
     from IPython.display import HTML, Image
 
+    figure_worker.finish()
     if show is None:
         from IPython.display import display as show
     for name, caption in CHARTS.items():

@@ -19,6 +19,7 @@ from helpers.analysis.plan_history import HISTORY_FILE, publish_plan_history
 from helpers.core.schema import read_table
 from helpers.ingest.clean import clean_period
 from helpers.notebook import history_step
+from helpers.present import figure_worker
 
 
 def _history(data, period):
@@ -104,6 +105,7 @@ def test_history_step_writes_table_and_chart_and_audit_step_counts_across_period
     comparison = SimpleNamespace(history=history)
     kh = history_step(run, comparison, metrics)
     assert read_table(tmp_path / "kpi_history.csv", "kpi_history").equals(kh)
+    figure_worker.finish()  # the chart is queued for the second process (charts_step waits)
     assert (tmp_path / "fig" / "kpi_history.png").is_file()
     assert not (tmp_path / "audit.csv").exists()  # the history step leaves the audit alone
     # what 02's audit step adds to the period's own checks (tests/notebook: the same count)

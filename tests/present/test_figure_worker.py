@@ -1,10 +1,13 @@
-"""The charts' SVGs drawn in a second process: the same bytes as drawn here, for every
-chart of a period, and drawn here whenever the worker cannot do it."""
+"""The charts' files drawn by a second process: the same bytes as drawn here, for every
+chart of a period in both formats; the files queued are drawn by both processes, and
+here whenever the worker cannot draw them."""
 
 from __future__ import annotations
 
 import pickle
+import time
 
+import matplotlib
 import pytest
 from support import copy_raw
 
@@ -41,11 +44,28 @@ def worker():
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_every_chart_drawn_by_the_worker_has_the_same_bytes(figures, worker, fmt):
+    rc = {k: v for k, v in matplotlib.rcParams.items() if k not in figure_worker.NOT_COPIED}
     for name, fig in figures.items():
         assert fig is not None, name
-        future = worker.submit(fig, fmt)
-        assert future is not None, name  # the worker took it
-        assert future.result(timeout=120) == worker.figure_bytes(fig, fmt), name
+        drawn = worker.later(figure_worker._draw, pickle.dumps(fig), rc, fmt)
+        assert drawn._future is not None, name  # the worker took it
+        assert drawn.result() == worker.figure_bytes(fig, fmt), name
+
+
+def _files(tmp_path, figures, n):
+    """n charts' files to queue: (figure, {format: path})."""
+    names = list(figures)
+    out = []
+    for i in range(n):
+        fig = figures[names[i % len(names)]]
+        out.append((fig, {fmt: tmp_path / f"{i}.{fmt}" for fmt in ("png", "svg")}))
+    return out
+
+
+def _written_as_drawn(files) -> None:
+    for fig, paths in files:
+        for fmt, path in paths.items():
+            assert path.read_bytes() == figure_worker.figure_bytes(fig, fmt), path.name
 
 
 def test_save_figure_writes_what_the_figure_draws(figures, worker, tmp_path):
@@ -55,37 +75,83 @@ def test_save_figure_writes_what_the_figure_draws(figures, worker, tmp_path):
     assert svg.read_bytes() == worker.figure_bytes(fig, "svg")
 
 
+def test_queued_files_are_drawn_by_both_processes(figures, worker, tmp_path, monkeypatch):
+    """The worker takes the oldest file while this process goes on; finish() draws here
+    the files the worker has not taken, and every file holds the figure's own bytes."""
+    here = []
+    drawn = figure_worker.figure_bytes
+    monkeypatch.setattr(
+        figure_worker, "figure_bytes", lambda fig, fmt: here.append(fmt) or drawn(fig, fmt)
+    )
+    files = _files(tmp_path, figures, 4)
+    for fig, paths in files:
+        assert figure_worker.queue_files(fig, paths)
+    for _ in range(600):  # the worker has taken the first file
+        if len(figure_worker._queue) < 2 * len(files):
+            break
+        time.sleep(0.01)
+    figure_worker.finish()
+    assert not figure_worker._queue and not figure_worker._queued
+    assert 0 < len(here) < 2 * len(files)  # both drew
+    monkeypatch.undo()
+    _written_as_drawn(files)
+
+
+def test_the_files_the_worker_cannot_draw_are_drawn_here(figures, worker, tmp_path, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def submit(self, *_a, **_k):
+            failed: Future = Future()
+            failed.set_exception(BrokenProcessPool("the worker died"))
+            return failed
+
+    given_up = []
+    monkeypatch.setattr(figure_worker, "_pool", Broken())
+    monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
+    files = _files(tmp_path, figures, 3)
+    for fig, paths in files:
+        assert figure_worker.queue_files(fig, paths)
+    figure_worker.finish()
+    assert given_up  # the worker was given up
+    monkeypatch.undo()
+    _written_as_drawn(files)
+
+
+def test_a_file_that_cannot_be_written_is_an_error_of_finish(figures, worker, tmp_path):
+    fig = figures["status_by_area"]
+    missing = tmp_path / "a file, not a folder"
+    missing.write_bytes(b"")
+    assert figure_worker.queue_files(fig, {"png": missing / "a.png", "svg": missing / "a.svg"})
+    with pytest.raises(OSError):
+        figure_worker.finish()
+    assert not figure_worker._queue and not figure_worker._queued
+
+
+def test_without_the_worker_the_files_are_drawn_at_once(figures, tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_worker, "_usable", lambda: False)
+    fig = figures["status_by_area"]
+    png, svg = charts.save_figure(fig, tmp_path, "status_by_area", wait=False)
+    assert png.read_bytes() == figure_worker.figure_bytes(fig, "png")
+    assert svg.read_bytes() == figure_worker.figure_bytes(fig, "svg")
+
+
 def test_a_chart_pickles(figures):
     # the tick labels are a class (helpers.core.numfmt.TickLabels), not a lambda
     for name, fig in figures.items():
         assert pickle.loads(pickle.dumps(fig)) is not None, name
 
 
-def test_without_a_future_the_file_is_drawn_here(figures):
-    fig = figures["status_by_area"]
-    assert figure_worker.collect(None, fig, "svg") == figure_worker.figure_bytes(fig, "svg")
-
-
-def test_a_failed_worker_is_given_up_and_the_file_drawn_here(figures, monkeypatch):
-    from concurrent.futures import Future
-
-    failed: Future = Future()
-    failed.set_exception(RuntimeError("worker died"))
-    given_up = []
-    monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
-    fig = figures["status_by_area"]
-    assert figure_worker.collect(failed, fig, "svg") == figure_worker.figure_bytes(fig, "svg")
-    assert given_up == [True]
-
-
-def test_a_figure_that_cannot_be_pickled_is_drawn_here(figures, worker, monkeypatch):
+def test_a_figure_that_cannot_be_pickled_is_not_queued(figures, worker, monkeypatch, tmp_path):
     fig = figures["status_by_area"]
 
     def refuse(*_a, **_k):
         raise pickle.PicklingError("no")
 
     monkeypatch.setattr(figure_worker.pickle, "dumps", refuse)
-    assert worker.submit(fig, "svg") is None
+    assert not figure_worker.queue_files(fig, {"svg": tmp_path / "a.svg"})
+    assert not figure_worker._queue
 
 
 # ------------------------------------------------ any call: the reader's workbook

@@ -85,21 +85,25 @@ def _trend_legend(fig) -> None:
     )
 
 
-def save_figure(fig, figures_dir: str | Path, name: str) -> list[Path]:
-    """Write ``name``.png and ``name``.svg atomically; return their paths (the SVG drawn
-    by :mod:`helpers.present.figure_worker` while this process draws the PNG)."""
+def save_figure(fig, figures_dir: str | Path, name: str, *, wait: bool = True) -> list[Path]:
+    """Write ``name``.png and ``name``.svg atomically; return their paths.
+
+    The files are queued for :mod:`helpers.present.figure_worker` (a second process draws
+    them while this one goes on); with ``wait`` they are written when this returns, else
+    when :func:`helpers.present.figure_worker.finish` does (:func:`make_all_charts` calls
+    it, and so does anything that shows the files).
+    """
     if name not in FIGURE_NAMES:  # a folder holding a chart not named there could never be replaced
         raise ValueError(f"chart {name!r} is not in paths.FIGURE_NAMES")
     figures_dir = Path(figures_dir)
     plt.close(fig)  # drawn into files only (a closed figure pickles without pyplot's state)
-    # the SVG is drawn by a second process while this one draws the PNG (same bytes)
-    later = {fmt: figure_worker.submit(fig, fmt) for fmt in FIGURE_FORMATS[1:]}
-    return [
-        atomic_write_bytes(
-            figures_dir / f"{name}.{fmt}", figure_worker.collect(later.get(fmt), fig, fmt)
-        )
-        for fmt in FIGURE_FORMATS
-    ]
+    files = {fmt: figures_dir / f"{name}.{fmt}" for fmt in FIGURE_FORMATS}
+    if not figure_worker.queue_files(fig, files):  # no worker: drawn here, now
+        for fmt, path in files.items():
+            atomic_write_bytes(path, figure_worker.figure_bytes(fig, fmt))
+    elif wait:
+        figure_worker.finish()
+    return list(files.values())
 
 
 def _text(x) -> str:
@@ -345,17 +349,25 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
 def make_all_charts(
     areas, metrics, counts, period_label: str, figures_dir, vocab: Vocabulary = STANDARD
 ) -> dict[str, list[Path]]:
-    """All charts of a period; a chart with nothing to show is left out."""
+    """All charts of a period; a chart with nothing to show is left out. Every chart file
+    queued before (notebook 02's KPI history) is written too when this returns."""
     out = {}
-    across = chart_status_across_periods(counts, vocab) if len(counts) > 1 else None
-    for name, fig in (
-        ("status_by_area", chart_status_by_area(areas, period_label, vocab)),
-        ("kpi_achievement", chart_achievement(metrics) if len(metrics) else None),
-        ("kpi_prev_current", chart_prev_current(metrics, period_label) if len(metrics) else None),
-        ("status_across_periods", across),
+    for name, make in (
+        ("status_by_area", lambda: chart_status_by_area(areas, period_label, vocab)),
+        ("kpi_achievement", lambda: chart_achievement(metrics) if len(metrics) else None),
+        (
+            "kpi_prev_current",
+            lambda: chart_prev_current(metrics, period_label) if len(metrics) else None,
+        ),
+        (
+            "status_across_periods",
+            lambda: chart_status_across_periods(counts, vocab) if len(counts) > 1 else None,
+        ),
     ):
+        fig = make()  # made while the worker draws the charts queued before
         if fig is not None:
-            out[name] = save_figure(fig, figures_dir, name)
+            out[name] = save_figure(fig, figures_dir, name, wait=False)
+    figure_worker.finish()
     return out
 
 

@@ -1,13 +1,18 @@
-"""A chart's SVG drawn in a second process while this one draws its PNG (and, through
+"""Charts' files drawn by a second process while this one goes on (and, through
 :func:`later`, any other call whose result can wait: the reader's workbook).
 
 Every chart is saved in two formats (:data:`helpers.core.paths.FIGURE_FORMATS`), and
-matplotlib draws each from scratch: the SVG is about 45% of a chart's saving time, and
-saving is most of a period's notebook time (docs/benchmarks.md §8). :func:`submit`
-hands a pickled copy of the figure, with the rcParams it is drawn under, to one worker
-process and returns a future of the file's bytes; the caller draws the PNG meanwhile,
-on the other core. A copy pickled and drawn in another process gives the same bytes as
-the figure itself (tests/present/test_figure_worker.py checks every chart of a period).
+matplotlib draws each from scratch: saving is most of a period's notebook time
+(docs/benchmarks.md §8). :func:`queue_files` puts a chart's files in a queue, each with
+a pickled copy of the figure and the rcParams it is drawn under; a thread of this
+process hands them one at a time, oldest first, to one worker process and writes what
+it draws, while this process builds the next chart. :func:`finish` then draws here the
+files the worker has not yet taken, newest first (work stealing: both cores draw until
+the queue is empty), and waits for the one the worker is drawing. A copy pickled and
+drawn in another process gives the same bytes as the figure itself
+(tests/present/test_figure_worker.py checks every chart of a period, both formats).
+Only this process' main thread draws here (matplotlib is not thread-safe); the thread
+only sends bytes and writes files.
 
 The worker is *spawned* (a fresh interpreter, as Windows always does), never forked
 from a kernel that runs threads. It is started once per process (:func:`start`: the
@@ -24,7 +29,10 @@ import multiprocessing.connection
 import os
 import pickle
 import threading
+from collections import deque
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib
 
@@ -32,6 +40,7 @@ matplotlib.use("Agg")
 
 # what unpickling a chart imports (its axis' tick labels), loaded while the worker warms up
 import helpers.core.numfmt  # noqa: E402,F401
+from helpers.core.atomic import atomic_write_bytes  # noqa: E402
 from helpers.present.fonts import use_japanese_font  # noqa: E402
 
 #: how each format is saved: 150 dpi, cut to the drawing, no date or program name (the
@@ -119,28 +128,110 @@ def _usable() -> bool:
     return _pool is not None and ready is not None and ready.done() and ready.exception() is None
 
 
-def submit(fig, fmt: str) -> Future | None:
-    """A future of ``fig`` saved as ``fmt`` by the worker, or None when the worker has not
-    started yet or has failed (then :func:`collect` draws it here). Starts the worker."""
+# ----------------------------------------------------- chart files, queued
+
+
+@dataclass(eq=False)
+class _File:
+    """One file of a chart, queued: drawn by the worker (the thread writes it) or here."""
+
+    fig: object
+    fmt: str
+    path: Path
+    pickled: bytes
+    rc: dict
+    done: threading.Event = field(default_factory=threading.Event)
+    here: bool = False  # the worker could not draw it: :func:`finish` draws it here
+    error: BaseException | None = None  # writing the worker's bytes failed
+
+
+_queue: deque[_File] = deque()  # not yet taken by the thread
+_queued: list[_File] = []  # every file queued since the last finish(), in order
+_wake = threading.Condition()
+_sender: threading.Thread | None = None
+
+
+def _send() -> None:
+    """The thread: each queued file, oldest first, drawn by the worker and written."""
+    while True:
+        with _wake:
+            while not _queue:
+                _wake.wait()
+            job = _queue.popleft()
+        try:
+            if not _usable():
+                raise BrokenExecutor("the worker is not running")
+            data = _pool.submit(_draw, job.pickled, job.rc, job.fmt).result(timeout=WAIT_SECONDS)
+        except Exception as exc:
+            if isinstance(exc, BrokenExecutor | TimeoutError):
+                _give_up()
+            job.here = True  # drawn by finish(): the same bytes, or the figure's own error
+        else:
+            try:
+                atomic_write_bytes(job.path, data)
+            except Exception as exc:  # raised by finish(), in the caller's thread
+                job.error = exc
+        job.done.set()
+
+
+def queue_files(fig, files: dict[str, Path]) -> bool:
+    """Queue ``fig``'s files (format → path) for the worker; False, with nothing queued,
+    when the worker is not running (not started yet, failed) or the figure cannot be
+    pickled: then the caller draws them. Starts the worker. The files are written once
+    :func:`finish` returns."""
+    global _sender
     start()
     if not _usable():
-        return None
+        return False
     try:
-        rc = {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
-        return _pool.submit(_draw, pickle.dumps(fig), rc, fmt)
-    except Exception:  # a figure that cannot be pickled, a pool that broke meanwhile
-        return None
+        pickled = pickle.dumps(fig)
+    except Exception:  # a figure that cannot be pickled
+        return False
+    rc = {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
+    jobs = [_File(fig, fmt, Path(path), pickled, rc) for fmt, path in files.items()]
+    with _wake:
+        if _sender is None or not _sender.is_alive():
+            _sender = threading.Thread(target=_send, name="reform-figure-sender", daemon=True)
+            _sender.start()
+        _queue.extend(jobs)
+        _queued.extend(jobs)
+        _wake.notify()
+    return True
 
 
-def collect(future: Future | None, fig, fmt: str) -> bytes:
-    """The bytes of ``fig`` as ``fmt``: the worker's (``future``), or drawn here when there
-    is no future or the worker failed (the same bytes either way)."""
-    if future is not None:
-        try:
-            return future.result(timeout=WAIT_SECONDS)
-        except Exception:
+def _draw_here(job: _File) -> None:
+    try:
+        atomic_write_bytes(job.path, figure_bytes(job.fig, job.fmt))
+    except Exception as exc:
+        job.error = exc
+    finally:
+        job.here = False
+        job.done.set()
+
+
+def finish() -> None:
+    """Every queued chart file written: those the worker has not taken are drawn here,
+    newest first, while it draws the others; then the ones it took are waited for (a file
+    it could not draw is drawn here). Call from the thread that made the figures. The
+    first file that could not be written is raised once every other file is done."""
+    while True:
+        with _wake:
+            if not _queue:
+                break
+            job = _queue.pop()
+        _draw_here(job)
+    with _wake:
+        queued = list(_queued)
+        _queued.clear()
+    for job in queued:
+        if not job.done.wait(WAIT_SECONDS + 10):  # the thread itself waits WAIT_SECONDS
             _give_up()
-    return figure_bytes(fig, fmt)
+            job.here = True
+        if job.here:
+            _draw_here(job)
+    errors = [job.error for job in queued if job.error is not None]
+    if errors:
+        raise errors[0]
 
 
 class Later:
