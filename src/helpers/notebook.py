@@ -60,7 +60,7 @@ from helpers.ingest.store import (
     save_table,
 )
 from helpers.present import figure_worker
-from helpers.present.charts import chart_kpi_history, make_all_charts, save_figure
+from helpers.present.charts import chart_kpi_history, make_all_charts, queue_chart
 from helpers.present.display import Message
 from helpers.present.export import TablesWriting, start_tables
 from helpers.present.index_page import build_index
@@ -589,9 +589,7 @@ def history_step(run: Period, comparison: Comparison, metrics: pd.DataFrame) -> 
     check_current(run)
     kpi_history = build_kpi_history(run.period, comparison.history, metrics)
     save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
-    fig = chart_kpi_history(kpi_history)
-    if fig is not None:
-        save_figure(fig, run.figures_dir, "kpi_history", wait=False)
+    queue_chart("kpi_history", chart_kpi_history, (kpi_history,), run.figures_dir)
     return kpi_history
 
 

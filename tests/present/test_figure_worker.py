@@ -8,6 +8,8 @@ import pickle
 import time
 
 import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 from support import copy_raw
 
@@ -19,19 +21,28 @@ from helpers.present import charts, figure_worker
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory):
+def calls(tmp_path_factory):
+    """Every chart of a period as the notebooks queue it: (function, arguments)."""
     data = copy_raw(tmp_path_factory.mktemp("real") / "data")
     res = clean_period("2018-03", data, write=False)
     history, _ = load_history("2018-03", data)
     metrics = compute_metrics(res.indicators)
     counts = status_counts(history)
     return {
-        "status_by_area": charts.chart_status_by_area(res.areas, "平成29年度末"),
-        "kpi_achievement": charts.chart_achievement(metrics),
-        "kpi_prev_current": charts.chart_prev_current(metrics, "平成29年度末"),
-        "status_across_periods": charts.chart_status_across_periods(counts),
-        "kpi_history": charts.chart_kpi_history(build_kpi_history("2018-03", history, metrics)),
+        "status_by_area": (charts.chart_status_by_area, (res.areas, "平成29年度末")),
+        "kpi_achievement": (charts.chart_achievement, (metrics,)),
+        "kpi_prev_current": (charts.chart_prev_current, (metrics, "平成29年度末")),
+        "status_across_periods": (charts.chart_status_across_periods, (counts,)),
+        "kpi_history": (
+            charts.chart_kpi_history,
+            (build_kpi_history("2018-03", history, metrics),),
+        ),
     }
+
+
+@pytest.fixture(scope="module")
+def figures(calls):
+    return {name: make(*args) for name, (make, args) in calls.items()}
 
 
 @pytest.fixture(scope="module")
@@ -42,28 +53,38 @@ def worker():
     return figure_worker
 
 
-@pytest.mark.parametrize("fmt", ["svg", "png"])
-def test_every_chart_drawn_by_the_worker_has_the_same_bytes(figures, worker, fmt):
-    rc = {k: v for k, v in matplotlib.rcParams.items() if k not in figure_worker.NOT_COPIED}
+FMTS = ("png", "svg")
+
+
+def _rc() -> dict:
+    return {k: v for k, v in matplotlib.rcParams.items() if k not in figure_worker.NOT_COPIED}
+
+
+def test_every_chart_drawn_by_the_worker_has_the_same_bytes(figures, worker):
     for name, fig in figures.items():
         assert fig is not None, name
-        drawn = worker.later(figure_worker._draw, pickle.dumps(fig), rc, fmt)
+        drawn = worker.later(figure_worker._chart, pickle.dumps(fig), _rc(), FMTS)
         assert drawn._future is not None, name  # the worker took it
-        assert drawn.result() == worker.figure_bytes(fig, fmt), name
+        assert drawn.result() == {f: worker.figure_bytes(fig, f) for f in FMTS}, name
 
 
-def _files(tmp_path, figures, n):
-    """n charts' files to queue: (figure, {format: path})."""
-    names = list(figures)
-    out = []
-    for i in range(n):
-        fig = figures[names[i % len(names)]]
-        out.append((fig, {fmt: tmp_path / f"{i}.{fmt}" for fmt in ("png", "svg")}))
-    return out
+def test_every_chart_made_by_the_worker_has_the_same_bytes(calls, figures, worker):
+    """Made there from the pickled call, under this process' rcParams: the bytes of the
+    chart made and drawn here."""
+    for name, (make, args) in calls.items():
+        drawn = worker.later(figure_worker._chart, pickle.dumps((make, args)), _rc(), FMTS)
+        assert drawn._future is not None, name
+        here = make(*args)
+        assert drawn.result() == {f: worker.figure_bytes(here, f) for f in FMTS}, name
+        plt.close(here)
 
 
-def _written_as_drawn(files) -> None:
-    for fig, paths in files:
+def _files(tmp_path, n):
+    return [{fmt: tmp_path / f"{i}.{fmt}" for fmt in FMTS} for i in range(n)]
+
+
+def _written_as_drawn(figs, files) -> None:
+    for fig, paths in zip(figs, files, strict=True):
         for fmt, path in paths.items():
             assert path.read_bytes() == figure_worker.figure_bytes(fig, fmt), path.name
 
@@ -75,29 +96,57 @@ def test_save_figure_writes_what_the_figure_draws(figures, worker, tmp_path):
     assert svg.read_bytes() == worker.figure_bytes(fig, "svg")
 
 
-def test_queued_files_are_drawn_by_both_processes(figures, worker, tmp_path, monkeypatch):
-    """The worker takes the oldest file while this process goes on; finish() draws here
-    the files the worker has not taken, and every file holds the figure's own bytes."""
+def _wait_taken(n: int) -> None:
+    for _ in range(600):  # the worker has taken the first chart
+        if len(figure_worker._queue) < n:
+            return
+        time.sleep(0.01)
+
+
+def test_queued_charts_are_made_and_drawn_by_both_processes(
+    calls, figures, worker, tmp_path, monkeypatch
+):
+    """The worker takes the oldest chart while this process goes on; finish() makes and
+    draws here the charts the worker has not taken, and every file holds the chart's own
+    bytes."""
     here = []
     drawn = figure_worker.figure_bytes
     monkeypatch.setattr(
         figure_worker, "figure_bytes", lambda fig, fmt: here.append(fmt) or drawn(fig, fmt)
     )
-    files = _files(tmp_path, figures, 4)
-    for fig, paths in files:
-        assert figure_worker.queue_files(fig, paths)
-    for _ in range(600):  # the worker has taken the first file
-        if len(figure_worker._queue) < 2 * len(files):
-            break
-        time.sleep(0.01)
+    names = ["kpi_history", "kpi_prev_current", "kpi_achievement", "status_by_area"]
+    files = _files(tmp_path, len(names))
+    jobs = [figure_worker.queue_chart(*calls[n], f) for n, f in zip(names, files, strict=True)]
+    _wait_taken(len(names))
     figure_worker.finish()
     assert not figure_worker._queue and not figure_worker._queued
-    assert 0 < len(here) < 2 * len(files)  # both drew
+    assert 0 < len(here) < 2 * len(names)  # both drew
+    assert all(job.drawn for job in jobs)
     monkeypatch.undo()
-    _written_as_drawn(files)
+    _written_as_drawn([figures[n] for n in names], files)
 
 
-def test_the_files_the_worker_cannot_draw_are_drawn_here(figures, worker, tmp_path, monkeypatch):
+def test_a_chart_with_nothing_to_show_writes_no_file(worker, tmp_path):
+    empty = pd.DataFrame({"achievement_pct": pd.Series([], dtype="Float64")})
+    files = _files(tmp_path, 2)
+    jobs = [figure_worker.queue_chart(charts.chart_achievement, (empty,), f) for f in files]
+    figure_worker.finish()
+    assert [job.drawn for job in jobs] == [False, False]
+    assert not list(tmp_path.iterdir())
+
+
+def test_queued_figures_are_drawn_by_both_processes(figures, worker, tmp_path):
+    figs = [figures[n] for n in ("kpi_history", "kpi_prev_current", "status_by_area")]
+    files = _files(tmp_path, len(figs))
+    for fig, paths in zip(figs, files, strict=True):
+        assert figure_worker.queue_files(fig, paths)
+    figure_worker.finish()
+    _written_as_drawn(figs, files)
+
+
+def test_the_charts_the_worker_cannot_draw_are_drawn_here(
+    calls, figures, worker, tmp_path, monkeypatch
+):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
@@ -110,31 +159,47 @@ def test_the_files_the_worker_cannot_draw_are_drawn_here(figures, worker, tmp_pa
     given_up = []
     monkeypatch.setattr(figure_worker, "_pool", Broken())
     monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
-    files = _files(tmp_path, figures, 3)
-    for fig, paths in files:
-        assert figure_worker.queue_files(fig, paths)
+    names = ["status_by_area", "kpi_achievement", "kpi_prev_current"]
+    files = _files(tmp_path, len(names))
+    for n, f in zip(names, files, strict=True):
+        figure_worker.queue_chart(*calls[n], f)
     figure_worker.finish()
     assert given_up  # the worker was given up
     monkeypatch.undo()
-    _written_as_drawn(files)
+    _written_as_drawn([figures[n] for n in names], files)
 
 
-def test_a_file_that_cannot_be_written_is_an_error_of_finish(figures, worker, tmp_path):
-    fig = figures["status_by_area"]
+def test_a_file_that_cannot_be_written_is_an_error_of_finish(calls, worker, tmp_path):
     missing = tmp_path / "a file, not a folder"
     missing.write_bytes(b"")
-    assert figure_worker.queue_files(fig, {"png": missing / "a.png", "svg": missing / "a.svg"})
+    files = {"png": missing / "a.png", "svg": missing / "a.svg"}
+    figure_worker.queue_chart(*calls["status_by_area"], files)
     with pytest.raises(OSError):
         figure_worker.finish()
     assert not figure_worker._queue and not figure_worker._queued
 
 
-def test_without_the_worker_the_files_are_drawn_at_once(figures, tmp_path, monkeypatch):
+def test_a_charts_own_error_is_an_error_of_finish(worker, tmp_path):
+    figure_worker.queue_chart(charts.chart_achievement, ("not a table",), _files(tmp_path, 1)[0])
+    with pytest.raises(Exception):  # noqa: B017 (the chart's own error, raised here)
+        figure_worker.finish()
+    assert figure_worker._usable()  # the worker is kept
+    assert not figure_worker._queued
+
+
+def test_without_the_worker_the_charts_are_drawn_at_once(calls, figures, tmp_path, monkeypatch):
     monkeypatch.setattr(figure_worker, "_usable", lambda: False)
     fig = figures["status_by_area"]
-    png, svg = charts.save_figure(fig, tmp_path, "status_by_area", wait=False)
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    png, svg = charts.save_figure(fig, saved, "status_by_area", wait=False)
     assert png.read_bytes() == figure_worker.figure_bytes(fig, "png")
     assert svg.read_bytes() == figure_worker.figure_bytes(fig, "svg")
+    files = _files(tmp_path, 1)[0]
+    job = figure_worker.queue_chart(*calls["status_by_area"], files)
+    assert job.drawn  # before finish()
+    _written_as_drawn([fig], [files])
+    figure_worker.finish()
 
 
 def test_a_chart_pickles(figures):
@@ -152,6 +217,17 @@ def test_a_figure_that_cannot_be_pickled_is_not_queued(figures, worker, monkeypa
     monkeypatch.setattr(figure_worker.pickle, "dumps", refuse)
     assert not figure_worker.queue_files(fig, {"svg": tmp_path / "a.svg"})
     assert not figure_worker._queue
+
+
+def test_a_call_that_cannot_be_pickled_is_drawn_here(calls, figures, worker, tmp_path):
+    files = _files(tmp_path, 1)[0]
+    areas, label = calls["status_by_area"][1]
+    job = figure_worker.queue_chart(
+        lambda *a: charts.chart_status_by_area(*a), (areas, label), files
+    )
+    assert job.pickled is None and job.drawn and not figure_worker._queue
+    figure_worker.finish()
+    _written_as_drawn([figures["status_by_area"]], [files])
 
 
 # ------------------------------------------------ any call: the reader's workbook

@@ -21,6 +21,7 @@ __all__ = [
     "atomic_write_bytes",
     "format_number",
     "frame_for_csv",
+    "json_bytes",
     "read_csv",
     "read_json",
     "read_own",
@@ -64,9 +65,14 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, bom: bool = False) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8-sig" if bom else "utf-8"))
 
 
-def write_json(obj, path: str | Path) -> Path:
+def json_bytes(obj) -> bytes:
+    """``obj`` as the workbook's JSON files hold it: UTF-8, keys sorted, indented."""
     text = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n"
-    return atomic_write_bytes(path, text.encode("utf-8"))
+    return text.encode("utf-8")
+
+
+def write_json(obj, path: str | Path) -> Path:
+    return atomic_write_bytes(path, json_bytes(obj))
 
 
 def read_own(path: str | Path, limit: int = MAX_OWN_FILE_BYTES) -> bytes:

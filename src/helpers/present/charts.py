@@ -346,29 +346,32 @@ def chart_prev_current(metrics: pd.DataFrame, period_label: str):
     return fig
 
 
+def queue_chart(name: str, make, args: tuple, figures_dir: str | Path) -> figure_worker.Chart:
+    """Queue the chart ``name``, ``make(*args)``, to be made and saved as ``name``.png and
+    ``name``.svg in ``figures_dir`` by the second process or here (made where it is drawn:
+    thousands of KPIs take a second to lay out); written once
+    :func:`helpers.present.figure_worker.finish` returns, if ``make`` has something to show."""
+    if name not in FIGURE_NAMES:  # a folder holding a chart not named there could never be replaced
+        raise ValueError(f"chart {name!r} is not in paths.FIGURE_NAMES")
+    files = {fmt: Path(figures_dir) / f"{name}.{fmt}" for fmt in FIGURE_FORMATS}
+    return figure_worker.queue_chart(make, args, files)
+
+
 def make_all_charts(
     areas, metrics, counts, period_label: str, figures_dir, vocab: Vocabulary = STANDARD
 ) -> dict[str, list[Path]]:
-    """All charts of a period; a chart with nothing to show is left out. Every chart file
-    queued before (notebook 02's KPI history) is written too when this returns."""
-    out = {}
-    for name, make in (
-        ("status_by_area", lambda: chart_status_by_area(areas, period_label, vocab)),
-        ("kpi_achievement", lambda: chart_achievement(metrics) if len(metrics) else None),
-        (
-            "kpi_prev_current",
-            lambda: chart_prev_current(metrics, period_label) if len(metrics) else None,
-        ),
-        (
-            "status_across_periods",
-            lambda: chart_status_across_periods(counts, vocab) if len(counts) > 1 else None,
-        ),
-    ):
-        fig = make()  # made while the worker draws the charts queued before
-        if fig is not None:
-            out[name] = save_figure(fig, figures_dir, name, wait=False)
+    """All charts of a period; a chart with nothing to show is left out. The charts are
+    made and drawn by both processes; every chart queued before (notebook 02's KPI
+    history) is written too when this returns."""
+    wanted = [("status_by_area", chart_status_by_area, (areas, period_label, vocab))]
+    if len(metrics):
+        wanted.append(("kpi_achievement", chart_achievement, (metrics,)))
+        wanted.append(("kpi_prev_current", chart_prev_current, (metrics, period_label)))
+    if len(counts) > 1:
+        wanted.append(("status_across_periods", chart_status_across_periods, (counts, vocab)))
+    queued = {name: queue_chart(name, make, args, figures_dir) for name, make, args in wanted}
     figure_worker.finish()
-    return out
+    return {name: list(job.files.values()) for name, job in queued.items() if job.drawn}
 
 
 # ------------------------------------------------------------------ KPI history

@@ -316,7 +316,8 @@ def _reader_values(out: pd.DataFrame, col: str, vocab: Vocabulary) -> list | Non
     if labels is not None:
         return [labels.get(v, v) if isinstance(v, str) else v for v in out[col]]
     if col in STATUS_COLUMNS:
-        return [_reader_status(vocab)(v) for v in out[col]]
+        status = _reader_status(vocab)
+        return [status(v) for v in out[col]]
     if col == "scope":
         return [v if is_blank(v) else _format_scope(v) for v in out[col]]
     if col in ("source", "note", "detail"):

@@ -85,11 +85,21 @@ def _text_columns(df: pd.DataFrame) -> list:
     return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
 
 
+#: the first characters of a text that may need :func:`neutralise_text`: any other text
+#: holding no carriage return is left as it is (tens of thousands of cells, each looked at once)
+_MAY_CHANGE = FORMULA_TRIGGERS | frozenset(_LEADING_SPACE)
+
+
 def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy in which every text cell that looks like a formula starts with ``'``."""
     out = df.copy()
     for col in _text_columns(out):
-        out[col] = [neutralise_text(reader_text(v)) for v in out[col]]
+        out[col] = [
+            neutralise_text(reader_text(v))
+            if isinstance(v, str) and (v[:1] in _MAY_CHANGE or "\r" in v)
+            else v
+            for v in out[col].tolist()
+        ]
     return out
 
 

@@ -81,16 +81,36 @@ def _end_with_parent() -> None:
 
 
 def _warm() -> bool:
-    """In the worker: the Japanese font registered before the first figure arrives."""
+    """In the worker: the Japanese font registered, and the charts' module imported (its
+    functions arrive pickled by name), before the first chart arrives."""
+    import importlib
+
     use_japanese_font()
+    importlib.import_module("helpers.present.charts")
     return True
 
 
-def _draw(pickled: bytes, rc: dict, fmt: str) -> bytes:
-    """In the worker: the figure unpickled and saved under the caller's rcParams."""
+def _chart(pickled: bytes, rc: dict, fmts: tuple[str, ...]) -> dict[str, bytes] | None:
+    """In the worker: a chart made (a pickled call: its function and arguments) or
+    unpickled (a pickled figure) under the caller's rcParams, and saved in each format;
+    None when the call made no chart (nothing to show)."""
     use_japanese_font()
     with matplotlib.rc_context(rc):
-        return figure_bytes(pickle.loads(pickled), fmt)
+        what = pickle.loads(pickled)
+        fig = what[0](*what[1]) if isinstance(what, tuple) else what
+        if fig is None:
+            return None
+        try:
+            return {fmt: figure_bytes(fig, fmt) for fmt in fmts}
+        finally:
+            _close(fig)
+
+
+def _close(fig) -> None:
+    """Drop a figure pyplot keeps (a chart made here: a notebook would show it again)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def start() -> None:
@@ -128,31 +148,36 @@ def _usable() -> bool:
     return _pool is not None and ready is not None and ready.done() and ready.exception() is None
 
 
-# ----------------------------------------------------- chart files, queued
+# ----------------------------------------------------- charts, queued
 
 
 @dataclass(eq=False)
-class _File:
-    """One file of a chart, queued: drawn by the worker (the thread writes it) or here."""
+class Chart:
+    """One chart's files, queued: the chart is made (``make(*args)``, or ``fig`` as it
+    was made) and saved by the worker (the thread writes the files) or here.
+    :attr:`drawn` says, once :func:`finish` has returned, whether the files were written
+    (a ``make`` that returns None has nothing to show: no file)."""
 
+    make: object  # a module's function, or None for a figure already made
+    args: tuple
     fig: object
-    fmt: str
-    path: Path
-    pickled: bytes
+    files: dict[str, Path]
+    pickled: bytes | None  # None: drawn here only
     rc: dict
     done: threading.Event = field(default_factory=threading.Event)
     here: bool = False  # the worker could not draw it: :func:`finish` draws it here
-    error: BaseException | None = None  # writing the worker's bytes failed
+    error: BaseException | None = None  # making, saving or writing it failed
+    drawn: bool = False
 
 
-_queue: deque[_File] = deque()  # not yet taken by the thread
-_queued: list[_File] = []  # every file queued since the last finish(), in order
+_queue: deque[Chart] = deque()  # not yet taken by the thread
+_queued: list[Chart] = []  # every chart queued since the last finish(), in order
 _wake = threading.Condition()
 _sender: threading.Thread | None = None
 
 
 def _send() -> None:
-    """The thread: each queued file, oldest first, drawn by the worker and written."""
+    """The thread: each queued chart, oldest first, made and saved by the worker, written."""
     while True:
         with _wake:
             while not _queue:
@@ -161,59 +186,105 @@ def _send() -> None:
         try:
             if not _usable():
                 raise BrokenExecutor("the worker is not running")
-            data = _pool.submit(_draw, job.pickled, job.rc, job.fmt).result(timeout=WAIT_SECONDS)
+            fmts = tuple(job.files)
+            data = _pool.submit(_chart, job.pickled, job.rc, fmts).result(timeout=WAIT_SECONDS)
         except Exception as exc:
             if isinstance(exc, BrokenExecutor | TimeoutError):
                 _give_up()
-            job.here = True  # drawn by finish(): the same bytes, or the figure's own error
+            job.here = True  # drawn by finish(): the same bytes, or the chart's own error
         else:
             try:
-                atomic_write_bytes(job.path, data)
+                for fmt, path in job.files.items():
+                    if data is not None:
+                        atomic_write_bytes(path, data[fmt])
+                job.drawn = data is not None
             except Exception as exc:  # raised by finish(), in the caller's thread
                 job.error = exc
         job.done.set()
 
 
-def queue_files(fig, files: dict[str, Path]) -> bool:
-    """Queue ``fig``'s files (format → path) for the worker; False, with nothing queued,
-    when the worker is not running (not started yet, failed) or the figure cannot be
-    pickled: then the caller draws them. Starts the worker. The files are written once
-    :func:`finish` returns."""
+def _rc() -> dict:
+    return {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
+
+
+def _queue_job(job: Chart) -> Chart:
+    """``job`` handed to the thread, or (no worker, nothing pickled) drawn here at once."""
     global _sender
-    start()
-    if not _usable():
-        return False
-    try:
-        pickled = pickle.dumps(fig)
-    except Exception:  # a figure that cannot be pickled
-        return False
-    rc = {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
-    jobs = [_File(fig, fmt, Path(path), pickled, rc) for fmt, path in files.items()]
+    if job.pickled is None:
+        _draw_here(job)
+        with _wake:
+            _queued.append(job)
+        return job
     with _wake:
         if _sender is None or not _sender.is_alive():
             _sender = threading.Thread(target=_send, name="reform-figure-sender", daemon=True)
             _sender.start()
-        _queue.extend(jobs)
-        _queued.extend(jobs)
+        _queue.append(job)
+        _queued.append(job)
         _wake.notify()
+    return job
+
+
+def _pickled(what) -> bytes | None:
+    """``what`` pickled for the worker (started here); None when the worker is not running
+    (not started yet, failed) or ``what`` cannot be pickled."""
+    start()
+    if not _usable():
+        return None
+    try:
+        return pickle.dumps(what)
+    except Exception:
+        return None
+
+
+def queue_chart(make, args: tuple, files: dict[str, Path]) -> Chart:
+    """Queue the chart ``make(*args)`` (``make`` a module's function returning a figure,
+    or None when it has nothing to show; ``args`` picklable) to be made and saved as
+    ``files`` (format → path) by the worker, or by :func:`finish` here, whichever comes
+    first: the same bytes either way. Without the worker it is drawn here at once."""
+    job = Chart(make, tuple(args), None, {f: Path(p) for f, p in files.items()}, None, _rc())
+    job.pickled = _pickled((make, job.args))
+    return _queue_job(job)
+
+
+def queue_files(fig, files: dict[str, Path]) -> bool:
+    """Queue ``fig``'s files (format → path) for the worker; False, with nothing queued,
+    when the worker is not running (not started yet, failed) or the figure cannot be
+    pickled: then the caller draws them. The files are written once :func:`finish`
+    returns."""
+    pickled = _pickled(fig)
+    if pickled is None:
+        return False
+    _queue_job(Chart(None, (), fig, {f: Path(p) for f, p in files.items()}, pickled, _rc()))
     return True
 
 
-def _draw_here(job: _File) -> None:
+def _draw_here(job: Chart) -> None:
+    made = None
     try:
-        atomic_write_bytes(job.path, figure_bytes(job.fig, job.fmt))
+        # made and saved under one rcParams, as in the worker (the chart's own settings,
+        # such as its SVG ids' salt, hold while it is saved)
+        with matplotlib.rc_context(job.rc if job.make is not None else None):
+            fig = job.fig if job.make is None else job.make(*job.args)
+            made = fig if job.make is not None else None
+            if fig is not None:
+                for fmt, path in job.files.items():
+                    atomic_write_bytes(path, figure_bytes(fig, fmt))
+        job.drawn = fig is not None
     except Exception as exc:
         job.error = exc
     finally:
+        if made is not None:
+            _close(made)
         job.here = False
         job.done.set()
 
 
 def finish() -> None:
-    """Every queued chart file written: those the worker has not taken are drawn here,
-    newest first, while it draws the others; then the ones it took are waited for (a file
-    it could not draw is drawn here). Call from the thread that made the figures. The
-    first file that could not be written is raised once every other file is done."""
+    """Every queued chart written: those the worker has not taken are made and drawn
+    here, newest first, while it draws the others; then the ones it took are waited for
+    (one it could not draw is drawn here). Call from the thread that queued them. The
+    first chart that could not be made or written is raised once every other is done."""
     while True:
         with _wake:
             if not _queue:

@@ -36,7 +36,7 @@ from helpers.core.numfmt import format_percent, shown_value
 from helpers.core.periods import period_label, period_label_short
 from helpers.core.plans import PLAN_FILE, Plan, load_plan, plan_ids, plan_periods
 from helpers.core.schema import count_columns, is_missing, read_table
-from helpers.core.tables import read_own, write_json
+from helpers.core.tables import json_bytes, read_own
 from helpers.core.vocab import NOT_RATED, Vocabulary
 from helpers.ingest.plan_sources import plan_name
 from helpers.present.render import IMAGE_PREFIXES, sanitize
@@ -90,29 +90,44 @@ def _kpi_points(processed: Path) -> list[dict] | None:
     path = processed / "kpi_history.csv"
     if not path.is_file():
         return None
-    out = []
-    for r in read_table(path, "kpi_history").to_dict("records"):
-        out.append(
-            {
-                "period": r["period"],
-                "kpi_id": r["kpi_id"],
-                "name": (r["marker"] if isinstance(r["marker"], str) else "") + str(r["indicator"]),
-                "basis": r["basis"],
-                "value": None if is_missing(r["value"]) else float(r["value"]),
-                "value_text": None if is_missing(r.get("value_text")) else str(r["value_text"]),
-                "unit": None if is_missing(r["unit"]) else r["unit"],
-                "achievement_pct": None
-                if is_missing(r["achievement_pct"])
-                else round(float(r["achievement_pct"]), 1),
-                "met": None if is_missing(r["met"]) else bool(r["met"]),
-            }
-        )
-    return out
+    df = read_table(path, "kpi_history")
+
+    def column(name: str, convert=None) -> list:
+        """The column as Python values, None where missing (one pass, not one test per cell)."""
+        missing = df[name].isna().tolist()
+        values = df[name].astype(object).tolist()
+        return [
+            None if m else (convert(v) if convert else v)
+            for v, m in zip(values, missing, strict=True)
+        ]
+
+    markers = [m if isinstance(m, str) else "" for m in df["marker"].astype(object).tolist()]
+    names = [
+        m + str(i) for m, i in zip(markers, df["indicator"].astype(object).tolist(), strict=True)
+    ]
+    columns = {
+        "period": df["period"].astype(object).tolist(),
+        "kpi_id": df["kpi_id"].astype(object).tolist(),
+        "name": names,
+        "basis": df["basis"].astype(object).tolist(),
+        "value": column("value", float),
+        "value_text": column("value_text", str),
+        "unit": column("unit"),
+        "achievement_pct": column("achievement_pct", lambda v: round(float(v), 1)),
+        "met": column("met", bool),
+    }
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def summary_bytes(processed: Path, meta: dict) -> bytes:
+    """The ``summary.json`` of a period, from its processed tables and meta (the run makes
+    it in a thread while notebook 03 runs: 03 writes no processed table)."""
+    return json_bytes(period_summary(Path(processed), meta))
 
 
 def write_summary(processed: Path, period_folder: Path, meta: dict) -> Path:
     """Write ``summary.json`` of a run into its (staged) period folder."""
-    return write_json(period_summary(Path(processed), meta), Path(period_folder) / SUMMARY_FILE)
+    return atomic_write_bytes(Path(period_folder) / SUMMARY_FILE, summary_bytes(processed, meta))
 
 
 # --- what the page shows ----------------------------------------------------------

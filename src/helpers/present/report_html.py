@@ -461,13 +461,11 @@ def comparison_section(
 # ------------------------------------------------------------------- KPIs
 
 
-def _kpi_item_block(item: pd.Series, group: pd.DataFrame, period_label: str, vocab) -> Markup:
-    """The heading of one item and its KPIs in words."""
+def _kpi_item_block(item: pd.Series, group: list[dict], period_label: str, vocab) -> Markup:
+    """The heading of one item and its KPIs (rows of the metrics table) in words."""
     relisted = f"（No.{item['relisted_as']}に再掲）" if not is_na(item["relisted_as"]) else ""
     title = f"No.{item['item_no']} {tidy(item['item_name'])}{relisted}：{_status_name(item['status'], vocab)}"
-    sentences = "".join(
-        f"<li>{esc(kpi_sentence(r, period_label))}</li>" for r in group.to_dict("records")
-    )
+    sentences = "".join(f"<li>{esc(kpi_sentence(r, period_label))}</li>" for r in group)
     return heading(3, title, f"kpi-{item['item_no']}") + Markup(f'<ul class="kpi">{sentences}</ul>')
 
 
@@ -510,10 +508,10 @@ def _kpi_row(r: dict) -> list[str]:
     ]
 
 
-def _kpi_table(metrics: pd.DataFrame) -> Markup:
+def _kpi_table(metrics: pd.DataFrame, records: list[dict]) -> Markup:
     return table(
         ["ID", "成果指標", "今期", "前年度末", "増減", "目標", "達成率", "判定", "傾向"],
-        [_kpi_row(r) for r in metrics.to_dict("records")],
+        [_kpi_row(r) for r in records],
         num_cols={2, 3, 4, 6},
         name_cols={1},
         caption="表5 成果指標の一覧（＊は報告書の記載する増減から算出した前年度末の値）",
@@ -540,9 +538,14 @@ def kpi_section(
         )
     )
     by_no = items.drop_duplicates("item_no").set_index("item_no", drop=False)
-    for item_no, group in metrics.groupby("item_no", sort=False):
+    records = metrics.to_dict("records")  # once: thousands of KPIs cost a second each time
+    groups: dict = {}  # by item, in order of first appearance (as groupby(sort=False))
+    for r in records:
+        if not is_na(r["item_no"]):  # as groupby, which leaves out a missing key
+            groups.setdefault(r["item_no"], []).append(r)
+    for item_no, group in groups.items():
         out.append(_kpi_item_block(by_no.loc[item_no], group, period_label, vocab))
-    out.append(_kpi_table(metrics))
+    out.append(_kpi_table(metrics, records))
     out.append(Markup(figures_html))
     return _join(out)
 

@@ -89,7 +89,7 @@ from helpers.core.periods import as_of_label, parse_period, period_label
 from helpers.core.plans import raw_periods, resolve_plan
 from helpers.core.tables import write_json
 from helpers.ingest.clean import clean_period, write_cleaned
-from helpers.present.index_page import write_summary
+from helpers.present.index_page import SUMMARY_FILE, summary_bytes
 from helpers.present.pdf import Printer, check_chromium, html_to_pdf
 from helpers.present.render import export_report
 from helpers.present.render import warm_up as warm_up_export
@@ -477,16 +477,22 @@ def _execute(
         write_cleaned(cleaned, st.processed)
         atomic_write_bytes(st.processed / paths.PRECLEANED_FILE, b"")
         printer: list[Printer] = []
+        # the summary reads notebooks 01 and 02's tables only (03 writes none): it is made
+        # in a thread while notebook 03 runs, and written after it (03 checks its folder)
+        summary = browser.enter_context(ThreadPoolExecutor(1, thread_name_prefix="reform-summary"))
+        summary_made = []
 
-        def start_printer() -> None:
+        def on_last() -> None:
             # as notebook 03 begins: the browser starts on the core the kernel leaves free
             # (the charts' second process has it during notebook 02), ready for the export
-            printer.append(Printer())
-            browser.callback(printer[0].close, wait=False)  # it closes while the run ends
+            summary_made.append(summary.submit(summary_bytes, st.processed, cleaned.meta))
+            if pdf:
+                printer.append(Printer())
+                browser.callback(printer[0].close, wait=False)  # it closes while the run ends
 
         plan = cleaned.meta.get("plan_name") or "行財政改革プラン"
-        timings = _notebooks_and_export(f, st, plan, log, start_printer if pdf else None, kernel)
-        write_summary(st.processed, st.period, cleaned.meta)
+        timings = _notebooks_and_export(f, st, plan, log, on_last, kernel)
+        atomic_write_bytes(st.period / SUMMARY_FILE, summary_made[0].result())
         if pdf:
             footer = f"{plan}の進捗状況　基準日 {as_of_label(f.period)}（{period_label(f.period)}）"
             _print_pdf(st.period, log, timings, footer, printer[0])
