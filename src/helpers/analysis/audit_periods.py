@@ -23,6 +23,7 @@ from helpers.analysis.identity import BY_ID, SIMILARITY, key_of, match_kpis
 from helpers.core import schema
 from helpers.core.periods import last_report_period, period_label, prev_value_period
 from helpers.core.schema import is_missing
+from helpers.core.tables import records as table_records
 from helpers.core.textnorm import squash
 
 __all__ = ["CROSS_PERIOD_CHECKS", "audit_across_periods"]
@@ -56,9 +57,9 @@ def check_previous_values(period: str, history: dict) -> list[dict]:
     current, earlier = history.get(period), history.get(earlier_id)
     if current is None or earlier is None or earlier_id == period or not len(earlier.indicators):
         return []
-    earlier_rows = earlier.indicators.to_dict("records")
+    earlier_rows = table_records(earlier.indicators)
     held = {key_of(r): r for r in earlier_rows}
-    rows = current.indicators.to_dict("records")
+    rows = table_records(current.indicators)
     matches = match_kpis(earlier_rows, rows)
     out = []
     for r in rows:
@@ -90,10 +91,10 @@ def check_kpi_identity(period: str, history: dict) -> list[dict]:
     before = last_report_period(period, with_kpis)
     if current is None or before is None:
         return []
-    earlier = history[before].indicators.to_dict("records")
+    earlier = table_records(history[before].indicators)
     old = {key_of(r): r for r in earlier}
     out = []
-    for r in current.indicators.to_dict("records"):
+    for r in table_records(current.indicators):
         m = match_kpis(earlier, [r]).get(key_of(r))
         if m is None or not m.renamed:
             continue

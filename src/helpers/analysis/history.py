@@ -47,6 +47,7 @@ from helpers.core.periods import (
     prev_value_period,
 )
 from helpers.core.schema import is_missing
+from helpers.core.tables import records as table_records
 
 REPORTED, PREVIOUS = "reported", "previous_value"
 PACE_DEFINITION = (
@@ -118,7 +119,7 @@ def build_kpi_history(period: str, history: dict, metrics: pd.DataFrame) -> pd.D
         if p <= period and (p == period or len(r.indicators))
     }
     # each period's rows as dicts once (pandas' to_dict costs about 40 ms per 1,000 rows)
-    records = {p: m.to_dict("records") for p, (m, _) in per_period.items()}
+    records = {p: table_records(m) for p, (m, _) in per_period.items()}
     # a KPI whose wording changed is followed to its earlier self (helpers.analysis.identity)
     lineage = lineages(records)
     rows = [row for p, (_, sheet) in per_period.items() for row in _reported(p, records[p], sheet)]
@@ -175,7 +176,7 @@ class Pace:
 
 
 def _year_end_points(points: pd.DataFrame) -> list[dict]:
-    rows = [r for r in points.to_dict("records") if is_year_end(r["period"])]
+    rows = [r for r in table_records(points) if is_year_end(r["period"])]
     return [r for r in rows if not is_missing(r["value"])]
 
 
@@ -185,7 +186,7 @@ def pace_of(points: pd.DataFrame, last_year: int) -> Pace | None:
     if not ends:
         return None
     now = ends[-1]
-    reported = points[points["basis"] == REPORTED].to_dict("records")
+    reported = table_records(points[points["basis"] == REPORTED])
     target = target_number(reported[-1] if reported else now)
     pace = Pace(now["kpi_id"], now["indicator"], "")
     if target is None:

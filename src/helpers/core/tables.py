@@ -7,7 +7,9 @@ import math
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
 
 from helpers.core.atomic import atomic_write_bytes
 from helpers.core.errors import InputError
@@ -25,6 +27,7 @@ __all__ = [
     "read_csv",
     "read_json",
     "read_own",
+    "records",
     "write_csv",
     "write_json",
 ]
@@ -47,12 +50,63 @@ def format_number(value) -> str:
     return str(value)
 
 
+def _native(value):
+    """A cell as ``DataFrame.to_dict`` gives it: Python's own scalar, NA as None."""
+    kind = type(value)
+    if kind is str or kind is float or kind is int or kind is bool or value is None:
+        return value
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return float(value)
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return value
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """``df.to_dict("records")``, the same dicts of the same values, column by column
+    (a table of 10,000 KPIs: about a fifth of the time, row by row it is a second under
+    a profiler).
+
+    >>> records(pd.DataFrame({"a": [1, 2], "b": pd.array([0.5, None], dtype="Float64")}))
+    [{'a': 1, 'b': 0.5}, {'a': 2, 'b': None}]
+    """
+    names = df.columns.tolist()
+    columns = []
+    for i, dtype in enumerate(df.dtypes.tolist()):
+        values = df.iloc[:, i].tolist()
+        if dtype == np.dtype(object) or isinstance(dtype, ExtensionDtype):  # as to_dict boxes
+            values = [_native(v) for v in values]
+        columns.append(values)
+    if not columns:
+        return [{} for _ in range(len(df))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _float_text(value) -> str:
+    """:func:`format_number` of a float column's cell (a float, NaN or NA), in fewer steps."""
+    if value is None or value is pd.NA or value != value:
+        return ""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(round(value, 10)))
+
+
 def frame_for_csv(df: pd.DataFrame) -> pd.DataFrame:
     """Numbers as text without float noise (9718, not 9718.0); NA stays empty."""
     out = df.copy()
     for col in out.columns:
         s = out[col]
-        if pd.api.types.is_float_dtype(s) or s.dtype == object:
+        if pd.api.types.is_float_dtype(s):  # floats and NA only: format_number's own steps
+            out[col] = [_float_text(v) for v in s.tolist()]
+        elif s.dtype == object:
             out[col] = [format_number(v) if not isinstance(v, str) else v for v in s]
         elif pd.api.types.is_bool_dtype(s):
             out[col] = [format_number(v) if not pd.isna(v) else "" for v in s]

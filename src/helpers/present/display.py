@@ -314,21 +314,21 @@ def _reader_values(out: pd.DataFrame, col: str, vocab: Vocabulary) -> list | Non
     """A column's values in words for a reader's table; None where they stay as they are."""
     labels = CODE_LABELS.get(col)
     if labels is not None:
-        return [labels.get(v, v) if isinstance(v, str) else v for v in out[col]]
+        return [labels.get(v, v) if isinstance(v, str) else v for v in out[col].tolist()]
     if col in STATUS_COLUMNS:
         status = _reader_status(vocab)
-        return [status(v) for v in out[col]]
+        return [status(v) for v in out[col].tolist()]
     if col == "scope":
-        return [v if is_blank(v) else _format_scope(v) for v in out[col]]
+        return [v if is_blank(v) else _format_scope(v) for v in out[col].tolist()]
     if col in ("source", "note", "detail"):
-        return [source_words(v) for v in out[col]]
+        return [source_words(v) for v in out[col].tolist()]
     if (
         col in BOOL_LABELS
         or str(out[col].dtype) == "boolean"
         or (col in schema.INDICATORS and schema.INDICATORS[col] == schema.BOOL)
     ):
         yes, no = BOOL_LABELS.get(col, YES_NO)
-        return [v if is_blank(v) else (yes if _truthy(v) else no) for v in out[col]]
+        return [v if is_blank(v) else (yes if _truthy(v) else no) for v in out[col].tolist()]
     return None
 
 

@@ -31,6 +31,7 @@ from helpers.core.numfmt import (
     shown_value,
 )
 from helpers.core.periods import fiscal_year_label, period_label
+from helpers.core.tables import records as table_records
 from helpers.core.vocab import (
     MISSING_TEXT,
     NOT_RATED,
@@ -538,7 +539,7 @@ def kpi_section(
         )
     )
     by_no = items.drop_duplicates("item_no").set_index("item_no", drop=False)
-    records = metrics.to_dict("records")  # once: thousands of KPIs cost a second each time
+    records = table_records(metrics)  # once: thousands of KPIs cost a second each time
     groups: dict = {}  # by item, in order of first appearance (as groupby(sort=False))
     for r in records:
         if not is_na(r["item_no"]):  # as groupby, which leaves out a missing key
@@ -597,7 +598,7 @@ def _by_kpi(kpi_history: pd.DataFrame) -> list[list[dict]]:
     """The rows of each KPI in order of first appearance (one pass: a pandas group per
     KPI costs about a millisecond, seconds for a sheet of thousands)."""
     groups: dict = {}
-    for r in kpi_history.to_dict("records"):
+    for r in table_records(kpi_history):
         if not is_na(r["kpi_id"]):
             groups.setdefault(r["kpi_id"], []).append(r)
     return list(groups.values())
