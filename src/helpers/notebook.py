@@ -60,7 +60,12 @@ from helpers.ingest.store import (
     save_table,
 )
 from helpers.present import figure_worker
-from helpers.present.charts import chart_kpi_history, make_all_charts, queue_chart
+from helpers.present.charts import (
+    chart_kpi_history,
+    make_all_charts,
+    queue_chart,
+    queue_kpi_charts,
+)
 from helpers.present.display import Message
 from helpers.present.export import TablesWriting, start_tables
 from helpers.present.index_page import build_index
@@ -212,6 +217,9 @@ class Period:
     run_by_pipeline: bool = False
     default_folders: bool = True  # processed_dir and period_output_dir not given
     vocab: Vocabulary = STANDARD
+    #: charts queued by a step as soon as their data is ready (made and drawn by the
+    #: second process while 02 goes on), written by :func:`charts_step`
+    queued_charts: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -513,6 +521,8 @@ def metrics_step(run: Period, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each KPI's change and achievement (``metrics.csv``)."""
     metrics = compute_metrics(indicators)
     _save(run, metrics, "metrics")
+    # the KPI charts need nothing more: the second process makes them meanwhile
+    run.queued_charts.update(queue_kpi_charts(metrics, run.label, run.figures_dir))
     return metrics
 
 
@@ -589,7 +599,9 @@ def history_step(run: Period, comparison: Comparison, metrics: pd.DataFrame) -> 
     check_current(run)
     kpi_history = build_kpi_history(run.period, comparison.history, metrics)
     save_table(kpi_history, run.period, "kpi_history", processed=run.processed_dir)
-    queue_chart("kpi_history", chart_kpi_history, (kpi_history,), run.figures_dir)
+    run.queued_charts["kpi_history"] = queue_chart(
+        "kpi_history", chart_kpi_history, (kpi_history,), run.figures_dir
+    )
     return kpi_history
 
 
@@ -600,8 +612,15 @@ def notes_text(notes: list[str]) -> str:
 def charts_step(run: Period, cleaned, metrics: pd.DataFrame, counts: pd.DataFrame) -> dict:
     """The period's charts, drawn into its figures folder (a chart with nothing to show is left out)."""
     check_current(run)
+    queued, run.queued_charts = run.queued_charts, {}
     return make_all_charts(
-        cleaned.areas, metrics, counts, run.label, run.figures_dir, _vocab(cleaned.meta)
+        cleaned.areas,
+        metrics,
+        counts,
+        run.label,
+        run.figures_dir,
+        _vocab(cleaned.meta),
+        queued=queued,
     )
 
 

@@ -188,6 +188,7 @@ def test_a_charts_own_error_is_an_error_of_finish(worker, tmp_path):
 
 
 def test_without_the_worker_the_charts_are_drawn_at_once(calls, figures, tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_worker, "_failed", True)
     monkeypatch.setattr(figure_worker, "_usable", lambda: False)
     fig = figures["status_by_area"]
     saved = tmp_path / "saved"
@@ -323,3 +324,45 @@ def test_small_reader_tables_get_their_workbook_here_at_once(worker, tmp_path):
     small = {"items": pd.DataFrame({"item_no": [1, 2], "item_name": ["一", "二"]})}
     writing = export.start_tables(small, tmp_path, "tables.xlsx")
     assert writing.workbook._future is None and (tmp_path / "tables.xlsx").is_file()
+
+
+def test_a_chart_queued_while_the_worker_starts_waits_for_it(
+    calls, figures, worker, tmp_path, monkeypatch
+):
+    """Not drawn at once: the thread hands it over once the worker is ready (or
+    finish() takes it here first)."""
+    from concurrent.futures import Future
+
+    starting: Future = Future()
+    real_ready = figure_worker._ready
+    monkeypatch.setattr(figure_worker, "_ready", starting)
+    files = _files(tmp_path, 1)[0]
+    job = figure_worker.queue_chart(*calls["status_by_area"], files)
+    assert job.pickled is not None and not job.done.is_set()
+    time.sleep(0.2)
+    assert not job.done.is_set()  # the thread waits for the worker
+    starting.set_result(real_ready.result())
+    figure_worker.finish()
+    assert job.drawn
+    _written_as_drawn([figures["status_by_area"]], [files])
+
+
+def test_a_worker_that_cannot_start_leaves_the_charts_here(
+    calls, figures, worker, tmp_path, monkeypatch
+):
+    from concurrent.futures import Future
+
+    failed: Future = Future()
+    failed.set_exception(ImportError("no matplotlib there"))
+    given_up = []
+    monkeypatch.setattr(figure_worker, "_ready", failed)
+    monkeypatch.setattr(figure_worker, "_give_up", lambda: given_up.append(True))
+    files = _files(tmp_path, 1)[0]
+    figure_worker.queue_chart(*calls["status_by_area"], files)
+    for _ in range(500):
+        if not figure_worker._queue:
+            break
+        time.sleep(0.01)
+    figure_worker.finish()
+    assert given_up
+    _written_as_drawn([figures["status_by_area"]], [files])

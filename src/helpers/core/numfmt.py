@@ -50,6 +50,7 @@ Examples (the printed forms are the specification):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -94,7 +95,10 @@ class Form:
         return Decimal(self.scale).scaleb(-self.places)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean(text: str) -> str:
+    """The text as figures are read from it (a KPI's texts are read some eight times in a
+    report: by its sentence, its table row, its history, the index; remembered, once)."""
     return tidy_jp(text).replace(" ", "").replace("％", "%")
 
 
@@ -105,6 +109,11 @@ def _parse(text) -> re.Match | None:
     """The first figure of a text that is not part of a date (平成28年度末, 9月末)."""
     if not isinstance(text, str) or not text.strip():
         return None
+    return _first_figure(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _first_figure(text: str) -> re.Match | None:
     cleaned = _clean(text)
     for m in _FIGURE_RE.finditer(cleaned):
         if m["num"] and not (m["unit"] is None and cleaned.startswith(_DATE_AFTER, m.end("num"))):

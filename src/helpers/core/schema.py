@@ -265,6 +265,13 @@ def is_missing(value) -> bool:
     wording, such as 未算出, decide that: ``helpers.core.jpnum.says_missing``); neither
     is a list or other container.
     """
+    if value is None or value is pd.NA:
+        return True
+    kind = type(value)
+    if kind is str or kind is bool or kind is int:  # the commonest cells, at once
+        return False
+    if kind is float:
+        return value != value
     return pd.api.types.is_scalar(value) and bool(pd.isna(value))
 
 

@@ -136,8 +136,11 @@ def tidy_jp(text: str) -> str:
     >>> tidy_jp("1 万人以上"), tidy_jp("SNS の 活用")
     ('1万人以上', 'SNSの活用')
     """
-    s = collapse(text)
-    return re.sub(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])", "", s)
+    return _JP_SPACE_RE.sub("", collapse(text))
+
+
+#: a space the PDF extraction put next to a Japanese character
+_JP_SPACE_RE = re.compile(r"(?<=[^\x00-\x7f]) (?=\S)|(?<=\S) (?=[^\x00-\x7f])")
 
 
 # Default_Ignorable_Code_Point, from DerivedCoreProperties.txt of Unicode 15.0.0

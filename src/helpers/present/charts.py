@@ -357,21 +357,53 @@ def queue_chart(name: str, make, args: tuple, figures_dir: str | Path) -> figure
     return figure_worker.queue_chart(make, args, files)
 
 
+#: the charts of a period (:func:`make_all_charts`), in the report's order
+PERIOD_CHARTS = ("status_by_area", "kpi_achievement", "kpi_prev_current", "status_across_periods")
+
+
+def queue_kpi_charts(metrics, period_label: str, figures_dir) -> dict[str, figure_worker.Chart]:
+    """Queue the KPI charts (figures 3 and 4) of a period's metrics, as soon as they are
+    computed; none when there are no KPIs."""
+    if not len(metrics):
+        return {}
+    return {
+        name: queue_chart(name, make, args, figures_dir)
+        for name, make, args in (
+            # the largest first: the second process takes the oldest
+            ("kpi_prev_current", chart_prev_current, (metrics, period_label)),
+            ("kpi_achievement", chart_achievement, (metrics,)),
+        )
+    }
+
+
 def make_all_charts(
-    areas, metrics, counts, period_label: str, figures_dir, vocab: Vocabulary = STANDARD
+    areas,
+    metrics,
+    counts,
+    period_label: str,
+    figures_dir,
+    vocab: Vocabulary = STANDARD,
+    *,
+    queued: dict[str, figure_worker.Chart] | None = None,
 ) -> dict[str, list[Path]]:
     """All charts of a period; a chart with nothing to show is left out. The charts are
-    made and drawn by both processes; every chart queued before (notebook 02's KPI
-    history) is written too when this returns."""
+    made and drawn by both processes; those in ``queued`` (by name: queued as soon as
+    their data was ready, :func:`queue_kpi_charts`) are not queued again, and every chart
+    queued before (notebook 02's KPI history) is written too when this returns."""
+    queued = dict(queued or {})
+    if "kpi_prev_current" not in queued:
+        queued.update(queue_kpi_charts(metrics, period_label, figures_dir))
     wanted = [("status_by_area", chart_status_by_area, (areas, period_label, vocab))]
-    if len(metrics):
-        wanted.append(("kpi_achievement", chart_achievement, (metrics,)))
-        wanted.append(("kpi_prev_current", chart_prev_current, (metrics, period_label)))
     if len(counts) > 1:
         wanted.append(("status_across_periods", chart_status_across_periods, (counts, vocab)))
-    queued = {name: queue_chart(name, make, args, figures_dir) for name, make, args in wanted}
+    for name, make, args in wanted:
+        queued[name] = queue_chart(name, make, args, figures_dir)
     figure_worker.finish()
-    return {name: list(job.files.values()) for name, job in queued.items() if job.drawn}
+    return {
+        name: list(queued[name].files.values())
+        for name in PERIOD_CHARTS
+        if name in queued and queued[name].drawn
+    }
 
 
 # ------------------------------------------------------------------ KPI history

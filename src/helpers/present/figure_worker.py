@@ -184,6 +184,12 @@ def _send() -> None:
                 _wake.wait()
             job = _queue.popleft()
         try:
+            ready = _ready
+            if ready is not None:  # a chart queued while the worker starts waits for it
+                try:
+                    ready.result(timeout=WAIT_SECONDS)
+                except Exception:  # it could not start: every chart is drawn here
+                    _give_up()
             if not _usable():
                 raise BrokenExecutor("the worker is not running")
             fmts = tuple(job.files)
@@ -226,10 +232,11 @@ def _queue_job(job: Chart) -> Chart:
 
 
 def _pickled(what) -> bytes | None:
-    """``what`` pickled for the worker (started here); None when the worker is not running
-    (not started yet, failed) or ``what`` cannot be pickled."""
+    """``what`` pickled for the worker (started here, if it was not); None when the worker
+    failed or ``what`` cannot be pickled. A worker still starting is waited for by the
+    thread, while :func:`finish` takes the newest charts here."""
     start()
-    if not _usable():
+    if _pool is None or _ready is None or _failed:
         return None
     try:
         return pickle.dumps(what)
