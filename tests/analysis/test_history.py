@@ -100,7 +100,9 @@ def test_history_step_writes_table_and_chart_and_audit_step_counts_across_period
     history, metrics = _history(data, "2019-03")
     cur = history["2019-03"]
     audit = run_audit(cur.areas, cur.items, metrics, cur.meta)
-    run = SimpleNamespace(period="2019-03", processed_dir=tmp_path, figures_dir=tmp_path / "fig")
+    run = SimpleNamespace(
+        period="2019-03", processed_dir=tmp_path, figures_dir=tmp_path / "fig", queued_charts={}
+    )
     notebook._current["run"] = run  # as the notebook's first cell makes it the current run
     comparison = SimpleNamespace(history=history)
     kh = history_step(run, comparison, metrics)
