@@ -114,11 +114,10 @@ def para(text: str, cls: str | None = None) -> Markup:
     return Markup(f"<p{c}>{esc(text)}</p>")
 
 
-def _cell(value, numeric: bool, name: bool = False) -> str:
-    text = "" if is_na(value) else str(value)
+def _td(numeric: bool, name: bool = False) -> str:
+    """The opening tag of a cell of a numeric column, a column of names, both or neither."""
     classes = " ".join(c for c, on in (("num", numeric), ("name", name)) if on)
-    klass = f' class="{classes}"' if classes else ""
-    return f"<td{klass}>{esc(text)}</td>"
+    return f'<td class="{classes}">' if classes else "<td>"
 
 
 _NAME_CLASS = ' class="name"'
@@ -149,9 +148,13 @@ def table(
         )
         + "</tr></thead><tbody>"
     )
+    width = max((len(row) for row in rows), default=0)
+    opening = [_td(j in num_cols, j in name_cols) for j in range(width)]  # once per column
     for i, row in enumerate(rows):
         cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
-        cells = "".join(_cell(v, j in num_cols, j in name_cols) for j, v in enumerate(row))
+        cells = "".join(
+            f"{opening[j]}{esc('' if is_na(v) else str(v))}</td>" for j, v in enumerate(row)
+        )
         out.append(f"<tr{cls}>{cells}</tr>")
     out.append("</tbody></table></div>")
     return Markup("".join(out))

@@ -410,6 +410,9 @@ def _run_locked(f: Folders, force: bool, log, lock_timeout: float, pdf: bool, t0
         # while this process cleans the period; bad input stops it at once, unused.
         kernel = _SharedKernel.start()
         locks.callback(kernel.close)
+        # papermill too, before the cleaning: the kernel needs longer to start than a small
+        # period takes to clean, and a large one's cleaning leaves no wait to hide it in
+        _import_papermill()
         # Fail fast on bad input, with the file and line, before any notebook runs.
         cleaned = clean_period(pid, f.data, plan=plan, write=False)
         paths.check_replaceable(f.final, say("paths.what_period_output"), OUTPUT_OPTION)
@@ -585,10 +588,13 @@ def _import_papermill():
 
 #: what the kernel imports before the first notebook, while this process imports papermill
 #: and nbconvert: the modules the notebooks' first cells import (pandas, matplotlib, ...);
-#: then it starts the process that draws the charts' SVGs (helpers.present.figure_worker)
+#: then it starts the process that makes and draws charts (helpers.present.figure_worker),
+#: and registers the Japanese font (its import, 0.25 s, would fall on the first chart)
 WARM_UP = (
     "import helpers.present.figure_worker\n"
     "helpers.present.figure_worker.start()\n"
+    "import helpers.present.fonts\n"
+    "helpers.present.fonts.use_japanese_font()\n"
     "import IPython.display, helpers.notebook, helpers.present.display, "
     "helpers.present.report_html, helpers.present.render, helpers.present.export"
 )
