@@ -18,6 +18,7 @@ not here.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import math
 import re
@@ -196,7 +197,13 @@ def _write_sheet(ws, df: pd.DataFrame, cells: _SheetWriter) -> None:
     for c, name in enumerate(df.columns):
         cells.write(ws, 0, c, name)
     columns = [df[col].tolist() for col in df.columns]
-    string, number, quoted = ws.write_string, ws.write_number, cells.quoted
+    # XlsxWriter's write methods take A1 notation too, in a decorator that tries int() on
+    # every call's first argument: the methods it wraps (functools' __wrapped__) take row
+    # and column only, as here
+    kind = type(ws)
+    string = functools.partial(getattr(kind.write_string, "__wrapped__", kind.write_string), ws)
+    number = functools.partial(getattr(kind.write_number, "__wrapped__", kind.write_number), ws)
+    quoted = cells.quoted
     for r, row in enumerate(zip(*columns, strict=True), start=1):
         for c, v in enumerate(row):
             # the commonest cells at once (hundreds of thousands for 10,000 KPIs), each as
