@@ -166,3 +166,45 @@ def test_normalisation_is_cached_and_pure():
         assert squash("９，７１８ 人") == "9,718人"
         assert nfkc("８０〜９０％") == "80~90%"
     assert squash.cache_info().hits > hits
+
+
+def _unclosed_quote_line_by_character(text: str) -> int | None:
+    """The per-character reading the regular expressions replaced (the reference)."""
+    inside, at_start, opened, line = False, True, None, 1
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if inside:
+            if c == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 1
+                else:
+                    inside = False
+            elif c == "\n":
+                line += 1
+        elif c == '"' and at_start:
+            inside, opened = True, line
+        elif c == "\n":
+            line += 1
+        at_start = (not inside) and c in ",\n"
+        i += 1
+    return opened if inside else None
+
+
+def test_an_unclosed_quote_is_found_as_character_by_character():
+    """Every text of up to six characters from a, ",", '"', line end and carriage
+    return, and longer random ones: the same line (or None) as the reference."""
+    import itertools
+    import random
+
+    from helpers.core.textnorm import unclosed_quote_line
+
+    alphabet = 'a,"\n\r'
+    for n in range(7):
+        for chars in itertools.product(alphabet, repeat=n):
+            text = "".join(chars)
+            assert unclosed_quote_line(text) == _unclosed_quote_line_by_character(text), text
+    rng = random.Random(17)
+    for _ in range(2000):
+        text = "".join(rng.choice('ab,"""\n') for _ in range(rng.randint(0, 60)))
+        assert unclosed_quote_line(text) == _unclosed_quote_line_by_character(text), text

@@ -278,30 +278,28 @@ def strip_invisible(text: str, path: str | Path) -> str:
     return runs.sub("", text)
 
 
+#: a quote that opens a cell: at the text's start or after a comma or a line end
+_CELL_QUOTE = re.compile(r'(?<![^,\n])"')
+#: the rest of a quoted cell up to its closing quote (``""`` is a quote character;
+#: possessive: a doubled quote is never taken apart to close the cell)
+_QUOTED_REST = re.compile(r'(?:[^"]|"")*+"')
+
+
 def unclosed_quote_line(text: str) -> int | None:
     """The line where a CSV cell opens a quote that the file never closes, or None.
 
     The csv module then reads the rest of the file into that cell, and the faults it
     gives name lines past the end. A quote opens a cell only at the cell's start (a
     lone quote inside an unquoted cell, ``abc"def``, is text, as the csv module reads
-    it); inside, ``""`` is a quote character. One pass, linear in the text.
+    it); inside, ``""`` is a quote character. Linear in the text (regular expressions
+    from one quoted cell to the next, not a step per character).
     """
-    inside, at_start, opened, line = False, True, None, 1
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if inside:
-            if c == '"':
-                if i + 1 < n and text[i + 1] == '"':
-                    i += 1  # a doubled quote: a quote character in the cell
-                else:
-                    inside = False
-            elif c == "\n":
-                line += 1
-        elif c == '"' and at_start:
-            inside, opened = True, line
-        elif c == "\n":
-            line += 1
-        at_start = (not inside) and c in ",\n"
-        i += 1
-    return opened if inside else None
+    pos = 0
+    while True:
+        opening = _CELL_QUOTE.search(text, pos)
+        if opening is None:
+            return None
+        rest = _QUOTED_REST.match(text, opening.end())
+        if rest is None:
+            return text.count("\n", 0, opening.start()) + 1
+        pos = rest.end()
