@@ -117,6 +117,11 @@ _UNIT_RE = "|".join(sorted((re.escape(u) for u in UNIT_ALIASES), key=len, revers
 _NUM = r"\d[\d,]*(?:\.\d+)?|\.\d+"
 # A multiplier: 万/億/兆, or 百/千 alone or before one of them (1千万, 5百万).
 _MULT = r"(?:[百千]\s*[万億兆]?|[万億兆])"
+#: compiled once (each KPI text is read through these several times)
+_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
+_NUM_MULT_RE = re.compile(rf"({_NUM})\s*({_MULT})")
+_UNIT_AT_RE = re.compile(rf"(?:{_UNIT_RE})")
 # A figure in 割 (tenths): 9割 = 90%, 9割5分 = 95%
 _WARI = r"(\d+(?:\.\d+)?)\s*割(?:\s*(\d)\s*分)?"
 _WARI_RE = re.compile(_WARI)
@@ -154,11 +159,11 @@ def says_missing(text: str | None) -> bool:
 
 def _to_decimal(digits: str, source: str) -> Decimal:
     d = digits.replace(",", "")
-    if not re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", d):
+    if not _DECIMAL_RE.fullmatch(d):
         raise NumberError(say("num.not_number", source=source, digits=digits))
     # commas must group thousands: 1,000 / 12,345,678 (not 1,00)
     grouped = digits.split(".")[0]
-    if "," in grouped and not re.fullmatch(r"\d{1,3}(?:,\d{3})+", grouped):
+    if "," in grouped and not _GROUPED_RE.fullmatch(grouped):
         raise NumberError(say("num.bad_commas", source=source, digits=digits))
     int_part, _, frac = d.partition(".")
     significant = len((int_part + frac).strip("0"))
@@ -178,7 +183,7 @@ def _amount_from_match(token: str, source: str) -> Decimal:
     total = Decimal(0)
     last_mult = None
     end = 0
-    for m in re.finditer(rf"({_NUM})\s*({_MULT})", token):
+    for m in _NUM_MULT_RE.finditer(token):
         mult = Decimal(1)
         for c in m.group(2):
             mult *= MULTIPLIERS.get(c, 1)
@@ -245,7 +250,7 @@ def parse_amount(text: str) -> Decimal:
 
 
 def _unit_after(s: str, end: int) -> str | None:
-    m = re.match(rf"(?:{_UNIT_RE})", s[end:])
+    m = _UNIT_AT_RE.match(s, end)
     if m:
         return UNIT_ALIASES[m.group(0)]
     return None
@@ -260,7 +265,7 @@ def _unit_of(s: str, m: re.Match, unit: str | None, source: str) -> tuple[str | 
         if unit not in (None, "%"):
             raise NumberError(say("num.wari_unit", source=source, unit=unit))
         return "%", 0
-    um = re.match(rf"(?:{_UNIT_RE})", s[m.end() :])
+    um = _UNIT_AT_RE.match(s, m.end())
     if um:
         return UNIT_ALIASES[um.group(0)], len(um.group(0))
     return unit, 0
@@ -567,7 +572,7 @@ def parse_change(text: str, unit: str | None = None, direction: str = "higher") 
     if "割" in m.group(0):
         raise NumberError(say("num.change_wari", text=text))
     after = s[m.end() :]
-    um = re.match(rf"(?:{_UNIT_RE})", after)
+    um = _UNIT_AT_RE.match(after)
     got_unit = UNIT_ALIASES[um.group(0)] if um else unit
     points = bool(um and um.group(0) in ("ポイント", "pt"))
     by_mark = _sign_of_mark(s[: m.start()])
