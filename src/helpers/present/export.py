@@ -242,6 +242,11 @@ def workbook_bytes(
     Written by XlsxWriter (about 720,000 cells for 10,000 KPIs: openpyxl took about a
     minute for them, docs/benchmarks.md section 8), in memory, no temporary files.
     """
+    return sheets_bytes(reader_sheets(tables, vocab), sheet_names)
+
+
+def sheets_bytes(sheets: dict[str, pd.DataFrame], sheet_names: dict[str, str] | None) -> bytes:
+    """The .xlsx workbook of sheets already in the readers' form (:func:`reader_sheets`)."""
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf,
@@ -254,8 +259,7 @@ def workbook_bytes(
         },
     )
     cells = _SheetWriter(book)
-    for name, df in tables.items():
-        plain = _plain_for_excel(words_for_readers(_numbers_as_numbers(df), vocab))
+    for name, plain in sheets.items():
         ws = book.add_worksheet((sheet_names or {}).get(name, name)[:31])
         _write_sheet(ws, plain, cells)
         ws.freeze_panes(1, 0)
@@ -264,17 +268,24 @@ def workbook_bytes(
     return buf.getvalue()
 
 
+def reader_sheets(tables: dict[str, pd.DataFrame], vocab: Vocabulary = STANDARD) -> dict:
+    r"""Each table as its sheet shows it: headers and codes in words, plain numbers in the
+    audit's text columns as numbers, texts with ``\n`` line ends, None for NA."""
+    return {
+        name: _plain_for_excel(words_for_readers(_numbers_as_numbers(df), vocab))
+        for name, df in tables.items()
+    }
+
+
 #: tables of at least this many rows in all have their workbook written by the second
 #: process (helpers.present.figure_worker) while this one goes on; smaller ones here, at
 #: once (about 0.1 s: less than the worker's import of pandas for them)
 WORKER_ROWS = 2_000
 
 
-def write_workbook(
-    path: Path, tables: dict[str, pd.DataFrame], sheet_names: dict[str, str] | None, vocab
-) -> Path:
-    """:func:`workbook_bytes` written atomically to ``path`` (by the second process, or here)."""
-    return atomic_write_bytes(path, workbook_bytes(tables, sheet_names, vocab))
+def write_workbook(path: Path, sheets: dict[str, pd.DataFrame], sheet_names: dict | None) -> Path:
+    """:func:`sheets_bytes` written atomically to ``path`` (by the second process, or here)."""
+    return atomic_write_bytes(path, sheets_bytes(sheets, sheet_names))
 
 
 @dataclass
@@ -309,9 +320,8 @@ def start_tables(
     workbook = figure_worker.later(
         write_workbook,
         out_dir / workbook_name,
-        tables,
+        reader_sheets(tables, vocab),  # here: the worker's part is the longer one
         sheet_names,
-        vocab,
         in_worker=in_worker,
     )
     written = [
