@@ -366,3 +366,24 @@ def test_a_worker_that_cannot_start_leaves_the_charts_here(
     figure_worker.finish()
     assert given_up
     _written_as_drawn([figures["status_by_area"]], [files])
+
+
+@pytest.mark.parametrize("taken", [False, True])
+def test_a_chart_queued_again_is_written_with_the_newest_data(
+    calls, worker, tmp_path, monkeypatch, taken
+):
+    """A notebook's cell run again queues its chart again: the newest data's chart is
+    the one written, whether the older one was still waiting or the worker had taken it."""
+    make, (areas, label) = calls["status_by_area"]
+    files = _files(tmp_path, 1)[0]
+    old = figure_worker.queue_chart(make, (areas, label), files)
+    if taken:
+        _wait_taken(1)
+        assert not figure_worker._queue  # the worker is making it
+    new = figure_worker.queue_chart(make, (areas, "別の期間"), files)
+    figure_worker.finish()
+    assert old.superseded and not old.drawn and new.drawn
+    assert old.done.wait(60)  # the worker's late result of the older chart writes nothing
+    want = make(areas, "別の期間")
+    _written_as_drawn([want], [files])
+    plt.close(want)

@@ -168,6 +168,7 @@ class Chart:
     here: bool = False  # the worker could not draw it: :func:`finish` draws it here
     error: BaseException | None = None  # making, saving or writing it failed
     drawn: bool = False
+    superseded: bool = False  # the same files queued again since: this one writes nothing
 
 
 _queue: deque[Chart] = deque()  # not yet taken by the thread
@@ -197,15 +198,17 @@ def _send() -> None:
         except Exception as exc:
             if isinstance(exc, BrokenExecutor | TimeoutError):
                 _give_up()
-            job.here = True  # drawn by finish(): the same bytes, or the chart's own error
+            job.here = not job.superseded  # drawn by finish(): the same bytes, or its error
         else:
-            try:
-                for fmt, path in job.files.items():
-                    if data is not None:
-                        atomic_write_bytes(path, data[fmt])
-                job.drawn = data is not None
-            except Exception as exc:  # raised by finish(), in the caller's thread
-                job.error = exc
+            with _wake:  # a chart queued again meanwhile is not overwritten by this one
+                if not job.superseded:
+                    try:
+                        for fmt, path in job.files.items():
+                            if data is not None:
+                                atomic_write_bytes(path, data[fmt])
+                        job.drawn = data is not None
+                    except Exception as exc:  # raised by finish(), in the caller's thread
+                        job.error = exc
         job.done.set()
 
 
@@ -213,15 +216,30 @@ def _rc() -> dict:
     return {k: v for k, v in matplotlib.rcParams.items() if k not in NOT_COPIED}
 
 
+def _supersede(job: Chart) -> None:
+    """Charts queued before ``job`` for any of its files write nothing (a step run again,
+    as a notebook's cell can be: the newest data's chart is the one written). Call
+    holding ``_wake``."""
+    files = set(job.files.values())
+    for old in _queued:
+        if not old.superseded and not old.done.is_set() and files & set(old.files.values()):
+            old.superseded = True
+            if old in _queue:  # not taken yet: never made
+                _queue.remove(old)
+                old.done.set()
+
+
 def _queue_job(job: Chart) -> Chart:
     """``job`` handed to the thread, or (no worker, nothing pickled) drawn here at once."""
     global _sender
     if job.pickled is None:
-        _draw_here(job)
         with _wake:
+            _supersede(job)
             _queued.append(job)
+        _draw_here(job)
         return job
     with _wake:
+        _supersede(job)
         if _sender is None or not _sender.is_alive():
             _sender = threading.Thread(target=_send, name="reform-figure-sender", daemon=True)
             _sender.start()
@@ -267,6 +285,9 @@ def queue_files(fig, files: dict[str, Path]) -> bool:
 
 
 def _draw_here(job: Chart) -> None:
+    if job.superseded:
+        job.done.set()
+        return
     made = None
     try:
         # made and saved under one rcParams, as in the worker (the chart's own settings,
@@ -302,6 +323,8 @@ def finish() -> None:
         queued = list(_queued)
         _queued.clear()
     for job in queued:
+        if job.superseded:  # written by a newer chart of the same files
+            continue
         if not job.done.wait(WAIT_SECONDS + 10):  # the thread itself waits WAIT_SECONDS
             _give_up()
             job.here = True
