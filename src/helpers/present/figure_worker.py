@@ -28,6 +28,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import signal
 import threading
 from collections import deque
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -68,7 +69,10 @@ def figure_bytes(fig, fmt: str) -> bytes:
 
 def _end_with_parent() -> None:
     """In the worker: end as soon as the process that started it ends (a kernel killed
-    mid-run must leave no process behind holding its terminal or its files)."""
+    mid-run must leave no process behind holding its terminal or its files), and not on
+    Ctrl+C: interrupting or restarting a kernel signals its whole process group, which
+    killed the worker mid-chart and printed its traceback in JupyterLab's terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is None:
         return
