@@ -4,7 +4,9 @@ here whenever the worker cannot draw them."""
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 import time
 
 import matplotlib
@@ -387,3 +389,19 @@ def test_a_chart_queued_again_is_written_with_the_newest_data(
     want = make(areas, "別の期間")
     _written_as_drawn([want], [files])
     plt.close(want)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
+def test_the_worker_outlives_a_kernel_interrupt(worker):
+    """Interrupting a kernel (JupyterLab's ■, a shutdown) signals its process group: the
+    worker goes on (before, it died mid-chart and printed a traceback)."""
+    import operator
+
+    pids = list((getattr(figure_worker._pool, "_processes", None) or {}).keys())
+    assert pids
+    for pid in pids:
+        os.kill(pid, signal.SIGINT)
+    time.sleep(0.3)
+    done = worker.later(operator.mul, 6, 7)
+    assert done._future is not None and done.result() == 42
+    assert figure_worker._usable()
